@@ -1,0 +1,174 @@
+//! The one diagnostic type every stage reports problems with: `path:line:col: error: message`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A problem with a user's file, located by path, line and column (both 1-based).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A problem at `line:column` of `path`.
+    pub fn new(path: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line: line.max(1),
+            column: column.max(1),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A problem with a whole file (reported at its first line).
+    pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic::new(path, 1, 1, message)
+    }
+
+    /// A problem at a byte offset of `text`, the contents of `path`.
+    pub fn at_offset(path: impl Into<PathBuf>, text: &str, offset: usize, message: impl Into<String>) -> Self {
+        let (line, column) = line_col(text, offset);
+        Diagnostic::new(path, line, column, message)
+    }
+
+    /// Adds a hint that says how to fix the problem.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: error: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        )?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// Every problem a build found, sorted by path, line and column, without duplicates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn new(mut list: Vec<Diagnostic>) -> Self {
+        list.sort();
+        list.dedup();
+        Diagnostics(list)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.0
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(list: Vec<Diagnostic>) -> Self {
+        Diagnostics::new(list)
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// How a path is shown in messages: relative to the working directory the user gave.
+pub fn shown(root: &Path, rel: &Path) -> PathBuf {
+    if root.as_os_str().is_empty() || root == Path::new(".") {
+        rel.to_path_buf()
+    } else {
+        root.join(rel)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let text = "ab\ncé\nxyz";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        // 'é' is two bytes; the column after it is 3.
+        assert_eq!(line_col(text, 6), (2, 3));
+        assert_eq!(line_col(text, 8), (3, 2));
+        assert_eq!(line_col(text, 999), (3, 4));
+    }
+
+    #[test]
+    fn display_has_path_line_column_and_hint() {
+        let d = Diagnostic::new("content/a.md", 3, 7, "bad date").with_hint("use RFC 3339");
+        assert_eq!(d.to_string(), "content/a.md:3:7: error: bad date\n  hint: use RFC 3339");
+    }
+
+    #[test]
+    fn diagnostics_are_sorted_and_deduplicated() {
+        let list = Diagnostics::new(vec![
+            Diagnostic::new("b.md", 1, 1, "x"),
+            Diagnostic::new("a.md", 9, 1, "y"),
+            Diagnostic::new("a.md", 2, 1, "z"),
+            Diagnostic::new("b.md", 1, 1, "x"),
+        ]);
+        let lines: Vec<String> = list
+            .iter()
+            .map(|d| format!("{}:{}", d.path.display(), d.line))
+            .collect();
+        assert_eq!(lines, ["a.md:2", "a.md:9", "b.md:1"]);
+    }
+}

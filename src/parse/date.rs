@@ -1,0 +1,301 @@
+//! Publication dates: RFC 3339 with an offset, local times in the site's time zone,
+//! and the plain layout's date line (`Sun Oct 26 2025`).
+
+use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Weekday};
+use chrono_tz::Tz;
+
+/// How much of the time of publication the source gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Precision {
+    /// Only the day: the time is midnight in the site's time zone.
+    Day,
+    /// Day and time of day.
+    Time,
+}
+
+/// A moment of publication, expressed in the site's time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ArticleDate {
+    pub at: DateTime<FixedOffset>,
+    pub precision: Precision,
+}
+
+impl ArticleDate {
+    /// The calendar day in the site's time zone (the day in the article's URL).
+    pub fn day(&self) -> NaiveDate {
+        self.at.date_naive()
+    }
+}
+
+/// What a front matter `date` may look like, for hints.
+pub const ACCEPTED_FORMS: &str =
+    "use RFC 3339 such as 2025-10-26T14:30:00+09:00, or 2025-10-26 14:30 or 2025-10-26 in the site's time zone";
+
+/// Parses a front matter date. Dates without an offset are in `tz`.
+pub fn parse_date(input: &str, tz: Tz) -> Result<ArticleDate, String> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err("the date is empty".into());
+    }
+    if let Some(at) = parse_with_offset(s) {
+        return in_range(at.with_timezone(&tz).fixed_offset(), Precision::Time);
+    }
+    const LOCAL_FORMS: [&str; 4] = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ];
+    for form in LOCAL_FORMS {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(s, form) {
+            return in_range(localize(naive, tz)?, Precision::Time);
+        }
+    }
+    if let Ok(day) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return start_of_day(day, tz);
+    }
+    Err(format!("`{s}` is not a date"))
+}
+
+fn parse_with_offset(s: &str) -> Option<DateTime<FixedOffset>> {
+    if let Ok(at) = DateTime::parse_from_rfc3339(s) {
+        return Some(at);
+    }
+    // "2025-10-26 14:30:00+09:00": RFC 3339 allows a space between date and time.
+    if s.len() > 10 && s.as_bytes()[10] == b' ' {
+        let mut t = s.to_string();
+        t.replace_range(10..11, "T");
+        if let Ok(at) = DateTime::parse_from_rfc3339(&t) {
+            return Some(at);
+        }
+    }
+    // "2025-10-26T14:30+09:00": seconds left out.
+    DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M%:z")
+        .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%d %H:%M%:z"))
+        .ok()
+}
+
+/// Midnight of `day` in `tz`, with day precision.
+pub fn start_of_day(day: NaiveDate, tz: Tz) -> Result<ArticleDate, String> {
+    let naive = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+    // Where a time zone skips midnight (a DST change at 00:00), the day starts at 01:00.
+    let at = localize(naive, tz).or_else(|_| localize(naive + chrono::Duration::hours(1), tz))?;
+    in_range(at, Precision::Day)
+}
+
+fn localize(naive: NaiveDateTime, tz: Tz) -> Result<DateTime<FixedOffset>, String> {
+    match tz.from_local_datetime(&naive) {
+        LocalResult::Single(at) => Ok(at.fixed_offset()),
+        // Clocks went back: the first of the two moments.
+        LocalResult::Ambiguous(first, _) => Ok(first.fixed_offset()),
+        LocalResult::None => Err(format!(
+            "{} does not exist in the time zone {} (the clocks moved forward)",
+            naive.format("%Y-%m-%d %H:%M"),
+            tz.name()
+        )),
+    }
+}
+
+fn in_range(at: DateTime<FixedOffset>, precision: Precision) -> Result<ArticleDate, String> {
+    if !(1..=9999).contains(&at.year()) {
+        return Err(format!("the year {} is out of range", at.year()));
+    }
+    Ok(ArticleDate { at, precision })
+}
+
+/// Parses the date line of the plain layout: weekday, month, day and year, such as
+/// `Sun Oct 26 2025` or `Tue Dec 2 2025` (full names and commas are accepted too).
+pub fn parse_date_line(line: &str, tz: Tz) -> Result<ArticleDate, String> {
+    let words: Vec<&str> = line.split([' ', ',', '\t']).filter(|w| !w.is_empty()).collect();
+    let not_a_date_line = || format!("`{}` is not a date line such as `Sun Oct 26 2025`", line.trim());
+    let [weekday, month, day, year] = words[..] else {
+        return Err(not_a_date_line());
+    };
+    let weekday = weekday_from_name(weekday).ok_or_else(not_a_date_line)?;
+    let month = month_from_name(month).ok_or_else(|| format!("`{month}` is not a month"))?;
+    let day: u32 = day.parse().map_err(|_| format!("`{day}` is not a day of the month"))?;
+    let year: i32 = year
+        .parse()
+        .ok()
+        .filter(|y| (1..=9999).contains(y))
+        .ok_or_else(|| format!("`{year}` is not a year"))?;
+    let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
+        format!(
+            "{} {day} {year} does not exist",
+            MONTH_ABBREVIATIONS[month as usize - 1]
+        )
+    })?;
+    if date.weekday() != weekday {
+        return Err(format!(
+            "{} {day} {year} is a {}, not a {}",
+            MONTH_ABBREVIATIONS[month as usize - 1],
+            weekday_name(date.weekday()),
+            weekday_name(weekday)
+        ));
+    }
+    start_of_day(date, tz)
+}
+
+const MONTH_ABBREVIATIONS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+const MONTH_NAMES: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+fn month_from_name(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    if w == "sept" {
+        return Some(9);
+    }
+    MONTH_NAMES
+        .iter()
+        .position(|m| w.len() >= 3 && (*m == w || (w.len() == 3 && m.starts_with(&w))))
+        .map(|i| i as u32 + 1)
+}
+
+fn weekday_from_name(word: &str) -> Option<Weekday> {
+    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    const DAYS: [(&str, Weekday); 7] = [
+        ("monday", Weekday::Mon),
+        ("tuesday", Weekday::Tue),
+        ("wednesday", Weekday::Wed),
+        ("thursday", Weekday::Thu),
+        ("friday", Weekday::Fri),
+        ("saturday", Weekday::Sat),
+        ("sunday", Weekday::Sun),
+    ];
+    DAYS.iter()
+        .find(|(name, _)| w.len() >= 3 && (*name == w || (w.len() <= 4 && name.starts_with(&w))))
+        .map(|&(_, d)| d)
+}
+
+fn weekday_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iso(d: &ArticleDate) -> String {
+        d.at.to_rfc3339()
+    }
+
+    #[test]
+    fn front_matter_dates() {
+        let ny: Tz = "America/New_York".parse().unwrap();
+        let cases: [(&str, Tz, &str, Precision); 8] = [
+            (
+                "2025-10-26T14:30:00+09:00",
+                Tz::UTC,
+                "2025-10-26T05:30:00+00:00",
+                Precision::Time,
+            ),
+            (
+                "2025-10-26 14:30:00+09:00",
+                Tz::Asia__Tokyo,
+                "2025-10-26T14:30:00+09:00",
+                Precision::Time,
+            ),
+            (
+                "2025-10-26T14:30+09:00",
+                Tz::Asia__Tokyo,
+                "2025-10-26T14:30:00+09:00",
+                Precision::Time,
+            ),
+            ("2025-10-26 14:30", ny, "2025-10-26T14:30:00-04:00", Precision::Time),
+            ("2025-12-26T14:30:05", ny, "2025-12-26T14:30:05-05:00", Precision::Time),
+            ("2025-10-26", ny, "2025-10-26T00:00:00-04:00", Precision::Day),
+            (
+                "2025-12-31T23:30:00-05:00",
+                ny,
+                "2025-12-31T23:30:00-05:00",
+                Precision::Time,
+            ),
+            (
+                "2025-12-31T23:30:00-05:00",
+                Tz::UTC,
+                "2026-01-01T04:30:00+00:00",
+                Precision::Time,
+            ),
+        ];
+        for (input, tz, expected, precision) in cases {
+            let d = parse_date(input, tz).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(iso(&d), expected, "{input} in {tz}");
+            assert_eq!(d.precision, precision, "{input}");
+        }
+    }
+
+    #[test]
+    fn url_day_is_the_local_day() {
+        let ny: Tz = "America/New_York".parse().unwrap();
+        let d = parse_date("2025-12-31T23:30:00-05:00", ny).unwrap();
+        assert_eq!(d.day().to_string(), "2025-12-31");
+        let d = parse_date("2025-12-31T23:30:00-05:00", Tz::UTC).unwrap();
+        assert_eq!(d.day().to_string(), "2026-01-01");
+    }
+
+    #[test]
+    fn bad_front_matter_dates() {
+        for input in ["", "yesterday", "2025-13-01", "2025-02-30", "26/10/2025", "10000-01-01"] {
+            assert!(parse_date(input, Tz::UTC).is_err(), "{input:?} should fail");
+        }
+        // 02:30 does not exist in New York on the day clocks spring forward.
+        let err = parse_date("2025-03-09 02:30", "America/New_York".parse().unwrap()).unwrap_err();
+        assert!(err.contains("does not exist"), "{err}");
+    }
+
+    #[test]
+    fn plain_date_lines() {
+        let cases = [
+            ("Sun Oct 26 2025", "2025-10-26"),
+            ("Tue Dec 2 2025", "2025-12-02"),
+            ("Tue Dec 02 2025", "2025-12-02"),
+            ("Tuesday, December 2, 2025", "2025-12-02"),
+            ("  Thu Sep 4 2025  ", "2025-09-04"),
+            ("Thu Sept 4 2025", "2025-09-04"),
+        ];
+        for (input, day) in cases {
+            let d = parse_date_line(input, Tz::UTC).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(d.day().to_string(), day, "{input}");
+            assert_eq!(d.precision, Precision::Day);
+        }
+        let tokyo = parse_date_line("Sun Oct 26 2025", Tz::Asia__Tokyo).unwrap();
+        assert_eq!(iso(&tokyo), "2025-10-26T00:00:00+09:00");
+    }
+
+    #[test]
+    fn bad_plain_date_lines() {
+        let cases = [
+            ("Austin Collins (670 articles)", "not a"),
+            ("Mon Oct 26 2025", "is a Sunday, not a Monday"),
+            ("Sun Foo 26 2025", "not a month"),
+            ("Sun Feb 30 2025", "does not exist"),
+            ("Sun Oct 26", "not a date line"),
+        ];
+        for (input, message) in cases {
+            let err = parse_date_line(input, Tz::UTC).unwrap_err();
+            assert!(err.contains(message), "{input}: {err}");
+        }
+    }
+}

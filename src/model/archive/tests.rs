@@ -1,0 +1,203 @@
+use std::path::{Path, PathBuf};
+
+use chrono::DateTime;
+use chrono_tz::Tz;
+
+use super::*;
+use crate::parse::date::parse_date;
+use crate::parse::profile::AuthorProfile;
+use crate::parse::{Byline, Format, ParsedArticle};
+
+fn article(title: &str, date: &str, authors: &[(&str, Option<u32>)]) -> ParsedArticle {
+    ParsedArticle {
+        title: title.into(),
+        date: parse_date(date, Tz::UTC).unwrap(),
+        updated: None,
+        bylines: authors
+            .iter()
+            .map(|(n, c)| Byline {
+                name: (*n).into(),
+                source_count: *c,
+            })
+            .collect(),
+        tags: vec![],
+        section: None,
+        summary: String::new(),
+        slug: None,
+        draft: false,
+        aliases: vec![],
+        bio: None,
+    }
+}
+
+fn input(list: Vec<(&str, ParsedArticle)>) -> BuildInput {
+    BuildInput {
+        articles: list
+            .into_iter()
+            .map(|(p, a)| (PathBuf::from(p), Format::Markdown, a))
+            .collect(),
+        profiles: vec![],
+    }
+}
+
+fn everything() -> Selection {
+    Selection {
+        drafts: true,
+        future: true,
+        now: DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z").unwrap(),
+    }
+}
+
+#[test]
+fn articles_newest_first_with_date_index() {
+    let archive = Archive::build(
+        Path::new("."),
+        input(vec![
+            (
+                "content/a.md",
+                article("Old", "2024-12-31T10:00:00Z", &[("Jane Roe", None)]),
+            ),
+            (
+                "content/b.md",
+                article("New", "2025-02-01T10:00:00Z", &[("Jane Roe", None)]),
+            ),
+            (
+                "content/c.md",
+                article("Mid", "2025-01-15T10:00:00Z", &[("John Doe", None)]),
+            ),
+            (
+                "content/d.md",
+                article("Same day", "2025-01-15T08:00:00Z", &[("John Doe", None)]),
+            ),
+        ]),
+        &everything(),
+    )
+    .unwrap();
+    let titles: Vec<&str> = archive.articles.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(titles, ["New", "Mid", "Same day", "Old"]);
+    assert_eq!(archive.articles[0].path, "2025/02/01/new/");
+    let years: Vec<(i32, usize)> = archive.years.iter().map(|y| (y.year, y.articles.len())).collect();
+    assert_eq!(years, [(2025, 3), (2024, 1)]);
+    let jan = &archive.years[0].months[1];
+    assert_eq!((jan.month, jan.articles.clone(), jan.days.len()), (1, 1..3, 1));
+    assert_eq!(jan.days[0].articles, 1..3);
+}
+
+#[test]
+fn authors_merge_across_articles_with_counts_and_dates() {
+    let mut a = article("One", "2025-01-01T10:00:00Z", &[("Austin Collins", Some(600))]);
+    a.bio = Some("Old bio.".into());
+    let mut b = article(
+        "Two",
+        "2025-03-01T10:00:00Z",
+        &[("Austin  Collins", Some(670)), ("Jane Roe", None)],
+    );
+    b.bio = Some("New bio.\n\nSecond paragraph.".into());
+    let archive = Archive::build(
+        Path::new("."),
+        input(vec![("content/a.txt", a), ("content/b.txt", b)]),
+        &everything(),
+    )
+    .unwrap();
+    assert_eq!(archive.authors.len(), 2);
+    let austin = &archive.authors[0];
+    assert_eq!(
+        (austin.slug.as_str(), austin.name.as_str()),
+        ("austin-collins", "Austin  Collins")
+    );
+    assert_eq!(austin.source_count, Some(670), "the newest byline's count");
+    assert_eq!(austin.articles, [0, 1]);
+    assert_eq!(
+        austin.bio_html.as_deref(),
+        Some("<p>New bio.</p>\n<p>Second paragraph.</p>\n")
+    );
+    assert_eq!(
+        austin.first_published.unwrap().to_rfc3339(),
+        "2025-01-01T10:00:00+00:00"
+    );
+    assert_eq!(austin.last_published.unwrap().to_rfc3339(), "2025-03-01T10:00:00+00:00");
+    assert_eq!(archive.articles[0].authors, [0, 1]);
+    assert_eq!(archive.authors[1].path, "authors/jane-roe/");
+}
+
+#[test]
+fn profiles_own_name_bio_and_aliases() {
+    let mut inp = input(vec![(
+        "content/a.md",
+        article("One", "2025-01-01T10:00:00Z", &[("A. Collins", None)]),
+    )]);
+    inp.profiles.push((
+        PathBuf::from("content/authors/austin-collins.md"),
+        AuthorProfile {
+            file_slug: "austin-collins".into(),
+            name: "Austin Collins".into(),
+            bio_html: Some("<p>Profile bio.</p>".into()),
+            photo: None,
+            links: vec![],
+            aliases: vec!["A. Collins".into()],
+        },
+    ));
+    let archive = Archive::build(Path::new("."), inp, &everything()).unwrap();
+    assert_eq!(archive.authors.len(), 1);
+    assert_eq!(archive.authors[0].name, "Austin Collins");
+    assert_eq!(archive.authors[0].articles, [0]);
+    assert!(archive.authors[0].has_profile);
+}
+
+#[test]
+fn drafts_and_scheduled_articles_are_left_out() {
+    let mut draft = article("Draft", "2025-01-01T10:00:00Z", &[]);
+    draft.draft = true;
+    let future = article("Future", "2025-06-01T10:00:00Z", &[]);
+    let now = DateTime::parse_from_rfc3339("2025-03-01T00:00:00Z").unwrap();
+    let build = |drafts, future_ok| {
+        let inp = input(vec![("content/a.md", draft.clone()), ("content/b.md", future.clone())]);
+        let archive = Archive::build(
+            Path::new("."),
+            inp,
+            &Selection {
+                drafts,
+                future: future_ok,
+                now,
+            },
+        )
+        .unwrap();
+        archive.articles.iter().map(|a| a.title.clone()).collect::<Vec<_>>()
+    };
+    assert!(build(false, false).is_empty());
+    assert_eq!(build(true, false), ["Draft"]);
+    assert_eq!(build(false, true), ["Future"]);
+}
+
+#[test]
+fn two_sources_claiming_one_url_is_an_error_naming_both() {
+    let err = Archive::build(
+        Path::new("site"),
+        input(vec![
+            ("content/b.md", article("Same Title", "2025-01-01T10:00:00Z", &[])),
+            ("content/a.md", article("Same title!", "2025-01-01T12:00:00Z", &[])),
+        ]),
+        &everything(),
+    )
+    .unwrap_err();
+    assert_eq!(err.len(), 1);
+    assert_eq!(
+        err[0].to_string().lines().next().unwrap(),
+        "site/content/b.md:1:1: error: the URL /2025/01/01/same-title/ is claimed by both site/content/a.md and site/content/b.md"
+    );
+}
+
+#[test]
+fn empty_slugs_fall_back_to_a_hash_of_the_path() {
+    let archive = Archive::build(
+        Path::new("."),
+        input(vec![("content/x.md", article("???", "2025-01-01T10:00:00Z", &[]))]),
+        &everything(),
+    )
+    .unwrap();
+    let slug = &archive.articles[0].slug;
+    assert!(
+        slug.starts_with("article-") && slug.len() == "article-".len() + 8,
+        "{slug}"
+    );
+}

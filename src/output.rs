@@ -1,0 +1,184 @@
+//! The only writer: a build is written into a staging folder beside OUT and swapped in
+//! when complete, so a failed build leaves the previous output untouched and a
+//! successful one leaves no stale files.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostic;
+
+/// An output folder being written.
+#[derive(Debug)]
+pub struct Output {
+    target: PathBuf,
+    staging: PathBuf,
+    committed: bool,
+}
+
+impl Output {
+    /// Prepares to replace `target`; refuses folders that hold the site or look like
+    /// something other than a previous build.
+    pub fn create(target: &Path, site: &Path) -> Result<Output, Diagnostic> {
+        check_target(target, site)?;
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .ok_or_else(|| Diagnostic::file(target, "the output folder needs a name"))?
+            .to_string_lossy()
+            .into_owned();
+        fs::create_dir_all(&parent).map_err(|e| Diagnostic::file(&parent, format!("cannot create the folder: {e}")))?;
+        let staging = parent.join(format!(".{name}.dateline-{}", std::process::id()));
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(|e| Diagnostic::file(&staging, format!("cannot remove: {e}")))?;
+        }
+        fs::create_dir(&staging).map_err(|e| Diagnostic::file(&staging, format!("cannot create the folder: {e}")))?;
+        Ok(Output {
+            target: target.to_path_buf(),
+            staging,
+            committed: false,
+        })
+    }
+
+    /// Where the build will end up.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Writes a file at `rel` (a `/`-separated path) in the new output.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = self.staging.join(rel);
+        self.prepare(&path, rel)?;
+        fs::write(&path, bytes).map_err(|e| self.problem(rel, e))
+    }
+
+    /// Copies `from` to `rel` in the new output.
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<(), Diagnostic> {
+        let path = self.staging.join(rel);
+        self.prepare(&path, rel)?;
+        fs::copy(from, &path)
+            .map(|_| ())
+            .map_err(|e| Diagnostic::file(from, format!("cannot copy to {}: {e}", self.target.join(rel).display())))
+    }
+
+    fn prepare(&self, path: &Path, rel: &str) -> Result<(), Diagnostic> {
+        match path.parent() {
+            Some(dir) => fs::create_dir_all(dir).map_err(|e| self.problem(rel, e)),
+            None => Ok(()),
+        }
+    }
+
+    fn problem(&self, rel: &str, e: io::Error) -> Diagnostic {
+        Diagnostic::file(self.target.join(rel), format!("cannot write: {e}"))
+    }
+
+    /// Swaps the new output in place of the old one.
+    pub fn commit(mut self) -> Result<(), Diagnostic> {
+        let fail = |e: io::Error| Diagnostic::file(&self.target, format!("cannot replace the output folder: {e}"));
+        if self.target.exists() {
+            let old = self.staging.with_extension("old");
+            fs::rename(&self.target, &old).map_err(fail)?;
+            if let Err(e) = fs::rename(&self.staging, &self.target) {
+                // Put the previous build back rather than leave no output at all.
+                let _ = fs::rename(&old, &self.target);
+                return Err(fail(e));
+            }
+            let _ = fs::remove_dir_all(&old);
+        } else {
+            fs::rename(&self.staging, &self.target).map_err(fail)?;
+        }
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+fn check_target(target: &Path, site: &Path) -> Result<(), Diagnostic> {
+    let absolute = |p: &Path| fs::canonicalize(p).ok();
+    if let (Some(t), Some(s)) = (absolute(target), absolute(site))
+        && s.starts_with(&t)
+    {
+        return Err(Diagnostic::file(
+            target,
+            "refusing to replace the output folder: it holds the site itself",
+        )
+        .with_hint("choose another folder with `-o OUT`"));
+    }
+    if target.is_file() {
+        return Err(Diagnostic::file(target, "the output path is a file, not a folder"));
+    }
+    if let Ok(mut entries) = fs::read_dir(target)
+        && entries.next().is_some()
+        && !target.join("index.html").is_file()
+    {
+        return Err(Diagnostic::file(
+            target,
+            "refusing to replace the output folder: it is not empty and holds no previous build (no index.html)",
+        )
+        .with_hint("empty it or choose another folder with `-o OUT`"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_and_drop_discards() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        fs::create_dir(&site).unwrap();
+        let out = dir.path().join("public");
+
+        let o = Output::create(&out, &site).unwrap();
+        o.write("index.html", b"one").unwrap();
+        o.write("a/b/index.html", b"ab").unwrap();
+        o.commit().unwrap();
+        assert_eq!(fs::read(out.join("a/b/index.html")).unwrap(), b"ab");
+
+        let o = Output::create(&out, &site).unwrap();
+        o.write("index.html", b"two").unwrap();
+        drop(o);
+        assert_eq!(
+            fs::read(out.join("index.html")).unwrap(),
+            b"one",
+            "a dropped build leaves the old output"
+        );
+
+        let o = Output::create(&out, &site).unwrap();
+        o.write("index.html", b"three").unwrap();
+        o.commit().unwrap();
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"three");
+        assert!(!out.join("a").exists(), "stale files are gone");
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+    }
+
+    #[test]
+    fn refuses_the_site_itself_and_foreign_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        fs::create_dir_all(site.join("content")).unwrap();
+        assert!(Output::create(&site, &site).is_err());
+        assert!(Output::create(dir.path(), &site).is_err());
+        let docs = dir.path().join("docs");
+        fs::create_dir(&docs).unwrap();
+        fs::write(docs.join("notes.txt"), "mine").unwrap();
+        let e = Output::create(&docs, &site).unwrap_err();
+        assert!(e.message.contains("not empty"), "{e}");
+    }
+}

@@ -1,0 +1,69 @@
+//! `dateline build`
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+use clap::Args;
+
+use super::{Failure, Verbosity, parse_now, resolve_now};
+use crate::config::BaseUrl;
+use crate::render::thousands;
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site folder (holds dateline.toml).
+    #[arg(short, long, default_value = ".", value_name = "SITE")]
+    pub site: PathBuf,
+    /// The output folder [default: SITE/public].
+    #[arg(short, long, value_name = "OUT")]
+    pub out: Option<PathBuf>,
+    /// Build for another address than base_url (e.g. a staging host).
+    #[arg(long, value_name = "URL", value_parser = BaseUrl::parse)]
+    pub base_url: Option<BaseUrl>,
+    /// Include articles marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include articles dated after now.
+    #[arg(long)]
+    pub future: bool,
+    /// "The present", RFC 3339 [default: SOURCE_DATE_EPOCH, else the clock].
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    pub now: Option<DateTime<FixedOffset>>,
+    /// Worker threads [default: one per core].
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+impl BuildArgs {
+    pub fn run(self, verbosity: Verbosity) -> Result<(), Failure> {
+        let options = crate::BuildOptions {
+            now: resolve_now(self.now)?,
+            site: self.site,
+            out: self.out,
+            base_url: self.base_url,
+            drafts: self.drafts,
+            future: self.future,
+            jobs: self.jobs,
+        };
+        let summary = crate::build(&options)?;
+        if verbosity != Verbosity::Quiet {
+            let plural = |n: usize, word: &str| format!("{} {word}{}", thousands(n), if n == 1 { "" } else { "s" });
+            println!(
+                "Built {} → {} in {:.2} s",
+                plural(summary.articles, "article"),
+                plural(summary.pages, "page"),
+                summary.elapsed.as_secs_f64()
+            );
+            if verbosity == Verbosity::Verbose {
+                println!(
+                    "{} by {}; {} copied; output in {}",
+                    plural(summary.articles, "article"),
+                    plural(summary.authors, "author"),
+                    plural(summary.copied, "file"),
+                    summary.output.display()
+                );
+            }
+        }
+        Ok(())
+    }
+}

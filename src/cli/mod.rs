@@ -1,0 +1,134 @@
+//! The command line: one `Args` struct with a `run` per subcommand.
+
+mod build;
+mod init;
+mod new;
+
+use std::io::IsTerminal;
+
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use clap::{Parser, Subcommand};
+
+use crate::diag::Diagnostics;
+
+/// Exit code of a build or check that found problems in the site.
+pub const EXIT_PROBLEMS: i32 = 1;
+/// Exit code of a command line that makes no sense (clap uses it too).
+pub const EXIT_USAGE: i32 = 2;
+
+/// dateline: a static site generator for news archives.
+#[derive(Debug, Parser)]
+#[command(name = "dateline", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Print nothing but errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more about what is done.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into its output folder.
+    Build(build::BuildArgs),
+    /// Create a new site in DIR.
+    Init(init::InitArgs),
+    /// Write a new Markdown article dated now.
+    New(new::NewArgs),
+}
+
+/// How much to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
+    let result = match cli.command {
+        Command::Build(args) => args.run(verbosity),
+        Command::Init(args) => args.run(verbosity),
+        Command::New(args) => args.run(verbosity),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(Failure::Problems(list)) => {
+            report(&list);
+            EXIT_PROBLEMS
+        }
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}");
+            EXIT_USAGE
+        }
+    }
+}
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Problems in the site's files.
+    Problems(Diagnostics),
+    /// A command line that cannot be carried out.
+    Usage(String),
+}
+
+impl From<Diagnostics> for Failure {
+    fn from(d: Diagnostics) -> Self {
+        Failure::Problems(d)
+    }
+}
+
+fn report(list: &Diagnostics) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in list.iter() {
+        let line = d.to_string();
+        if color {
+            let (head, rest) = line.split_once(": error: ").unwrap_or((&line, ""));
+            eprintln!("\x1b[1m{head}:\x1b[0m \x1b[1;31merror:\x1b[0m {rest}");
+        } else {
+            eprintln!("{line}");
+        }
+    }
+    let n = list.len();
+    eprintln!(
+        "{n} problem{} found; nothing was written",
+        if n == 1 { "" } else { "s" }
+    );
+}
+
+/// "The present": `--now`, else `SOURCE_DATE_EPOCH`, else the clock.
+pub fn resolve_now(now: Option<DateTime<FixedOffset>>) -> Result<DateTime<FixedOffset>, Failure> {
+    if let Some(now) = now {
+        return Ok(now);
+    }
+    if let Some(epoch) = std::env::var_os("SOURCE_DATE_EPOCH") {
+        let text = epoch.to_string_lossy();
+        let seconds: i64 = text
+            .trim()
+            .parse()
+            .map_err(|_| Failure::Usage(format!("SOURCE_DATE_EPOCH is `{text}`, not a number of seconds")))?;
+        return Utc
+            .timestamp_opt(seconds, 0)
+            .single()
+            .map(|t| t.fixed_offset())
+            .ok_or_else(|| Failure::Usage(format!("SOURCE_DATE_EPOCH {seconds} is out of range")));
+    }
+    Ok(Utc::now().fixed_offset())
+}
+
+/// Parses `--now`.
+pub fn parse_now(text: &str) -> Result<DateTime<FixedOffset>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map_err(|e| format!("`{text}` is not an RFC 3339 time such as 2025-10-26T12:00:00Z ({e})"))
+}

@@ -1,0 +1,84 @@
+//! `dateline new "TITLE"`
+
+use std::fs;
+use std::path::PathBuf;
+
+use chrono::Datelike;
+use clap::Args;
+
+use super::{Failure, Verbosity, resolve_now};
+use crate::config::Config;
+use crate::diag::shown;
+use crate::slug::slugify;
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The article's title.
+    #[arg(value_name = "TITLE")]
+    pub title: String,
+    /// An author (repeat for several).
+    #[arg(long = "author", value_name = "NAME")]
+    pub authors: Vec<String>,
+    /// A tag (repeat for several).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// The site folder.
+    #[arg(short, long, default_value = ".", value_name = "SITE")]
+    pub site: PathBuf,
+}
+
+impl NewArgs {
+    pub fn run(self, verbosity: Verbosity) -> Result<(), Failure> {
+        let title = self.title.trim();
+        let slug = slugify(title);
+        if slug.is_empty() {
+            return Err(Failure::Usage(format!(
+                "the title `{title}` has no letters or digits to make a file name from"
+            )));
+        }
+        let config = Config::load(&self.site, None).map_err(|list| Failure::Problems(list.into()))?;
+        let now = resolve_now(None)?.with_timezone(&config.timezone);
+        let rel = PathBuf::from(format!("content/{:04}/{:02}/{slug}.md", now.year(), now.month()));
+        let path = self.site.join(&rel);
+        if path.exists() {
+            return Err(Failure::Usage(format!(
+                "{} already exists",
+                shown(&self.site, &rel).display()
+            )));
+        }
+        let list = |items: &[String]| items.iter().map(|s| quote(s.trim())).collect::<Vec<_>>().join(", ");
+        let text = format!(
+            "---\ntitle: {}\ndate: {}\nauthors: [{}]\ntags: [{}]\n---\n\n",
+            quote(title),
+            now.format("%Y-%m-%dT%H:%M:%S%:z"),
+            list(&self.authors),
+            list(&self.tags)
+        );
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| Failure::Usage(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        fs::write(&path, text).map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
+        if verbosity != Verbosity::Quiet {
+            println!("{}", shown(&self.site, &rel).display());
+        }
+        Ok(())
+    }
+}
+
+/// A double-quoted YAML string.
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

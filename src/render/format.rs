@@ -1,0 +1,360 @@
+//! Dates as readers see them, in the site's language.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Weekday};
+use chrono_tz::Tz;
+
+/// Names and date order of one language.
+#[derive(Debug)]
+pub struct Locale {
+    months: [&'static str; 12],
+    months_short: [&'static str; 12],
+    weekdays: [&'static str; 7],
+    order: Order,
+    twelve_hour: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Order {
+    /// October 26, 2025
+    MonthFirst,
+    /// 26 octobre 2025
+    DayFirst,
+    /// 26. Oktober 2025
+    DayDotMonth,
+    /// 26 de octubre de 2025
+    DayDeMonth,
+}
+
+static EN: Locale = Locale {
+    months: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    months_short: [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ],
+    weekdays: [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ],
+    order: Order::MonthFirst,
+    twelve_hour: true,
+};
+static EN_GB: Locale = Locale {
+    order: Order::DayFirst,
+    twelve_hour: false,
+    ..EN
+};
+static FR: Locale = Locale {
+    months: [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    months_short: [
+        "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.",
+    ],
+    weekdays: ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
+    order: Order::DayFirst,
+    twelve_hour: false,
+};
+static DE: Locale = Locale {
+    months: [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ],
+    months_short: [
+        "Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.", "Dez.",
+    ],
+    weekdays: [
+        "Montag",
+        "Dienstag",
+        "Mittwoch",
+        "Donnerstag",
+        "Freitag",
+        "Samstag",
+        "Sonntag",
+    ],
+    order: Order::DayDotMonth,
+    twelve_hour: false,
+};
+static ES: Locale = Locale {
+    months: [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
+    months_short: [
+        "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
+    ],
+    weekdays: ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
+    order: Order::DayDeMonth,
+    twelve_hour: false,
+};
+static PT: Locale = Locale {
+    months: [
+        "janeiro",
+        "fevereiro",
+        "março",
+        "abril",
+        "maio",
+        "junho",
+        "julho",
+        "agosto",
+        "setembro",
+        "outubro",
+        "novembro",
+        "dezembro",
+    ],
+    months_short: [
+        "jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez",
+    ],
+    weekdays: [
+        "segunda-feira",
+        "terça-feira",
+        "quarta-feira",
+        "quinta-feira",
+        "sexta-feira",
+        "sábado",
+        "domingo",
+    ],
+    order: Order::DayDeMonth,
+    twelve_hour: false,
+};
+static IT: Locale = Locale {
+    months: [
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
+    ],
+    months_short: [
+        "gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic",
+    ],
+    weekdays: [
+        "lunedì",
+        "martedì",
+        "mercoledì",
+        "giovedì",
+        "venerdì",
+        "sabato",
+        "domenica",
+    ],
+    order: Order::DayFirst,
+    twelve_hour: false,
+};
+static NL: Locale = Locale {
+    months: [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    months_short: [
+        "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+    ],
+    weekdays: [
+        "maandag",
+        "dinsdag",
+        "woensdag",
+        "donderdag",
+        "vrijdag",
+        "zaterdag",
+        "zondag",
+    ],
+    order: Order::DayFirst,
+    twelve_hour: false,
+};
+
+impl Locale {
+    /// The locale of a language tag; English for languages without one.
+    pub fn for_language(tag: &str) -> &'static Locale {
+        let lower = tag.to_ascii_lowercase();
+        let primary = lower.split('-').next().unwrap_or("");
+        match (primary, lower.as_str()) {
+            ("en", "en-us" | "en") => &EN,
+            ("en", _) => &EN_GB,
+            ("fr", _) => &FR,
+            ("de", _) => &DE,
+            ("es", _) => &ES,
+            ("pt", _) => &PT,
+            ("it", _) => &IT,
+            ("nl", _) => &NL,
+            _ => &EN,
+        }
+    }
+
+    pub fn month(&self, month: u32) -> &'static str {
+        self.months[(month as usize).clamp(1, 12) - 1]
+    }
+
+    pub fn weekday(&self, day: Weekday) -> &'static str {
+        self.weekdays[day.num_days_from_monday() as usize]
+    }
+
+    /// `October 26, 2025`
+    pub fn date(&self, day: NaiveDate) -> String {
+        self.day_month_year(day.day(), self.month(day.month()), day.year())
+    }
+
+    /// `Oct 26, 2025`
+    pub fn short_date(&self, day: NaiveDate) -> String {
+        self.day_month_year(day.day(), self.months_short[day.month0() as usize], day.year())
+    }
+
+    /// `Sunday, October 26, 2025`
+    pub fn long_date(&self, day: NaiveDate) -> String {
+        let weekday = self.weekday(day.weekday());
+        match self.order {
+            Order::MonthFirst => format!("{weekday}, {}", self.date(day)),
+            _ => format!("{weekday} {}", self.date(day)),
+        }
+    }
+
+    /// `October 2025`
+    pub fn month_year(&self, year: i32, month: u32) -> String {
+        match self.order {
+            Order::DayDeMonth => format!("{} de {year}", self.month(month)),
+            _ => format!("{} {year}", self.month(month)),
+        }
+    }
+
+    /// `October 26`
+    pub fn day_month(&self, day: NaiveDate) -> String {
+        let month = self.month(day.month());
+        match self.order {
+            Order::MonthFirst => format!("{month} {}", day.day()),
+            Order::DayFirst => format!("{} {month}", day.day()),
+            Order::DayDotMonth => format!("{}. {month}", day.day()),
+            Order::DayDeMonth => format!("{} de {month}", day.day()),
+        }
+    }
+
+    /// `2:30 PM EDT` or `14:30 CEST`, in `tz`.
+    pub fn time(&self, at: &DateTime<FixedOffset>, tz: Tz) -> String {
+        let local = at.with_timezone(&tz);
+        let zone = local.format("%Z").to_string();
+        if self.twelve_hour {
+            let (pm, hour) = local.hour12();
+            format!("{hour}:{:02} {} {zone}", local.minute(), if pm { "PM" } else { "AM" })
+        } else {
+            format!("{:02}:{:02} {zone}", local.hour(), local.minute())
+        }
+    }
+
+    fn day_month_year(&self, day: u32, month: &str, year: i32) -> String {
+        match self.order {
+            Order::MonthFirst => format!("{month} {day}, {year}"),
+            Order::DayFirst => format!("{day} {month} {year}"),
+            Order::DayDotMonth => format!("{day}. {month} {year}"),
+            Order::DayDeMonth => format!("{day} de {month} de {year}"),
+        }
+    }
+}
+
+/// `1,234,567`: counts as readers read them.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_and_other_languages() {
+        let day = NaiveDate::from_ymd_opt(2025, 10, 26).unwrap();
+        let en = Locale::for_language("en");
+        assert_eq!(en.date(day), "October 26, 2025");
+        assert_eq!(en.short_date(day), "Oct 26, 2025");
+        assert_eq!(en.long_date(day), "Sunday, October 26, 2025");
+        assert_eq!(en.month_year(2025, 10), "October 2025");
+        assert_eq!(Locale::for_language("en-GB").date(day), "26 October 2025");
+        assert_eq!(Locale::for_language("fr").long_date(day), "dimanche 26 octobre 2025");
+        assert_eq!(Locale::for_language("de").date(day), "26. Oktober 2025");
+        assert_eq!(Locale::for_language("es").date(day), "26 de octubre de 2025");
+        assert_eq!(Locale::for_language("ja").date(day), "October 26, 2025");
+    }
+
+    #[test]
+    fn times_in_the_site_time_zone() {
+        let at = DateTime::parse_from_rfc3339("2025-10-26T05:30:00+00:00").unwrap();
+        assert_eq!(Locale::for_language("en").time(&at, Tz::Asia__Tokyo), "2:30 PM JST");
+        assert_eq!(Locale::for_language("fr").time(&at, Tz::Europe__Paris), "06:30 CET");
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1234), "1,234");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}

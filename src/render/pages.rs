@@ -1,0 +1,121 @@
+//! The pages of a site: one job per output file, each rendered from a view of the archive.
+
+use crate::model::{Archive, ArticleId, AuthorId};
+
+/// One page to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Article(ArticleId),
+    /// Home, page `n` (1-based).
+    Home(usize),
+    /// Year `years[y]`, page `n`.
+    Year(usize, usize),
+    /// Month `months[m]` (in `Index::months`), page `n`.
+    Month(usize, usize),
+    /// Day `days[d]` (in `Index::days`), page `n`.
+    Day(usize, usize),
+    Authors,
+    Author(AuthorId, usize),
+    NotFound,
+}
+
+impl Page {
+    /// The template that renders this kind of page.
+    pub fn template(&self) -> &'static str {
+        match self {
+            Page::Article(_) => "article.html",
+            Page::Home(_) => "home.html",
+            Page::Year(..) => "year.html",
+            Page::Month(..) => "month.html",
+            Page::Day(..) => "day.html",
+            Page::Authors => "authors.html",
+            Page::Author(..) => "author.html",
+            Page::NotFound => "404.html",
+        }
+    }
+
+    /// `page.kind` in templates.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Page::Article(_) => "article",
+            Page::Home(_) => "home",
+            Page::Year(..) => "year",
+            Page::Month(..) => "month",
+            Page::Day(..) => "day",
+            Page::Authors => "authors",
+            Page::Author(..) => "author",
+            Page::NotFound => "404",
+        }
+    }
+}
+
+/// Position of a month or day in the archive's nested date index.
+#[derive(Debug, Clone, Copy)]
+pub struct MonthRef {
+    pub y: usize,
+    pub m: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct DayRef {
+    pub y: usize,
+    pub m: usize,
+    pub d: usize,
+}
+
+/// Flat lists of every month and day, newest first, for paging through periods.
+pub struct Index {
+    pub months: Vec<MonthRef>,
+    pub days: Vec<DayRef>,
+}
+
+impl Index {
+    pub fn new(archive: &Archive) -> Index {
+        let mut months = Vec::new();
+        let mut days = Vec::new();
+        for (y, year) in archive.years.iter().enumerate() {
+            for (m, month) in year.months.iter().enumerate() {
+                months.push(MonthRef { y, m });
+                for d in 0..month.days.len() {
+                    days.push(DayRef { y, m, d });
+                }
+            }
+        }
+        Index { months, days }
+    }
+}
+
+/// How many pages a listing of `count` articles takes.
+pub fn page_count(count: usize, per_page: usize) -> usize {
+    count.div_ceil(per_page).max(1)
+}
+
+/// Every page of the site.
+pub fn all_pages(archive: &Archive, index: &Index, per_page: usize) -> Vec<Page> {
+    let mut pages: Vec<Page> = (0..archive.articles.len() as ArticleId).map(Page::Article).collect();
+    let paged = |pages: &mut Vec<Page>, count: usize, make: &dyn Fn(usize) -> Page| {
+        pages.extend((1..=page_count(count, per_page)).map(make));
+    };
+    paged(&mut pages, archive.articles.len(), &Page::Home);
+    for (y, year) in archive.years.iter().enumerate() {
+        paged(&mut pages, year.articles.len(), &|n| Page::Year(y, n));
+    }
+    for (i, r) in index.months.iter().enumerate() {
+        paged(&mut pages, archive.years[r.y].months[r.m].articles.len(), &|n| {
+            Page::Month(i, n)
+        });
+    }
+    for (i, r) in index.days.iter().enumerate() {
+        paged(
+            &mut pages,
+            archive.years[r.y].months[r.m].days[r.d].articles.len(),
+            &|n| Page::Day(i, n),
+        );
+    }
+    pages.push(Page::Authors);
+    for (a, author) in archive.authors.iter().enumerate() {
+        paged(&mut pages, author.articles.len(), &|n| Page::Author(a as AuthorId, n));
+    }
+    pages.push(Page::NotFound);
+    pages
+}

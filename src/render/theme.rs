@@ -1,0 +1,129 @@
+//! Templates: the default theme compiled into the binary, with a site's own
+//! `templates/NAME` replacing the default of that name.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+
+use crate::diag::{Diagnostic, shown};
+use crate::walk::{TEMPLATES_DIR, files_under};
+
+/// The default theme's templates, by name.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("article.html", include_str!("../../templates/article.html")),
+    ("home.html", include_str!("../../templates/home.html")),
+    ("year.html", include_str!("../../templates/year.html")),
+    ("month.html", include_str!("../../templates/month.html")),
+    ("day.html", include_str!("../../templates/day.html")),
+    ("authors.html", include_str!("../../templates/authors.html")),
+    ("author.html", include_str!("../../templates/author.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+];
+
+/// The default theme's static files, by output path.
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../static/style.css"))];
+
+/// Loaded templates, and where each came from (for messages).
+pub struct Theme {
+    pub(crate) tera: Tera,
+    /// Template name → the site file that defines it (absent: the default theme).
+    site_files: HashMap<String, PathBuf>,
+}
+
+impl Theme {
+    /// Loads the default theme and the site's `templates/` over it.
+    pub fn load(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
+        let mut sources: Vec<(String, String)> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(n, s)| (n.to_string(), s.to_string()))
+            .collect();
+        let mut site_files = HashMap::new();
+        let mut problems = Vec::new();
+        let dir = Path::new(TEMPLATES_DIR);
+        for rel in files_under(root, dir)? {
+            let name = rel
+                .strip_prefix(dir)
+                .unwrap_or(&rel)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let shown_path = shown(root, &rel);
+            match std::fs::read(root.join(&rel)) {
+                Ok(bytes) => match crate::parse::decode(&shown_path, &bytes) {
+                    Ok(text) => {
+                        let text = text.into_owned();
+                        match sources.iter_mut().find(|(n, _)| *n == name) {
+                            Some(slot) => slot.1 = text,
+                            None => sources.push((name.clone(), text)),
+                        }
+                        site_files.insert(name, shown_path);
+                    }
+                    Err(d) => problems.push(d),
+                },
+                Err(e) => problems.push(Diagnostic::file(shown_path, format!("cannot read: {e}"))),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut theme = Theme {
+            tera: Tera::new(),
+            site_files,
+        };
+        theme.tera.autoescape_on([".html", ".htm", ".xml"]);
+        if let Err(e) = theme
+            .tera
+            .add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+        {
+            return Err(vec![theme.diagnostic(&e)]);
+        }
+        Ok(theme)
+    }
+
+    /// Whether the site replaced or added a template of this name.
+    pub fn is_site_template(&self, name: &str) -> bool {
+        self.site_files.contains_key(name)
+    }
+
+    /// A tera error as a diagnostic naming the template file, line and column.
+    pub fn diagnostic(&self, error: &tera::Error) -> Diagnostic {
+        match error.kind() {
+            tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+                let span = report.span();
+                Diagnostic::new(
+                    self.template_path(report.filename()),
+                    span.start_line,
+                    span.start_col + 1,
+                    one_line(report.message()),
+                )
+            }
+            tera::ErrorKind::MissingParent { current, parent } => Diagnostic::file(
+                self.template_path(current),
+                format!("extends \"{parent}\", which does not exist"),
+            ),
+            tera::ErrorKind::CircularExtend { tpl, .. } => {
+                Diagnostic::file(self.template_path(tpl), "extends itself (through its parents)")
+            }
+            tera::ErrorKind::CircularInclude { tpl, .. } => {
+                Diagnostic::file(self.template_path(tpl), "includes itself (through other templates)")
+            }
+            tera::ErrorKind::TemplateNotFound(name) => {
+                Diagnostic::file(self.template_path(name), format!("template `{name}` not found"))
+            }
+            other => Diagnostic::file(PathBuf::from(TEMPLATES_DIR), one_line(&other.to_string())),
+        }
+    }
+
+    fn template_path(&self, name: &str) -> PathBuf {
+        match self.site_files.get(name) {
+            Some(path) => path.clone(),
+            None => PathBuf::from(format!("(default theme) {TEMPLATES_DIR}/{name}")),
+        }
+    }
+}
+
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,321 @@
+//! What templates see: small `Serialize` structs that borrow from the model.
+//! README.md lists every variable; keep the two in step.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::Serialize;
+
+use super::format::Locale;
+use crate::config::Config;
+use crate::model::{Archive, Article, Author};
+use crate::parse::date::{ArticleDate, Precision};
+use crate::parse::profile::ProfileLink;
+
+/// Everything a view needs to turn model paths and dates into links and text.
+pub struct Env<'a> {
+    pub config: &'a Config,
+    pub archive: &'a Archive,
+    pub locale: &'static Locale,
+}
+
+impl Env<'_> {
+    pub fn link(&self, rel: &str) -> String {
+        self.config.base_url.link(rel)
+    }
+
+    pub fn url(&self, rel: &str) -> String {
+        self.config.base_url.join(rel)
+    }
+}
+
+/// `site`: the site's configuration (every template).
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+    pub base_path: &'a str,
+    pub language: &'a str,
+    pub timezone: &'a str,
+    pub publisher: PublisherView<'a>,
+    /// Link to the theme's stylesheet, with a version for caches.
+    pub stylesheet: String,
+    pub generator: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct PublisherView<'a> {
+    pub name: &'a str,
+    pub logo: Option<String>,
+}
+
+/// `nav`: links every page shows (every template).
+#[derive(Serialize)]
+pub struct NavView {
+    pub home: String,
+    pub authors: String,
+    /// Newest first.
+    pub years: Vec<YearLink>,
+}
+
+#[derive(Serialize)]
+pub struct YearLink {
+    pub year: i32,
+    pub path: String,
+    pub count: usize,
+}
+
+/// `page`: the page being rendered (every template).
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    /// `article`, `home`, `year`, `month`, `day`, `authors`, `author` or `404`.
+    pub kind: &'static str,
+    pub title: &'a str,
+    pub description: &'a str,
+    /// Root-relative link to this page.
+    pub path: String,
+    /// Absolute URL of this page (its canonical URL).
+    pub url: String,
+}
+
+/// A date, ready to show.
+#[derive(Serialize)]
+pub struct DateView {
+    /// RFC 3339 timestamp with offset, for `<time datetime>`.
+    pub iso: String,
+    /// `October 26, 2025`
+    pub date: String,
+    /// `Oct 26, 2025`
+    pub short: String,
+    /// `Sunday, October 26, 2025`
+    pub long: String,
+    /// `2:30 PM JST`, absent when the source gave only the day.
+    pub time: Option<String>,
+    /// Link to the day's archive page.
+    pub day_path: String,
+}
+
+impl DateView {
+    pub fn new(env: &Env<'_>, date: &ArticleDate) -> DateView {
+        let day = date.day();
+        DateView {
+            iso: date.at.to_rfc3339(),
+            date: env.locale.date(day),
+            short: env.locale.short_date(day),
+            long: env.locale.long_date(day),
+            time: (date.precision == Precision::Time).then(|| env.locale.time(&date.at, env.config.timezone)),
+            day_path: env.link(&day_path(day)),
+        }
+    }
+
+    pub fn from_moment(env: &Env<'_>, at: &DateTime<FixedOffset>) -> DateView {
+        DateView::new(
+            env,
+            &ArticleDate {
+                at: *at,
+                precision: Precision::Day,
+            },
+        )
+    }
+}
+
+/// `2025/10/26/`
+pub fn day_path(day: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:04}/{:02}/{:02}/", day.year(), day.month(), day.day())
+}
+
+/// `2025/10/`
+pub fn month_path(year: i32, month: u32) -> String {
+    format!("{year:04}/{month:02}/")
+}
+
+/// `2025/`
+pub fn year_path(year: i32) -> String {
+    format!("{year:04}/")
+}
+
+#[derive(Serialize)]
+pub struct AuthorLink<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub path: String,
+}
+
+impl<'a> AuthorLink<'a> {
+    pub fn new(env: &Env<'_>, author: &'a Author) -> Self {
+        AuthorLink {
+            name: &author.name,
+            slug: &author.slug,
+            path: env.link(&author.path),
+        }
+    }
+}
+
+/// An article in a listing (`articles`, `prev`, `next`, `more`).
+#[derive(Serialize)]
+pub struct Card<'a> {
+    pub title: &'a str,
+    pub path: String,
+    pub url: String,
+    pub date: DateView,
+    pub authors: Vec<AuthorLink<'a>>,
+    pub summary: &'a str,
+    pub section: Option<&'a str>,
+    pub tags: &'a [String],
+}
+
+impl<'a> Card<'a> {
+    pub fn new(env: &Env<'a>, article: &'a Article) -> Self {
+        Card {
+            title: &article.title,
+            path: env.link(&article.path),
+            url: env.url(&article.path),
+            date: DateView::new(env, &article.date),
+            authors: article
+                .authors
+                .iter()
+                .map(|&a| AuthorLink::new(env, env.archive.author(a)))
+                .collect(),
+            summary: &article.summary,
+            section: article.section.as_deref(),
+            tags: &article.tags,
+        }
+    }
+}
+
+/// `article` on an article page: a card plus what only its own page shows.
+#[derive(Serialize)]
+pub struct ArticleView<'a> {
+    #[serde(flatten)]
+    pub card: Card<'a>,
+    pub updated: Option<DateView>,
+    /// The source file, relative to the site.
+    pub source: String,
+}
+
+/// `pagination` on listing pages.
+#[derive(Serialize)]
+pub struct PaginationView {
+    /// 1-based.
+    pub current: usize,
+    pub total: usize,
+    /// Links to the first, previous (newer), next (older) and last pages.
+    pub first: String,
+    pub newer: Option<String>,
+    pub older: Option<String>,
+    pub last: String,
+    /// Numbered links around the current page.
+    pub window: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub path: String,
+    pub current: bool,
+}
+
+impl PaginationView {
+    /// Pagination of a listing at `base` (site-relative) on page `current` of `total`.
+    pub fn new(env: &Env<'_>, base: &str, current: usize, total: usize) -> Self {
+        let link = |n: usize| env.link(&page_path(base, n));
+        let from = current.saturating_sub(2).max(1);
+        let to = (current + 2).min(total);
+        PaginationView {
+            current,
+            total,
+            first: link(1),
+            newer: (current > 1).then(|| link(current - 1)),
+            older: (current < total).then(|| link(current + 1)),
+            last: link(total),
+            window: (from..=to)
+                .map(|n| PageLink {
+                    number: n,
+                    path: link(n),
+                    current: n == current,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Site-relative path of page `n` of a listing at `base`.
+pub fn page_path(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// A link with a label, for breadcrumbs and period navigation.
+#[derive(Serialize)]
+pub struct Crumb {
+    pub title: String,
+    pub path: String,
+}
+
+/// `author` on an author page; each entry of `authors` on the authors index.
+#[derive(Serialize)]
+pub struct AuthorView<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub path: String,
+    pub url: String,
+    /// HTML.
+    pub bio: Option<&'a str>,
+    pub photo: Option<String>,
+    pub links: &'a [ProfileLink],
+    /// Articles in this archive.
+    pub count: usize,
+    /// Articles the source credited the author with.
+    pub source_count: Option<u32>,
+    pub first_published: Option<DateView>,
+    pub last_published: Option<DateView>,
+}
+
+impl<'a> AuthorView<'a> {
+    pub fn new(env: &Env<'_>, author: &'a Author) -> Self {
+        AuthorView {
+            name: &author.name,
+            slug: &author.slug,
+            path: env.link(&author.path),
+            url: env.url(&author.path),
+            bio: author.bio_html.as_deref(),
+            photo: author.photo.as_deref().map(|p| resolve(env, p)),
+            links: &author.links,
+            count: author.articles.len(),
+            source_count: author.source_count,
+            first_published: author.first_published.as_ref().map(|d| DateView::from_moment(env, d)),
+            last_published: author.last_published.as_ref().map(|d| DateView::from_moment(env, d)),
+        }
+    }
+}
+
+/// A site path (`/img/a.jpg`) under base_url's path; absolute URLs stay as they are.
+pub fn resolve(env: &Env<'_>, target: &str) -> String {
+    if target.contains("://") || target.starts_with("//") || target.starts_with("data:") {
+        target.to_string()
+    } else {
+        env.link(target)
+    }
+}
+
+/// A month in a year's list of months.
+#[derive(Serialize)]
+pub struct MonthLink {
+    pub month: u32,
+    pub name: &'static str,
+    pub path: String,
+    pub count: usize,
+}
+
+/// A day in a month's list of days.
+#[derive(Serialize)]
+pub struct DayLink {
+    pub day: u32,
+    pub weekday: &'static str,
+    pub date: String,
+    pub path: String,
+    pub count: usize,
+}

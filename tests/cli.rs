@@ -1,0 +1,137 @@
+//! The command line as a user runs it.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::Site;
+
+fn dateline(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dateline"))
+        .args(args)
+        .current_dir(cwd)
+        .env("SOURCE_DATE_EPOCH", "1767225600") // 2026-01-01T00:00:00Z
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run dateline")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn help_and_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = dateline(&["--help"], dir.path());
+    assert!(help.status.success());
+    for command in ["build", "init", "new"] {
+        assert!(stdout(&help).contains(command), "{}", stdout(&help));
+    }
+    let build_help = dateline(&["build", "--help"], dir.path());
+    for flag in ["--site", "--out", "--base-url", "--drafts", "--future", "--now"] {
+        assert!(stdout(&build_help).contains(flag), "{flag}");
+    }
+    let version = dateline(&["--version"], dir.path());
+    assert_eq!(stdout(&version).trim(), format!("dateline {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(dateline(&["build", "--bogus"], dir.path()).status.code(), Some(2));
+    assert_eq!(dateline(&["build", "--now", "yesterday"], dir.path()).status.code(), Some(2));
+    assert_eq!(dateline(&["build", "--base-url", "example.org"], dir.path()).status.code(), Some(2));
+}
+
+#[test]
+fn init_then_a_plain_article_then_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = dateline(&["init", "site"], dir.path());
+    assert!(init.status.success(), "{}", stderr(&init));
+    let site = dir.path().join("site");
+    for path in ["dateline.toml", "content", "templates", "static"] {
+        assert!(site.join(path).exists(), "{path}");
+    }
+    // The example article builds as written.
+    let first = dateline(&["build", "-s", "site"], dir.path());
+    assert!(first.status.success(), "{}", stderr(&first));
+
+    // Two plain articles by one author, in any folder: merged into one author page.
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/2025/10/takaichi-trump-call.txt");
+    std::fs::copy(&seed, site.join("content/seed.txt")).unwrap();
+    std::fs::create_dir_all(site.join("content/scraped/2025")).unwrap();
+    std::fs::write(
+        site.join("content/scraped/2025/follow-up.txt"),
+        "Trump Arrives in Tokyo\n\nMon Oct 27 2025\nAustin Collins (671 articles)\n\nThe visit began on Monday.\n",
+    )
+    .unwrap();
+    let build = dateline(&["build", "-s", "site"], dir.path());
+    assert!(build.status.success(), "{}", stderr(&build));
+    let line = stdout(&build);
+    assert!(line.starts_with("Built 3 articles → "), "{line}");
+    assert!(line.trim_end().ends_with(" s"), "{line}");
+
+    let author = std::fs::read_to_string(site.join("public/authors/austin-collins/index.html")).unwrap();
+    assert!(author.contains("Trump Arrives in Tokyo") && author.contains("Japan’s PM Takaichi"));
+    assert!(author.contains("671 articles"), "the newest byline's count");
+    assert!(site.join("public/2025/10/27/trump-arrives-in-tokyo/index.html").exists());
+}
+
+#[test]
+fn init_refuses_a_non_empty_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("keep.txt"), "mine").unwrap();
+    let o = dateline(&["init", "."], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not empty"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn new_writes_a_dated_article() {
+    let site = Site::with_config("title = \"T\"\nbase_url = \"https://e.org/\"\ntimezone = \"Asia/Tokyo\"\n");
+    let o = dateline(&["new", "Budget “Deal” Reached", "--author", "Jane Roe", "--tag", "Budget", "-s", "."], site.root());
+    assert!(o.status.success(), "{}", stderr(&o));
+    // 2026-01-01T00:00Z is 09:00 in Tokyo.
+    assert_eq!(stdout(&o).trim(), "content/2026/01/budget-deal-reached.md");
+    let text = std::fs::read_to_string(site.root().join("content/2026/01/budget-deal-reached.md")).unwrap();
+    assert!(text.contains("title: \"Budget “Deal” Reached\""), "{text}");
+    assert!(text.contains("date: 2026-01-01T09:00:00+09:00"), "{text}");
+    assert!(text.contains("authors: [\"Jane Roe\"]"), "{text}");
+    // It builds, and a second `new` with the same title refuses to overwrite.
+    let build = dateline(&["build"], site.root());
+    assert!(build.status.success(), "{}", stderr(&build));
+    assert_eq!(dateline(&["new", "Budget “Deal” Reached", "-s", "."], site.root()).status.code(), Some(2));
+}
+
+#[test]
+fn content_errors_exit_1_and_list_every_problem() {
+    let site = Site::with_config("title = \"T\"\nbase_url = \"https://e.org/\"\n");
+    site.write("content/a.md", "---\ntitle: A\n---\n");
+    site.write("content/b.txt", "B\n\nsoon\n");
+    let o = dateline(&["build"], site.root());
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with("content/a.md:1:1: error: "), "{err}");
+    assert!(lines[1].starts_with("content/b.txt:3:1: error: "), "{err}");
+    assert!(err.contains("2 problems found; nothing was written"), "{err}");
+    assert!(!site.root().join("public").exists());
+}
+
+#[test]
+fn base_url_and_output_flags() {
+    let site = Site::fixture("basic");
+    let o = dateline(&["build", "-o", "staging", "--base-url", "https://staging.example.net/news"], site.root());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let home = std::fs::read_to_string(site.root().join("staging/index.html")).unwrap();
+    assert!(home.contains(r#"<link rel="canonical" href="https://staging.example.net/news/">"#), "{home}");
+    assert!(home.contains(r#"href="/news/authors/""#));
+}

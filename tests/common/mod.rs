@@ -1,0 +1,169 @@
+//! Helpers shared by the integration tests: fixture sites copied to a temporary folder,
+//! builds with a fixed "now", and HTML read with a real parser.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::DateTime;
+use dateline::{BuildOptions, BuildSummary, diag::Diagnostics};
+use scraper::{Html, Selector};
+use tempfile::TempDir;
+
+/// A copy of a fixture site in a temporary folder.
+pub struct Site {
+    pub dir: TempDir,
+}
+
+impl Site {
+    /// Copies `tests/sites/NAME`.
+    pub fn fixture(name: &str) -> Site {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites").join(name);
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_tree(&from, dir.path());
+        Site { dir }
+    }
+
+    /// An empty site with just a configuration.
+    pub fn with_config(config: &str) -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        fs::write(dir.path().join("dateline.toml"), config).unwrap();
+        Site { dir }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    /// Writes a file of the site (creating folders).
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
+        let path = self.root().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+    }
+
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions {
+            site: self.root().to_path_buf(),
+            out: None,
+            base_url: None,
+            drafts: false,
+            future: false,
+            now: DateTime::parse_from_rfc3339("2026-01-15T12:00:00Z").unwrap(),
+            jobs: None,
+        }
+    }
+
+    pub fn build(&self) -> Result<BuildSummary, Diagnostics> {
+        dateline::build(&self.options())
+    }
+
+    pub fn built(&self) -> BuildSummary {
+        self.build().unwrap_or_else(|e| panic!("build failed:\n{e}"))
+    }
+
+    /// A built page (`2025/10/` reads `public/2025/10/index.html`).
+    pub fn page(&self, rel: &str) -> Page {
+        let file = if rel.ends_with(".html") {
+            rel.to_string()
+        } else {
+            format!("{rel}index.html")
+        };
+        let path = self.out().join(file);
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        Page {
+            html: Html::parse_document(&text),
+            text,
+        }
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.out().join(rel).exists()
+    }
+}
+
+/// A parsed HTML page.
+pub struct Page {
+    pub html: Html,
+    pub text: String,
+}
+
+impl Page {
+    /// Text of every element matching `css`, whitespace collapsed.
+    pub fn texts(&self, css: &str) -> Vec<String> {
+        let sel = Selector::parse(css).unwrap_or_else(|_| panic!("bad selector {css}"));
+        self.html
+            .select(&sel)
+            .map(|e| collapse(&e.text().collect::<String>()))
+            .collect()
+    }
+
+    /// Text of the first element matching `css`.
+    pub fn text(&self, css: &str) -> String {
+        self.texts(css)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no element matches {css}"))
+    }
+
+    /// Attribute `attr` of every element matching `css`.
+    pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+        let sel = Selector::parse(css).unwrap_or_else(|_| panic!("bad selector {css}"));
+        self.html
+            .select(&sel)
+            .filter_map(|e| e.value().attr(attr).map(str::to_string))
+            .collect()
+    }
+
+    pub fn attr(&self, css: &str, attr: &str) -> String {
+        self.attrs(css, attr)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no {attr} on {css}"))
+    }
+
+    pub fn count(&self, css: &str) -> usize {
+        let sel = Selector::parse(css).unwrap();
+        self.html.select(&sel).count()
+    }
+}
+
+pub fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir`, relative path → bytes.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}

@@ -1,0 +1,252 @@
+//! Every problem a user can cause: the message names the file, line and column, every
+//! problem is reported, and the previous output stays as it was.
+
+mod common;
+
+use common::{Site, tree};
+
+const CONFIG: &str = "title = \"Errors\"\nbase_url = \"https://example.org/\"\n";
+const GOOD: &str = "---\ntitle: Good\ndate: 2025-01-02T10:00:00Z\nauthor: Jane Roe\n---\nFine.\n";
+
+/// A site that built once; returns it with the output it produced.
+fn site_with_output() -> (Site, Vec<(String, Vec<u8>)>) {
+    let site = Site::with_config(CONFIG);
+    site.write("content/2025/01/good.md", GOOD);
+    site.built();
+    let before = tree(&site.out());
+    assert!(!before.is_empty());
+    (site, before)
+}
+
+/// Builds, expecting failure: returns the messages, and checks the output is untouched.
+fn fails(site: &Site, before: &[(String, Vec<u8>)]) -> Vec<String> {
+    let err = site.build().expect_err("the build should fail");
+    assert_eq!(tree(&site.out()), before, "the output changed");
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("dateline-"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
+    let root = format!("{}/", site.root().display());
+    err.iter().map(|d| d.to_string().replace(&root, "")).collect()
+}
+
+fn assert_one(messages: &[String], expected_start: &str) {
+    assert_eq!(messages.len(), 1, "{messages:#?}");
+    assert!(
+        messages[0].starts_with(expected_start),
+        "expected {expected_start:?}, got {:?}",
+        messages[0]
+    );
+}
+
+#[test]
+fn missing_title() {
+    let (site, before) = site_with_output();
+    site.write("content/2025/01/bad.md", "---\ndate: 2025-01-02\n---\nx\n");
+    assert_one(
+        &fails(&site, &before),
+        "content/2025/01/bad.md:1:1: error: missing `title` in the front matter",
+    );
+}
+
+#[test]
+fn missing_date() {
+    let (site, before) = site_with_output();
+    site.write("content/2025/01/bad.md", "+++\ntitle = 'T'\n+++\nx\n");
+    let m = fails(&site, &before);
+    assert_one(
+        &m,
+        "content/2025/01/bad.md:1:1: error: missing `date` in the front matter",
+    );
+    assert!(m[0].contains("hint: use RFC 3339"), "{}", m[0]);
+}
+
+#[test]
+fn unparseable_date() {
+    let (site, before) = site_with_output();
+    site.write("content/2025/01/bad.md", "---\ntitle: T\ndate: 2025-02-30\n---\nx\n");
+    assert_one(
+        &fails(&site, &before),
+        "content/2025/01/bad.md:3:7: error: invalid `date`: `2025-02-30` is not a date",
+    );
+}
+
+#[test]
+fn broken_yaml() {
+    let (site, before) = site_with_output();
+    site.write(
+        "content/2025/01/bad.md",
+        "---\ntitle: T\ndate: 2025-01-02\ntags: [a, b\n---\nx\n",
+    );
+    assert_one(&fails(&site, &before), "content/2025/01/bad.md:4:");
+}
+
+#[test]
+fn broken_toml() {
+    let (site, before) = site_with_output();
+    site.write(
+        "content/2025/01/bad.md",
+        "+++\ntitle = 'T'\ndate = 2025-01-02\nauthors = [\"x\" \"y\"]\n+++\nx\n",
+    );
+    assert_one(&fails(&site, &before), "content/2025/01/bad.md:4:");
+}
+
+#[test]
+fn unterminated_front_matter() {
+    let (site, before) = site_with_output();
+    site.write("content/2025/01/bad.md", "---\ntitle: T\ndate: 2025-01-02\n\nBody\n");
+    assert_one(
+        &fails(&site, &before),
+        "content/2025/01/bad.md:1:1: error: front matter opened with `---` is never closed",
+    );
+}
+
+#[test]
+fn unknown_front_matter_key() {
+    let (site, before) = site_with_output();
+    site.write(
+        "content/2025/01/bad.md",
+        "---\ntitle: T\ndate: 2025-01-02\ncategories: [x]\n---\nx\n",
+    );
+    assert_one(
+        &fails(&site, &before),
+        "content/2025/01/bad.md:4:1: error: unknown front matter key `categories`",
+    );
+}
+
+#[test]
+fn unknown_config_key() {
+    let (site, before) = site_with_output();
+    site.write(
+        "dateline.toml",
+        format!("{CONFIG}\n[publisher]\nname = \"X\"\nlogo_url = \"y\"\n"),
+    );
+    assert_one(
+        &fails(&site, &before),
+        "dateline.toml:6:1: error: unknown key `logo_url`",
+    );
+}
+
+#[test]
+fn invalid_utf8() {
+    let (site, before) = site_with_output();
+    site.write(
+        "content/2025/01/bad.md",
+        b"---\ntitle: T\ndate: 2025-01-02\n---\nCaf\xe9 au lait\n".as_slice(),
+    );
+    assert_one(
+        &fails(&site, &before),
+        "content/2025/01/bad.md:5:4: error: invalid UTF-8",
+    );
+}
+
+#[test]
+fn text_file_not_in_the_plain_layout() {
+    let (site, before) = site_with_output();
+    site.write(
+        "content/notes.txt",
+        "Remember to call the desk.\n\nAsk about the budget.\n",
+    );
+    let m = fails(&site, &before);
+    assert_one(
+        &m,
+        "content/notes.txt:3:1: error: not in the plain layout: `Ask about the budget.` is not a date line",
+    );
+    assert!(m[0].contains("hint: a .txt article is"), "{}", m[0]);
+}
+
+#[test]
+fn two_sources_claim_one_url() {
+    let (site, before) = site_with_output();
+    site.write(
+        "content/2025/01/copy.txt",
+        "Good\n\nThu Jan 2 2025\nJane Roe (2 articles)\n\nAnother body.\n",
+    );
+    assert_one(
+        &fails(&site, &before),
+        "content/2025/01/good.md:1:1: error: the URL /2025/01/02/good/ is claimed by both content/2025/01/copy.txt and content/2025/01/good.md",
+    );
+}
+
+#[test]
+fn template_syntax_error() {
+    let (site, before) = site_with_output();
+    site.write(
+        "templates/day.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ day.long }</h1>\n{% endblock main %}\n",
+    );
+    assert_one(&fails(&site, &before), "templates/day.html:3:");
+}
+
+#[test]
+fn template_using_a_missing_variable() {
+    let (site, before) = site_with_output();
+    site.write("templates/article.html", "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ article.title }}</h1>\n  <p>{{ article.subtitle }}</p>\n{% endblock main %}\n");
+    let m = fails(&site, &before);
+    assert_eq!(m.len(), 1, "{m:#?}");
+    assert!(m[0].starts_with("templates/article.html:4:"), "{}", m[0]);
+    assert!(m[0].contains("subtitle"), "{}", m[0]);
+}
+
+#[test]
+fn unreadable_file() {
+    let (site, before) = site_with_output();
+    // A link to nothing cannot be read, whoever runs the test.
+    std::os::unix::fs::symlink(
+        site.root().join("missing.md"),
+        site.root().join("content/2025/01/linked.md"),
+    )
+    .unwrap();
+    let m = fails(&site, &before);
+    assert_one(&m, "content/2025/01/linked.md:1:1: error: cannot read:");
+}
+
+#[test]
+fn unreadable_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let (site, before) = site_with_output();
+    let path = site.root().join("content/2025/01/secret.md");
+    std::fs::write(&path, GOOD.replace("Good", "Secret")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&path).is_ok() {
+        return; // running as root: permissions do not stop reads (the symlink test covers this)
+    }
+    assert_one(
+        &fails(&site, &before),
+        "content/2025/01/secret.md:1:1: error: cannot read: Permission denied",
+    );
+}
+
+#[test]
+fn every_problem_is_reported_sorted_by_path() {
+    let (site, before) = site_with_output();
+    site.write("content/b.md", "---\ntitle: B\n---\n");
+    site.write("content/a.txt", "A\n\nnope\n");
+    site.write("content/c.md", "---\ndate: x\n---\n");
+    site.write("templates/home.html", "{% if %}");
+    let m = fails(&site, &before);
+    let paths: Vec<&str> = m.iter().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(
+        paths,
+        [
+            "content/a.txt",
+            "content/b.md",
+            "content/c.md",
+            "content/c.md",
+            "templates/home.html"
+        ],
+        "{m:#?}"
+    );
+}
+
+#[test]
+fn missing_config() {
+    let site = Site::with_config(CONFIG);
+    std::fs::remove_file(site.root().join("dateline.toml")).unwrap();
+    let err = site.build().unwrap_err();
+    let m = err.iter().next().unwrap().to_string();
+    assert!(m.contains("dateline.toml:1:1: error: no dateline.toml"), "{m}");
+    assert!(m.contains("dateline init"), "{m}");
+}

@@ -1,0 +1,289 @@
+//! One test per kind of page, on the `basic` fixture site (America/New_York, paginate 2,
+//! base_url with a path).
+
+mod common;
+
+use common::{Page, Site};
+
+const SEED: &str = "2025/10/26/japans-pm-takaichi-and-trump-discuss-strengthening-us-japan-alliance/";
+const SEED_LINK: &str = "/archive/2025/10/26/japans-pm-takaichi-and-trump-discuss-strengthening-us-japan-alliance/";
+
+fn built() -> Site {
+    let site = Site::fixture("basic");
+    site.built();
+    site
+}
+
+/// What every page has: doctype, lang, charset, viewport, title, canonical, navigation.
+fn assert_page_basics(page: &Page, canonical: &str) {
+    assert!(page.text.starts_with("<!doctype html>"), "doctype");
+    assert_eq!(page.attr("html", "lang"), "en");
+    assert_eq!(page.count("meta[charset='utf-8']"), 1);
+    assert!(
+        page.attr("meta[name=viewport]", "content")
+            .contains("width=device-width")
+    );
+    assert!(!page.text("title").is_empty());
+    assert_eq!(page.attr("link[rel=canonical]", "href"), canonical);
+    let nav = page.attrs("header nav a", "href");
+    assert!(nav.contains(&"/archive/".to_string()), "{nav:?}");
+    assert!(nav.contains(&"/archive/authors/".to_string()), "{nav:?}");
+    assert!(
+        nav.contains(&"/archive/2025/".to_string()) && nav.contains(&"/archive/2024/".to_string()),
+        "{nav:?}"
+    );
+    assert_eq!(page.count("h1"), 1, "one h1");
+}
+
+#[test]
+fn article_page() {
+    let site = built();
+    let page = site.page(SEED);
+    assert_page_basics(&page, &format!("https://news.example.com{SEED_LINK}"));
+    assert_eq!(
+        page.text("h1"),
+        "Japan’s PM Takaichi and Trump Discuss Strengthening US-Japan Alliance"
+    );
+    assert_eq!(page.attr("article time", "datetime"), "2025-10-26T00:00:00-04:00");
+    assert_eq!(page.text("article time"), "Sunday, October 26, 2025");
+    assert_eq!(page.attrs(".byline a", "href"), ["/archive/authors/austin-collins/"]);
+    let paragraphs = page.texts(".story-body p");
+    assert_eq!(paragraphs.len(), 4);
+    assert!(
+        paragraphs[0].contains(
+            "“strengthening the Japan-US Alliance is a top priority of Japan’s foreign and security policy.”"
+        )
+    );
+    // More by the author, and the neighbours in time.
+    assert!(page.texts(".more h2").iter().any(|h| h == "More by Austin Collins"));
+    assert_eq!(
+        page.attr(".prevnext .older", "href"),
+        "/archive/2025/10/25/dong-jing-deshou-noy-hui-tan/"
+    );
+    assert_eq!(
+        page.attr(".prevnext .newer", "href"),
+        "/archive/2025/12/02/markets-close-higher-bonds-slip/"
+    );
+    assert_eq!(page.texts(".breadcrumbs a"), ["Home", "2025", "October", "26"]);
+}
+
+#[test]
+fn markdown_article_with_two_authors_and_time() {
+    let site = built();
+    let page = site.page("2025/12/02/parliament-passes-the-budget-whats-in-it/");
+    assert_eq!(page.text("h1"), "Parliament Passes the Budget: What’s in It");
+    assert_eq!(page.texts(".byline a"), ["Jane Roe", "Austin Collins"]);
+    assert_eq!(page.text(".byline"), "By Jane Roe and Austin Collins");
+    assert_eq!(page.text(".dateline"), "Tuesday, December 2, 2025, 9:30 PM EST");
+    assert_eq!(page.attr(".story-body h2", "id"), "what-changes");
+    assert_eq!(page.count(".story-body table"), 1);
+    assert_eq!(page.texts(".tags li"), ["Budget", "Politics"]);
+    assert_eq!(page.text(".kicker"), "Politics");
+}
+
+#[test]
+fn plain_text_is_escaped_not_markdown() {
+    let site = built();
+    let page = site.page("2025/12/02/markets-close-higher-bonds-slip/");
+    assert_eq!(page.text("h1"), "Markets Close Higher & Bonds <Slip>");
+    assert_eq!(
+        page.texts(".story-body p")[0],
+        "Stocks rose on Tuesday, with the “index” up 1% & bonds <lower>."
+    );
+    assert_eq!(
+        page.texts(".story-body p")[1],
+        "Traders said *nothing* unusual happened."
+    );
+    assert_eq!(page.count(".story-body em"), 0);
+}
+
+#[test]
+fn dates_follow_the_site_time_zone() {
+    let site = built();
+    // 2025-10-26T09:00+09:00 is still the 25th in New York.
+    assert!(site.exists("2025/10/25/dong-jing-deshou-noy-hui-tan/index.html"));
+    // 23:30 on New Year's Eve in New York stays in 2025.
+    let page = site.page("2025/12/31/late-night-session-ends/");
+    assert_eq!(page.attr("article time", "datetime"), "2025-12-31T23:30:00-05:00");
+}
+
+#[test]
+fn home_page_and_pagination() {
+    let site = built();
+    let home = site.page("");
+    assert_page_basics(&home, "https://news.example.com/archive/");
+    assert_eq!(home.text("title"), "Fixture Gazette");
+    assert_eq!(home.text(".lead .card-title"), "Late-Night Session Ends");
+    assert_eq!(
+        home.texts(".latest .card-title"),
+        ["Parliament Passes the Budget: What’s in It"]
+    );
+    assert_eq!(home.attr(".pager .older", "href"), "/archive/page/2/");
+    let page2 = site.page("page/2/");
+    assert_page_basics(&page2, "https://news.example.com/archive/page/2/");
+    assert_eq!(
+        page2.texts(".card-title"),
+        [
+            "Markets Close Higher & Bonds <Slip>",
+            "Japan’s PM Takaichi and Trump Discuss Strengthening US-Japan Alliance"
+        ]
+    );
+    assert_eq!(page2.attr(".pager .newer", "href"), "/archive/");
+    let page3 = site.page("page/3/");
+    assert_eq!(page3.texts(".card-title"), ["東京で首脳会談", "An Old Story"]);
+    assert!(!site.exists("page/4/index.html"));
+    assert!(!site.exists("page/1/index.html"));
+}
+
+#[test]
+fn year_page_lists_months_with_counts() {
+    let site = built();
+    let year = site.page("2025/");
+    assert_page_basics(&year, "https://news.example.com/archive/2025/");
+    assert_eq!(year.text("h1"), "2025");
+    assert_eq!(year.text(".count"), "5 articles");
+    let months: Vec<String> = year.texts(".months li");
+    assert_eq!(months, ["October 2", "December 3"]);
+    assert_eq!(
+        year.attrs(".months a", "href"),
+        ["/archive/2025/10/", "/archive/2025/12/"]
+    );
+    assert_eq!(year.attr(".periods .older", "href"), "/archive/2024/");
+    assert!(site.exists("2025/page/3/index.html"));
+}
+
+#[test]
+fn month_page_lists_days_and_their_articles() {
+    let site = built();
+    let month = site.page("2025/12/");
+    assert_eq!(month.text("h1"), "December 2025");
+    assert_eq!(month.texts(".days li"), ["2 2", "31 1"]);
+    assert_eq!(
+        month.texts(".day-group h2"),
+        ["Wednesday, December 31, 2025", "Tuesday, December 2, 2025"]
+    );
+    assert_eq!(month.attr(".periods .older", "href"), "/archive/2025/10/");
+    assert_eq!(month.texts(".breadcrumbs a"), ["Home", "2025", "December"]);
+}
+
+#[test]
+fn day_page_lists_its_articles() {
+    let site = built();
+    let day = site.page("2025/12/02/");
+    assert_page_basics(&day, "https://news.example.com/archive/2025/12/02/");
+    assert_eq!(day.text("h1"), "Tuesday, December 2, 2025");
+    assert_eq!(
+        day.texts(".card-title"),
+        [
+            "Parliament Passes the Budget: What’s in It",
+            "Markets Close Higher & Bonds <Slip>"
+        ]
+    );
+    assert_eq!(day.attr(".periods .newer", "href"), "/archive/2025/12/31/");
+    assert_eq!(day.attr(".periods .older", "href"), "/archive/2025/10/26/");
+}
+
+#[test]
+fn authors_index_lists_every_author_with_counts() {
+    let site = built();
+    let page = site.page("authors/");
+    assert_page_basics(&page, "https://news.example.com/archive/authors/");
+    assert_eq!(
+        page.texts(".author-list .name"),
+        ["Austin Collins", "Jane Roe", "John Doe"]
+    );
+    assert_eq!(
+        page.texts(".author-list .n"),
+        ["3 articles", "2 articles", "2 articles"]
+    );
+}
+
+#[test]
+fn author_page_has_bio_counts_dates_and_articles() {
+    let site = built();
+    let page = site.page("authors/austin-collins/");
+    assert_page_basics(&page, "https://news.example.com/archive/authors/austin-collins/");
+    assert_eq!(page.text("h1"), "Austin Collins");
+    assert!(
+        page.text(".bio")
+            .starts_with("Austin Collins is our Europe, Asia, & Middle East Correspondent.")
+    );
+    let stats = page.texts(".stats dd");
+    assert_eq!(
+        stats,
+        ["3 articles", "671 articles", "October 26, 2025", "December 2, 2025"]
+    );
+    assert_eq!(page.count(".cards > li"), 2, "paginated by 2");
+    assert_eq!(
+        page.attr(".pager .older", "href"),
+        "/archive/authors/austin-collins/page/2/"
+    );
+    let page2 = site.page("authors/austin-collins/page/2/");
+    assert_eq!(
+        page2.texts(".card-title"),
+        ["Japan’s PM Takaichi and Trump Discuss Strengthening US-Japan Alliance"]
+    );
+}
+
+#[test]
+fn author_profile_merges_aliases() {
+    let site = built();
+    let page = site.page("authors/jane-roe/");
+    assert_eq!(page.text(".bio p"), "Jane Roe covers politics from the capital.");
+    assert_eq!(page.attrs(".links a", "href"), ["mailto:jane@example.com"]);
+    assert_eq!(
+        page.texts(".card-title"),
+        ["Late-Night Session Ends", "Parliament Passes the Budget: What’s in It"]
+    );
+    assert!(!site.exists("authors/j-roe/index.html"));
+}
+
+#[test]
+fn not_found_page() {
+    let site = built();
+    let page = site.page("404.html");
+    assert_page_basics(&page, "https://news.example.com/archive/404.html");
+    assert_eq!(page.text("h1"), "Page not found");
+}
+
+#[test]
+fn drafts_and_scheduled_articles_are_not_published() {
+    let site = built();
+    assert!(!site.exists("2025/10/20/a-draft/index.html"));
+    assert!(!site.exists("2026/06/01/scheduled-for-later/index.html"));
+    let mut options = site.options();
+    options.drafts = true;
+    options.future = true;
+    dateline::build(&options).unwrap();
+    assert!(site.exists("2025/10/20/a-draft/index.html"));
+    assert!(site.exists("2026/06/01/scheduled-for-later/index.html"));
+}
+
+#[test]
+fn assets_and_theme_are_copied() {
+    let site = built();
+    assert_eq!(
+        std::fs::read(site.out().join("files/report.pdf")).unwrap(),
+        b"%PDF-1.4 fixture\n"
+    );
+    assert!(site.exists("style.css"));
+    let home = site.page("");
+    assert!(
+        home.attr("link[rel=stylesheet]", "href")
+            .starts_with("/archive/style.css?v=")
+    );
+}
+
+#[test]
+fn summary_counts_articles_and_pages() {
+    let site = Site::fixture("basic");
+    let summary = site.built();
+    assert_eq!(summary.articles, 6);
+    assert_eq!(summary.authors, 3);
+    // Every page counted is an HTML file written.
+    let html_files = common::tree(&site.out())
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .count();
+    assert_eq!(summary.pages, html_files);
+}

@@ -38,15 +38,26 @@ fn help_and_version() {
         assert!(stdout(&build_help).contains(flag), "{flag}");
     }
     let version = dateline(&["--version"], dir.path());
-    assert_eq!(stdout(&version).trim(), format!("dateline {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&version).trim(),
+        format!("dateline {}", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
 fn bad_usage_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(dateline(&["build", "--bogus"], dir.path()).status.code(), Some(2));
-    assert_eq!(dateline(&["build", "--now", "yesterday"], dir.path()).status.code(), Some(2));
-    assert_eq!(dateline(&["build", "--base-url", "example.org"], dir.path()).status.code(), Some(2));
+    assert_eq!(
+        dateline(&["build", "--now", "yesterday"], dir.path()).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        dateline(&["build", "--base-url", "example.org"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -80,7 +91,10 @@ fn init_then_a_plain_article_then_build() {
     let author = std::fs::read_to_string(site.join("public/authors/austin-collins/index.html")).unwrap();
     assert!(author.contains("Trump Arrives in Tokyo") && author.contains("Japan’s PM Takaichi"));
     assert!(author.contains("671 articles"), "the newest byline's count");
-    assert!(site.join("public/2025/10/27/trump-arrives-in-tokyo/index.html").exists());
+    assert!(
+        site.join("public/2025/10/27/trump-arrives-in-tokyo/index.html")
+            .exists()
+    );
 }
 
 #[test]
@@ -96,7 +110,19 @@ fn init_refuses_a_non_empty_folder() {
 #[test]
 fn new_writes_a_dated_article() {
     let site = Site::with_config("title = \"T\"\nbase_url = \"https://e.org/\"\ntimezone = \"Asia/Tokyo\"\n");
-    let o = dateline(&["new", "Budget “Deal” Reached", "--author", "Jane Roe", "--tag", "Budget", "-s", "."], site.root());
+    let o = dateline(
+        &[
+            "new",
+            "Budget “Deal” Reached",
+            "--author",
+            "Jane Roe",
+            "--tag",
+            "Budget",
+            "-s",
+            ".",
+        ],
+        site.root(),
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     // 2026-01-01T00:00Z is 09:00 in Tokyo.
     assert_eq!(stdout(&o).trim(), "content/2026/01/budget-deal-reached.md");
@@ -107,7 +133,12 @@ fn new_writes_a_dated_article() {
     // It builds, and a second `new` with the same title refuses to overwrite.
     let build = dateline(&["build"], site.root());
     assert!(build.status.success(), "{}", stderr(&build));
-    assert_eq!(dateline(&["new", "Budget “Deal” Reached", "-s", "."], site.root()).status.code(), Some(2));
+    assert_eq!(
+        dateline(&["new", "Budget “Deal” Reached", "-s", "."], site.root())
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -129,9 +160,21 @@ fn content_errors_exit_1_and_list_every_problem() {
 #[test]
 fn base_url_and_output_flags() {
     let site = Site::fixture("basic");
-    let o = dateline(&["build", "-o", "staging", "--base-url", "https://staging.example.net/news"], site.root());
+    let o = dateline(
+        &[
+            "build",
+            "-o",
+            "staging",
+            "--base-url",
+            "https://staging.example.net/news",
+        ],
+        site.root(),
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let home = std::fs::read_to_string(site.root().join("staging/index.html")).unwrap();
-    assert!(home.contains(r#"<link rel="canonical" href="https://staging.example.net/news/">"#), "{home}");
+    assert!(
+        home.contains(r#"<link rel="canonical" href="https://staging.example.net/news/">"#),
+        "{home}"
+    );
     assert!(home.contains(r#"href="/news/authors/""#));
 }

@@ -75,18 +75,14 @@ pub fn main() -> i32 {
 }
 
 /// Why a command failed.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum Failure {
     /// Problems in the site's files.
-    Problems(Diagnostics),
+    #[error("{0}")]
+    Problems(#[from] Diagnostics),
     /// A command line that cannot be carried out.
+    #[error("{0}")]
     Usage(String),
-}
-
-impl From<Diagnostics> for Failure {
-    fn from(d: Diagnostics) -> Self {
-        Failure::Problems(d)
-    }
 }
 
 fn report(list: &Diagnostics) {

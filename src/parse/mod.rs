@@ -186,7 +186,8 @@ fn parse_markdown(path: &Path, text: &str, cx: &ParseContext) -> Result<ParsedAr
     };
     let mut bylines: Vec<Byline> = Vec::with_capacity(names.len());
     for name in names {
-        let name = name.trim();
+        let name = collapse_spaces(&name);
+        let name = name.as_str();
         if name.is_empty() {
             problems.push(at(
                 if raw_has(&split, "authors") {
@@ -250,6 +251,11 @@ fn parse_markdown(path: &Path, text: &str, cx: &ParseContext) -> Result<ParsedAr
         }),
         _ => Err(problems),
     }
+}
+
+/// `"  Jane   Roe "` → `"Jane Roe"`: names are compared and shown without stray spaces.
+pub fn collapse_spaces(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn raw_has(split: &Split<'_>, key: &str) -> bool {

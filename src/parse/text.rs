@@ -3,7 +3,8 @@
 use std::borrow::Cow;
 
 /// Where invalid UTF-8 starts: 1-based line and column.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid UTF-8 at line {line}, column {column}")]
 pub struct InvalidUtf8 {
     pub line: usize,
     pub column: usize,

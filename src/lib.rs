@@ -4,6 +4,7 @@
 //! parallel, build the archive model, render every page in parallel, and swap the
 //! finished output into place.
 
+pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod diag;
@@ -15,13 +16,13 @@ pub mod render;
 pub mod slug;
 pub mod walk;
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 
+use assets::Assets;
 use config::{BaseUrl, Config};
 use diag::{Diagnostic, Diagnostics, shown};
 use model::{Archive, BuildInput, Selection};
@@ -80,21 +81,15 @@ fn build_in_pool(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         timezone: config.timezone,
     };
 
-    // Walk and parse; template problems are reported together with content problems.
-    let files = walk::content(root)?;
-    let theme = Theme::load(root);
-    let (input, mut problems) = parse_sources(root, &files, &cx);
-    let theme = match theme {
-        Ok(theme) => Some(theme),
-        Err(list) => {
-            problems.extend(list);
-            None
-        }
-    };
-    if !problems.is_empty() {
+    // Walk, parse and load templates, reporting the problems of all three together.
+    let mut problems = Vec::new();
+    let files = walk::content(root, &mut problems);
+    let theme = Theme::load(root).map_err(|list| problems.extend(list)).ok();
+    let input = parse_sources(root, &files, &cx, &mut problems);
+    let assets = Assets::collect(root, &files.assets, &mut problems);
+    let (Some(theme), true) = (theme, problems.is_empty()) else {
         return Err(problems.into());
-    }
-    let theme = theme.expect("no problems means the theme loaded");
+    };
 
     let selection = Selection {
         drafts: options.drafts,
@@ -103,11 +98,10 @@ fn build_in_pool(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     };
     let archive = Archive::build(root, input, &selection)?;
 
-    let statics = static_files(root, &files.assets)?;
     let stylesheet = format!(
         "{}style.css?v={}",
         config.base_url.path(),
-        stylesheet_version(root, &statics)
+        assets.version(root, "style.css")
     );
     let out_dir = options.out.clone().unwrap_or_else(|| root.join("public"));
     let output = Output::create(&out_dir, root)?;
@@ -120,20 +114,25 @@ fn build_in_pool(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         stylesheet,
     };
     let pages = render::render_site(&render_input, &output)?;
-    let copied = copy_statics(root, &statics, &pages, &output)?;
+    assets.copy(root, &pages, &output)?;
     output.commit()?;
 
     Ok(BuildSummary {
         articles: archive.articles.len(),
         authors: archive.authors.len(),
         pages: pages.len(),
-        copied,
+        copied: assets.len(),
         output: out_dir,
         elapsed: started.elapsed(),
     })
 }
 
-fn parse_sources(root: &Path, files: &walk::ContentFiles, cx: &ParseContext) -> (BuildInput, Vec<Diagnostic>) {
+fn parse_sources(
+    root: &Path,
+    files: &walk::ContentFiles,
+    cx: &ParseContext,
+    problems: &mut Vec<Diagnostic>,
+) -> BuildInput {
     let read = |rel: &Path| {
         let path = shown(root, rel);
         match std::fs::read(root.join(rel)) {
@@ -161,7 +160,6 @@ fn parse_sources(root: &Path, files: &walk::ContentFiles, cx: &ParseContext) -> 
         .collect();
 
     let mut input = BuildInput::default();
-    let mut problems = Vec::new();
     for result in articles {
         match result {
             Ok(a) => input.articles.push(a),
@@ -174,87 +172,5 @@ fn parse_sources(root: &Path, files: &walk::ContentFiles, cx: &ParseContext) -> 
             Err(list) => problems.extend(list),
         }
     }
-    (input, problems)
-}
-
-/// A file copied into the output: where it goes and where it comes from.
-enum StaticSource {
-    Theme(&'static [u8]),
-    File(PathBuf),
-}
-
-/// The theme's static files, then the site's `static/` over them, then content assets.
-fn static_files(root: &Path, assets: &[PathBuf]) -> Result<Vec<(String, StaticSource)>, Vec<Diagnostic>> {
-    let mut files: Vec<(String, StaticSource)> = render::theme::DEFAULT_STATIC
-        .iter()
-        .map(|(rel, bytes)| (rel.to_string(), StaticSource::Theme(bytes)))
-        .collect();
-    let mut claimed: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
-    let mut problems = Vec::new();
-    let static_dir = Path::new(walk::STATIC_DIR);
-    let content_dir = Path::new(walk::CONTENT_DIR);
-    let site_files = walk::files_under(root, static_dir)?
-        .into_iter()
-        .map(|rel| (rel.strip_prefix(static_dir).unwrap_or(&rel).to_path_buf(), rel))
-        .chain(
-            assets
-                .iter()
-                .map(|rel| (rel.strip_prefix(content_dir).unwrap_or(rel).to_path_buf(), rel.clone())),
-        );
-    for (target, source) in site_files {
-        let target = target.to_string_lossy().replace('\\', "/");
-        if let Some(other) = claimed.get(&target) {
-            problems.push(Diagnostic::file(
-                shown(root, &source),
-                format!(
-                    "/{target} is claimed by both {} and {}",
-                    shown(root, other).display(),
-                    shown(root, &source).display()
-                ),
-            ));
-            continue;
-        }
-        claimed.insert(target.clone(), source.clone());
-        match files.iter_mut().find(|(t, _)| *t == target) {
-            Some(slot) => slot.1 = StaticSource::File(source),
-            None => files.push((target, StaticSource::File(source))),
-        }
-    }
-    if problems.is_empty() { Ok(files) } else { Err(problems) }
-}
-
-fn stylesheet_version(root: &Path, statics: &[(String, StaticSource)]) -> String {
-    let bytes: Vec<u8> = match statics.iter().find(|(t, _)| t == "style.css") {
-        Some((_, StaticSource::Theme(b))) => b.to_vec(),
-        Some((_, StaticSource::File(p))) => std::fs::read(root.join(p)).unwrap_or_default(),
-        None => Vec::new(),
-    };
-    slug::short_hash(&String::from_utf8_lossy(&bytes))
-}
-
-fn copy_statics(
-    root: &Path,
-    statics: &[(String, StaticSource)],
-    pages: &[String],
-    output: &Output,
-) -> Result<usize, Vec<Diagnostic>> {
-    let pages: HashSet<&str> = pages.iter().map(String::as_str).collect();
-    let results: Vec<Result<(), Diagnostic>> = statics
-        .par_iter()
-        .map(|(target, source)| match source {
-            StaticSource::File(rel) if pages.contains(target.as_str()) => Err(Diagnostic::file(
-                shown(root, rel),
-                format!("/{target} is also a page that dateline writes"),
-            )
-            .with_hint("rename or remove the file")),
-            StaticSource::File(rel) => output.copy(target, &root.join(rel)),
-            StaticSource::Theme(bytes) => output.write(target, bytes),
-        })
-        .collect();
-    let problems: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
-    if problems.is_empty() {
-        Ok(statics.len())
-    } else {
-        Err(problems)
-    }
+    input
 }

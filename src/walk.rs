@@ -26,11 +26,11 @@ pub struct ContentFiles {
 }
 
 /// Walks `SITE/content/`. Hidden files and folders (`.name`) and editor backups
-/// (`name~`) are skipped; an entry that cannot be read is an error.
-pub fn content(root: &Path) -> Result<ContentFiles, Vec<Diagnostic>> {
+/// (`name~`) are skipped; an entry that cannot be read is added to `problems`.
+pub fn content(root: &Path, problems: &mut Vec<Diagnostic>) -> ContentFiles {
     let mut files = ContentFiles::default();
     let authors = Path::new(CONTENT_DIR).join(AUTHORS_DIR);
-    for rel in files_under(root, Path::new(CONTENT_DIR))? {
+    for rel in files_under(root, Path::new(CONTENT_DIR), problems) {
         if rel.parent() == Some(authors.as_path()) && Format::of(&rel) == Some(Format::Markdown) {
             files.profiles.push(rel);
         } else if let Some(format) = Format::of(&rel) {
@@ -39,17 +39,17 @@ pub fn content(root: &Path) -> Result<ContentFiles, Vec<Diagnostic>> {
             files.assets.push(rel);
         }
     }
-    Ok(files)
+    files
 }
 
 /// Every file under `root/dir`, relative to `root`, sorted; a missing folder has none.
-pub fn files_under(root: &Path, dir: &Path) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
+/// Entries that cannot be read are added to `problems`.
+pub fn files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let base = root.join(dir);
     if !base.exists() {
-        return Ok(Vec::new());
+        return Vec::new();
     }
     let mut files = Vec::new();
-    let mut problems = Vec::new();
     let walker = WalkDir::new(&base)
         .follow_links(true)
         .sort_by_file_name()
@@ -74,7 +74,7 @@ pub fn files_under(root: &Path, dir: &Path) -> Result<Vec<PathBuf>, Vec<Diagnost
             }
         }
     }
-    if problems.is_empty() { Ok(files) } else { Err(problems) }
+    files
 }
 
 fn is_ignored(name: &std::ffi::OsStr) -> bool {
@@ -104,7 +104,9 @@ mod tests {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "x").unwrap();
         }
-        let files = content(root).unwrap();
+        let mut problems = Vec::new();
+        let files = content(root, &mut problems);
+        assert!(problems.is_empty());
         let articles: Vec<_> = files.articles.iter().map(|(p, _)| p.to_str().unwrap()).collect();
         assert_eq!(articles, ["content/2025/10/a.txt", "content/2025/10/b.md"]);
         assert_eq!(files.profiles, [PathBuf::from("content/authors/jane-roe.md")]);
@@ -115,6 +117,8 @@ mod tests {
     #[test]
     fn missing_folder_is_empty() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(content(dir.path()).unwrap(), ContentFiles::default());
+        let mut problems = Vec::new();
+        assert_eq!(content(dir.path(), &mut problems), ContentFiles::default());
+        assert!(problems.is_empty());
     }
 }

@@ -48,11 +48,12 @@ impl BuildArgs {
         let summary = crate::build(&options)?;
         if verbosity != Verbosity::Quiet {
             let plural = |n: usize, word: &str| format!("{} {word}{}", thousands(n), if n == 1 { "" } else { "s" });
+            let seconds = summary.elapsed.as_secs_f64();
+            let precision = if seconds < 1.0 { 3 } else { 2 };
             println!(
-                "Built {} → {} in {:.2} s",
+                "Built {} → {} in {seconds:.precision$} s",
                 plural(summary.articles, "article"),
                 plural(summary.pages, "page"),
-                summary.elapsed.as_secs_f64()
             );
             if verbosity == Verbosity::Verbose {
                 println!(

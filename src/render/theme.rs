@@ -43,7 +43,7 @@ impl Theme {
         let mut site_files = HashMap::new();
         let mut problems = Vec::new();
         let dir = Path::new(TEMPLATES_DIR);
-        for rel in files_under(root, dir)? {
+        for rel in files_under(root, dir, &mut problems) {
             let name = rel
                 .strip_prefix(dir)
                 .unwrap_or(&rel)

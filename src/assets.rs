@@ -1,0 +1,142 @@
+//! Files copied into the output as they are: the theme's static files, then the site's
+//! `static/` over them, then the files under `content/` that are not articles.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, shown};
+use crate::output::Output;
+use crate::walk;
+
+/// Where a copied file comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssetSource {
+    /// A file of the default theme, compiled in.
+    Theme(&'static [u8]),
+    /// A file of the site, relative to the site root.
+    File(PathBuf),
+}
+
+/// Every file to copy, by site-relative output path.
+#[derive(Debug, Default)]
+pub struct Assets {
+    files: BTreeMap<String, AssetSource>,
+}
+
+impl Assets {
+    /// Collects the files to copy; two site files claiming one output path are a problem.
+    pub fn collect(root: &Path, content_assets: &[PathBuf], problems: &mut Vec<Diagnostic>) -> Assets {
+        let mut files: BTreeMap<String, AssetSource> = crate::render::theme::DEFAULT_STATIC
+            .iter()
+            .map(|(rel, bytes)| (rel.to_string(), AssetSource::Theme(bytes)))
+            .collect();
+        let static_dir = Path::new(walk::STATIC_DIR);
+        let content_dir = Path::new(walk::CONTENT_DIR);
+        let site_files = walk::files_under(root, static_dir, problems)
+            .into_iter()
+            .map(|rel| (rel.strip_prefix(static_dir).unwrap_or(&rel).to_path_buf(), rel))
+            .chain(
+                content_assets
+                    .iter()
+                    .map(|rel| (rel.strip_prefix(content_dir).unwrap_or(rel).to_path_buf(), rel.clone())),
+            );
+        for (target, source) in site_files {
+            let target = target.to_string_lossy().replace('\\', "/");
+            match files.get(&target) {
+                Some(AssetSource::File(other)) => problems.push(Diagnostic::file(
+                    shown(root, &source),
+                    format!(
+                        "/{target} is claimed by both {} and {}",
+                        shown(root, other).display(),
+                        shown(root, &source).display()
+                    ),
+                )),
+                // A site file replaces the theme's file of the same name.
+                _ => {
+                    files.insert(target, AssetSource::File(source));
+                }
+            }
+        }
+        Assets { files }
+    }
+
+    /// How many files there are.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// A short hash of a file's bytes, to version links to it (`style.css?v=…`).
+    pub fn version(&self, root: &Path, target: &str) -> String {
+        let bytes: Vec<u8> = match self.files.get(target) {
+            Some(AssetSource::Theme(b)) => b.to_vec(),
+            Some(AssetSource::File(p)) => std::fs::read(root.join(p)).unwrap_or_default(),
+            None => Vec::new(),
+        };
+        crate::slug::short_hash(&String::from_utf8_lossy(&bytes))
+    }
+
+    /// Copies every file into `output`; a file at the path of a page is a problem.
+    pub fn copy(&self, root: &Path, pages: &[String], output: &Output) -> Result<(), Vec<Diagnostic>> {
+        let pages: HashSet<&str> = pages.iter().map(String::as_str).collect();
+        let problems: Vec<Diagnostic> = self
+            .files
+            .par_iter()
+            .filter_map(|(target, source)| match source {
+                AssetSource::File(rel) if pages.contains(target.as_str()) => Some(
+                    Diagnostic::file(
+                        shown(root, rel),
+                        format!("/{target} is also a page that dateline writes"),
+                    )
+                    .with_hint("rename or remove the file"),
+                ),
+                AssetSource::File(rel) => output.copy(target, &root.join(rel)).err(),
+                AssetSource::Theme(bytes) => output.write(target, bytes).err(),
+            })
+            .collect();
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_files_replace_the_theme_and_clash_with_each_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "static/style.css",
+            "static/img/logo.png",
+            "content/img/logo.png",
+            "content/files/a.pdf",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, f).unwrap();
+        }
+        let mut problems = Vec::new();
+        let content = [
+            PathBuf::from("content/img/logo.png"),
+            PathBuf::from("content/files/a.pdf"),
+        ];
+        let assets = Assets::collect(root, &content, &mut problems);
+        assert_eq!(
+            assets.files.get("style.css"),
+            Some(&AssetSource::File("static/style.css".into()))
+        );
+        assert_eq!(assets.len(), 3);
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].message.contains("/img/logo.png is claimed by both"),
+            "{}",
+            problems[0]
+        );
+    }
+}

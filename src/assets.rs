@@ -81,20 +81,37 @@ impl Assets {
         crate::slug::short_hash(&String::from_utf8_lossy(&bytes))
     }
 
-    /// Copies every file into `output`; a file at the path of a page is a problem.
-    pub fn copy(&self, root: &Path, pages: &[String], output: &Output) -> Result<(), Vec<Diagnostic>> {
-        let pages: HashSet<&str> = pages.iter().map(String::as_str).collect();
+    /// Output paths of every file to copy.
+    pub fn targets(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// A site file at the path of a file dateline writes is a problem (`robots.txt` aside:
+    /// the site's replaces the generated one).
+    pub fn check(&self, root: &Path, generated: &HashSet<String>) -> Result<(), Vec<Diagnostic>> {
+        let problems: Vec<Diagnostic> = self
+            .files
+            .iter()
+            .filter_map(|(target, source)| match source {
+                AssetSource::File(rel) if generated.contains(target) => Some(
+                    Diagnostic::file(
+                        shown(root, rel),
+                        format!("/{target} is also a page or file that dateline writes"),
+                    )
+                    .with_hint("rename or remove the file"),
+                ),
+                _ => None,
+            })
+            .collect();
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+
+    /// Copies every file into `output`.
+    pub fn copy(&self, root: &Path, output: &Output) -> Result<(), Vec<Diagnostic>> {
         let problems: Vec<Diagnostic> = self
             .files
             .par_iter()
             .filter_map(|(target, source)| match source {
-                AssetSource::File(rel) if pages.contains(target.as_str()) => Some(
-                    Diagnostic::file(
-                        shown(root, rel),
-                        format!("/{target} is also a page that dateline writes"),
-                    )
-                    .with_hint("rename or remove the file"),
-                ),
                 AssetSource::File(rel) => output.copy(target, &root.join(rel)).err(),
                 AssetSource::Theme(bytes) => output.write(target, bytes).err(),
             })

@@ -22,7 +22,20 @@ struct RawConfig {
     timezone: Option<Spanned<String>>,
     paginate: Option<Spanned<i64>>,
     feed_limit: Option<Spanned<i64>>,
+    #[serde(default)]
+    feed_content: FeedContent,
     publisher: Option<RawPublisher>,
+}
+
+/// What feed entries carry besides title, date, authors and summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedContent {
+    /// The summary only (readers follow the link for the article).
+    #[default]
+    Summary,
+    /// The whole article as HTML.
+    Full,
 }
 
 #[derive(Deserialize)]
@@ -45,6 +58,7 @@ pub struct Config {
     pub paginate: usize,
     /// Entries per feed.
     pub feed_limit: usize,
+    pub feed_content: FeedContent,
     pub publisher: Publisher,
 }
 
@@ -223,6 +237,7 @@ impl Config {
                     timezone,
                     paginate,
                     feed_limit,
+                    feed_content: raw.feed_content,
                 })
             }
             _ => Err(problems),
@@ -268,7 +283,10 @@ mod tests {
         assert_eq!(c.base_url.path(), "/");
         assert_eq!(c.language, "en");
         assert_eq!(c.timezone, Tz::UTC);
-        assert_eq!((c.paginate, c.feed_limit), (20, 50));
+        assert_eq!(
+            (c.paginate, c.feed_limit, c.feed_content),
+            (20, 50, FeedContent::Summary)
+        );
         assert_eq!(c.publisher.name, "Archive");
     }
 
@@ -326,6 +344,18 @@ mod tests {
         assert!(err[0].contains("missing required key `title`"), "{}", err[0]);
         let err = parse("title = \"A\nbase_url = 1\n").unwrap_err();
         assert!(err[0].starts_with("dateline.toml:1:"), "{}", err[0]);
+    }
+
+    #[test]
+    fn feed_content_is_summary_or_full() {
+        let c = parse("title = \"A\"\nbase_url = \"https://e.org/\"\nfeed_content = \"full\"\n").unwrap();
+        assert_eq!(c.feed_content, FeedContent::Full);
+        let err = parse("title = \"A\"\nbase_url = \"https://e.org/\"\nfeed_content = \"all\"\n").unwrap_err();
+        assert!(
+            err[0].starts_with("dateline.toml:3:16: error: unknown variant `all`"),
+            "{}",
+            err[0]
+        );
     }
 
     #[test]

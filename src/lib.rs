@@ -104,7 +104,6 @@ fn build_in_pool(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         assets.version(root, "style.css")
     );
     let out_dir = options.out.clone().unwrap_or_else(|| root.join("public"));
-    let output = Output::create(&out_dir, root)?;
 
     let render_input = RenderInput {
         root,
@@ -112,15 +111,20 @@ fn build_in_pool(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         archive: &archive,
         theme: &theme,
         stylesheet,
+        now: options.now,
+        assets: assets.targets().map(String::from).collect(),
     };
-    let pages = render::render_site(&render_input, &output)?;
-    assets.copy(root, &pages, &output)?;
+    let plan = render::plan(&render_input)?;
+    assets.check(root, plan.files())?;
+    let output = Output::create(&out_dir, root)?;
+    let pages = plan.write(&output)?;
+    assets.copy(root, &output)?;
     output.commit()?;
 
     Ok(BuildSummary {
         articles: archive.articles.len(),
         authors: archive.authors.len(),
-        pages: pages.len(),
+        pages,
         copied: assets.len(),
         output: out_dir,
         elapsed: started.elapsed(),

@@ -130,8 +130,17 @@ fn home_page_and_pagination() {
     );
     assert_eq!(page2.attr(".pager .newer", "href"), "/archive/");
     let page3 = site.page("page/3/");
-    assert_eq!(page3.texts(".card-title"), ["東京で首脳会談", "An Old Story"]);
-    assert!(!site.exists("page/4/index.html"));
+    assert_eq!(
+        page3.texts(".card-title"),
+        ["東京で首脳会談", "A Year Earlier: Talks Begin"]
+    );
+    let page4 = site.page("page/4/");
+    assert_eq!(page4.texts(".card-title"), ["An Old Story"]);
+    assert!(
+        page4.attrs(".pager .older", "href").is_empty(),
+        "the last page has no older link"
+    );
+    assert!(!site.exists("page/5/index.html"));
     assert!(!site.exists("page/1/index.html"));
 }
 
@@ -153,11 +162,25 @@ fn year_page_lists_months_with_counts() {
 }
 
 #[test]
-fn month_page_lists_days_and_their_articles() {
+fn month_page_has_a_calendar_and_lists_days() {
     let site = built();
     let month = site.page("2025/12/");
     assert_eq!(month.text("h1"), "December 2025");
-    assert_eq!(month.texts(".days li"), ["2 2", "31 1"]);
+    // Sunday first (English), December 2025 starts on a Monday: one empty cell.
+    assert_eq!(
+        month.texts(".calendar th"),
+        ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    );
+    assert_eq!(month.count(".calendar tbody tr:first-child td.pad"), 1);
+    assert_eq!(month.count(".calendar td"), 35);
+    assert_eq!(
+        month.attrs(".calendar a", "href"),
+        ["/archive/2025/12/02/", "/archive/2025/12/31/"]
+    );
+    assert_eq!(
+        month.attr(".calendar a", "aria-label"),
+        "Tuesday, December 2, 2025: 2 articles"
+    );
     assert_eq!(
         month.texts(".day-group h2"),
         ["Wednesday, December 31, 2025", "Tuesday, December 2, 2025"]
@@ -194,7 +217,7 @@ fn authors_index_lists_every_author_with_counts() {
     );
     assert_eq!(
         page.texts(".author-list .n"),
-        ["3 articles", "2 articles", "2 articles"]
+        ["3 articles", "2 articles", "3 articles"]
     );
 }
 
@@ -278,7 +301,7 @@ fn assets_and_theme_are_copied() {
 fn summary_counts_articles_and_pages() {
     let site = Site::fixture("basic");
     let summary = site.built();
-    assert_eq!(summary.articles, 6);
+    assert_eq!(summary.articles, 7);
     assert_eq!(summary.authors, 3);
     // Every page counted is an HTML file written.
     let html_files = common::tree(&site.out())

@@ -7,10 +7,12 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use rayon::prelude::*;
 
-use super::{Article, ArticleId, Author, AuthorId};
+use super::author::Staff;
+use super::term::TermIndex;
+use super::{Article, ArticleId, Author, AuthorId, Term, TermId};
 use crate::diag::{Diagnostic, shown};
 use crate::parse::profile::AuthorProfile;
-use crate::parse::{Format, ParsedArticle, plain_text};
+use crate::parse::{Format, ParsedArticle};
 use crate::slug::{short_hash, slugify};
 
 /// Everything the parser produced, ready to become an archive.
@@ -58,6 +60,15 @@ pub struct Day {
     pub articles: Range<usize>,
 }
 
+/// The articles of one calendar day (month and day) across every year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnThisDay {
+    pub month: u32,
+    pub day: u32,
+    /// Newest first.
+    pub articles: Vec<ArticleId>,
+}
+
 /// The whole archive, built once; pages are views of it.
 #[derive(Debug, Default)]
 pub struct Archive {
@@ -65,13 +76,14 @@ pub struct Archive {
     pub articles: Vec<Article>,
     /// Sorted by slug.
     pub authors: Vec<Author>,
+    /// Sorted by slug.
+    pub tags: Vec<Term>,
+    /// Sorted by slug.
+    pub sections: Vec<Term>,
     /// Newest first.
     pub years: Vec<Year>,
-}
-
-struct AuthorDraft {
-    author: Author,
-    profile_path: Option<PathBuf>,
+    /// By month and day (January 1 first).
+    pub on_this_day: Vec<OnThisDay>,
 }
 
 impl Archive {
@@ -80,7 +92,7 @@ impl Archive {
         let mut problems = Vec::new();
         let BuildInput {
             articles: sources,
-            mut profiles,
+            profiles,
         } = input;
 
         let mut sources: Vec<(PathBuf, Format, ParsedArticle)> = sources
@@ -89,96 +101,29 @@ impl Archive {
             .collect();
         sources.par_sort_by(|(pa, _, a), (pb, _, b)| b.date.at.cmp(&a.date.at).then_with(|| pa.cmp(pb)));
 
-        // Authors: profiles first (they own their slug, name and aliases), then every byline.
-        profiles.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut drafts: Vec<AuthorDraft> = Vec::new();
-        let mut by_key: HashMap<String, usize> = HashMap::new();
-        for (path, profile) in profiles {
-            let slug = match slugify(&profile.file_slug) {
-                s if s.is_empty() => slugify(&profile.name),
-                s => s,
-            };
-            let index = drafts.len();
-            let keys = std::iter::once(slug.clone())
-                .chain(std::iter::once(slugify(&profile.name)))
-                .chain(profile.aliases.iter().map(|a| slugify(a)))
-                .filter(|k| !k.is_empty());
-            for key in keys {
-                if let Some(&other) = by_key.get(&key)
-                    && other != index
-                {
-                    let other = drafts[other].profile_path.as_deref().unwrap_or(Path::new("?"));
-                    problems.push(Diagnostic::file(
-                        shown(root, &path),
-                        format!(
-                            "the name or alias `{key}` is also claimed by {}",
-                            shown(root, other).display()
-                        ),
-                    ));
-                } else {
-                    by_key.insert(key, index);
-                }
-            }
-            drafts.push(AuthorDraft {
-                author: Author {
-                    path: format!("authors/{slug}/"),
-                    name: profile.name,
-                    slug,
-                    bio_html: profile.bio_html,
-                    photo: profile.photo,
-                    links: profile.links,
-                    source_count: None,
-                    articles: Vec::new(),
-                    has_profile: true,
-                    first_published: None,
-                    last_published: None,
-                },
-                profile_path: Some(path),
-            });
-        }
-
+        let mut staff = Staff::from_profiles(root, profiles, &mut problems);
+        let mut tags = TermIndex::new("tags");
+        let mut sections = TermIndex::new("sections");
         let mut articles = Vec::with_capacity(sources.len());
         for (id, (source, format, parsed)) in sources.into_iter().enumerate() {
-            let mut author_ids = Vec::with_capacity(parsed.bylines.len());
-            for byline in &parsed.bylines {
-                let key = match slugify(&byline.name) {
-                    s if s.is_empty() => format!("author-{}", short_hash(&byline.name)),
-                    s => s,
-                };
-                let index = *by_key.entry(key.clone()).or_insert_with(|| {
-                    drafts.push(AuthorDraft {
-                        author: Author {
-                            path: format!("authors/{key}/"),
-                            name: byline.name.clone(),
-                            slug: key,
-                            bio_html: None,
-                            photo: None,
-                            links: Vec::new(),
-                            source_count: None,
-                            articles: Vec::new(),
-                            has_profile: false,
-                            first_published: None,
-                            last_published: None,
-                        },
-                        profile_path: None,
-                    });
-                    drafts.len() - 1
-                });
-                let author = &mut drafts[index].author;
-                if author.articles.last() != Some(&(id as ArticleId)) {
-                    author.articles.push(id as ArticleId);
-                    author_ids.push(index as AuthorId);
-                }
-                if author.source_count.is_none() {
-                    author.source_count = byline.source_count;
-                }
-                if author.bio_html.is_none()
-                    && let Some(bio) = &parsed.bio
-                {
-                    let paragraphs: Vec<&str> = bio.split("\n\n").collect();
-                    author.bio_html = Some(plain_text::render_paragraphs(&paragraphs));
-                }
-            }
+            let id = id as ArticleId;
+            let authors = parsed
+                .bylines
+                .iter()
+                .filter_map(|b| staff.credit(b, parsed.bio.as_deref(), id))
+                .map(|i| i as AuthorId)
+                .collect();
+            let article_tags = parsed
+                .tags
+                .iter()
+                .filter_map(|t| tags.add(t, id))
+                .map(|i| i as TermId)
+                .collect();
+            let section = parsed
+                .section
+                .as_deref()
+                .and_then(|s| sections.add(s, id))
+                .map(|i| i as TermId);
             let slug = match parsed.slug {
                 Some(slug) => slug,
                 None => match slugify(&parsed.title) {
@@ -186,6 +131,21 @@ impl Archive {
                     s => s,
                 },
             };
+            let mut aliases = Vec::with_capacity(parsed.aliases.len());
+            for alias in &parsed.aliases {
+                match normalize_alias(alias) {
+                    Ok(a) => aliases.push(a),
+                    Err(message) => {
+                        let (line, column) = parsed.aliases_at;
+                        problems.push(Diagnostic::new(
+                            shown(root, &source),
+                            line,
+                            column,
+                            format!("alias `{alias}`: {message}"),
+                        ));
+                    }
+                }
+            }
             articles.push(Article {
                 path: Article::path_for(&parsed.date, &slug),
                 source,
@@ -194,48 +154,46 @@ impl Archive {
                 slug,
                 date: parsed.date,
                 updated: parsed.updated,
-                authors: author_ids,
-                tags: parsed.tags,
-                section: parsed.section,
+                corrections: parsed.corrections,
+                authors,
+                tags: article_tags,
+                section,
                 summary: parsed.summary,
                 draft: parsed.draft,
-                aliases: parsed.aliases,
+                aliases,
+                aliases_at: parsed.aliases_at,
             });
         }
 
         problems.extend(duplicate_urls(root, &articles));
-
-        // Authors sorted by slug; article bylines renumbered to match.
-        let mut order: Vec<usize> = (0..drafts.len()).collect();
-        order.sort_by(|&a, &b| drafts[a].author.slug.cmp(&drafts[b].author.slug));
-        let mut new_id = vec![0 as AuthorId; drafts.len()];
-        for (new, &old) in order.iter().enumerate() {
-            new_id[old] = new as AuthorId;
-        }
-        for article in &mut articles {
-            for id in &mut article.authors {
-                *id = new_id[*id as usize];
-            }
-        }
-        let mut slots: Vec<Option<AuthorDraft>> = drafts.into_iter().map(Some).collect();
-        let authors: Vec<Author> = order
-            .iter()
-            .map(|&old| {
-                let mut author = slots[old].take().expect("each author once").author;
-                author.last_published = author.articles.first().map(|&i| articles[i as usize].date.at);
-                author.first_published = author.articles.last().map(|&i| articles[i as usize].date.at);
-                author
-            })
-            .collect();
-
         if !problems.is_empty() {
             return Err(problems);
         }
+
+        // Authors, tags and sections sorted by slug; the articles' references renumbered.
+        let (mut authors, author_ids) = staff.finish();
+        let (tags, tag_ids) = tags.finish();
+        let (sections, section_ids) = sections.finish();
+        for article in &mut articles {
+            article.authors.iter_mut().for_each(|a| *a = author_ids[*a as usize]);
+            article.tags.iter_mut().for_each(|t| *t = tag_ids[*t as usize]);
+            if let Some(s) = &mut article.section {
+                *s = section_ids[*s as usize];
+            }
+        }
+        for author in &mut authors {
+            author.last_published = author.articles.first().map(|&i| articles[i as usize].date.at);
+            author.first_published = author.articles.last().map(|&i| articles[i as usize].date.at);
+        }
         let years = date_index(&articles);
+        let on_this_day = on_this_day_index(&years);
         Ok(Archive {
             articles,
             authors,
+            tags,
+            sections,
             years,
+            on_this_day,
         })
     }
 
@@ -247,6 +205,30 @@ impl Archive {
     /// An author by id.
     pub fn author(&self, id: AuthorId) -> &Author {
         &self.authors[id as usize]
+    }
+}
+
+/// An alias as a site-relative path: `old/path/` (a folder) or `old/page.html` (a file).
+pub fn normalize_alias(alias: &str) -> Result<String, String> {
+    let alias = alias.trim();
+    if alias.contains("://") || alias.starts_with("//") {
+        return Err("an alias is a path on this site, not a URL".into());
+    }
+    if alias.contains(['?', '#', '\\']) || alias.chars().any(char::is_whitespace) {
+        return Err("an alias must not contain spaces, `?`, `#` or `\\`".into());
+    }
+    let path = alias.trim_start_matches('/');
+    if path.is_empty() {
+        return Err("an alias cannot be the home page".into());
+    }
+    if path.split('/').any(|segment| segment == "." || segment == "..") {
+        return Err("an alias must not contain `.` or `..` segments".into());
+    }
+    let last = path.rsplit('/').next().unwrap_or(path);
+    if path.ends_with('/') || last.ends_with(".html") || last.ends_with(".htm") {
+        Ok(path.to_string())
+    } else {
+        Ok(format!("{path}/"))
     }
 }
 
@@ -312,6 +294,25 @@ fn date_index(articles: &[Article]) -> Vec<Year> {
         month.days.last_mut().expect("pushed above").articles.end = i + 1;
     }
     years
+}
+
+/// Every calendar day of the year that has articles, with those of every year.
+fn on_this_day_index(years: &[Year]) -> Vec<OnThisDay> {
+    let mut by_day: std::collections::BTreeMap<(u32, u32), Vec<ArticleId>> = std::collections::BTreeMap::new();
+    for year in years {
+        for month in &year.months {
+            for day in &month.days {
+                by_day
+                    .entry((day.date.month(), day.date.day()))
+                    .or_default()
+                    .extend(day.articles.clone().map(|i| i as ArticleId));
+            }
+        }
+    }
+    by_day
+        .into_iter()
+        .map(|((month, day), articles)| OnThisDay { month, day, articles })
+        .collect()
 }
 
 #[cfg(test)]

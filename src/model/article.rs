@@ -2,10 +2,12 @@
 
 use std::path::PathBuf;
 
-use crate::parse::Format;
-use crate::parse::date::ArticleDate;
+use chrono::Datelike;
 
-use super::AuthorId;
+use crate::parse::date::ArticleDate;
+use crate::parse::{Correction, Format};
+
+use super::{AuthorId, TermId};
 
 /// Index of an article in `Archive::articles` (newest first).
 pub type ArticleId = u32;
@@ -20,12 +22,18 @@ pub struct Article {
     pub slug: String,
     pub date: ArticleDate,
     pub updated: Option<ArticleDate>,
+    pub corrections: Vec<Correction>,
     pub authors: Vec<AuthorId>,
-    pub tags: Vec<String>,
-    pub section: Option<String>,
+    /// Indices into `Archive::tags`.
+    pub tags: Vec<TermId>,
+    /// Index into `Archive::sections`.
+    pub section: Option<TermId>,
     pub summary: String,
     pub draft: bool,
+    /// Site-relative paths that redirect here (`old/path/` or `old/page.html`).
     pub aliases: Vec<String>,
+    /// Where the `aliases` key is in the source.
+    pub aliases_at: (usize, usize),
     /// Site-relative path of its page: `2025/10/26/<slug>/`.
     pub path: String,
 }
@@ -34,7 +42,20 @@ impl Article {
     /// The site-relative path of an article published on `date` with `slug`.
     pub fn path_for(date: &ArticleDate, slug: &str) -> String {
         let day = date.day();
-        use chrono::Datelike;
         format!("{:04}/{:02}/{:02}/{slug}/", day.year(), day.month(), day.day())
+    }
+
+    /// When the article last changed: the latest of `updated` and its corrections, if any.
+    pub fn modified(&self) -> Option<ArticleDate> {
+        let corrected = self.corrections.iter().map(|c| c.date).max_by_key(|d| d.at);
+        match (self.updated, corrected) {
+            (Some(a), Some(b)) => Some(if b.at > a.at { b } else { a }),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// `modified()`, or the publication date.
+    pub fn last_change(&self) -> ArticleDate {
+        self.modified().filter(|m| m.at > self.date.at).unwrap_or(self.date)
     }
 }

@@ -1,10 +1,15 @@
 //! Authors, merged across every article that names them.
 
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
 use chrono::{DateTime, FixedOffset};
 
-use crate::parse::profile::ProfileLink;
-
 use super::ArticleId;
+use crate::diag::{Diagnostic, shown};
+use crate::parse::profile::{AuthorProfile, ProfileLink};
+use crate::parse::{Byline, plain_text};
+use crate::slug::{short_hash, slugify};
 
 /// Index of an author in `Archive::authors` (sorted by slug).
 pub type AuthorId = u32;
@@ -27,4 +32,112 @@ pub struct Author {
     pub has_profile: bool,
     pub first_published: Option<DateTime<FixedOffset>>,
     pub last_published: Option<DateTime<FixedOffset>>,
+}
+
+impl Author {
+    fn new(name: String, slug: String) -> Author {
+        Author {
+            path: format!("authors/{slug}/"),
+            name,
+            slug,
+            bio_html: None,
+            photo: None,
+            links: Vec::new(),
+            source_count: None,
+            articles: Vec::new(),
+            has_profile: false,
+            first_published: None,
+            last_published: None,
+        }
+    }
+}
+
+/// The staff list being built: every author, found by the slugs of their name and aliases.
+#[derive(Default)]
+pub struct Staff {
+    authors: Vec<Author>,
+    profile_paths: Vec<Option<PathBuf>>,
+    by_key: HashMap<String, usize>,
+}
+
+impl Staff {
+    /// Starts from the profiles: they own their slug, name, bio and aliases.
+    pub fn from_profiles(
+        root: &Path,
+        mut profiles: Vec<(PathBuf, AuthorProfile)>,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Staff {
+        profiles.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut staff = Staff::default();
+        for (path, profile) in profiles {
+            let slug = match slugify(&profile.file_slug) {
+                s if s.is_empty() => slugify(&profile.name),
+                s => s,
+            };
+            let index = staff.authors.len();
+            let keys = [slug.clone(), slugify(&profile.name)]
+                .into_iter()
+                .chain(profile.aliases.iter().map(|a| slugify(a)))
+                .filter(|k| !k.is_empty());
+            for key in keys {
+                match staff.by_key.get(&key) {
+                    Some(&other) if other != index => {
+                        let other = staff.profile_paths[other].as_deref().unwrap_or(Path::new("?"));
+                        problems.push(Diagnostic::file(
+                            shown(root, &path),
+                            format!(
+                                "the name or alias `{key}` is also claimed by {}",
+                                shown(root, other).display()
+                            ),
+                        ));
+                    }
+                    _ => {
+                        staff.by_key.insert(key, index);
+                    }
+                }
+            }
+            let mut author = Author::new(profile.name, slug);
+            author.bio_html = profile.bio_html;
+            author.photo = profile.photo;
+            author.links = profile.links;
+            author.has_profile = true;
+            staff.authors.push(author);
+            staff.profile_paths.push(Some(path));
+        }
+        staff
+    }
+
+    /// Credits article `id` to the author of `byline` (creating the author on first sight);
+    /// `bio` is the article's plain-text trailer. Articles must come newest first.
+    pub fn credit(&mut self, byline: &Byline, bio: Option<&str>, id: ArticleId) -> Option<usize> {
+        let key = match slugify(&byline.name) {
+            s if s.is_empty() => format!("author-{}", short_hash(&byline.name)),
+            s => s,
+        };
+        let index = *self.by_key.entry(key.clone()).or_insert_with(|| {
+            self.authors.push(Author::new(byline.name.clone(), key));
+            self.profile_paths.push(None);
+            self.authors.len() - 1
+        });
+        let author = &mut self.authors[index];
+        if author.articles.last() == Some(&id) {
+            return None; // the same author twice in one byline
+        }
+        author.articles.push(id);
+        if author.source_count.is_none() {
+            author.source_count = byline.source_count;
+        }
+        if author.bio_html.is_none()
+            && let Some(bio) = bio
+        {
+            let paragraphs: Vec<&str> = bio.split("\n\n").collect();
+            author.bio_html = Some(plain_text::render_paragraphs(&paragraphs));
+        }
+        Some(index)
+    }
+
+    /// The authors sorted by slug, and for each index given by `credit` its final id.
+    pub fn finish(self) -> (Vec<Author>, Vec<AuthorId>) {
+        super::sort_by_slug(self.authors, |a| &a.slug)
+    }
 }

@@ -59,9 +59,28 @@ pub struct ParsedArticle {
     /// A slug set in the front matter (already a slug).
     pub slug: Option<String>,
     pub draft: bool,
+    /// Old paths that redirect to the article, as written.
     pub aliases: Vec<String>,
+    /// Line and column of the `aliases` key (for problems found once every URL is known).
+    pub aliases_at: (usize, usize),
+    /// Corrections, oldest first.
+    pub corrections: Vec<Correction>,
     /// The author's bio from a plain-text trailer, paragraphs separated by blank lines.
     pub bio: Option<String>,
+}
+
+/// A correction appended to an article: when, and what was corrected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    pub date: ArticleDate,
+    pub text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCorrection {
+    date: DateText,
+    text: String,
 }
 
 #[derive(Deserialize)]
@@ -81,6 +100,8 @@ struct RawFrontMatter {
     draft: bool,
     #[serde(default)]
     aliases: StringList,
+    #[serde(default)]
+    corrections: Vec<RawCorrection>,
 }
 
 /// Decodes source bytes, reporting invalid UTF-8 at its line and column.
@@ -129,6 +150,8 @@ fn parse_plain(path: &Path, text: &str, cx: &ParseContext) -> Result<ParsedArtic
         slug: None,
         draft: false,
         aliases: Vec::new(),
+        aliases_at: (1, 1),
+        corrections: Vec::new(),
         bio: (!layout.bio.is_empty()).then(|| layout.bio.join("\n\n")),
     })
 }
@@ -227,6 +250,20 @@ fn parse_markdown(path: &Path, text: &str, cx: &ParseContext) -> Result<ParsedAr
         Some(s) if !s.is_empty() => s.to_string(),
         _ => markdown::summary(split.body),
     };
+    let mut corrections = Vec::with_capacity(raw.corrections.len());
+    for c in raw.corrections {
+        let text = c.text.trim();
+        match date::parse_date(&c.date.0, cx.timezone) {
+            Err(m) => problems
+                .push(at("corrections", format!("invalid correction date: {m}")).with_hint(date::ACCEPTED_FORMS)),
+            Ok(_) if text.is_empty() => problems.push(at("corrections", "a correction's `text` is empty".into())),
+            Ok(d) => corrections.push(Correction {
+                date: d,
+                text: text.to_string(),
+            }),
+        }
+    }
+    corrections.sort_by_key(|c| c.date.at);
     let aliases = raw
         .aliases
         .0
@@ -247,6 +284,8 @@ fn parse_markdown(path: &Path, text: &str, cx: &ParseContext) -> Result<ParsedAr
             slug,
             draft: raw.draft,
             aliases,
+            aliases_at: front_matter::locate(&split, "aliases"),
+            corrections,
             bio: None,
         }),
         _ => Err(problems),

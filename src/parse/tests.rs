@@ -201,3 +201,29 @@ fn all_problems_of_a_front_matter_are_reported() {
     let errs = errors("a.md", b"---\ntitle: ''\ndate: nope\nupdated: later\n---\n");
     assert_eq!(errs.len(), 3, "{errs:?}");
 }
+
+#[test]
+fn corrections_and_aliases() {
+    let a = ok(
+        "a.md",
+        "---\ntitle: A\ndate: 2025-01-02T10:00:00Z\naliases: [/old/a/, old-b.html]\ncorrections:\n  - date: 2025-01-05\n    text: \"An earlier version misspelled a name.\"\n  - date: 2025-01-03T08:00:00Z\n    text: First fix.\n---\nBody\n",
+    );
+    assert_eq!(a.aliases, ["/old/a/", "old-b.html"]);
+    assert_eq!(a.aliases_at, (4, 10));
+    assert_eq!(a.corrections.len(), 2);
+    assert_eq!(a.corrections[0].text, "First fix.", "oldest first");
+    assert_eq!(a.corrections[1].date.day().to_string(), "2025-01-05");
+    let errs = errors(
+        "a.md",
+        b"---\ntitle: A\ndate: 2025-01-02\ncorrections:\n  - date: soon\n    text: x\n---\n",
+    );
+    assert!(
+        errs[0].starts_with("a.md:4:13: error: invalid correction date"),
+        "{errs:?}"
+    );
+    let errs = errors(
+        "a.md",
+        b"---\ntitle: A\ndate: 2025-01-02\ncorrections:\n  - date: 2025-01-03\n    note: x\n---\n",
+    );
+    assert!(errs[0].starts_with("a.md:6:5: error: unknown"), "{errs:?}");
+}

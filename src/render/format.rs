@@ -9,8 +9,11 @@ pub struct Locale {
     months: [&'static str; 12],
     months_short: [&'static str; 12],
     weekdays: [&'static str; 7],
+    weekdays_short: [&'static str; 7],
     order: Order,
     twelve_hour: bool,
+    /// Whether calendars start the week on Sunday (else Monday).
+    sunday_first: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -52,12 +55,15 @@ static EN: Locale = Locale {
         "Saturday",
         "Sunday",
     ],
+    weekdays_short: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
     order: Order::MonthFirst,
     twelve_hour: true,
+    sunday_first: true,
 };
 static EN_GB: Locale = Locale {
     order: Order::DayFirst,
     twelve_hour: false,
+    sunday_first: false,
     ..EN
 };
 static FR: Locale = Locale {
@@ -79,8 +85,10 @@ static FR: Locale = Locale {
         "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.",
     ],
     weekdays: ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
+    weekdays_short: ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."],
     order: Order::DayFirst,
     twelve_hour: false,
+    sunday_first: false,
 };
 static DE: Locale = Locale {
     months: [
@@ -109,8 +117,10 @@ static DE: Locale = Locale {
         "Samstag",
         "Sonntag",
     ],
+    weekdays_short: ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"],
     order: Order::DayDotMonth,
     twelve_hour: false,
+    sunday_first: false,
 };
 static ES: Locale = Locale {
     months: [
@@ -131,8 +141,10 @@ static ES: Locale = Locale {
         "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
     ],
     weekdays: ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
+    weekdays_short: ["lun", "mar", "mié", "jue", "vie", "sáb", "dom"],
     order: Order::DayDeMonth,
     twelve_hour: false,
+    sunday_first: false,
 };
 static PT: Locale = Locale {
     months: [
@@ -161,8 +173,10 @@ static PT: Locale = Locale {
         "sábado",
         "domingo",
     ],
+    weekdays_short: ["seg", "ter", "qua", "qui", "sex", "sáb", "dom"],
     order: Order::DayDeMonth,
     twelve_hour: false,
+    sunday_first: false,
 };
 static IT: Locale = Locale {
     months: [
@@ -191,8 +205,10 @@ static IT: Locale = Locale {
         "sabato",
         "domenica",
     ],
+    weekdays_short: ["lun", "mar", "mer", "gio", "ven", "sab", "dom"],
     order: Order::DayFirst,
     twelve_hour: false,
+    sunday_first: false,
 };
 static NL: Locale = Locale {
     months: [
@@ -221,8 +237,10 @@ static NL: Locale = Locale {
         "zaterdag",
         "zondag",
     ],
+    weekdays_short: ["ma", "di", "wo", "do", "vr", "za", "zo"],
     order: Order::DayFirst,
     twelve_hour: false,
+    sunday_first: false,
 };
 
 impl Locale {
@@ -249,6 +267,17 @@ impl Locale {
 
     pub fn weekday(&self, day: Weekday) -> &'static str {
         self.weekdays[day.num_days_from_monday() as usize]
+    }
+
+    /// The first day of the week in calendars.
+    pub fn first_weekday(&self) -> Weekday {
+        if self.sunday_first { Weekday::Sun } else { Weekday::Mon }
+    }
+
+    /// `Sun`, `Mon`, … in calendar order (from `first_weekday`).
+    pub fn calendar_weekdays(&self) -> Vec<&'static str> {
+        let start = self.first_weekday().num_days_from_monday() as usize;
+        (0..7).map(|i| self.weekdays_short[(start + i) % 7]).collect()
     }
 
     /// `October 26, 2025`

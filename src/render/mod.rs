@@ -1,27 +1,36 @@
-//! Render: the archive → one job per page → HTML, in parallel. The only module that
-//! uses tera.
+//! Render: the archive → one job per page → HTML, in parallel; then feeds, sitemaps and
+//! redirects. The only module that uses tera.
 
 mod context;
+mod feeds;
 mod format;
+mod jsonld;
 mod pages;
+mod redirects;
+mod sitemaps;
 pub mod theme;
 mod views;
+mod xml;
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use tera::Value;
 
-use crate::config::Config;
+use crate::config::{Config, FeedContent};
 use crate::diag::Diagnostic;
-use crate::model::Archive;
+use crate::model::{Archive, ArticleId};
 use crate::output::Output;
 use crate::parse::ParseContext;
 pub use format::{Locale, thousands};
 pub use pages::Page;
+use redirects::Redirect;
 pub use theme::Theme;
-use views::{Card, Env};
+use views::{Card, Env, FeedLink};
 
 /// What a render needs besides the archive.
 pub struct RenderInput<'a> {
@@ -32,48 +41,135 @@ pub struct RenderInput<'a> {
     pub theme: &'a Theme,
     /// Link to the stylesheet, versioned.
     pub stylesheet: String,
+    /// "The present", for the news sitemap.
+    pub now: DateTime<FixedOffset>,
+    /// Output paths of the files copied as they are (site `static/`, content assets).
+    pub assets: HashSet<String>,
 }
 
-/// Renders every page into `output`; returns the site-relative paths of the files written.
-pub fn render_site(input: &RenderInput<'_>, output: &Output) -> Result<Vec<String>, Vec<Diagnostic>> {
+/// Every file a build will write, known before any is written.
+pub struct Plan<'a> {
+    renderer: Renderer<'a>,
+    pages: Vec<Page>,
+    feeds: Vec<feeds::Feed>,
+    /// Site-relative paths of the pages, feeds and other generated files.
+    files: HashSet<String>,
+}
+
+/// Output files that are not pages.
+const SITEMAP_INDEX: &str = "sitemap.xml";
+const NEWS_SITEMAP: &str = "news-sitemap.xml";
+const ROBOTS: &str = "robots.txt";
+const REDIRECTS: &str = "_redirects";
+
+/// Lists every page and file of the site and checks that aliases land on free paths.
+pub fn plan<'a>(input: &'a RenderInput<'a>) -> Result<Plan<'a>, Vec<Diagnostic>> {
     let renderer = Renderer::new(input);
-    let pages = pages::all_pages(input.archive, &renderer.index, input.config.paginate);
-    let failed_templates: Vec<(&str, AtomicBool)> = theme::DEFAULT_TEMPLATES
+    let pages = pages::all_pages(
+        input.archive,
+        &renderer.index,
+        input.config.paginate,
+        renderer.redirects.len(),
+    );
+    let feeds = feeds::all_feeds(&renderer.env);
+    let mut files: HashSet<String> = pages
         .iter()
-        .map(|(name, _)| (*name, AtomicBool::new(false)))
+        .filter(|p| !matches!(p, Page::Redirect(_)))
+        .map(|p| renderer.file_of(p))
+        .chain(feeds.iter().map(|f| f.path.clone()))
+        .chain([SITEMAP_INDEX, NEWS_SITEMAP].map(String::from))
         .collect();
-    let failed = |name: &str| failed_templates.iter().find(|(n, _)| *n == name).map(|(_, f)| f);
+    if !renderer.redirects.is_empty() {
+        files.insert(REDIRECTS.to_string());
+    }
+    let taken: HashSet<String> = files.iter().chain(input.assets.iter()).cloned().collect();
+    let problems = redirects::collisions(input.root, input.archive, &renderer.redirects, &taken);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    files.extend(renderer.redirects.iter().map(Redirect::file));
+    Ok(Plan {
+        renderer,
+        pages,
+        feeds,
+        files,
+    })
+}
 
-    let results: Vec<Result<String, Diagnostic>> = pages
-        .par_iter()
-        .filter_map(|page| {
-            // After a template fails once, the other pages it renders would fail the same way.
-            let flag = failed(page.template());
-            if flag.is_some_and(|f| f.load(Ordering::Relaxed)) {
-                return None;
-            }
-            let file = renderer.file_of(page);
-            let result = renderer
-                .render(page)
-                .and_then(|html| output.write(&file, html.as_bytes()).map(|()| file));
-            if result.is_err()
-                && let Some(f) = flag
-            {
-                f.store(true, Ordering::Relaxed);
-            }
-            Some(result)
-        })
-        .collect();
+impl Plan<'_> {
+    /// Site-relative paths of the files dateline generates (sitemaps under `sitemaps/` aside).
+    pub fn files(&self) -> &HashSet<String> {
+        &self.files
+    }
 
-    let mut files = Vec::with_capacity(results.len());
-    let mut problems = Vec::new();
-    for result in results {
-        match result {
-            Ok(file) => files.push(file),
-            Err(d) => problems.push(d),
+    /// Writes every page, feed, sitemap and redirect; returns how many HTML pages.
+    pub fn write(&self, output: &Output) -> Result<usize, Vec<Diagnostic>> {
+        let r = &self.renderer;
+        let failed: HashMap<&'static str, AtomicBool> = self
+            .pages
+            .iter()
+            .map(|p| (p.template(), AtomicBool::new(false)))
+            .collect();
+        let problems: Vec<Diagnostic> = self
+            .pages
+            .par_iter()
+            .filter_map(|page| {
+                // After a template fails once, the other pages it renders would fail the same way.
+                let flag = &failed[page.template()];
+                if flag.load(Ordering::Relaxed) {
+                    return None;
+                }
+                let result = r
+                    .render(page)
+                    .and_then(|html| output.write(&r.file_of(page), html.as_bytes()));
+                if result.is_err() {
+                    flag.store(true, Ordering::Relaxed);
+                }
+                result.err()
+            })
+            .collect();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+
+        let env = &r.env;
+        let now = r.input.now;
+        let body = |id: ArticleId| r.feed_bodies.lock().ok().and_then(|b| b.get(&id).cloned());
+        let mut problems: Vec<Diagnostic> = self
+            .feeds
+            .par_iter()
+            .filter_map(|feed| match feed.render(env, now, &body) {
+                Ok(bytes) => output.write(&feed.path, &bytes).err(),
+                Err(e) => Some(Diagnostic::file(&feed.path, format!("cannot write the feed: {e}"))),
+            })
+            .collect();
+        match sitemaps::sitemaps(env, now) {
+            Ok(files) => problems.extend(
+                files
+                    .into_iter()
+                    .filter_map(|(rel, bytes)| output.write(&rel, &bytes).err()),
+            ),
+            Err(e) => problems.push(Diagnostic::file(
+                SITEMAP_INDEX,
+                format!("cannot write the sitemaps: {e}"),
+            )),
+        }
+        if !r.input.assets.contains(ROBOTS) {
+            problems.extend(output.write(ROBOTS, sitemaps::robots(env).as_bytes()).err());
+        }
+        if !r.redirects.is_empty() {
+            problems.extend(
+                output
+                    .write(REDIRECTS, redirects::redirects_file(env, &r.redirects).as_bytes())
+                    .err(),
+            );
+        }
+        if problems.is_empty() {
+            Ok(self.pages.len())
+        } else {
+            Err(problems)
         }
     }
-    if problems.is_empty() { Ok(files) } else { Err(problems) }
 }
 
 /// Renders pages; holds what every page shares.
@@ -83,16 +179,23 @@ pub struct Renderer<'a> {
     index: pages::Index,
     /// One prebuilt card per article (same order), shared by every listing.
     cards: Vec<Value>,
+    redirects: Vec<Redirect>,
+    /// The site's feeds, announced on every page.
+    site_feeds: Vec<FeedLink>,
+    /// Articles whose body goes into a feed, and the bodies once rendered.
+    in_feeds: HashSet<ArticleId>,
+    feed_bodies: Mutex<HashMap<ArticleId, String>>,
     parse_cx: ParseContext,
     tera: tera::Tera,
 }
 
 impl<'a> Renderer<'a> {
     pub fn new(input: &'a RenderInput<'a>) -> Self {
+        let config = input.config;
         let env = Env {
-            config: input.config,
+            config,
             archive: input.archive,
-            locale: Locale::for_language(&input.config.language),
+            locale: Locale::for_language(&config.language),
         };
         let cards = input
             .archive
@@ -100,13 +203,25 @@ impl<'a> Renderer<'a> {
             .par_iter()
             .map(|a| Value::from_serializable(&Card::new(&env, a)))
             .collect();
+        let site_feeds = feeds::site_feeds(&env).iter().map(|f| f.link(&env)).collect();
+        let in_feeds = match config.feed_content {
+            FeedContent::Summary => HashSet::new(),
+            FeedContent::Full => feeds::all_feeds(&env)
+                .iter()
+                .flat_map(|f| f.articles.iter().copied())
+                .collect(),
+        };
         let mut tera = input.theme.tera.clone();
         context::globals(&env, &input.stylesheet, tera.global_context());
         Renderer {
             index: pages::Index::new(input.archive),
+            redirects: redirects::collect(input.archive),
             parse_cx: ParseContext {
-                timezone: input.config.timezone,
+                timezone: config.timezone,
             },
+            feed_bodies: Mutex::new(HashMap::with_capacity(in_feeds.len())),
+            in_feeds,
+            site_feeds,
             input,
             env,
             cards,
@@ -118,6 +233,7 @@ impl<'a> Renderer<'a> {
     pub fn file_of(&self, page: &Page) -> String {
         match page {
             Page::NotFound => "404.html".to_string(),
+            Page::Redirect(i) => self.redirects[*i].file(),
             _ => format!("{}index.html", self.rel_path(page)),
         }
     }
@@ -128,5 +244,14 @@ impl<'a> Renderer<'a> {
         self.tera
             .render(page.template(), &cx)
             .map_err(|e| self.input.theme.diagnostic(&e))
+    }
+
+    /// Keeps an article's body if a feed carries it in full.
+    fn keep_for_feeds(&self, id: ArticleId, body: String) {
+        if self.in_feeds.contains(&id)
+            && let Ok(mut bodies) = self.feed_bodies.lock()
+        {
+            bodies.insert(id, body);
+        }
     }
 }

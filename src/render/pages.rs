@@ -1,6 +1,6 @@
 //! The pages of a site: one job per output file, each rendered from a view of the archive.
 
-use crate::model::{Archive, ArticleId, AuthorId};
+use crate::model::{Archive, ArticleId, AuthorId, TermId};
 
 /// One page to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,9 +14,17 @@ pub enum Page {
     Month(usize, usize),
     /// Day `days[d]` (in `Index::days`), page `n`.
     Day(usize, usize),
+    /// `Archive::on_this_day[i]`.
+    OnThisDay(usize),
     Authors,
     Author(AuthorId, usize),
+    Tags,
+    Tag(TermId, usize),
+    Sections,
+    Section(TermId, usize),
     NotFound,
+    /// The redirect page of alias `i` (in the list of redirects).
+    Redirect(usize),
 }
 
 impl Page {
@@ -28,9 +36,15 @@ impl Page {
             Page::Year(..) => "year.html",
             Page::Month(..) => "month.html",
             Page::Day(..) => "day.html",
+            Page::OnThisDay(_) => "on-this-day.html",
             Page::Authors => "authors.html",
             Page::Author(..) => "author.html",
+            Page::Tags => "tags.html",
+            Page::Tag(..) => "tag.html",
+            Page::Sections => "sections.html",
+            Page::Section(..) => "section.html",
             Page::NotFound => "404.html",
+            Page::Redirect(_) => "redirect.html",
         }
     }
 
@@ -42,9 +56,15 @@ impl Page {
             Page::Year(..) => "year",
             Page::Month(..) => "month",
             Page::Day(..) => "day",
+            Page::OnThisDay(_) => "on-this-day",
             Page::Authors => "authors",
             Page::Author(..) => "author",
+            Page::Tags => "tags",
+            Page::Tag(..) => "tag",
+            Page::Sections => "sections",
+            Page::Section(..) => "section",
             Page::NotFound => "404",
+            Page::Redirect(_) => "redirect",
         }
     }
 }
@@ -90,8 +110,8 @@ pub fn page_count(count: usize, per_page: usize) -> usize {
     count.div_ceil(per_page).max(1)
 }
 
-/// Every page of the site.
-pub fn all_pages(archive: &Archive, index: &Index, per_page: usize) -> Vec<Page> {
+/// Every page of the site; `redirects` is the number of aliases.
+pub fn all_pages(archive: &Archive, index: &Index, per_page: usize, redirects: usize) -> Vec<Page> {
     let mut pages: Vec<Page> = (0..archive.articles.len() as ArticleId).map(Page::Article).collect();
     let paged = |pages: &mut Vec<Page>, count: usize, make: &dyn Fn(usize) -> Page| {
         pages.extend((1..=page_count(count, per_page)).map(make));
@@ -112,10 +132,20 @@ pub fn all_pages(archive: &Archive, index: &Index, per_page: usize) -> Vec<Page>
             &|n| Page::Day(i, n),
         );
     }
+    pages.extend((0..archive.on_this_day.len()).map(Page::OnThisDay));
     pages.push(Page::Authors);
     for (a, author) in archive.authors.iter().enumerate() {
         paged(&mut pages, author.articles.len(), &|n| Page::Author(a as AuthorId, n));
     }
+    pages.push(Page::Tags);
+    for (t, tag) in archive.tags.iter().enumerate() {
+        paged(&mut pages, tag.articles.len(), &|n| Page::Tag(t as TermId, n));
+    }
+    pages.push(Page::Sections);
+    for (s, section) in archive.sections.iter().enumerate() {
+        paged(&mut pages, section.articles.len(), &|n| Page::Section(s as TermId, n));
+    }
     pages.push(Page::NotFound);
+    pages.extend((0..redirects).map(Page::Redirect));
     pages
 }

@@ -18,9 +18,15 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("year.html", include_str!("../../templates/year.html")),
     ("month.html", include_str!("../../templates/month.html")),
     ("day.html", include_str!("../../templates/day.html")),
+    ("on-this-day.html", include_str!("../../templates/on-this-day.html")),
     ("authors.html", include_str!("../../templates/authors.html")),
     ("author.html", include_str!("../../templates/author.html")),
+    ("tags.html", include_str!("../../templates/tags.html")),
+    ("tag.html", include_str!("../../templates/tag.html")),
+    ("sections.html", include_str!("../../templates/sections.html")),
+    ("section.html", include_str!("../../templates/section.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("redirect.html", include_str!("../../templates/redirect.html")),
 ];
 
 /// The default theme's static files, by output path.

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::format::Locale;
 use crate::config::Config;
-use crate::model::{Archive, Article, Author};
+use crate::model::{Archive, Article, Author, Term};
 use crate::parse::date::{ArticleDate, Precision};
 use crate::parse::profile::ProfileLink;
 
@@ -45,14 +45,21 @@ pub struct SiteView<'a> {
 #[derive(Serialize)]
 pub struct PublisherView<'a> {
     pub name: &'a str,
+    /// Link to the logo.
     pub logo: Option<String>,
+    /// Absolute URL of the logo.
+    pub logo_url: Option<String>,
 }
 
 /// `nav`: links every page shows (every template).
 #[derive(Serialize)]
-pub struct NavView {
+pub struct NavView<'a> {
     pub home: String,
     pub authors: String,
+    pub tags: String,
+    pub sections_index: String,
+    /// Every section, by name.
+    pub sections: Vec<TermLink<'a>>,
     /// Newest first.
     pub years: Vec<YearLink>,
 }
@@ -67,7 +74,8 @@ pub struct YearLink {
 /// `page`: the page being rendered (every template).
 #[derive(Serialize)]
 pub struct PageView<'a> {
-    /// `article`, `home`, `year`, `month`, `day`, `authors`, `author` or `404`.
+    /// `article`, `home`, `year`, `month`, `day`, `on-this-day`, `authors`, `author`, `tags`,
+    /// `tag`, `sections`, `section`, `404` or `redirect`.
     pub kind: &'static str,
     pub title: &'a str,
     pub description: &'a str,
@@ -75,6 +83,41 @@ pub struct PageView<'a> {
     pub path: String,
     /// Absolute URL of this page (its canonical URL).
     pub url: String,
+    /// Feeds to announce with `<link rel="alternate">`.
+    pub feeds: Vec<FeedLink>,
+    /// Structured data (JSON-LD), escaped for a `<script>` element.
+    pub jsonld: tera::Value,
+}
+
+/// A feed of the site.
+#[derive(Serialize, Clone)]
+pub struct FeedLink {
+    pub title: String,
+    pub url: String,
+    /// MIME type: `application/atom+xml` or `application/rss+xml`.
+    pub mime: &'static str,
+}
+
+/// A link to a tag or section.
+#[derive(Serialize)]
+pub struct TermLink<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub path: String,
+    pub url: String,
+    pub count: usize,
+}
+
+impl<'a> TermLink<'a> {
+    pub fn new(env: &Env<'_>, term: &'a Term) -> Self {
+        TermLink {
+            name: &term.name,
+            slug: &term.slug,
+            path: env.link(&term.path),
+            url: env.url(&term.path),
+            count: term.articles.len(),
+        }
+    }
 }
 
 /// A date, ready to show.
@@ -139,6 +182,7 @@ pub struct AuthorLink<'a> {
     pub name: &'a str,
     pub slug: &'a str,
     pub path: String,
+    pub url: String,
 }
 
 impl<'a> AuthorLink<'a> {
@@ -147,6 +191,7 @@ impl<'a> AuthorLink<'a> {
             name: &author.name,
             slug: &author.slug,
             path: env.link(&author.path),
+            url: env.url(&author.path),
         }
     }
 }
@@ -160,8 +205,8 @@ pub struct Card<'a> {
     pub date: DateView,
     pub authors: Vec<AuthorLink<'a>>,
     pub summary: &'a str,
-    pub section: Option<&'a str>,
-    pub tags: &'a [String],
+    pub section: Option<TermLink<'a>>,
+    pub tags: Vec<TermLink<'a>>,
 }
 
 impl<'a> Card<'a> {
@@ -177,8 +222,14 @@ impl<'a> Card<'a> {
                 .map(|&a| AuthorLink::new(env, env.archive.author(a)))
                 .collect(),
             summary: &article.summary,
-            section: article.section.as_deref(),
-            tags: &article.tags,
+            section: article
+                .section
+                .map(|s| TermLink::new(env, &env.archive.sections[s as usize])),
+            tags: article
+                .tags
+                .iter()
+                .map(|&t| TermLink::new(env, &env.archive.tags[t as usize]))
+                .collect(),
         }
     }
 }
@@ -188,9 +239,20 @@ impl<'a> Card<'a> {
 pub struct ArticleView<'a> {
     #[serde(flatten)]
     pub card: Card<'a>,
+    /// The `updated` date of the front matter.
     pub updated: Option<DateView>,
+    /// The last change: the latest of `updated` and the corrections.
+    pub modified: Option<DateView>,
+    /// Oldest first.
+    pub corrections: Vec<CorrectionView<'a>>,
     /// The source file, relative to the site.
     pub source: String,
+}
+
+#[derive(Serialize)]
+pub struct CorrectionView<'a> {
+    pub date: DateView,
+    pub text: &'a str,
 }
 
 /// `pagination` on listing pages.
@@ -249,10 +311,11 @@ pub fn page_path(base: &str, n: usize) -> String {
 }
 
 /// A link with a label, for breadcrumbs and period navigation.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct Crumb {
     pub title: String,
     pub path: String,
+    pub url: String,
 }
 
 /// `author` on an author page; each entry of `authors` on the authors index.

@@ -26,6 +26,8 @@ fn article(title: &str, date: &str, authors: &[(&str, Option<u32>)]) -> ParsedAr
         slug: None,
         draft: false,
         aliases: vec![],
+        aliases_at: (1, 1),
+        corrections: vec![],
         bio: None,
     }
 }

@@ -1,0 +1,119 @@
+//! The article page.
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+use super::{Meta, trail};
+use crate::diag::{Diagnostic, shown};
+use crate::model::ArticleId;
+use crate::render::Renderer;
+use crate::render::jsonld::{self, Trail};
+use crate::render::pages::Page;
+use crate::render::views::*;
+
+#[derive(Serialize)]
+struct ArticlePage<'a> {
+    article: ArticleView<'a>,
+    body: Value,
+    /// The next newer and older articles of the archive.
+    newer: Option<&'a Value>,
+    older: Option<&'a Value>,
+    /// Other articles by each author, around this one in time.
+    more: Vec<MoreBy<'a>>,
+    breadcrumbs: Vec<Crumb>,
+}
+
+#[derive(Serialize)]
+struct MoreBy<'a> {
+    author: AuthorLink<'a>,
+    articles: Vec<&'a Value>,
+}
+
+impl Renderer<'_> {
+    pub(super) fn article_context(&self, id: ArticleId) -> Result<Context, Diagnostic> {
+        let env = &self.env;
+        let archive = env.archive;
+        let article = archive.article(id);
+        let source = shown(self.input.root, &article.source);
+        let bytes = std::fs::read(self.input.root.join(&article.source))
+            .map_err(|e| Diagnostic::file(&source, format!("cannot read: {e}")))?;
+        let body = crate::parse::body_html(&source, &bytes, article.format, &self.parse_cx)?;
+        let more = article
+            .authors
+            .iter()
+            .map(|&a| {
+                let author = archive.author(a);
+                let ids: Vec<ArticleId> = neighbours(&author.articles, id, 4).collect();
+                MoreBy {
+                    author: AuthorLink::new(env, author),
+                    articles: self.cards_of(&ids),
+                }
+            })
+            .filter(|m| !m.articles.is_empty())
+            .collect();
+        let breadcrumbs = self.day_crumbs(article.date.day());
+        let mut full_trail = trail(&breadcrumbs);
+        full_trail.push(Trail {
+            name: &article.title,
+            url: env.url(&article.path),
+        });
+        let meta = Meta {
+            jsonld: Some(jsonld::news_article(env, article, &full_trail)),
+            feed: None,
+        };
+        let i = id as usize;
+        let view = ArticlePage {
+            article: ArticleView {
+                card: Card::new(env, article),
+                updated: article.updated.as_ref().map(|d| DateView::new(env, d)),
+                modified: article
+                    .modified()
+                    .filter(|m| m.at > article.date.at)
+                    .map(|d| DateView::new(env, &d)),
+                corrections: article
+                    .corrections
+                    .iter()
+                    .map(|c| CorrectionView {
+                        date: DateView::new(env, &c.date),
+                        text: &c.text,
+                    })
+                    .collect(),
+                source: source.to_string_lossy().into_owned(),
+            },
+            body: Value::safe_string(&body),
+            newer: i.checked_sub(1).map(|j| &self.cards[j]),
+            older: self.cards.get(i + 1),
+            more,
+            breadcrumbs,
+        };
+        self.keep_for_feeds(id, body);
+        self.context(&Page::Article(id), &article.title, &article.summary, meta, view)
+    }
+}
+
+/// Up to `count` of `list` (an author's article ids, ascending) nearest to `id`, without it.
+fn neighbours(list: &[ArticleId], id: ArticleId, count: usize) -> impl Iterator<Item = ArticleId> + '_ {
+    let at = list.binary_search(&id).unwrap_or_else(|i| i);
+    let after = if list.get(at) == Some(&id) { at + 1 } else { at };
+    let newer = at.min(count / 2).max(count.saturating_sub(list.len() - after));
+    let start = at.saturating_sub(newer);
+    let rest = count - (at - start);
+    list[start..at].iter().chain(list[after..].iter().take(rest)).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neighbours;
+
+    #[test]
+    fn neighbours_fill_from_both_sides() {
+        let list = [1, 3, 5, 7, 9, 11, 13];
+        let around = |id| neighbours(&list, id, 4).collect::<Vec<_>>();
+        assert_eq!(around(7), [3, 5, 9, 11]);
+        assert_eq!(around(1), [3, 5, 7, 9]);
+        assert_eq!(around(13), [5, 7, 9, 11]);
+        assert_eq!(around(11), [5, 7, 9, 13]);
+        assert_eq!(neighbours(&[4], 4, 4).count(), 0);
+        assert_eq!(neighbours(&[4, 8], 8, 4).collect::<Vec<_>>(), [4]);
+    }
+}

@@ -1,0 +1,212 @@
+//! Home, authors, tags, sections, the 404 page and redirect pages.
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+use super::Meta;
+use crate::diag::Diagnostic;
+use crate::model::{AuthorId, TermId};
+use crate::render::Renderer;
+use crate::render::feeds;
+use crate::render::jsonld;
+use crate::render::pages::Page;
+use crate::render::views::*;
+
+#[derive(Serialize)]
+struct HomePage<'a> {
+    articles: &'a [Value],
+    pagination: PaginationView,
+}
+
+#[derive(Serialize)]
+struct AuthorsPage<'a> {
+    authors: Vec<AuthorView<'a>>,
+    breadcrumbs: Vec<Crumb>,
+}
+
+#[derive(Serialize)]
+struct AuthorPage<'a> {
+    author: AuthorView<'a>,
+    articles: Vec<&'a Value>,
+    pagination: PaginationView,
+    breadcrumbs: Vec<Crumb>,
+}
+
+#[derive(Serialize)]
+struct TermsPage<'a> {
+    /// `tags` or `sections`.
+    terms: Vec<TermLink<'a>>,
+    breadcrumbs: Vec<Crumb>,
+}
+
+#[derive(Serialize)]
+struct TermPage<'a> {
+    /// The tag or section.
+    term: TermLink<'a>,
+    articles: Vec<&'a Value>,
+    pagination: PaginationView,
+    breadcrumbs: Vec<Crumb>,
+}
+
+#[derive(Serialize)]
+struct RedirectPage<'a> {
+    /// The article the old path moved to.
+    target: &'a Value,
+}
+
+#[derive(Serialize)]
+struct Nothing {}
+
+impl Renderer<'_> {
+    pub(super) fn home_context(&self, n: usize) -> Result<Context, Diagnostic> {
+        let config = self.env.config;
+        let page = Page::Home(n);
+        let crumbs = [self.home_crumb()];
+        let meta = self.collection(&config.title, &page, &crumbs);
+        let view = HomePage {
+            articles: &self.cards[self.page_slice(&(0..self.cards.len()), n)],
+            pagination: self.pagination("", n, self.cards.len()),
+        };
+        self.context(&page, &config.title, &config.description, meta, view)
+    }
+
+    pub(super) fn authors_context(&self) -> Result<Context, Diagnostic> {
+        let env = &self.env;
+        let breadcrumbs = vec![self.home_crumb(), self.crumb("Authors", "authors/")];
+        let meta = self.collection("Authors", &Page::Authors, &breadcrumbs);
+        let view = AuthorsPage {
+            authors: env.archive.authors.iter().map(|a| AuthorView::new(env, a)).collect(),
+            breadcrumbs,
+        };
+        self.context(&Page::Authors, "Authors", &env.config.description, meta, view)
+    }
+
+    pub(super) fn author_context(&self, a: AuthorId, n: usize) -> Result<Context, Diagnostic> {
+        let env = &self.env;
+        let author = env.archive.author(a);
+        let page = Page::Author(a, n);
+        let breadcrumbs = vec![
+            self.home_crumb(),
+            self.crumb("Authors", "authors/"),
+            self.crumb(author.name.as_str(), &author.path),
+        ];
+        let meta = Meta {
+            jsonld: Some(jsonld::profile_page(env, author, &super::trail(&breadcrumbs))),
+            feed: (!author.articles.is_empty()).then(|| feeds::author_feed(env, author).link(env)),
+        };
+        let slice = self.page_slice(&(0..author.articles.len()), n);
+        let description = match author.bio_html.as_deref() {
+            Some(bio) => crate::parse::text::summarize(&strip_tags(bio), 200),
+            None => format!("Articles by {} in {}", author.name, env.config.title),
+        };
+        let view = AuthorPage {
+            author: AuthorView::new(env, author),
+            articles: self.cards_of(&author.articles[slice]),
+            pagination: self.pagination(&author.path, n, author.articles.len()),
+            breadcrumbs,
+        };
+        self.context(&page, &author.name, &description, meta, view)
+    }
+
+    /// The index of tags or of sections.
+    pub(super) fn terms_context(&self, page: &Page) -> Result<Context, Diagnostic> {
+        let env = &self.env;
+        let (title, rel, terms) = match page {
+            Page::Tags => ("Tags", "tags/", &env.archive.tags),
+            _ => ("Sections", "sections/", &env.archive.sections),
+        };
+        let breadcrumbs = vec![self.home_crumb(), self.crumb(title, rel)];
+        let meta = self.collection(title, page, &breadcrumbs);
+        let mut links: Vec<TermLink<'_>> = terms.iter().map(|t| TermLink::new(env, t)).collect();
+        links.sort_by(|a, b| {
+            a.name
+                .to_lowercase()
+                .cmp(&b.name.to_lowercase())
+                .then_with(|| a.slug.cmp(b.slug))
+        });
+        self.context(
+            page,
+            title,
+            &env.config.description,
+            meta,
+            TermsPage {
+                terms: links,
+                breadcrumbs,
+            },
+        )
+    }
+
+    /// A tag's or a section's page `n`.
+    pub(super) fn term_context(&self, page: &Page, id: TermId, n: usize) -> Result<Context, Diagnostic> {
+        let env = &self.env;
+        let (index_title, index_rel, term) = match page {
+            Page::Tag(..) => ("Tags", "tags/", &env.archive.tags[id as usize]),
+            _ => ("Sections", "sections/", &env.archive.sections[id as usize]),
+        };
+        let breadcrumbs = vec![
+            self.home_crumb(),
+            self.crumb(index_title, index_rel),
+            self.crumb(term.name.as_str(), &term.path),
+        ];
+        let mut meta = self.collection(&term.name, page, &breadcrumbs);
+        if let Page::Tag(..) = page {
+            meta.feed = Some(feeds::tag_feed(env, term).link(env));
+        }
+        let slice = self.page_slice(&(0..term.articles.len()), n);
+        let view = TermPage {
+            term: TermLink::new(env, term),
+            articles: self.cards_of(&term.articles[slice]),
+            pagination: self.pagination(&term.path, n, term.articles.len()),
+            breadcrumbs,
+        };
+        let description = format!("Articles filed under {} in {}", term.name, env.config.title);
+        self.context(page, &term.name, &description, meta, view)
+    }
+
+    pub(super) fn not_found_context(&self) -> Result<Context, Diagnostic> {
+        self.context(
+            &Page::NotFound,
+            "Page not found",
+            &self.env.config.description,
+            Meta::default(),
+            Nothing {},
+        )
+    }
+
+    pub(super) fn redirect_context(&self, i: usize) -> Result<Context, Diagnostic> {
+        let to = self.redirects[i].to;
+        let article = self.env.archive.article(to);
+        let view = RedirectPage {
+            target: &self.cards[to as usize],
+        };
+        self.context(
+            &Page::Redirect(i),
+            &article.title,
+            &article.summary,
+            Meta::default(),
+            view,
+        )
+    }
+}
+
+/// The text of an HTML fragment.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+}

@@ -1,0 +1,210 @@
+//! The context of each kind of page: which views a template receives.
+
+mod article;
+mod dates;
+mod lists;
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+pub use dates::on_this_day_path;
+
+use super::Renderer;
+use super::jsonld::{self, Trail};
+use super::pages::{Page, page_count};
+use super::views::*;
+use crate::diag::Diagnostic;
+
+/// Variables every template sees: `site` and `nav`.
+pub fn globals(env: &Env<'_>, stylesheet: &str, cx: &mut Context) {
+    let config = env.config;
+    cx.insert(
+        "site",
+        &SiteView {
+            title: &config.title,
+            description: &config.description,
+            base_url: config.base_url.as_str(),
+            base_path: config.base_url.path(),
+            language: &config.language,
+            timezone: config.timezone.name(),
+            publisher: PublisherView {
+                name: &config.publisher.name,
+                logo: config.publisher.logo.as_deref().map(|l| resolve(env, l)),
+                logo_url: config.publisher.logo.as_deref().map(|l| jsonld::absolute(env, l)),
+            },
+            stylesheet: stylesheet.to_string(),
+            generator: concat!("dateline ", env!("CARGO_PKG_VERSION")),
+        },
+    );
+    let mut sections: Vec<TermLink<'_>> = env.archive.sections.iter().map(|s| TermLink::new(env, s)).collect();
+    sections.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.slug.cmp(b.slug)));
+    cx.insert(
+        "nav",
+        &NavView {
+            home: env.link(""),
+            authors: env.link("authors/"),
+            tags: env.link("tags/"),
+            sections_index: env.link("sections/"),
+            sections,
+            years: env
+                .archive
+                .years
+                .iter()
+                .map(|y| YearLink {
+                    year: y.year,
+                    path: env.link(&year_path(y.year)),
+                    count: y.articles.len(),
+                })
+                .collect(),
+        },
+    );
+}
+
+/// Builds the context of any page.
+pub fn page_context(r: &Renderer<'_>, page: &Page) -> Result<Context, Diagnostic> {
+    match *page {
+        Page::Article(id) => r.article_context(id),
+        Page::Year(y, n) => r.year_context(y, n),
+        Page::Month(i, n) => r.month_context(i, n),
+        Page::Day(i, n) => r.day_context(i, n),
+        Page::OnThisDay(i) => r.on_this_day_context(i),
+        Page::Home(n) => r.home_context(n),
+        Page::Authors => r.authors_context(),
+        Page::Author(a, n) => r.author_context(a, n),
+        Page::Tags | Page::Sections => r.terms_context(page),
+        Page::Tag(t, n) => r.term_context(page, t, n),
+        Page::Section(s, n) => r.term_context(page, s, n),
+        Page::NotFound => r.not_found_context(),
+        Page::Redirect(i) => r.redirect_context(i),
+    }
+}
+
+/// What every page context has: `page`, plus the page's own views (flattened).
+#[derive(Serialize)]
+struct WithPage<'a, T: Serialize> {
+    page: PageView<'a>,
+    #[serde(flatten)]
+    rest: T,
+}
+
+impl<'a> Renderer<'a> {
+    /// Site-relative path of a page (`2025/10/`, `authors/jane-roe/page/2/`).
+    pub fn rel_path(&self, page: &Page) -> String {
+        let archive = self.env.archive;
+        match *page {
+            Page::Article(id) => archive.article(id).path.clone(),
+            Page::Home(n) => page_path("", n),
+            Page::Year(y, n) => page_path(&year_path(archive.years[y].year), n),
+            Page::Month(i, n) => {
+                let month = self.month(i);
+                page_path(&month_path(month.year, month.month), n)
+            }
+            Page::Day(i, n) => page_path(&day_path(self.day(i).date), n),
+            Page::OnThisDay(i) => {
+                let d = &archive.on_this_day[i];
+                on_this_day_path(d.month, d.day)
+            }
+            Page::Authors => "authors/".to_string(),
+            Page::Author(a, n) => page_path(&archive.author(a).path, n),
+            Page::Tags => "tags/".to_string(),
+            Page::Tag(t, n) => page_path(&archive.tags[t as usize].path, n),
+            Page::Sections => "sections/".to_string(),
+            Page::Section(s, n) => page_path(&archive.sections[s as usize].path, n),
+            Page::NotFound => "404.html".to_string(),
+            Page::Redirect(i) => self.redirects[i].from.clone(),
+        }
+    }
+
+    /// Renders a context: `page` built from the arguments, the rest from `view`.
+    fn context<T: Serialize>(
+        &self,
+        page: &Page,
+        title: &str,
+        description: &str,
+        extra: Meta,
+        view: T,
+    ) -> Result<Context, Diagnostic> {
+        let rel = self.rel_path(page);
+        let mut feeds = self.site_feeds.clone();
+        feeds.extend(extra.feed);
+        let jsonld = match &extra.jsonld {
+            Some(v) => Value::safe_string(&jsonld::script_safe(v)),
+            None => Value::from(""),
+        };
+        let page = PageView {
+            kind: page.kind(),
+            title,
+            description,
+            path: self.env.link(&rel),
+            url: self.env.url(&rel),
+            feeds,
+            jsonld,
+        };
+        Context::from_serialize(&WithPage { page, rest: view })
+            .map_err(|e| Diagnostic::file("(dateline)", format!("internal error building a page: {e}")))
+    }
+
+    /// JSON-LD of a listing page whose visible breadcrumbs are `crumbs` (ending at the page).
+    fn collection(&self, name: &str, page: &Page, crumbs: &[Crumb]) -> Meta {
+        let url = self.env.url(&self.rel_path(page));
+        Meta {
+            jsonld: Some(jsonld::collection_page(&self.env, name, &url, &trail(crumbs))),
+            feed: None,
+        }
+    }
+
+    fn month(&self, i: usize) -> &'a crate::model::Month {
+        let r = self.index.months[i];
+        &self.env.archive.years[r.y].months[r.m]
+    }
+
+    fn day(&self, i: usize) -> &'a crate::model::Day {
+        let r = self.index.days[i];
+        &self.env.archive.years[r.y].months[r.m].days[r.d]
+    }
+
+    /// The slice of `range` shown on page `n`.
+    fn page_slice(&self, range: &std::ops::Range<usize>, n: usize) -> std::ops::Range<usize> {
+        let per = self.env.config.paginate;
+        let start = (range.start + (n - 1) * per).min(range.end);
+        start..(start + per).min(range.end)
+    }
+
+    fn pagination(&self, base: &str, n: usize, count: usize) -> PaginationView {
+        PaginationView::new(&self.env, base, n, page_count(count, self.env.config.paginate))
+    }
+
+    fn crumb(&self, title: impl Into<String>, rel: &str) -> Crumb {
+        Crumb {
+            title: title.into(),
+            path: self.env.link(rel),
+            url: self.env.url(rel),
+        }
+    }
+
+    fn home_crumb(&self) -> Crumb {
+        self.crumb("Home", "")
+    }
+
+    /// Cards of the articles `ids` (shared, not copied).
+    fn cards_of<'s>(&'s self, ids: &[crate::model::ArticleId]) -> Vec<&'s Value> {
+        ids.iter().map(|&id| &self.cards[id as usize]).collect()
+    }
+}
+
+/// Structured data and an extra feed of one page.
+#[derive(Default)]
+struct Meta {
+    jsonld: Option<serde_json::Value>,
+    feed: Option<FeedLink>,
+}
+
+fn trail(crumbs: &[Crumb]) -> Vec<Trail<'_>> {
+    crumbs
+        .iter()
+        .map(|c| Trail {
+            name: &c.title,
+            url: c.url.clone(),
+        })
+        .collect()
+}

@@ -1,0 +1,342 @@
+//! Atom and RSS 2.0 feeds: the site's, and one per author and per tag. Each holds the
+//! newest `feed_limit` articles, so its cost does not grow with the archive.
+
+use std::io;
+
+use chrono::{DateTime, FixedOffset};
+
+use super::jsonld::absolute;
+use super::views::{Env, FeedLink};
+use super::xml::{self, Xml, text};
+use crate::config::FeedContent;
+use crate::model::{ArticleId, Author, Term};
+
+/// One feed to write.
+pub struct Feed {
+    pub format: FeedFormat,
+    /// Site-relative path of the feed file.
+    pub path: String,
+    pub title: String,
+    /// Site-relative path of the page the feed belongs to.
+    pub page: String,
+    /// Its entries: the newest `feed_limit` articles, newest first.
+    pub articles: Vec<ArticleId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedFormat {
+    Atom,
+    Rss,
+}
+
+impl FeedFormat {
+    pub fn mime(self) -> &'static str {
+        match self {
+            FeedFormat::Atom => "application/atom+xml",
+            FeedFormat::Rss => "application/rss+xml",
+        }
+    }
+}
+
+/// The site's Atom and RSS feeds.
+pub fn site_feeds(env: &Env<'_>) -> [Feed; 2] {
+    let newest: Vec<ArticleId> = (0..env.archive.articles.len().min(env.config.feed_limit) as ArticleId).collect();
+    let site = &env.config.title;
+    [
+        Feed {
+            format: FeedFormat::Atom,
+            path: "atom.xml".into(),
+            title: site.clone(),
+            page: String::new(),
+            articles: newest.clone(),
+        },
+        Feed {
+            format: FeedFormat::Rss,
+            path: "rss.xml".into(),
+            title: site.clone(),
+            page: String::new(),
+            articles: newest,
+        },
+    ]
+}
+
+/// Every feed of the site: its own, and one per author and per tag.
+pub fn all_feeds(env: &Env<'_>) -> Vec<Feed> {
+    let mut feeds = Vec::from(site_feeds(env));
+    feeds.extend(
+        env.archive
+            .authors
+            .iter()
+            .filter(|a| !a.articles.is_empty())
+            .map(|a| author_feed(env, a)),
+    );
+    feeds.extend(env.archive.tags.iter().map(|t| tag_feed(env, t)));
+    feeds
+}
+
+pub fn author_feed(env: &Env<'_>, author: &Author) -> Feed {
+    Feed {
+        format: FeedFormat::Atom,
+        path: format!("{}atom.xml", author.path),
+        title: format!("{} – {}", author.name, env.config.title),
+        page: author.path.clone(),
+        articles: newest(env, &author.articles),
+    }
+}
+
+pub fn tag_feed(env: &Env<'_>, tag: &Term) -> Feed {
+    Feed {
+        format: FeedFormat::Atom,
+        path: format!("{}atom.xml", tag.path),
+        title: format!("{} – {}", tag.name, env.config.title),
+        page: tag.path.clone(),
+        articles: newest(env, &tag.articles),
+    }
+}
+
+fn newest(env: &Env<'_>, ids: &[ArticleId]) -> Vec<ArticleId> {
+    ids[..ids.len().min(env.config.feed_limit)].to_vec()
+}
+
+impl Feed {
+    /// How pages announce this feed.
+    pub fn link(&self, env: &Env<'_>) -> FeedLink {
+        let kind = match self.format {
+            FeedFormat::Atom => "Atom",
+            FeedFormat::Rss => "RSS",
+        };
+        FeedLink {
+            title: format!("{} ({kind})", self.title),
+            url: env.url(&self.path),
+            mime: self.format.mime(),
+        }
+    }
+
+    /// The feed's XML. `body` gives an article's HTML when feeds carry full content.
+    pub fn render(
+        &self,
+        env: &Env<'_>,
+        now: DateTime<FixedOffset>,
+        body: &dyn Fn(ArticleId) -> Option<String>,
+    ) -> io::Result<Vec<u8>> {
+        let entries = &self.articles;
+        let updated = entries
+            .iter()
+            .map(|&i| env.archive.article(i).last_change().at)
+            .max()
+            .unwrap_or(now);
+        match self.format {
+            FeedFormat::Atom => self.atom(env, entries, updated, body),
+            FeedFormat::Rss => self.rss(env, entries, updated, body),
+        }
+    }
+
+    fn atom(
+        &self,
+        env: &Env<'_>,
+        entries: &[ArticleId],
+        updated: DateTime<FixedOffset>,
+        body: &dyn Fn(ArticleId) -> Option<String>,
+    ) -> io::Result<Vec<u8>> {
+        let config = env.config;
+        let archive = env.archive;
+        let self_url = env.url(&self.path);
+        let mut w = xml::document()?;
+        w.create_element("feed")
+            .with_attribute(("xmlns", "http://www.w3.org/2005/Atom"))
+            .with_attribute(("xml:lang", config.language.as_str()))
+            .write_inner_content(|w| {
+                text(w, "title", &self.title)?;
+                if !config.description.is_empty() {
+                    text(w, "subtitle", &config.description)?;
+                }
+                link(w, &self_url, "self", FeedFormat::Atom.mime())?;
+                link(w, &env.url(&self.page), "alternate", "text/html")?;
+                text(w, "id", &self_url)?;
+                text(w, "updated", &updated.to_rfc3339())?;
+                w.create_element("author")
+                    .write_inner_content(|w| text(w, "name", &config.publisher.name))?;
+                if let Some(logo) = &config.publisher.logo {
+                    text(w, "logo", &absolute(env, logo))?;
+                }
+                w.create_element("generator")
+                    .with_attribute(("version", env!("CARGO_PKG_VERSION")))
+                    .write_text_content(quick_xml::events::BytesText::new("dateline"))?;
+                for &id in entries {
+                    let article = archive.article(id);
+                    let url = env.url(&article.path);
+                    w.create_element("entry").write_inner_content(|w| {
+                        text(w, "title", &article.title)?;
+                        link(w, &url, "alternate", "text/html")?;
+                        text(w, "id", &url)?;
+                        text(w, "published", &article.date.at.to_rfc3339())?;
+                        text(w, "updated", &article.last_change().at.to_rfc3339())?;
+                        for &a in &article.authors {
+                            let author = archive.author(a);
+                            w.create_element("author").write_inner_content(|w| {
+                                text(w, "name", &author.name)?;
+                                text(w, "uri", &env.url(&author.path))
+                            })?;
+                        }
+                        let sections = article
+                            .section
+                            .iter()
+                            .map(|&s| (&archive.sections[s as usize], "sections/"));
+                        let tags = article.tags.iter().map(|&t| (&archive.tags[t as usize], "tags/"));
+                        for (term, folder) in sections.chain(tags) {
+                            w.create_element("category")
+                                .with_attribute(("term", term.slug.as_str()))
+                                .with_attribute(("scheme", env.url(folder).as_str()))
+                                .with_attribute(("label", term.name.as_str()))
+                                .write_empty()?;
+                        }
+                        if !article.summary.is_empty() {
+                            w.create_element("summary")
+                                .with_attribute(("type", "text"))
+                                .write_text_content(quick_xml::events::BytesText::new(&article.summary))?;
+                        }
+                        if config.feed_content == FeedContent::Full
+                            && let Some(html) = body(id)
+                        {
+                            w.create_element("content")
+                                .with_attribute(("type", "html"))
+                                .write_text_content(quick_xml::events::BytesText::new(&absolute_links(
+                                    &html,
+                                    origin(env),
+                                )))?;
+                        }
+                        Ok(())
+                    })?;
+                }
+                Ok(())
+            })?;
+        Ok(xml::finish(w))
+    }
+
+    fn rss(
+        &self,
+        env: &Env<'_>,
+        entries: &[ArticleId],
+        updated: DateTime<FixedOffset>,
+        body: &dyn Fn(ArticleId) -> Option<String>,
+    ) -> io::Result<Vec<u8>> {
+        let config = env.config;
+        let archive = env.archive;
+        let mut w = xml::document()?;
+        w.create_element("rss")
+            .with_attribute(("version", "2.0"))
+            .with_attribute(("xmlns:atom", "http://www.w3.org/2005/Atom"))
+            .with_attribute(("xmlns:dc", "http://purl.org/dc/elements/1.1/"))
+            .write_inner_content(|w| {
+                w.create_element("channel").write_inner_content(|w| {
+                    text(w, "title", &self.title)?;
+                    text(w, "link", &env.url(&self.page))?;
+                    let description = if config.description.is_empty() {
+                        &config.title
+                    } else {
+                        &config.description
+                    };
+                    text(w, "description", description)?;
+                    text(w, "language", &config.language)?;
+                    text(w, "lastBuildDate", &updated.to_rfc2822())?;
+                    text(w, "generator", concat!("dateline ", env!("CARGO_PKG_VERSION")))?;
+                    w.create_element("atom:link")
+                        .with_attribute(("href", env.url(&self.path).as_str()))
+                        .with_attribute(("rel", "self"))
+                        .with_attribute(("type", FeedFormat::Rss.mime()))
+                        .write_empty()?;
+                    for &id in entries {
+                        let article = archive.article(id);
+                        let url = env.url(&article.path);
+                        w.create_element("item").write_inner_content(|w| {
+                            text(w, "title", &article.title)?;
+                            text(w, "link", &url)?;
+                            w.create_element("guid")
+                                .with_attribute(("isPermaLink", "true"))
+                                .write_text_content(quick_xml::events::BytesText::new(&url))?;
+                            text(w, "pubDate", &article.date.at.to_rfc2822())?;
+                            for &a in &article.authors {
+                                text(w, "dc:creator", &archive.author(a).name)?;
+                            }
+                            for t in article
+                                .section
+                                .iter()
+                                .map(|&s| &archive.sections[s as usize])
+                                .chain(article.tags.iter().map(|&t| &archive.tags[t as usize]))
+                            {
+                                text(w, "category", &t.name)?;
+                            }
+                            let description = match (config.feed_content, body(id)) {
+                                (FeedContent::Full, Some(html)) => absolute_links(&html, origin(env)),
+                                _ => article.summary.clone(),
+                            };
+                            text(w, "description", &description)
+                        })?;
+                    }
+                    Ok(())
+                })?;
+                Ok(())
+            })?;
+        Ok(xml::finish(w))
+    }
+}
+
+fn link(w: &mut Xml, href: &str, rel: &str, mime: &str) -> io::Result<()> {
+    w.create_element("link")
+        .with_attribute(("href", href))
+        .with_attribute(("rel", rel))
+        .with_attribute(("type", mime))
+        .write_empty()?;
+    Ok(())
+}
+
+/// `https://example.org` of `https://example.org/archive/`.
+fn origin<'e>(env: &'e Env<'_>) -> &'e str {
+    let base = env.config.base_url.as_str();
+    base.strip_suffix(env.config.base_url.path()).unwrap_or(base)
+}
+
+/// Feed readers have no page to resolve links against: root-relative `href` and `src`
+/// attributes become absolute.
+pub fn absolute_links(html: &str, origin: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(i) = find_root_relative(rest) {
+        let (head, tail) = rest.split_at(i);
+        out.push_str(head);
+        out.push_str(origin);
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Position just after `href="` or `src="` where a root-relative URL (`/x`, not `//x`) starts.
+fn find_root_relative(html: &str) -> Option<usize> {
+    let bytes = html.as_bytes();
+    let mut from = 0;
+    while let Some(pos) = html[from..].find("=\"/") {
+        let at = from + pos;
+        let attr_ok = html[..at].ends_with("href") || html[..at].ends_with("src");
+        let start = at + 2;
+        if attr_ok && bytes.get(start + 1) != Some(&b'/') {
+            return Some(start);
+        }
+        from = start;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::absolute_links;
+
+    #[test]
+    fn root_relative_links_become_absolute() {
+        let html = r#"<a href="/2025/x/">a</a> <img src="/img/a.png"> <a href="//cdn.example/x">b</a> <a href="https://e.org/">c</a> <a title="/not">d</a>"#;
+        assert_eq!(
+            absolute_links(html, "https://news.example"),
+            r#"<a href="https://news.example/2025/x/">a</a> <img src="https://news.example/img/a.png"> <a href="//cdn.example/x">b</a> <a href="https://e.org/">c</a> <a title="/not">d</a>"#
+        );
+    }
+}

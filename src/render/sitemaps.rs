@@ -1,0 +1,242 @@
+//! Sitemaps: an index at `/sitemap.xml` pointing to one sitemap per year (split in parts
+//! past 50,000 URLs) and one for the other pages; the Google News sitemap of the last
+//! 48 hours; and `robots.txt` naming them.
+
+use std::io;
+
+use chrono::{DateTime, Duration, FixedOffset};
+
+use super::views::{Env, day_path, month_path, year_path};
+use super::xml::{self, text};
+use crate::model::{ArticleId, Term};
+
+/// Most URLs one sitemap file may hold.
+pub const MAX_URLS: usize = 50_000;
+/// Most articles in the news sitemap.
+pub const MAX_NEWS: usize = 1_000;
+
+/// A URL of a sitemap and when its page last changed.
+struct Entry {
+    rel: String,
+    lastmod: DateTime<FixedOffset>,
+}
+
+/// Every sitemap file (site-relative path, bytes), the index included.
+pub fn sitemaps(env: &Env<'_>, now: DateTime<FixedOffset>) -> io::Result<Vec<(String, Vec<u8>)>> {
+    let mut groups: Vec<(String, Vec<Entry>)> = Vec::new();
+    for year in &env.archive.years {
+        let mut entries = Vec::with_capacity(year.articles.len() + 400);
+        entries.push(Entry {
+            rel: year_path(year.year),
+            lastmod: latest(env, year.articles.clone(), now),
+        });
+        for month in &year.months {
+            entries.push(Entry {
+                rel: month_path(month.year, month.month),
+                lastmod: latest(env, month.articles.clone(), now),
+            });
+            for day in &month.days {
+                entries.push(Entry {
+                    rel: day_path(day.date),
+                    lastmod: latest(env, day.articles.clone(), now),
+                });
+            }
+        }
+        for id in year.articles.clone() {
+            let article = &env.archive.articles[id];
+            entries.push(Entry {
+                rel: article.path.clone(),
+                lastmod: article.last_change().at,
+            });
+        }
+        groups.push((format!("{:04}", year.year), entries));
+    }
+    groups.push(("pages".to_string(), other_pages(env, now)));
+
+    let mut files = Vec::new();
+    let mut index = Vec::new();
+    for (name, entries) in &groups {
+        let parts = entries.len().div_ceil(MAX_URLS).max(1);
+        for (n, chunk) in entries.chunks(MAX_URLS).enumerate() {
+            let rel = if parts == 1 {
+                format!("sitemaps/{name}.xml")
+            } else {
+                format!("sitemaps/{name}-{}.xml", n + 1)
+            };
+            let lastmod = chunk.iter().map(|e| e.lastmod).max().unwrap_or(now);
+            files.push((rel.clone(), urlset(env, chunk)?));
+            index.push(Entry { rel, lastmod });
+        }
+    }
+    files.push(("sitemap.xml".to_string(), sitemap_index(env, &index)?));
+    files.push(("news-sitemap.xml".to_string(), news_sitemap(env, now)?));
+    Ok(files)
+}
+
+/// `robots.txt`: everything may be crawled; where the sitemaps are.
+pub fn robots(env: &Env<'_>) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
+        env.url("sitemap.xml"),
+        env.url("news-sitemap.xml")
+    )
+}
+
+fn latest(env: &Env<'_>, range: std::ops::Range<usize>, now: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    env.archive.articles[range]
+        .iter()
+        .map(|a| a.last_change().at)
+        .max()
+        .unwrap_or(now)
+}
+
+fn latest_of(env: &Env<'_>, ids: &[ArticleId], now: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    ids.iter()
+        .map(|&i| env.archive.article(i).last_change().at)
+        .max()
+        .unwrap_or(now)
+}
+
+/// Home, the indexes of authors, tags and sections and their pages, and on-this-day pages.
+fn other_pages(env: &Env<'_>, now: DateTime<FixedOffset>) -> Vec<Entry> {
+    let archive = env.archive;
+    let newest = latest(env, 0..archive.articles.len(), now);
+    let mut entries = vec![
+        Entry {
+            rel: String::new(),
+            lastmod: newest,
+        },
+        Entry {
+            rel: "authors/".into(),
+            lastmod: newest,
+        },
+    ];
+    for author in &archive.authors {
+        entries.push(Entry {
+            rel: author.path.clone(),
+            lastmod: latest_of(env, &author.articles, now),
+        });
+    }
+    let terms = |entries: &mut Vec<Entry>, index: &str, terms: &[Term]| {
+        if !terms.is_empty() {
+            entries.push(Entry {
+                rel: index.to_string(),
+                lastmod: newest,
+            });
+        }
+        for t in terms {
+            entries.push(Entry {
+                rel: t.path.clone(),
+                lastmod: latest_of(env, &t.articles, now),
+            });
+        }
+    };
+    terms(&mut entries, "tags/", &archive.tags);
+    terms(&mut entries, "sections/", &archive.sections);
+    for day in &archive.on_this_day {
+        entries.push(Entry {
+            rel: super::context::on_this_day_path(day.month, day.day),
+            lastmod: latest_of(env, &day.articles, now),
+        });
+    }
+    entries
+}
+
+const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+
+fn urlset(env: &Env<'_>, entries: &[Entry]) -> io::Result<Vec<u8>> {
+    let mut w = xml::document()?;
+    w.create_element("urlset")
+        .with_attribute(("xmlns", SITEMAP_NS))
+        .write_inner_content(|w| {
+            for e in entries {
+                w.create_element("url").write_inner_content(|w| {
+                    text(w, "loc", &env.url(&e.rel))?;
+                    text(w, "lastmod", &e.lastmod.to_rfc3339())
+                })?;
+            }
+            Ok(())
+        })?;
+    Ok(xml::finish(w))
+}
+
+fn sitemap_index(env: &Env<'_>, files: &[Entry]) -> io::Result<Vec<u8>> {
+    let mut w = xml::document()?;
+    w.create_element("sitemapindex")
+        .with_attribute(("xmlns", SITEMAP_NS))
+        .write_inner_content(|w| {
+            for f in files {
+                w.create_element("sitemap").write_inner_content(|w| {
+                    text(w, "loc", &env.url(&f.rel))?;
+                    text(w, "lastmod", &f.lastmod.to_rfc3339())
+                })?;
+            }
+            Ok(())
+        })?;
+    Ok(xml::finish(w))
+}
+
+/// Articles published in the 48 hours before `now`, newest first, at most 1,000.
+pub fn news_articles(env: &Env<'_>, now: DateTime<FixedOffset>) -> Vec<ArticleId> {
+    let since = now - Duration::hours(48);
+    let articles = &env.archive.articles;
+    // Newest first: skip what is after `now` (scheduled articles built with --future).
+    let start = articles.partition_point(|a| a.date.at > now);
+    articles[start..]
+        .iter()
+        .take_while(|a| a.date.at >= since)
+        .take(MAX_NEWS)
+        .enumerate()
+        .map(|(i, _)| (start + i) as ArticleId)
+        .collect()
+}
+
+fn news_sitemap(env: &Env<'_>, now: DateTime<FixedOffset>) -> io::Result<Vec<u8>> {
+    let language = news_language(&env.config.language);
+    let mut w = xml::document()?;
+    w.create_element("urlset")
+        .with_attribute(("xmlns", SITEMAP_NS))
+        .with_attribute(("xmlns:news", "http://www.google.com/schemas/sitemap-news/0.9"))
+        .write_inner_content(|w| {
+            for id in news_articles(env, now) {
+                let article = env.archive.article(id);
+                w.create_element("url").write_inner_content(|w| {
+                    text(w, "loc", &env.url(&article.path))?;
+                    w.create_element("news:news").write_inner_content(|w| {
+                        w.create_element("news:publication").write_inner_content(|w| {
+                            text(w, "news:name", &env.config.publisher.name)?;
+                            text(w, "news:language", &language)
+                        })?;
+                        text(w, "news:publication_date", &article.date.at.to_rfc3339())?;
+                        text(w, "news:title", &article.title)
+                    })?;
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })?;
+    Ok(xml::finish(w))
+}
+
+/// Google News wants ISO 639 codes, with `zh-cn` and `zh-tw` for Chinese.
+fn news_language(tag: &str) -> String {
+    let lower = tag.to_ascii_lowercase();
+    match lower.as_str() {
+        "zh-cn" | "zh-hans" | "zh-sg" => "zh-cn".into(),
+        "zh-tw" | "zh-hant" | "zh-hk" => "zh-tw".into(),
+        _ => lower.split('-').next().unwrap_or("en").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::news_language;
+
+    #[test]
+    fn news_languages() {
+        assert_eq!(news_language("en-GB"), "en");
+        assert_eq!(news_language("pt-BR"), "pt");
+        assert_eq!(news_language("zh-Hant"), "zh-tw");
+        assert_eq!(news_language("fr"), "fr");
+    }
+}

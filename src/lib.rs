@@ -5,6 +5,7 @@
 //! finished output into place.
 
 pub mod assets;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diag;
@@ -58,6 +59,8 @@ pub struct BuildSummary {
     /// Static files and content assets copied.
     pub copied: usize,
     pub output: PathBuf,
+    /// The base URL the site was built for.
+    pub base_url: BaseUrl,
     pub elapsed: Duration,
 }
 
@@ -103,7 +106,7 @@ fn build_in_pool(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         config.base_url.path(),
         assets.version(root, "style.css")
     );
-    let out_dir = options.out.clone().unwrap_or_else(|| root.join("public"));
+    let out_dir = options.out.clone().unwrap_or_else(|| shown(root, Path::new("public")));
 
     let render_input = RenderInput {
         root,
@@ -127,6 +130,7 @@ fn build_in_pool(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         pages,
         copied: assets.len(),
         output: out_dir,
+        base_url: config.base_url.clone(),
         elapsed: started.elapsed(),
     })
 }

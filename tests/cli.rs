@@ -178,3 +178,32 @@ fn base_url_and_output_flags() {
     );
     assert!(home.contains(r#"href="/news/authors/""#));
 }
+
+#[test]
+fn check_passes_on_a_good_site_and_names_broken_links() {
+    let site = Site::fixture("basic");
+    let ok = dateline(&["check", "--now", "2026-01-15T12:00:00Z"], site.root());
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(stdout(&ok).starts_with("Checked "), "{}", stdout(&ok));
+    assert!(stdout(&ok).contains(": no problems"), "{}", stdout(&ok));
+
+    site.write(
+        "content/2025/12/links.md",
+        "---\ntitle: Links\ndate: 2025-12-05T10:00:00Z\n---\nSee [the budget](/archive/2025/12/02/the-budget/) and [a note](#nowhere).\n",
+    );
+    let o = dateline(&["check", "--now", "2026-01-15T12:00:00Z"], site.root());
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        lines[0].starts_with("public/2025/12/05/links/index.html:")
+            && lines[0].contains("broken link: /archive/2025/12/02/the-budget/"),
+        "{err}"
+    );
+    assert!(lines[1].contains("broken link: #nowhere (no id=\"nowhere\""), "{err}");
+    assert!(
+        err.contains("2 problems found; the site was built, but does not pass the check"),
+        "{err}"
+    );
+}

@@ -35,8 +35,9 @@ pub struct BuildArgs {
 }
 
 impl BuildArgs {
-    pub fn run(self, verbosity: Verbosity) -> Result<(), Failure> {
-        let options = crate::BuildOptions {
+    /// The build these arguments ask for.
+    pub fn options(self) -> Result<crate::BuildOptions, Failure> {
+        Ok(crate::BuildOptions {
             now: resolve_now(self.now)?,
             site: self.site,
             out: self.out,
@@ -44,7 +45,11 @@ impl BuildArgs {
             drafts: self.drafts,
             future: self.future,
             jobs: self.jobs,
-        };
+        })
+    }
+
+    pub fn run(self, verbosity: Verbosity) -> Result<(), Failure> {
+        let options = self.options()?;
         let summary = crate::build(&options)?;
         if verbosity != Verbosity::Quiet {
             let plural = |n: usize, word: &str| format!("{} {word}{}", thousands(n), if n == 1 { "" } else { "s" });

@@ -1,6 +1,7 @@
 //! The command line: one `Args` struct with a `run` per subcommand.
 
 mod build;
+mod check;
 mod init;
 mod new;
 
@@ -34,6 +35,8 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into its output folder.
     Build(build::BuildArgs),
+    /// Build the site, then check every link, fragment, feed and sitemap of the output.
+    Check(check::CheckArgs),
     /// Create a new site in DIR.
     Init(init::InitArgs),
     /// Write a new Markdown article dated now.
@@ -58,13 +61,18 @@ pub fn main() -> i32 {
     };
     let result = match cli.command {
         Command::Build(args) => args.run(verbosity),
+        Command::Check(args) => args.run(verbosity),
         Command::Init(args) => args.run(verbosity),
         Command::New(args) => args.run(verbosity),
     };
     match result {
         Ok(()) => 0,
         Err(Failure::Problems(list)) => {
-            report(&list);
+            report(&list, "nothing was written");
+            EXIT_PROBLEMS
+        }
+        Err(Failure::Check(list)) => {
+            report(&list, "the site was built, but does not pass the check");
             EXIT_PROBLEMS
         }
         Err(Failure::Usage(message)) => {
@@ -80,12 +88,15 @@ pub enum Failure {
     /// Problems in the site's files.
     #[error("{0}")]
     Problems(#[from] Diagnostics),
+    /// Problems found in a built site by `check`.
+    #[error("{0}")]
+    Check(Diagnostics),
     /// A command line that cannot be carried out.
     #[error("{0}")]
     Usage(String),
 }
 
-fn report(list: &Diagnostics) {
+fn report(list: &Diagnostics, outcome: &str) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for d in list.iter() {
         let line = d.to_string();
@@ -97,10 +108,7 @@ fn report(list: &Diagnostics) {
         }
     }
     let n = list.len();
-    eprintln!(
-        "{n} problem{} found; nothing was written",
-        if n == 1 { "" } else { "s" }
-    );
+    eprintln!("{n} problem{} found; {outcome}", if n == 1 { "" } else { "s" });
 }
 
 /// "The present": `--now`, else `SOURCE_DATE_EPOCH`, else the clock.

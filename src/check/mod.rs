@@ -1,0 +1,272 @@
+//! `dateline check`: lints a built site. Every internal link and fragment must lead
+//! somewhere, feeds and sitemaps must be well-formed XML whose URLs exist.
+
+mod scan;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+use rayon::prelude::*;
+
+use crate::config::BaseUrl;
+use crate::diag::Diagnostic;
+
+/// What a check looked at.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    pub pages: usize,
+    pub links: usize,
+    pub xml_files: usize,
+}
+
+/// Checks the built site in `out` (shown in messages as `shown_out`).
+pub fn check_output(out: &Path, shown_out: &Path, base: &BaseUrl) -> Result<CheckReport, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let files: Vec<String> = crate::walk::files_under(out, Path::new(""), &mut problems)
+        .into_iter()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    let existing: HashSet<&str> = files.iter().map(String::as_str).collect();
+    let shown = |rel: &str| shown_out.join(rel);
+
+    // Scan every page (in parallel): its links, and the fragment ids it offers.
+    let pages: Vec<(&String, String, scan::Scan)> = files
+        .par_iter()
+        .filter(|f| f.ends_with(".html"))
+        .filter_map(|f| std::fs::read_to_string(out.join(f)).ok().map(|text| (f, text)))
+        .map(|(f, text)| {
+            let found = scan::scan(&text);
+            (f, text, found)
+        })
+        .collect();
+    let ids: HashMap<&str, HashSet<&str>> = pages
+        .iter()
+        .map(|(f, _, s)| (f.as_str(), s.ids.iter().map(String::as_str).collect()))
+        .collect();
+
+    let link_count: usize = pages.iter().map(|(_, _, s)| s.links.len()).sum();
+    let mut link_problems: Vec<Diagnostic> = pages
+        .par_iter()
+        .flat_map_iter(|(file, text, found)| {
+            found.links.iter().filter_map(|link| {
+                let problem = check_link(base, file, &link.url, &existing, &ids)?;
+                Some(Diagnostic::at_offset(shown(file), text, link.offset, problem))
+            })
+        })
+        .collect();
+    problems.append(&mut link_problems);
+
+    // Feeds and sitemaps: well-formed, and their URLs of this site exist.
+    let xml_files: Vec<&String> = files.iter().filter(|f| f.ends_with(".xml")).collect();
+    let mut xml_problems: Vec<Diagnostic> = xml_files
+        .par_iter()
+        .flat_map_iter(|f| {
+            check_xml(out, f, base, &existing)
+                .into_iter()
+                .map(|(offset, text, m)| Diagnostic::at_offset(shown(f), &text, offset, m))
+        })
+        .collect();
+    problems.append(&mut xml_problems);
+
+    if problems.is_empty() {
+        Ok(CheckReport {
+            pages: pages.len(),
+            links: link_count,
+            xml_files: xml_files.len(),
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// What is wrong with a link found on page `from`, if anything.
+fn check_link(
+    base: &BaseUrl,
+    from: &str,
+    url: &str,
+    existing: &HashSet<&str>,
+    ids: &HashMap<&str, HashSet<&str>>,
+) -> Option<String> {
+    let url = url.trim();
+    let (target, fragment) = match url.split_once('#') {
+        Some((t, f)) => (t, Some(f)),
+        None => (url, None),
+    };
+    let target = target.split('?').next().unwrap_or(target);
+    let file = if target.is_empty() {
+        from.to_string()
+    } else {
+        match resolve(base, from, target) {
+            Resolved::External => return None,
+            Resolved::OutsideSite(path) => {
+                return Some(format!(
+                    "link to {path}, which is outside the site (base_url path {})",
+                    base.path()
+                ));
+            }
+            Resolved::Inside(rel) => match existing_file(&rel, existing) {
+                Some(file) => file,
+                None => return Some(format!("broken link: {url} (no /{rel} in the output)")),
+            },
+        }
+    };
+    match fragment {
+        Some(f) if !f.is_empty() && file.ends_with(".html") => {
+            let f = percent_decode(f);
+            let found = ids.get(file.as_str()).is_some_and(|set| set.contains(f.as_str()));
+            (!found).then(|| format!("broken link: {url} (no id=\"{f}\" on /{file})"))
+        }
+        _ => None,
+    }
+}
+
+enum Resolved {
+    External,
+    OutsideSite(String),
+    /// A site-relative path (no leading `/`).
+    Inside(String),
+}
+
+fn resolve(base: &BaseUrl, from: &str, target: &str) -> Resolved {
+    let path = if let Some(rest) = target.strip_prefix(base.as_str()) {
+        format!("{}{rest}", base.path())
+    } else if has_scheme(target) || target.starts_with("//") {
+        // http:, https:, mailto:, tel:, data:, … elsewhere.
+        return Resolved::External;
+    } else if target.starts_with('/') {
+        target.to_string()
+    } else {
+        // Relative to the page's folder.
+        let dir = match from.rfind('/') {
+            Some(i) => &from[..=i],
+            None => "",
+        };
+        format!("{}{dir}{target}", base.path())
+    };
+    let path = normalize(&percent_decode(&path));
+    match path.strip_prefix(base.path()) {
+        Some(rel) => Resolved::Inside(rel.to_string()),
+        None if path.len() + 1 == base.path().len() && base.path().starts_with(&path) => {
+            Resolved::Inside(String::new())
+        }
+        None => Resolved::OutsideSite(path),
+    }
+}
+
+fn has_scheme(url: &str) -> bool {
+    url.find(':').is_some_and(|i| {
+        i > 0
+            && url[..i]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
+}
+
+/// Removes `.` and `..` segments.
+fn normalize(path: &str) -> String {
+    let trailing = path.ends_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = format!("/{}", parts.join("/"));
+    if trailing && out.len() > 1 {
+        out.push('/');
+    }
+    out
+}
+
+/// The output file a site-relative path is served from, as a static host would.
+fn existing_file(rel: &str, existing: &HashSet<&str>) -> Option<String> {
+    let candidates = if rel.is_empty() || rel.ends_with('/') {
+        vec![format!("{rel}index.html")]
+    } else {
+        vec![rel.to_string(), format!("{rel}/index.html")]
+    };
+    candidates.into_iter().find(|c| existing.contains(c.as_str()))
+}
+
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Problems of one XML file: (offset, file text, message).
+fn check_xml(out: &Path, rel: &str, base: &BaseUrl, existing: &HashSet<&str>) -> Vec<(usize, String, String)> {
+    let text = match std::fs::read_to_string(out.join(rel)) {
+        Ok(t) => t,
+        Err(e) => return vec![(0, String::new(), format!("cannot read: {e}"))],
+    };
+    let mut problems = Vec::new();
+    let mut reader = Reader::from_str(&text);
+    let mut in_url_element = false;
+    let mut url = String::new();
+    loop {
+        let position = reader.buffer_position() as usize;
+        match reader.read_event() {
+            Err(e) => {
+                problems.push((position, format!("not well-formed XML: {e}")));
+                break;
+            }
+            Ok(Event::Eof) => break,
+            Ok(Event::Start(e)) => {
+                in_url_element = matches!(e.name().as_ref(), "loc" | "id" | "link" | "uri");
+                url.clear();
+            }
+            Ok(Event::Empty(e)) if e.name().as_ref() == "link" => {
+                if let Some(href) = e.attributes().flatten().find(|a| a.key.as_ref() == "href") {
+                    let href = scan::decode_entities(&href.value);
+                    if let Some(m) = missing(base, &href, existing) {
+                        problems.push((position, m));
+                    }
+                }
+            }
+            Ok(Event::Text(t)) if in_url_element => url.push_str(&t),
+            Ok(Event::GeneralRef(r)) if in_url_element => url.push_str(&scan::decode_entities(&format!("&{};", &*r))),
+            Ok(Event::End(_)) => {
+                if in_url_element && let Some(m) = missing(base, url.trim(), existing) {
+                    problems.push((position, m));
+                }
+                in_url_element = false;
+            }
+            Ok(_) => {}
+        }
+    }
+    problems.into_iter().map(|(o, m)| (o, text.clone(), m)).collect()
+}
+
+fn missing(base: &BaseUrl, url: &str, existing: &HashSet<&str>) -> Option<String> {
+    let rel = url.strip_prefix(base.as_str())?;
+    let rel = rel.split(['?', '#']).next().unwrap_or(rel);
+    existing_file(&percent_decode(rel), existing)
+        .is_none()
+        .then(|| format!("{url} does not exist in the output"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,84 @@
+use std::path::Path;
+
+use super::*;
+
+fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, text) in files {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+fn problems(dir: &Path, base: &str) -> Vec<String> {
+    match check_output(dir, Path::new("public"), &BaseUrl::parse(base).unwrap()) {
+        Ok(_) => Vec::new(),
+        Err(list) => {
+            let mut lines: Vec<String> = list.iter().map(ToString::to_string).collect();
+            lines.sort();
+            lines
+        }
+    }
+}
+
+#[test]
+fn good_links_pass() {
+    let dir = site(&[
+        (
+            "index.html",
+            r##"<a href="/news/a/">a</a> <a href="a/#x">x</a> <a href="https://elsewhere.org/">e</a> <a href="mailto:x@y.z">m</a> <a href="#top" id="top">t</a> <link rel="canonical" href="https://e.org/news/">"##,
+        ),
+        (
+            "a/index.html",
+            r#"<h2 id="x">X</h2><a href="../">up</a> <img src="/news/img/p%20q.png"> <a href="/news/a">no slash</a>"#,
+        ),
+        ("img/p q.png", "png"),
+        (
+            "sitemap.xml",
+            "<?xml version=\"1.0\"?><urlset><url><loc>https://e.org/news/a/</loc></url></urlset>",
+        ),
+    ]);
+    assert_eq!(problems(dir.path(), "https://e.org/news/"), Vec::<String>::new());
+}
+
+#[test]
+fn broken_links_fragments_and_xml_are_reported_with_lines() {
+    let dir = site(&[
+        (
+            "index.html",
+            "<p>\n  <a href=\"/news/gone/\">gone</a>\n<a href=\"/news/a/#nope\">frag</a> <a href=\"/elsewhere/\">out</a></p>",
+        ),
+        ("a/index.html", "<h2 id=\"x\">X</h2>"),
+        (
+            "atom.xml",
+            "<?xml version=\"1.0\"?><feed><entry><id>https://e.org/news/missing/</id></entry></feed>",
+        ),
+        ("bad.xml", "<?xml version=\"1.0\"?><a><b></a>"),
+    ]);
+    let p = problems(dir.path(), "https://e.org/news/");
+    assert_eq!(p.len(), 5, "{p:#?}");
+    assert!(p[0].starts_with("public/atom.xml:1:"), "{}", p[0]);
+    assert!(p[0].contains("https://e.org/news/missing/ does not exist"), "{}", p[0]);
+    assert!(
+        p[1].starts_with("public/bad.xml:1:") && p[1].contains("not well-formed"),
+        "{}",
+        p[1]
+    );
+    assert!(
+        p.contains(&"public/index.html:2:12: error: broken link: /news/gone/ (no /gone/ in the output)".to_string()),
+        "{p:#?}"
+    );
+    assert!(
+        p.iter().any(|l| l.starts_with(
+            "public/index.html:3:10: error: broken link: /news/a/#nope (no id=\"nope\" on /a/index.html)"
+        )),
+        "{p:#?}"
+    );
+    assert!(
+        p.iter()
+            .any(|l| l.contains("link to /elsewhere/, which is outside the site")),
+        "{p:#?}"
+    );
+}

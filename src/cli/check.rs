@@ -1,0 +1,32 @@
+//! `dateline check`
+
+use clap::Args;
+
+use super::build::BuildArgs;
+use super::{Failure, Verbosity};
+use crate::render::thousands;
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub build: BuildArgs,
+}
+
+impl CheckArgs {
+    /// Builds the site as `build` does, then checks what was written.
+    pub fn run(self, verbosity: Verbosity) -> Result<(), Failure> {
+        let options = self.build.options()?;
+        let summary = crate::build(&options)?;
+        let report = crate::check::check_output(&summary.output, &summary.output, &summary.base_url)
+            .map_err(|list| Failure::Check(list.into()))?;
+        if verbosity != Verbosity::Quiet {
+            println!(
+                "Checked {} pages, {} links and {} feeds and sitemaps: no problems",
+                thousands(report.pages),
+                thousands(report.links),
+                thousands(report.xml_files)
+            );
+        }
+        Ok(())
+    }
+}

@@ -150,7 +150,8 @@ class Page(html.parser.HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "body":
-            self.kind = (a.get("class") or "").split()[0] if a.get("class") else None
+            kinds = [c[len("kind-"):] for c in (a.get("class") or "").split() if c.startswith("kind-")]
+            self.kind = kinds[0] if kinds else None
         if tag == "script" and a.get("type") == "application/ld+json":
             self._in_ld = True
             self.blocks.append("")

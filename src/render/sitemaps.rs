@@ -27,7 +27,11 @@ pub fn sitemaps(env: &Env<'_>, now: DateTime<FixedOffset>) -> io::Result<Vec<(St
 }
 
 /// `sitemaps`, with at most `max_urls` URLs per file.
-fn sitemaps_of_at_most(env: &Env<'_>, now: DateTime<FixedOffset>, max_urls: usize) -> io::Result<Vec<(String, Vec<u8>)>> {
+fn sitemaps_of_at_most(
+    env: &Env<'_>,
+    now: DateTime<FixedOffset>,
+    max_urls: usize,
+) -> io::Result<Vec<(String, Vec<u8>)>> {
     let mut groups: Vec<(String, Vec<Entry>)> = Vec::new();
     for year in &env.archive.years {
         let mut entries = Vec::with_capacity(year.articles.len() + 400);
@@ -244,9 +248,15 @@ mod tests {
 
     #[test]
     fn a_year_past_the_limit_is_split_into_numbered_parts() {
-        let config =
-            Config::parse(Path::new("dateline.toml"), "title = \"T\"\nbase_url = \"https://e.org/\"\n", None).unwrap();
-        let cx = ParseContext { timezone: config.timezone };
+        let config = Config::parse(
+            Path::new("dateline.toml"),
+            "title = \"T\"\nbase_url = \"https://e.org/\"\n",
+            None,
+        )
+        .unwrap();
+        let cx = ParseContext {
+            timezone: config.timezone,
+        };
         let articles = (1..=5)
             .map(|d| {
                 let text = format!("---\ntitle: Day {d}\ndate: 2025-01-0{d}T10:00:00Z\n---\nx\n");
@@ -255,15 +265,39 @@ mod tests {
             })
             .collect();
         let now = DateTime::parse_from_rfc3339("2025-02-01T00:00:00Z").unwrap();
-        let selection = Selection { drafts: false, future: false, now };
-        let archive = Archive::build(Path::new("."), BuildInput { articles, profiles: vec![] }, &selection).unwrap();
-        let env = Env { config: &config, archive: &archive, locale: super::super::Locale::for_language("en") };
+        let selection = Selection {
+            drafts: false,
+            future: false,
+            now,
+        };
+        let archive = Archive::build(
+            Path::new("."),
+            BuildInput {
+                articles,
+                profiles: vec![],
+            },
+            &selection,
+        )
+        .unwrap();
+        let env = Env {
+            config: &config,
+            archive: &archive,
+            locale: super::super::Locale::for_language("en"),
+        };
         // 2025: the year, January, 5 days, 5 articles = 12 URLs → parts of 5, 5 and 2.
         let files = sitemaps_of_at_most(&env, now, 5).unwrap();
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
-            ["sitemaps/2025-1.xml", "sitemaps/2025-2.xml", "sitemaps/2025-3.xml", "sitemaps/pages-1.xml", "sitemaps/pages-2.xml", "sitemap.xml", "news-sitemap.xml"]
+            [
+                "sitemaps/2025-1.xml",
+                "sitemaps/2025-2.xml",
+                "sitemaps/2025-3.xml",
+                "sitemaps/pages-1.xml",
+                "sitemaps/pages-2.xml",
+                "sitemap.xml",
+                "news-sitemap.xml"
+            ]
         );
         let index = String::from_utf8(files[5].1.clone()).unwrap();
         assert_eq!(index.matches("<loc>").count(), 5);

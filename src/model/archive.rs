@@ -162,6 +162,7 @@ impl Archive {
                 draft: parsed.draft,
                 aliases,
                 aliases_at: parsed.aliases_at,
+                source_hash: parsed.source_hash,
             });
         }
 

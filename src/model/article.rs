@@ -36,6 +36,8 @@ pub struct Article {
     pub aliases_at: (usize, usize),
     /// Site-relative path of its page: `2025/10/26/<slug>/`.
     pub path: String,
+    /// Hash of the source's bytes (stands for the body in page fingerprints).
+    pub source_hash: u64,
 }
 
 impl Article {

@@ -67,6 +67,8 @@ pub struct ParsedArticle {
     pub corrections: Vec<Correction>,
     /// The author's bio from a plain-text trailer, paragraphs separated by blank lines.
     pub bio: Option<String>,
+    /// A hash of the source's bytes: the body, which is not kept, is the same while it is.
+    pub source_hash: u64,
 }
 
 /// A correction appended to an article: when, and what was corrected.
@@ -104,6 +106,11 @@ struct RawFrontMatter {
     corrections: Vec<RawCorrection>,
 }
 
+/// A hash of a file's bytes (stable across runs and machines).
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
 /// Decodes source bytes, reporting invalid UTF-8 at its line and column.
 pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, str>, Diagnostic> {
     text::decode(bytes)
@@ -118,10 +125,12 @@ pub fn parse_article(
     cx: &ParseContext,
 ) -> Result<ParsedArticle, Vec<Diagnostic>> {
     let text = decode(path, bytes).map_err(|d| vec![d])?;
-    match format {
+    let mut article = match format {
         Format::Markdown => parse_markdown(path, &text, cx),
         Format::PlainText => parse_plain(path, &text, cx).map_err(|d| vec![d]),
-    }
+    }?;
+    article.source_hash = content_hash(bytes);
+    Ok(article)
 }
 
 /// Renders the body of an article source to HTML (the source parsed without errors before).
@@ -153,6 +162,7 @@ fn parse_plain(path: &Path, text: &str, cx: &ParseContext) -> Result<ParsedArtic
         aliases_at: (1, 1),
         corrections: Vec::new(),
         bio: (!layout.bio.is_empty()).then(|| layout.bio.join("\n\n")),
+        source_hash: 0,
     })
 }
 
@@ -287,6 +297,7 @@ fn parse_markdown(path: &Path, text: &str, cx: &ParseContext) -> Result<ParsedAr
             aliases_at: front_matter::locate(&split, "aliases"),
             corrections,
             bio: None,
+            source_hash: 0,
         }),
         _ => Err(problems),
     }

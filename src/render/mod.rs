@@ -3,6 +3,7 @@
 
 mod context;
 mod feeds;
+mod fingerprint;
 mod format;
 mod jsonld;
 mod pages;
@@ -172,6 +173,19 @@ impl Plan<'_> {
     }
 }
 
+/// Whether a page is rendered, or only fingerprinted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Render,
+    Fingerprint,
+}
+
+/// A page ready to render, or its fingerprint.
+pub enum Prepared {
+    Context(tera::Context),
+    Fingerprint(u64),
+}
+
 /// Renders pages; holds what every page shares.
 pub struct Renderer<'a> {
     input: &'a RenderInput<'a>,
@@ -179,6 +193,10 @@ pub struct Renderer<'a> {
     index: pages::Index,
     /// One prebuilt card per article (same order), shared by every listing.
     cards: Vec<Value>,
+    /// The fingerprint of each card.
+    card_hashes: Vec<u64>,
+    /// The fingerprint of `site` and `nav`.
+    globals_hash: u64,
     redirects: Vec<Redirect>,
     /// The site's feeds, announced on every page.
     site_feeds: Vec<FeedLink>,
@@ -197,12 +215,15 @@ impl<'a> Renderer<'a> {
             archive: input.archive,
             locale: Locale::for_language(&config.language),
         };
-        let cards = input
+        let (cards, card_hashes) = input
             .archive
             .articles
             .par_iter()
-            .map(|a| Value::from_serializable(&Card::new(&env, a)))
-            .collect();
+            .map(|a| {
+                let card = Card::new(&env, a);
+                (Value::from_serializable(&card), fingerprint::fingerprint(&card))
+            })
+            .unzip();
         let site_feeds = feeds::site_feeds(&env).iter().map(|f| f.link(&env)).collect();
         let in_feeds = match config.feed_content {
             FeedContent::Summary => HashSet::new(),
@@ -212,7 +233,7 @@ impl<'a> Renderer<'a> {
                 .collect(),
         };
         let mut tera = input.theme.tera.clone();
-        context::globals(&env, &input.stylesheet, tera.global_context());
+        let globals_hash = context::globals(&env, &input.stylesheet, tera.global_context());
         Renderer {
             index: pages::Index::new(input.archive),
             redirects: redirects::collect(input.archive),
@@ -225,6 +246,8 @@ impl<'a> Renderer<'a> {
             input,
             env,
             cards,
+            card_hashes,
+            globals_hash,
             tera,
         }
     }
@@ -240,10 +263,26 @@ impl<'a> Renderer<'a> {
 
     /// Renders one page to HTML.
     pub fn render(&self, page: &Page) -> Result<String, Diagnostic> {
-        let cx = context::page_context(self, page)?;
-        self.tera
-            .render(page.template(), &cx)
-            .map_err(|e| self.input.theme.diagnostic(&e))
+        match context::prepare(self, page, Mode::Render)? {
+            Prepared::Context(cx) => self
+                .tera
+                .render(page.template(), &cx)
+                .map_err(|e| self.input.theme.diagnostic(&e)),
+            Prepared::Fingerprint(_) => unreachable!("render mode gives a context"),
+        }
+    }
+
+    /// The fingerprint of a page: equal fingerprints, equal HTML.
+    pub fn fingerprint(&self, page: &Page) -> Result<u64, Diagnostic> {
+        match context::prepare(self, page, Mode::Fingerprint)? {
+            Prepared::Fingerprint(f) => Ok(f),
+            Prepared::Context(_) => unreachable!("fingerprint mode gives a fingerprint"),
+        }
+    }
+
+    /// A version of the templates a page kind is rendered with.
+    fn template_version(&self, template: &str) -> u64 {
+        self.input.theme.version(template)
     }
 
     /// Keeps an article's body if a feed carries it in full.

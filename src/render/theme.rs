@@ -37,7 +37,29 @@ pub struct Theme {
     pub(crate) tera: Tera,
     /// Template name → the site file that defines it (absent: the default theme).
     site_files: HashMap<String, PathBuf>,
+    /// Page template → a hash of every template its pages may use.
+    versions: HashMap<String, u64>,
+    /// A hash of the templates no page kind is named after (layouts, components, partials).
+    shared_version: u64,
 }
+
+/// The templates that render a kind of page; every other template is shared by all pages.
+pub const PAGE_TEMPLATES: &[&str] = &[
+    "article.html",
+    "home.html",
+    "year.html",
+    "month.html",
+    "day.html",
+    "on-this-day.html",
+    "authors.html",
+    "author.html",
+    "tags.html",
+    "tag.html",
+    "sections.html",
+    "section.html",
+    "404.html",
+    "redirect.html",
+];
 
 impl Theme {
     /// Loads the default theme and the site's `templates/` over it.
@@ -74,9 +96,12 @@ impl Theme {
         if !problems.is_empty() {
             return Err(problems);
         }
+        let (versions, shared_version) = versions(&sources);
         let mut theme = Theme {
             tera: Tera::new(),
             site_files,
+            versions,
+            shared_version,
         };
         theme.tera.autoescape_on([".html", ".htm", ".xml"]);
         if let Err(e) = theme
@@ -86,6 +111,12 @@ impl Theme {
             return Err(vec![theme.diagnostic(&e)]);
         }
         Ok(theme)
+    }
+
+    /// A hash that changes whenever a template used by pages of `template` changes: the
+    /// page template itself, every shared template, and page templates it names.
+    pub fn version(&self, template: &str) -> u64 {
+        self.versions.get(template).copied().unwrap_or(self.shared_version)
     }
 
     /// Whether the site replaced or added a template of this name.
@@ -128,6 +159,37 @@ impl Theme {
             None => PathBuf::from(format!("(default theme) {TEMPLATES_DIR}/{name}")),
         }
     }
+}
+
+/// Versions of the page templates, and of the shared ones.
+fn versions(sources: &[(String, String)]) -> (HashMap<String, u64>, u64) {
+    let hash = |text: &str| crate::parse::content_hash(text.as_bytes());
+    let mut shared: Vec<&(String, String)> = sources
+        .iter()
+        .filter(|(n, _)| !PAGE_TEMPLATES.contains(&n.as_str()))
+        .collect();
+    shared.sort();
+    let mut parts: Vec<u64> = Vec::new();
+    for (name, text) in shared {
+        parts.push(hash(name));
+        parts.push(hash(text));
+    }
+    let shared_version = super::fingerprint::combine(&parts);
+    let versions = sources
+        .iter()
+        .filter(|(n, _)| PAGE_TEMPLATES.contains(&n.as_str()))
+        .map(|(name, text)| {
+            let mut parts = vec![shared_version, hash(text)];
+            // A page template may include or extend another page template by name.
+            for (other, other_text) in sources {
+                if other != name && PAGE_TEMPLATES.contains(&other.as_str()) && text.contains(&format!("\"{other}\"")) {
+                    parts.push(hash(other_text));
+                }
+            }
+            (name.clone(), super::fingerprint::combine(&parts))
+        })
+        .collect();
+    (versions, shared_version)
 }
 
 fn one_line(message: &str) -> String {

@@ -120,6 +120,24 @@ impl<'a> TermLink<'a> {
     }
 }
 
+/// An article's card, built once and shared by every page that lists the article. In a
+/// fingerprint it stands for its own fingerprint, so listing pages hash cheaply.
+#[derive(Clone, Copy)]
+pub struct CardRef<'a> {
+    pub value: &'a tera::Value,
+    pub hash: u64,
+}
+
+impl Serialize for CardRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if super::fingerprint::hashing() {
+            serializer.serialize_u64(self.hash)
+        } else {
+            self.value.serialize(serializer)
+        }
+    }
+}
+
 /// A date, ready to show.
 #[derive(Serialize)]
 pub struct DateView {

@@ -29,6 +29,7 @@ fn article(title: &str, date: &str, authors: &[(&str, Option<u32>)]) -> ParsedAr
         aliases_at: (1, 1),
         corrections: vec![],
         bio: None,
+        source_hash: 0,
     }
 }
 

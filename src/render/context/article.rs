@@ -1,23 +1,24 @@
 //! The article page.
 
 use serde::Serialize;
-use tera::{Context, Value};
+use tera::Value;
 
 use super::{Meta, trail};
 use crate::diag::{Diagnostic, shown};
 use crate::model::ArticleId;
-use crate::render::Renderer;
+use crate::render::fingerprint;
 use crate::render::jsonld::{self, Trail};
 use crate::render::pages::Page;
 use crate::render::views::*;
+use crate::render::{Mode, Prepared, Renderer};
 
 #[derive(Serialize)]
 struct ArticlePage<'a> {
     article: ArticleView<'a>,
     body: Value,
     /// The next newer and older articles of the archive.
-    newer: Option<&'a Value>,
-    older: Option<&'a Value>,
+    newer: Option<CardRef<'a>>,
+    older: Option<CardRef<'a>>,
     /// Other articles by each author, around this one in time.
     more: Vec<MoreBy<'a>>,
     breadcrumbs: Vec<Crumb>,
@@ -26,18 +27,29 @@ struct ArticlePage<'a> {
 #[derive(Serialize)]
 struct MoreBy<'a> {
     author: AuthorLink<'a>,
-    articles: Vec<&'a Value>,
+    articles: Vec<CardRef<'a>>,
 }
 
 impl Renderer<'_> {
-    pub(super) fn article_context(&self, id: ArticleId) -> Result<Context, Diagnostic> {
+    pub(super) fn article_context(&self, id: ArticleId, mode: Mode) -> Result<Prepared, Diagnostic> {
         let env = &self.env;
         let archive = env.archive;
         let article = archive.article(id);
         let source = shown(self.input.root, &article.source);
-        let bytes = std::fs::read(self.input.root.join(&article.source))
-            .map_err(|e| Diagnostic::file(&source, format!("cannot read: {e}")))?;
-        let body = crate::parse::body_html(&source, &bytes, article.format, &self.parse_cx)?;
+        // The body is rendered only to write the page; a fingerprint uses the source's hash.
+        let body = match mode {
+            Mode::Render => {
+                let bytes = std::fs::read(self.input.root.join(&article.source))
+                    .map_err(|e| Diagnostic::file(&source, format!("cannot read: {e}")))?;
+                Some(crate::parse::body_html(
+                    &source,
+                    &bytes,
+                    article.format,
+                    &self.parse_cx,
+                )?)
+            }
+            Mode::Fingerprint => None,
+        };
         let more = article
             .authors
             .iter()
@@ -80,14 +92,20 @@ impl Renderer<'_> {
                     .collect(),
                 source: source.to_string_lossy().into_owned(),
             },
-            body: Value::safe_string(&body),
-            newer: i.checked_sub(1).map(|j| &self.cards[j]),
-            older: self.cards.get(i + 1),
+            body: body.as_deref().map_or_else(Value::none, Value::safe_string),
+            newer: i.checked_sub(1).map(|j| self.card(j)),
+            older: (i + 1 < self.cards.len()).then(|| self.card(i + 1)),
             more,
             breadcrumbs,
         };
-        self.keep_for_feeds(id, body);
-        self.context(&Page::Article(id), &article.title, &article.summary, meta, view)
+        let prepared = self.finish(mode, &Page::Article(id), &article.title, &article.summary, meta, view)?;
+        if let Some(body) = body {
+            self.keep_for_feeds(id, body);
+        }
+        Ok(match prepared {
+            Prepared::Fingerprint(f) => Prepared::Fingerprint(fingerprint::combine(&[f, article.source_hash])),
+            context => context,
+        })
     }
 }
 

@@ -2,13 +2,12 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
-use tera::{Context, Value};
 
 use crate::diag::Diagnostic;
 use crate::model::Year;
-use crate::render::Renderer;
 use crate::render::pages::Page;
 use crate::render::views::*;
+use crate::render::{Mode, Prepared, Renderer};
 
 /// `on-this-day/10-26/`
 pub fn on_this_day_path(month: u32, day: u32) -> String {
@@ -21,7 +20,7 @@ struct DayGroup<'a> {
     date: String,
     long: String,
     path: String,
-    articles: &'a [Value],
+    articles: Vec<CardRef<'a>>,
 }
 
 #[derive(Serialize)]
@@ -85,7 +84,7 @@ struct CalendarDay {
 #[derive(Serialize)]
 struct DayPage<'a> {
     day: DayView,
-    articles: &'a [Value],
+    articles: Vec<CardRef<'a>>,
     pagination: PaginationView,
     breadcrumbs: Vec<Crumb>,
 }
@@ -127,7 +126,7 @@ struct OnThisDayView<'a> {
 struct YearGroup<'a> {
     year: i32,
     path: String,
-    articles: Vec<&'a Value>,
+    articles: Vec<CardRef<'a>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -145,7 +144,7 @@ impl<'a> Renderer<'a> {
                 date: self.env.locale.date(day),
                 long: self.env.locale.long_date(day),
                 path: self.env.link(&day_path(day)),
-                articles: &self.cards[start..end],
+                articles: self.cards_in(start..end),
             });
             start = end;
         }
@@ -168,7 +167,7 @@ impl<'a> Renderer<'a> {
         crumbs
     }
 
-    pub(super) fn year_context(&self, y: usize, n: usize) -> Result<Context, Diagnostic> {
+    pub(super) fn year_context(&self, y: usize, n: usize, mode: Mode) -> Result<Prepared, Diagnostic> {
         let env = &self.env;
         let years = &env.archive.years;
         let year: &Year = &years[y];
@@ -200,10 +199,10 @@ impl<'a> Renderer<'a> {
             pagination: self.pagination(&base, n, year.articles.len()),
             breadcrumbs,
         };
-        self.context(&page, &title, &env.config.description, meta, view)
+        self.finish(mode, &page, &title, &env.config.description, meta, view)
     }
 
-    pub(super) fn month_context(&self, i: usize, n: usize) -> Result<Context, Diagnostic> {
+    pub(super) fn month_context(&self, i: usize, n: usize, mode: Mode) -> Result<Prepared, Diagnostic> {
         let env = &self.env;
         let month = self.month(i);
         let base = month_path(month.year, month.month);
@@ -243,7 +242,7 @@ impl<'a> Renderer<'a> {
             pagination: self.pagination(&base, n, month.articles.len()),
             breadcrumbs,
         };
-        self.context(&page, &name, &env.config.description, meta, view)
+        self.finish(mode, &page, &name, &env.config.description, meta, view)
     }
 
     fn calendar(&self, month: &crate::model::Month) -> CalendarView {
@@ -297,7 +296,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    pub(super) fn day_context(&self, i: usize, n: usize) -> Result<Context, Diagnostic> {
+    pub(super) fn day_context(&self, i: usize, n: usize, mode: Mode) -> Result<Prepared, Diagnostic> {
         let env = &self.env;
         let day = self.day(i);
         let base = day_path(day.date);
@@ -328,14 +327,14 @@ impl<'a> Renderer<'a> {
                 on_this_day,
                 date: date.clone(),
             },
-            articles: &self.cards[self.page_slice(&day.articles, n)],
+            articles: self.cards_in(self.page_slice(&day.articles, n)),
             pagination: self.pagination(&base, n, day.articles.len()),
             breadcrumbs,
         };
-        self.context(&page, &date, &env.config.description, meta, view)
+        self.finish(mode, &page, &date, &env.config.description, meta, view)
     }
 
-    pub(super) fn on_this_day_context(&self, i: usize) -> Result<Context, Diagnostic> {
+    pub(super) fn on_this_day_context(&self, i: usize, mode: Mode) -> Result<Prepared, Diagnostic> {
         let env = &self.env;
         let all = &env.archive.on_this_day;
         let entry = &all[i];
@@ -361,7 +360,7 @@ impl<'a> Renderer<'a> {
                 .last_mut()
                 .expect("pushed above")
                 .articles
-                .push(&self.cards[id as usize]);
+                .push(self.card(id as usize));
         }
         let neighbour = |j: usize| {
             all.get(j)
@@ -387,6 +386,6 @@ impl<'a> Renderer<'a> {
             },
             breadcrumbs,
         };
-        self.context(&page, &title, &env.config.description, meta, view)
+        self.finish(mode, &page, &title, &env.config.description, meta, view)
     }
 }

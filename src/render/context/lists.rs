@@ -1,20 +1,19 @@
 //! Home, authors, tags, sections, the 404 page and redirect pages.
 
 use serde::Serialize;
-use tera::{Context, Value};
 
 use super::Meta;
 use crate::diag::Diagnostic;
 use crate::model::{AuthorId, TermId};
-use crate::render::Renderer;
 use crate::render::feeds;
 use crate::render::jsonld;
 use crate::render::pages::Page;
 use crate::render::views::*;
+use crate::render::{Mode, Prepared, Renderer};
 
 #[derive(Serialize)]
 struct HomePage<'a> {
-    articles: &'a [Value],
+    articles: Vec<CardRef<'a>>,
     pagination: PaginationView,
 }
 
@@ -27,7 +26,7 @@ struct AuthorsPage<'a> {
 #[derive(Serialize)]
 struct AuthorPage<'a> {
     author: AuthorView<'a>,
-    articles: Vec<&'a Value>,
+    articles: Vec<CardRef<'a>>,
     pagination: PaginationView,
     breadcrumbs: Vec<Crumb>,
 }
@@ -43,7 +42,7 @@ struct TermsPage<'a> {
 struct TermPage<'a> {
     /// The tag or section.
     term: TermLink<'a>,
-    articles: Vec<&'a Value>,
+    articles: Vec<CardRef<'a>>,
     pagination: PaginationView,
     breadcrumbs: Vec<Crumb>,
 }
@@ -51,26 +50,26 @@ struct TermPage<'a> {
 #[derive(Serialize)]
 struct RedirectPage<'a> {
     /// The article the old path moved to.
-    target: &'a Value,
+    target: CardRef<'a>,
 }
 
 #[derive(Serialize)]
 struct Nothing {}
 
 impl Renderer<'_> {
-    pub(super) fn home_context(&self, n: usize) -> Result<Context, Diagnostic> {
+    pub(super) fn home_context(&self, n: usize, mode: Mode) -> Result<Prepared, Diagnostic> {
         let config = self.env.config;
         let page = Page::Home(n);
         let crumbs = [self.home_crumb()];
         let meta = self.collection(&config.title, &page, &crumbs);
         let view = HomePage {
-            articles: &self.cards[self.page_slice(&(0..self.cards.len()), n)],
+            articles: self.cards_in(self.page_slice(&(0..self.cards.len()), n)),
             pagination: self.pagination("", n, self.cards.len()),
         };
-        self.context(&page, &config.title, &config.description, meta, view)
+        self.finish(mode, &page, &config.title, &config.description, meta, view)
     }
 
-    pub(super) fn authors_context(&self) -> Result<Context, Diagnostic> {
+    pub(super) fn authors_context(&self, mode: Mode) -> Result<Prepared, Diagnostic> {
         let env = &self.env;
         let breadcrumbs = vec![self.home_crumb(), self.crumb("Authors", "authors/")];
         let meta = self.collection("Authors", &Page::Authors, &breadcrumbs);
@@ -78,10 +77,10 @@ impl Renderer<'_> {
             authors: env.archive.authors.iter().map(|a| AuthorView::new(env, a)).collect(),
             breadcrumbs,
         };
-        self.context(&Page::Authors, "Authors", &env.config.description, meta, view)
+        self.finish(mode, &Page::Authors, "Authors", &env.config.description, meta, view)
     }
 
-    pub(super) fn author_context(&self, a: AuthorId, n: usize) -> Result<Context, Diagnostic> {
+    pub(super) fn author_context(&self, a: AuthorId, n: usize, mode: Mode) -> Result<Prepared, Diagnostic> {
         let env = &self.env;
         let author = env.archive.author(a);
         let page = Page::Author(a, n);
@@ -105,11 +104,11 @@ impl Renderer<'_> {
             pagination: self.pagination(&author.path, n, author.articles.len()),
             breadcrumbs,
         };
-        self.context(&page, &author.name, &description, meta, view)
+        self.finish(mode, &page, &author.name, &description, meta, view)
     }
 
     /// The index of tags or of sections.
-    pub(super) fn terms_context(&self, page: &Page) -> Result<Context, Diagnostic> {
+    pub(super) fn terms_context(&self, page: &Page, mode: Mode) -> Result<Prepared, Diagnostic> {
         let env = &self.env;
         let (title, rel, terms) = match page {
             Page::Tags => ("Tags", "tags/", &env.archive.tags),
@@ -124,7 +123,8 @@ impl Renderer<'_> {
                 .cmp(&b.name.to_lowercase())
                 .then_with(|| a.slug.cmp(b.slug))
         });
-        self.context(
+        self.finish(
+            mode,
             page,
             title,
             &env.config.description,
@@ -137,7 +137,7 @@ impl Renderer<'_> {
     }
 
     /// A tag's or a section's page `n`.
-    pub(super) fn term_context(&self, page: &Page, id: TermId, n: usize) -> Result<Context, Diagnostic> {
+    pub(super) fn term_context(&self, page: &Page, id: TermId, n: usize, mode: Mode) -> Result<Prepared, Diagnostic> {
         let env = &self.env;
         let (index_title, index_rel, term) = match page {
             Page::Tag(..) => ("Tags", "tags/", &env.archive.tags[id as usize]),
@@ -160,11 +160,12 @@ impl Renderer<'_> {
             breadcrumbs,
         };
         let description = format!("Articles filed under {} in {}", term.name, env.config.title);
-        self.context(page, &term.name, &description, meta, view)
+        self.finish(mode, page, &term.name, &description, meta, view)
     }
 
-    pub(super) fn not_found_context(&self) -> Result<Context, Diagnostic> {
-        self.context(
+    pub(super) fn not_found_context(&self, mode: Mode) -> Result<Prepared, Diagnostic> {
+        self.finish(
+            mode,
             &Page::NotFound,
             "Page not found",
             &self.env.config.description,
@@ -173,13 +174,14 @@ impl Renderer<'_> {
         )
     }
 
-    pub(super) fn redirect_context(&self, i: usize) -> Result<Context, Diagnostic> {
+    pub(super) fn redirect_context(&self, i: usize, mode: Mode) -> Result<Prepared, Diagnostic> {
         let to = self.redirects[i].to;
         let article = self.env.archive.article(to);
         let view = RedirectPage {
-            target: &self.cards[to as usize],
+            target: self.card(to as usize),
         };
-        self.context(
+        self.finish(
+            mode,
             &Page::Redirect(i),
             &article.title,
             &article.summary,

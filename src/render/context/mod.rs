@@ -9,73 +9,71 @@ use tera::{Context, Value};
 
 pub use dates::on_this_day_path;
 
-use super::Renderer;
+use super::fingerprint;
 use super::jsonld::{self, Trail};
 use super::pages::{Page, page_count};
 use super::views::*;
+use super::{Mode, Prepared, Renderer};
 use crate::diag::Diagnostic;
 
-/// Variables every template sees: `site` and `nav`.
-pub fn globals(env: &Env<'_>, stylesheet: &str, cx: &mut Context) {
+/// Variables every template sees: `site` and `nav`. Returns their fingerprint.
+pub fn globals(env: &Env<'_>, stylesheet: &str, cx: &mut Context) -> u64 {
     let config = env.config;
-    cx.insert(
-        "site",
-        &SiteView {
-            title: &config.title,
-            description: &config.description,
-            base_url: config.base_url.as_str(),
-            base_path: config.base_url.path(),
-            language: &config.language,
-            timezone: config.timezone.name(),
-            publisher: PublisherView {
-                name: &config.publisher.name,
-                logo: config.publisher.logo.as_deref().map(|l| resolve(env, l)),
-                logo_url: config.publisher.logo.as_deref().map(|l| jsonld::absolute(env, l)),
-            },
-            stylesheet: stylesheet.to_string(),
-            generator: concat!("dateline ", env!("CARGO_PKG_VERSION")),
+    let site = SiteView {
+        title: &config.title,
+        description: &config.description,
+        base_url: config.base_url.as_str(),
+        base_path: config.base_url.path(),
+        language: &config.language,
+        timezone: config.timezone.name(),
+        publisher: PublisherView {
+            name: &config.publisher.name,
+            logo: config.publisher.logo.as_deref().map(|l| resolve(env, l)),
+            logo_url: config.publisher.logo.as_deref().map(|l| jsonld::absolute(env, l)),
         },
-    );
+        stylesheet: stylesheet.to_string(),
+        generator: concat!("dateline ", env!("CARGO_PKG_VERSION")),
+    };
     let mut sections: Vec<TermLink<'_>> = env.archive.sections.iter().map(|s| TermLink::new(env, s)).collect();
     sections.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.slug.cmp(b.slug)));
-    cx.insert(
-        "nav",
-        &NavView {
-            home: env.link(""),
-            authors: env.link("authors/"),
-            tags: env.link("tags/"),
-            sections_index: env.link("sections/"),
-            sections,
-            years: env
-                .archive
-                .years
-                .iter()
-                .map(|y| YearLink {
-                    year: y.year,
-                    path: env.link(&year_path(y.year)),
-                    count: y.articles.len(),
-                })
-                .collect(),
-        },
-    );
+    let nav = NavView {
+        home: env.link(""),
+        authors: env.link("authors/"),
+        tags: env.link("tags/"),
+        sections_index: env.link("sections/"),
+        sections,
+        years: env
+            .archive
+            .years
+            .iter()
+            .map(|y| YearLink {
+                year: y.year,
+                path: env.link(&year_path(y.year)),
+                count: y.articles.len(),
+            })
+            .collect(),
+    };
+    cx.insert("site", &site);
+    cx.insert("nav", &nav);
+    fingerprint::combine(&[fingerprint::fingerprint(&site), fingerprint::fingerprint(&nav)])
 }
 
-/// Builds the context of any page.
-pub fn page_context(r: &Renderer<'_>, page: &Page) -> Result<Context, Diagnostic> {
+/// Builds the context of any page, or only its fingerprint.
+pub fn prepare(r: &Renderer<'_>, page: &Page, mode: Mode) -> Result<Prepared, Diagnostic> {
     match *page {
-        Page::Article(id) => r.article_context(id),
-        Page::Year(y, n) => r.year_context(y, n),
-        Page::Month(i, n) => r.month_context(i, n),
-        Page::Day(i, n) => r.day_context(i, n),
-        Page::OnThisDay(i) => r.on_this_day_context(i),
-        Page::Home(n) => r.home_context(n),
-        Page::Authors => r.authors_context(),
-        Page::Author(a, n) => r.author_context(a, n),
-        Page::Tags | Page::Sections => r.terms_context(page),
-        Page::Tag(t, n) => r.term_context(page, t, n),
-        Page::Section(s, n) => r.term_context(page, s, n),
-        Page::NotFound => r.not_found_context(),
-        Page::Redirect(i) => r.redirect_context(i),
+        Page::Article(id) => r.article_context(id, mode),
+        Page::Year(y, n) => r.year_context(y, n, mode),
+        Page::Month(i, n) => r.month_context(i, n, mode),
+        Page::Day(i, n) => r.day_context(i, n, mode),
+        Page::OnThisDay(i) => r.on_this_day_context(i, mode),
+        Page::Home(n) => r.home_context(n, mode),
+        Page::Authors => r.authors_context(mode),
+        Page::Author(a, n) => r.author_context(a, n, mode),
+        Page::Tags | Page::Sections => r.terms_context(page, mode),
+        Page::Tag(t, n) => r.term_context(page, t, n, mode),
+        Page::Section(s, n) => r.term_context(page, s, n, mode),
+        Page::NotFound => r.not_found_context(mode),
+        Page::Redirect(i) => r.redirect_context(i, mode),
     }
 }
 
@@ -115,15 +113,18 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders a context: `page` built from the arguments, the rest from `view`.
-    fn context<T: Serialize>(
+    /// A page's context (`page` built from the arguments, the rest from `view`), or its
+    /// fingerprint: the same values hashed, with the page's templates and the globals.
+    fn finish<T: Serialize>(
         &self,
+        mode: Mode,
         page: &Page,
         title: &str,
         description: &str,
         extra: Meta,
         view: T,
-    ) -> Result<Context, Diagnostic> {
+    ) -> Result<Prepared, Diagnostic> {
+        let template = page.template();
         let rel = self.rel_path(page);
         let mut feeds = self.site_feeds.clone();
         feeds.extend(extra.feed);
@@ -140,8 +141,17 @@ impl<'a> Renderer<'a> {
             feeds,
             jsonld,
         };
-        Context::from_serialize(&WithPage { page, rest: view })
-            .map_err(|e| Diagnostic::file("(dateline)", format!("internal error building a page: {e}")))
+        let data = WithPage { page, rest: view };
+        match mode {
+            Mode::Render => Context::from_serialize(&data)
+                .map(Prepared::Context)
+                .map_err(|e| Diagnostic::file("(dateline)", format!("internal error building a page: {e}"))),
+            Mode::Fingerprint => Ok(Prepared::Fingerprint(fingerprint::combine(&[
+                fingerprint::fingerprint(&data),
+                self.template_version(template),
+                self.globals_hash,
+            ]))),
+        }
     }
 
     /// JSON-LD of a listing page whose visible breadcrumbs are `crumbs` (ending at the page).
@@ -187,8 +197,21 @@ impl<'a> Renderer<'a> {
     }
 
     /// Cards of the articles `ids` (shared, not copied).
-    fn cards_of<'s>(&'s self, ids: &[crate::model::ArticleId]) -> Vec<&'s Value> {
-        ids.iter().map(|&id| &self.cards[id as usize]).collect()
+    fn cards_of(&self, ids: &[crate::model::ArticleId]) -> Vec<CardRef<'_>> {
+        ids.iter().map(|&id| self.card(id as usize)).collect()
+    }
+
+    /// The card of article `i`.
+    fn card(&self, i: usize) -> CardRef<'_> {
+        CardRef {
+            value: &self.cards[i],
+            hash: self.card_hashes[i],
+        }
+    }
+
+    /// The cards of a range of articles.
+    fn cards_in(&self, range: std::ops::Range<usize>) -> Vec<CardRef<'_>> {
+        range.map(|i| self.card(i)).collect()
     }
 }
 

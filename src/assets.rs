@@ -1,7 +1,7 @@
 //! Files copied into the output as they are: the theme's static files, then the site's
 //! `static/` over them, then the files under `content/` that are not articles.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -106,18 +106,56 @@ impl Assets {
         if problems.is_empty() { Ok(()) } else { Err(problems) }
     }
 
-    /// Copies every file into `output`.
-    pub fn copy(&self, root: &Path, output: &Output) -> Result<(), Vec<Diagnostic>> {
-        let problems: Vec<Diagnostic> = self
+    /// Copies into `output` every file whose bytes differ from `previous` (output path →
+    /// hash of the bytes written last time).
+    pub fn copy(
+        &self,
+        root: &Path,
+        output: &Output,
+        previous: &HashMap<String, u64>,
+    ) -> Result<Copied, Vec<Diagnostic>> {
+        let results: Vec<Result<(String, u64, bool), Diagnostic>> = self
             .files
             .par_iter()
-            .filter_map(|(target, source)| match source {
-                AssetSource::File(rel) => output.copy(target, &root.join(rel)).err(),
-                AssetSource::Theme(bytes) => output.write(target, bytes).err(),
+            .map(|(target, source)| {
+                let bytes: std::borrow::Cow<'_, [u8]> = match source {
+                    AssetSource::Theme(bytes) => (*bytes).into(),
+                    AssetSource::File(rel) => std::fs::read(root.join(rel))
+                        .map_err(|e| Diagnostic::file(shown(root, rel), format!("cannot read: {e}")))?
+                        .into(),
+                };
+                let hash = crate::parse::content_hash(&bytes);
+                let changed = previous.get(target) != Some(&hash);
+                if changed {
+                    output.write(target, &bytes)?;
+                }
+                Ok((target.clone(), hash, changed))
             })
             .collect();
-        if problems.is_empty() { Ok(()) } else { Err(problems) }
+        let mut copied = Copied::default();
+        let mut problems = Vec::new();
+        for result in results {
+            match result {
+                Ok((target, hash, changed)) => {
+                    if changed {
+                        copied.written.push(target.clone());
+                    }
+                    copied.files.push((target, hash));
+                }
+                Err(d) => problems.push(d),
+            }
+        }
+        if problems.is_empty() { Ok(copied) } else { Err(problems) }
     }
+}
+
+/// What `Assets::copy` did.
+#[derive(Debug, Default)]
+pub struct Copied {
+    /// Every file, with the hash of its bytes.
+    pub files: Vec<(String, u64)>,
+    /// The files whose bytes changed, and so were written.
+    pub written: Vec<String>,
 }
 
 #[cfg(test)]

@@ -1,6 +1,10 @@
-//! The only writer: a build is written into a staging folder beside OUT and swapped in
-//! when complete, so a failed build leaves the previous output untouched and a
-//! successful one leaves no stale files.
+//! The only writer. Everything a build writes goes first into a staging folder beside
+//! OUT; only when the whole build has succeeded is it put in place, so a failed build
+//! leaves the previous output untouched.
+//!
+//! A full build stages the whole site and swaps it in (no stale file survives). An
+//! incremental build stages only the files whose bytes changed, then moves them into
+//! OUT and deletes the files that no longer exist.
 
 use std::fs;
 use std::io;
@@ -8,18 +12,37 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
 
+/// How the staged files reach OUT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The staging folder is the whole new site and replaces OUT.
+    Replace,
+    /// The staging folder holds changed files, moved into OUT one by one.
+    Patch,
+}
+
 /// An output folder being written.
 #[derive(Debug)]
 pub struct Output {
     target: PathBuf,
     staging: PathBuf,
+    mode: Mode,
     committed: bool,
 }
 
 impl Output {
-    /// Prepares to replace `target`; refuses folders that hold the site or look like
-    /// something other than a previous build.
+    /// Prepares to replace `target` entirely; refuses folders that hold the site or look
+    /// like something other than a previous build.
     pub fn create(target: &Path, site: &Path) -> Result<Output, Diagnostic> {
+        Output::new(target, site, Mode::Replace)
+    }
+
+    /// Prepares to change some files of `target`, a previous build.
+    pub fn patch(target: &Path, site: &Path) -> Result<Output, Diagnostic> {
+        Output::new(target, site, Mode::Patch)
+    }
+
+    fn new(target: &Path, site: &Path, mode: Mode) -> Result<Output, Diagnostic> {
         check_target(target, site)?;
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -39,23 +62,28 @@ impl Output {
         Ok(Output {
             target: target.to_path_buf(),
             staging,
+            mode,
             committed: false,
         })
     }
 
-    /// Where the build will end up.
+    /// Where the build ends up.
     pub fn target(&self) -> &Path {
         &self.target
     }
 
-    /// Writes a file at `rel` (a `/`-separated path) in the new output.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Writes a file at `rel` (a `/`-separated path).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.staging.join(rel);
         self.prepare(&path, rel)?;
         fs::write(&path, bytes).map_err(|e| self.problem(rel, e))
     }
 
-    /// Copies `from` to `rel` in the new output.
+    /// Copies `from` to `rel`.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), Diagnostic> {
         let path = self.staging.join(rel);
         self.prepare(&path, rel)?;
@@ -75,23 +103,57 @@ impl Output {
         Diagnostic::file(self.target.join(rel), format!("cannot write: {e}"))
     }
 
-    /// Swaps the new output in place of the old one.
-    pub fn commit(mut self) -> Result<(), Diagnostic> {
-        let fail = |e: io::Error| Diagnostic::file(&self.target, format!("cannot replace the output folder: {e}"));
-        if self.target.exists() {
-            let old = self.staging.with_extension("old");
-            fs::rename(&self.target, &old).map_err(fail)?;
-            if let Err(e) = fs::rename(&self.staging, &self.target) {
-                // Put the previous build back rather than leave no output at all.
-                let _ = fs::rename(&old, &self.target);
-                return Err(fail(e));
+    /// Puts the staged files in place. `written` lists them (patch mode), `removed` the
+    /// files of the previous build that are gone (patch mode).
+    pub fn commit(mut self, written: &[String], removed: &[String]) -> Result<(), Diagnostic> {
+        let fail = |e: io::Error| Diagnostic::file(&self.target, format!("cannot update the output folder: {e}"));
+        match self.mode {
+            Mode::Replace => {
+                if self.target.exists() {
+                    let old = self.staging.with_extension("old");
+                    fs::rename(&self.target, &old).map_err(fail)?;
+                    if let Err(e) = fs::rename(&self.staging, &self.target) {
+                        // Put the previous build back rather than leave no output at all.
+                        let _ = fs::rename(&old, &self.target);
+                        return Err(fail(e));
+                    }
+                    let _ = fs::remove_dir_all(&old);
+                } else {
+                    fs::rename(&self.staging, &self.target).map_err(fail)?;
+                }
             }
-            let _ = fs::remove_dir_all(&old);
-        } else {
-            fs::rename(&self.staging, &self.target).map_err(fail)?;
+            Mode::Patch => {
+                for rel in written {
+                    let to = self.target.join(rel);
+                    if let Some(dir) = to.parent() {
+                        fs::create_dir_all(dir).map_err(fail)?;
+                    }
+                    fs::rename(self.staging.join(rel), &to).map_err(fail)?;
+                }
+                for rel in removed {
+                    let path = self.target.join(rel);
+                    match fs::remove_file(&path) {
+                        Ok(()) => prune_empty_parents(&self.target, &path),
+                        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                        Err(e) => return Err(fail(e)),
+                    }
+                }
+                let _ = fs::remove_dir_all(&self.staging);
+            }
         }
         self.committed = true;
         Ok(())
+    }
+}
+
+/// Removes the folders above `file` that became empty, up to `root`.
+fn prune_empty_parents(root: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == root || !d.starts_with(root) || fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
     }
 }
 
@@ -144,7 +206,7 @@ mod tests {
         let o = Output::create(&out, &site).unwrap();
         o.write("index.html", b"one").unwrap();
         o.write("a/b/index.html", b"ab").unwrap();
-        o.commit().unwrap();
+        o.commit(&[], &[]).unwrap();
         assert_eq!(fs::read(out.join("a/b/index.html")).unwrap(), b"ab");
 
         let o = Output::create(&out, &site).unwrap();
@@ -158,7 +220,7 @@ mod tests {
 
         let o = Output::create(&out, &site).unwrap();
         o.write("index.html", b"three").unwrap();
-        o.commit().unwrap();
+        o.commit(&[], &[]).unwrap();
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"three");
         assert!(!out.join("a").exists(), "stale files are gone");
         let leftovers: Vec<_> = fs::read_dir(dir.path())
@@ -166,6 +228,47 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+    }
+
+    #[test]
+    fn a_patch_moves_changed_files_in_and_removes_gone_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        fs::create_dir(&site).unwrap();
+        let out = dir.path().join("public");
+        let o = Output::create(&out, &site).unwrap();
+        for (rel, text) in [("index.html", "home"), ("a/index.html", "a"), ("b/c/index.html", "c")] {
+            o.write(rel, text.as_bytes()).unwrap();
+        }
+        o.commit(&[], &[]).unwrap();
+
+        let p = Output::patch(&out, &site).unwrap();
+        p.write("a/index.html", b"a2").unwrap();
+        p.write("d/index.html", b"d").unwrap();
+        drop(p);
+        assert_eq!(
+            fs::read(out.join("a/index.html")).unwrap(),
+            b"a",
+            "a dropped patch changes nothing"
+        );
+        assert!(!out.join("d").exists());
+
+        let p = Output::patch(&out, &site).unwrap();
+        p.write("a/index.html", b"a2").unwrap();
+        p.write("d/index.html", b"d").unwrap();
+        p.commit(
+            &["a/index.html".into(), "d/index.html".into()],
+            &["b/c/index.html".into()],
+        )
+        .unwrap();
+        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"a2");
+        assert_eq!(fs::read(out.join("d/index.html")).unwrap(), b"d");
+        assert_eq!(
+            fs::read(out.join("index.html")).unwrap(),
+            b"home",
+            "untouched files stay"
+        );
+        assert!(!out.join("b").exists(), "emptied folders are removed");
     }
 
     #[test]

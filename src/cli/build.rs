@@ -45,6 +45,7 @@ impl BuildArgs {
             drafts: self.drafts,
             future: self.future,
             jobs: self.jobs,
+            versioned_assets: true,
         })
     }
 

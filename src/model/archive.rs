@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use rayon::prelude::*;
@@ -15,13 +15,14 @@ use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParsedArticle};
 use crate::slug::{short_hash, slugify};
 
-/// Everything the parser produced, ready to become an archive.
+/// Everything the parser produced, ready to become an archive (borrowed: the parsed
+/// sources outlive builds when a site is served).
 #[derive(Debug, Default)]
-pub struct BuildInput {
+pub struct BuildInput<'a> {
     /// Article sources: path relative to the site root, format, fields.
-    pub articles: Vec<(PathBuf, Format, ParsedArticle)>,
+    pub articles: Vec<(&'a Path, Format, &'a ParsedArticle)>,
     /// Author profiles: path relative to the site root, profile.
-    pub profiles: Vec<(PathBuf, AuthorProfile)>,
+    pub profiles: Vec<(&'a Path, &'a AuthorProfile)>,
 }
 
 /// Which articles are published in this build.
@@ -88,14 +89,14 @@ pub struct Archive {
 
 impl Archive {
     /// Builds the archive. `root` is the site directory as the user named it (for messages).
-    pub fn build(root: &Path, input: BuildInput, selection: &Selection) -> Result<Archive, Vec<Diagnostic>> {
+    pub fn build(root: &Path, input: BuildInput<'_>, selection: &Selection) -> Result<Archive, Vec<Diagnostic>> {
         let mut problems = Vec::new();
         let BuildInput {
             articles: sources,
             profiles,
         } = input;
 
-        let mut sources: Vec<(PathBuf, Format, ParsedArticle)> = sources
+        let mut sources: Vec<(&Path, Format, &ParsedArticle)> = sources
             .into_par_iter()
             .filter(|(_, _, a)| (selection.drafts || !a.draft) && (selection.future || a.date.at <= selection.now))
             .collect();
@@ -124,8 +125,8 @@ impl Archive {
                 .as_deref()
                 .and_then(|s| sections.add(s, id))
                 .map(|i| i as TermId);
-            let slug = match parsed.slug {
-                Some(slug) => slug,
+            let slug = match &parsed.slug {
+                Some(slug) => slug.clone(),
                 None => match slugify(&parsed.title) {
                     s if s.is_empty() => format!("article-{}", short_hash(&source.to_string_lossy())),
                     s => s,
@@ -138,7 +139,7 @@ impl Archive {
                     Err(message) => {
                         let (line, column) = parsed.aliases_at;
                         problems.push(Diagnostic::new(
-                            shown(root, &source),
+                            shown(root, source),
                             line,
                             column,
                             format!("alias `{alias}`: {message}"),
@@ -148,17 +149,17 @@ impl Archive {
             }
             articles.push(Article {
                 path: Article::path_for(&parsed.date, &slug),
-                source,
+                source: source.to_path_buf(),
                 format,
-                title: parsed.title,
+                title: parsed.title.clone(),
                 slug,
                 date: parsed.date,
                 updated: parsed.updated,
-                corrections: parsed.corrections,
+                corrections: parsed.corrections.clone(),
                 authors,
                 tags: article_tags,
                 section,
-                summary: parsed.summary,
+                summary: parsed.summary.clone(),
                 draft: parsed.draft,
                 aliases,
                 aliases_at: parsed.aliases_at,

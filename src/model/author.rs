@@ -64,10 +64,10 @@ impl Staff {
     /// Starts from the profiles: they own their slug, name, bio and aliases.
     pub fn from_profiles(
         root: &Path,
-        mut profiles: Vec<(PathBuf, AuthorProfile)>,
+        mut profiles: Vec<(&Path, &AuthorProfile)>,
         problems: &mut Vec<Diagnostic>,
     ) -> Staff {
-        profiles.sort_by(|a, b| a.0.cmp(&b.0));
+        profiles.sort_by(|a, b| a.0.cmp(b.0));
         let mut staff = Staff::default();
         for (path, profile) in profiles {
             let slug = match slugify(&profile.file_slug) {
@@ -84,7 +84,7 @@ impl Staff {
                     Some(&other) if other != index => {
                         let other = staff.profile_paths[other].as_deref().unwrap_or(Path::new("?"));
                         problems.push(Diagnostic::file(
-                            shown(root, &path),
+                            shown(root, path),
                             format!(
                                 "the name or alias `{key}` is also claimed by {}",
                                 shown(root, other).display()
@@ -96,13 +96,13 @@ impl Staff {
                     }
                 }
             }
-            let mut author = Author::new(profile.name, slug);
-            author.bio_html = profile.bio_html;
-            author.photo = profile.photo;
-            author.links = profile.links;
+            let mut author = Author::new(profile.name.clone(), slug);
+            author.bio_html = profile.bio_html.clone();
+            author.photo = profile.photo.clone();
+            author.links = profile.links.clone();
             author.has_profile = true;
             staff.authors.push(author);
-            staff.profile_paths.push(Some(path));
+            staff.profile_paths.push(Some(path.to_path_buf()));
         }
         staff
     }

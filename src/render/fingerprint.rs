@@ -69,7 +69,7 @@ impl Hasher {
 
 type R = Result<(), Never>;
 
-impl<'a> ser::Serializer for &'a mut Hasher {
+impl ser::Serializer for &mut Hasher {
     type Ok = ();
     type Error = Never;
     type SerializeSeq = Self;

@@ -103,72 +103,140 @@ impl Plan<'_> {
         &self.files
     }
 
-    /// Writes every page, feed, sitemap and redirect; returns how many HTML pages.
-    pub fn write(&self, output: &Output) -> Result<usize, Vec<Diagnostic>> {
+    /// How many pages the site has.
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// The output file and fingerprint of every page, in order.
+    pub fn fingerprints(&self) -> Result<Vec<(String, u64)>, Vec<Diagnostic>> {
+        let r = &self.renderer;
+        let results: Vec<Result<(String, u64), Diagnostic>> = self
+            .pages
+            .par_iter()
+            .map(|page| r.fingerprint(page).map(|f| (r.file_of(page), f)))
+            .collect();
+        let mut list = Vec::with_capacity(results.len());
+        let mut problems = Vec::new();
+        for result in results {
+            match result {
+                Ok(entry) => list.push(entry),
+                Err(d) => problems.push(d),
+            }
+        }
+        if problems.is_empty() { Ok(list) } else { Err(problems) }
+    }
+
+    /// Renders the pages `which` (indices into the pages, in order), and every feed,
+    /// sitemap and redirect file; writes those whose bytes differ from `previous` (file →
+    /// content hash). Returns the content hash of everything generated.
+    pub fn generate(
+        &self,
+        output: &Output,
+        which: &[usize],
+        previous: &HashMap<String, u64>,
+    ) -> Result<Generated, Vec<Diagnostic>> {
         let r = &self.renderer;
         let failed: HashMap<&'static str, AtomicBool> = self
             .pages
             .iter()
             .map(|p| (p.template(), AtomicBool::new(false)))
             .collect();
-        let problems: Vec<Diagnostic> = self
-            .pages
+        let emit = |rel: &str, bytes: &[u8]| -> Result<(String, u64, bool), Diagnostic> {
+            let hash = crate::parse::content_hash(bytes);
+            let changed = previous.get(rel) != Some(&hash);
+            if changed {
+                output.write(rel, bytes)?;
+            }
+            Ok((rel.to_string(), hash, changed))
+        };
+        let results: Vec<Result<(String, u64, bool), Diagnostic>> = which
             .par_iter()
-            .filter_map(|page| {
+            .filter_map(|&i| {
+                let page = &self.pages[i];
                 // After a template fails once, the other pages it renders would fail the same way.
                 let flag = &failed[page.template()];
                 if flag.load(Ordering::Relaxed) {
                     return None;
                 }
-                let result = r
-                    .render(page)
-                    .and_then(|html| output.write(&r.file_of(page), html.as_bytes()));
+                let result = r.render(page).and_then(|html| emit(&r.file_of(page), html.as_bytes()));
                 if result.is_err() {
                     flag.store(true, Ordering::Relaxed);
                 }
-                result.err()
+                Some(result)
             })
             .collect();
+        let mut generated = Generated::default();
+        let mut problems = Vec::new();
+        collect(results, &mut generated, &mut problems);
         if !problems.is_empty() {
             return Err(problems);
         }
 
         let env = &r.env;
         let now = r.input.now;
-        let body = |id: ArticleId| r.feed_bodies.lock().ok().and_then(|b| b.get(&id).cloned());
-        let mut problems: Vec<Diagnostic> = self
+        let body = |id: ArticleId| r.feed_body(id);
+        let results: Vec<Result<(String, u64, bool), Diagnostic>> = self
             .feeds
             .par_iter()
-            .filter_map(|feed| match feed.render(env, now, &body) {
-                Ok(bytes) => output.write(&feed.path, &bytes).err(),
-                Err(e) => Some(Diagnostic::file(&feed.path, format!("cannot write the feed: {e}"))),
+            .map(|feed| match feed.render(env, now, &body) {
+                Ok(bytes) => emit(&feed.path, &bytes),
+                Err(e) => Err(Diagnostic::file(&feed.path, format!("cannot write the feed: {e}"))),
             })
             .collect();
-        match sitemaps::sitemaps(env, now) {
-            Ok(files) => problems.extend(
-                files
-                    .into_iter()
-                    .filter_map(|(rel, bytes)| output.write(&rel, &bytes).err()),
-            ),
-            Err(e) => problems.push(Diagnostic::file(
-                SITEMAP_INDEX,
-                format!("cannot write the sitemaps: {e}"),
-            )),
-        }
+        collect(results, &mut generated, &mut problems);
+        let mut others: Vec<(String, Vec<u8>)> = match sitemaps::sitemaps(env, now) {
+            Ok(files) => files,
+            Err(e) => {
+                problems.push(Diagnostic::file(
+                    SITEMAP_INDEX,
+                    format!("cannot write the sitemaps: {e}"),
+                ));
+                Vec::new()
+            }
+        };
         if !r.input.assets.contains(ROBOTS) {
-            problems.extend(output.write(ROBOTS, sitemaps::robots(env).as_bytes()).err());
+            others.push((ROBOTS.to_string(), sitemaps::robots(env).into_bytes()));
         }
         if !r.redirects.is_empty() {
-            problems.extend(
-                output
-                    .write(REDIRECTS, redirects::redirects_file(env, &r.redirects).as_bytes())
-                    .err(),
-            );
+            others.push((
+                REDIRECTS.to_string(),
+                redirects::redirects_file(env, &r.redirects).into_bytes(),
+            ));
         }
+        let results = others.iter().map(|(rel, bytes)| emit(rel, bytes)).collect();
+        collect(results, &mut generated, &mut problems);
         if problems.is_empty() {
-            Ok(self.pages.len())
+            Ok(generated)
         } else {
             Err(problems)
+        }
+    }
+}
+
+/// What `Plan::generate` produced.
+#[derive(Debug, Default)]
+pub struct Generated {
+    /// Every file generated, with the hash of its bytes.
+    pub files: Vec<(String, u64)>,
+    /// The files whose bytes changed, and so were written.
+    pub written: Vec<String>,
+}
+
+fn collect(
+    results: Vec<Result<(String, u64, bool), Diagnostic>>,
+    generated: &mut Generated,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for result in results {
+        match result {
+            Ok((rel, hash, changed)) => {
+                if changed {
+                    generated.written.push(rel.clone());
+                }
+                generated.files.push((rel, hash));
+            }
+            Err(d) => problems.push(d),
         }
     }
 }
@@ -283,6 +351,18 @@ impl<'a> Renderer<'a> {
     /// A version of the templates a page kind is rendered with.
     fn template_version(&self, template: &str) -> u64 {
         self.input.theme.version(template)
+    }
+
+    /// An article's body for a feed: kept from rendering its page, or rendered now (an
+    /// incremental build does not render unchanged pages).
+    fn feed_body(&self, id: ArticleId) -> Option<String> {
+        if let Some(body) = self.feed_bodies.lock().ok().and_then(|b| b.get(&id).cloned()) {
+            return Some(body);
+        }
+        let article = self.env.archive.article(id);
+        let source = crate::diag::shown(self.input.root, &article.source);
+        let bytes = std::fs::read(self.input.root.join(&article.source)).ok()?;
+        crate::parse::body_html(&source, &bytes, article.format, &self.parse_cx).ok()
     }
 
     /// Keeps an article's body if a feed carries it in full.

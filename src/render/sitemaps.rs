@@ -257,7 +257,7 @@ mod tests {
         let cx = ParseContext {
             timezone: config.timezone,
         };
-        let articles = (1..=5)
+        let owned: Vec<(PathBuf, Format, _)> = (1..=5)
             .map(|d| {
                 let text = format!("---\ntitle: Day {d}\ndate: 2025-01-0{d}T10:00:00Z\n---\nx\n");
                 let parsed = parse_article(Path::new("a.md"), text.as_bytes(), Format::Markdown, &cx).unwrap();
@@ -273,7 +273,7 @@ mod tests {
         let archive = Archive::build(
             Path::new("."),
             BuildInput {
-                articles,
+                articles: owned.iter().map(|(p, f, a)| (p.as_path(), *f, a)).collect(),
                 profiles: vec![],
             },
             &selection,

@@ -58,14 +58,30 @@ pub struct NavView<'a> {
     pub authors: String,
     pub tags: String,
     pub sections_index: String,
-    /// Every section, by name.
-    pub sections: Vec<TermLink<'a>>,
+    /// Every section, the one with most articles first. No counts here: every page shows
+    /// the navigation, so what is in it must change rarely.
+    pub sections: Vec<NavLink<'a>>,
     /// Newest first.
     pub years: Vec<YearLink>,
 }
 
 #[derive(Serialize)]
 pub struct YearLink {
+    pub year: i32,
+    pub path: String,
+}
+
+/// A link to a section in the navigation.
+#[derive(Serialize)]
+pub struct NavLink<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub path: String,
+}
+
+/// A year with its number of articles (on the 404 page).
+#[derive(Serialize)]
+pub struct YearCount {
     pub year: i32,
     pub path: String,
     pub count: usize,

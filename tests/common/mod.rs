@@ -56,6 +56,7 @@ impl Site {
             future: false,
             now: DateTime::parse_from_rfc3339("2026-01-15T12:00:00Z").unwrap(),
             jobs: None,
+            versioned_assets: true,
         }
     }
 

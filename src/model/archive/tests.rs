@@ -33,8 +33,24 @@ fn article(title: &str, date: &str, authors: &[(&str, Option<u32>)]) -> ParsedAr
     }
 }
 
-fn input(list: Vec<(&str, ParsedArticle)>) -> BuildInput {
-    BuildInput {
+/// Parsed sources owned by a test, lent to `Archive::build`.
+#[derive(Default)]
+struct Sources {
+    articles: Vec<(PathBuf, Format, ParsedArticle)>,
+    profiles: Vec<(PathBuf, AuthorProfile)>,
+}
+
+impl Sources {
+    fn input(&self) -> BuildInput<'_> {
+        BuildInput {
+            articles: self.articles.iter().map(|(p, f, a)| (p.as_path(), *f, a)).collect(),
+            profiles: self.profiles.iter().map(|(p, a)| (p.as_path(), a)).collect(),
+        }
+    }
+}
+
+fn input(list: Vec<(&str, ParsedArticle)>) -> Sources {
+    Sources {
         articles: list
             .into_iter()
             .map(|(p, a)| (PathBuf::from(p), Format::Markdown, a))
@@ -72,7 +88,8 @@ fn articles_newest_first_with_date_index() {
                 "content/d.md",
                 article("Same day", "2025-01-15T08:00:00Z", &[("John Doe", None)]),
             ),
-        ]),
+        ])
+        .input(),
         &everything(),
     )
     .unwrap();
@@ -98,7 +115,7 @@ fn authors_merge_across_articles_with_counts_and_dates() {
     b.bio = Some("New bio.\n\nSecond paragraph.".into());
     let archive = Archive::build(
         Path::new("."),
-        input(vec![("content/a.txt", a), ("content/b.txt", b)]),
+        input(vec![("content/a.txt", a), ("content/b.txt", b)]).input(),
         &everything(),
     )
     .unwrap();
@@ -140,7 +157,7 @@ fn profiles_own_name_bio_and_aliases() {
             aliases: vec!["A. Collins".into()],
         },
     ));
-    let archive = Archive::build(Path::new("."), inp, &everything()).unwrap();
+    let archive = Archive::build(Path::new("."), inp.input(), &everything()).unwrap();
     assert_eq!(archive.authors.len(), 1);
     assert_eq!(archive.authors[0].name, "Austin Collins");
     assert_eq!(archive.authors[0].articles, [0]);
@@ -157,7 +174,7 @@ fn drafts_and_scheduled_articles_are_left_out() {
         let inp = input(vec![("content/a.md", draft.clone()), ("content/b.md", future.clone())]);
         let archive = Archive::build(
             Path::new("."),
-            inp,
+            inp.input(),
             &Selection {
                 drafts,
                 future: future_ok,
@@ -179,7 +196,8 @@ fn two_sources_claiming_one_url_is_an_error_naming_both() {
         input(vec![
             ("content/b.md", article("Same Title", "2025-01-01T10:00:00Z", &[])),
             ("content/a.md", article("Same title!", "2025-01-01T12:00:00Z", &[])),
-        ]),
+        ])
+        .input(),
         &everything(),
     )
     .unwrap_err();
@@ -194,7 +212,7 @@ fn two_sources_claiming_one_url_is_an_error_naming_both() {
 fn empty_slugs_fall_back_to_a_hash_of_the_path() {
     let archive = Archive::build(
         Path::new("."),
-        input(vec![("content/x.md", article("???", "2025-01-01T10:00:00Z", &[]))]),
+        input(vec![("content/x.md", article("???", "2025-01-01T10:00:00Z", &[]))]).input(),
         &everything(),
     )
     .unwrap();

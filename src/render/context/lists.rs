@@ -54,7 +54,10 @@ struct RedirectPage<'a> {
 }
 
 #[derive(Serialize)]
-struct Nothing {}
+struct NotFoundPage {
+    /// Every year, with its number of articles.
+    years: Vec<YearCount>,
+}
 
 impl Renderer<'_> {
     pub(super) fn home_context(&self, n: usize, mode: Mode) -> Result<Prepared, Diagnostic> {
@@ -164,13 +167,25 @@ impl Renderer<'_> {
     }
 
     pub(super) fn not_found_context(&self, mode: Mode) -> Result<Prepared, Diagnostic> {
+        let env = &self.env;
+        let years = env
+            .archive
+            .years
+            .iter()
+            .map(|y| YearCount {
+                year: y.year,
+                path: env.link(&year_path(y.year)),
+                count: y.articles.len(),
+            })
+            .collect();
+        let view = NotFoundPage { years };
         self.finish(
             mode,
             &Page::NotFound,
             "Page not found",
-            &self.env.config.description,
+            &env.config.description,
             Meta::default(),
-            Nothing {},
+            view,
         )
     }
 

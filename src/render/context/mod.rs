@@ -34,8 +34,21 @@ pub fn globals(env: &Env<'_>, stylesheet: &str, cx: &mut Context) -> u64 {
         stylesheet: stylesheet.to_string(),
         generator: concat!("dateline ", env!("CARGO_PKG_VERSION")),
     };
-    let mut sections: Vec<TermLink<'_>> = env.archive.sections.iter().map(|s| TermLink::new(env, s)).collect();
-    sections.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.slug.cmp(b.slug)));
+    let mut by_size: Vec<&crate::model::Term> = env.archive.sections.iter().collect();
+    by_size.sort_by(|a, b| {
+        b.articles
+            .len()
+            .cmp(&a.articles.len())
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    let sections = by_size
+        .into_iter()
+        .map(|s| NavLink {
+            name: &s.name,
+            slug: &s.slug,
+            path: env.link(&s.path),
+        })
+        .collect();
     let nav = NavView {
         home: env.link(""),
         authors: env.link("authors/"),
@@ -49,7 +62,6 @@ pub fn globals(env: &Env<'_>, stylesheet: &str, cx: &mut Context) -> u64 {
             .map(|y| YearLink {
                 year: y.year,
                 path: env.link(&year_path(y.year)),
-                count: y.articles.len(),
             })
             .collect(),
     };

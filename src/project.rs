@@ -1,0 +1,373 @@
+//! A site held in memory between builds: its configuration, templates and every parsed
+//! source, with what the last build wrote. `build` turns it into a site; `refresh` and
+//! `update` re-read what changed, so the next build re-parses and re-renders only that.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime};
+
+use chrono_tz::Tz;
+use rayon::prelude::*;
+
+use crate::assets::Assets;
+use crate::config::{CONFIG_FILE, Config};
+use crate::diag::{Diagnostic, Diagnostics, shown};
+use crate::model::{Archive, BuildInput, Selection};
+use crate::output::Output;
+use crate::parse::profile::AuthorProfile;
+use crate::parse::{Format, ParseContext, ParsedArticle};
+use crate::render::{self, RenderInput, Theme};
+use crate::walk::{self, AUTHORS_DIR, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
+use crate::{BuildOptions, BuildSummary};
+
+/// When a file was last changed, as far as the file system tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+}
+
+/// A file under `content/`, read and parsed.
+#[derive(Debug)]
+enum Source {
+    Article(Format, Result<ParsedArticle, Vec<Diagnostic>>),
+    Profile(Result<AuthorProfile, Diagnostic>),
+    /// Any other file: copied as it is.
+    Asset,
+    Unreadable(Diagnostic),
+}
+
+#[derive(Debug)]
+struct Entry {
+    stamp: Option<Stamp>,
+    source: Source,
+}
+
+/// What the last successful build wrote, to write only what changes next time.
+#[derive(Debug, Clone, Default)]
+pub struct LastBuild {
+    out: PathBuf,
+    /// Page file → fingerprint.
+    pages: HashMap<String, u64>,
+    /// Every file written → hash of its bytes.
+    files: HashMap<String, u64>,
+}
+
+/// A site and what is known of it between builds.
+pub struct Project {
+    options: BuildOptions,
+    config: Result<Config, Vec<Diagnostic>>,
+    theme: Result<Theme, Vec<Diagnostic>>,
+    /// Files under `content/`, by path relative to the site root.
+    entries: BTreeMap<PathBuf, Entry>,
+    walk_problems: Vec<Diagnostic>,
+    /// The time zone the articles were parsed in (dates without offset depend on it).
+    parsed_in: Option<Tz>,
+    last: Option<LastBuild>,
+}
+
+impl Project {
+    /// Reads a site: configuration, templates, and every source (in parallel).
+    pub fn open(options: BuildOptions) -> Project {
+        let root = options.site.clone();
+        let config = Config::load(&root, options.base_url.as_ref());
+        let theme = Theme::load(&root);
+        let mut project = Project {
+            options,
+            config,
+            theme,
+            entries: BTreeMap::new(),
+            walk_problems: Vec::new(),
+            parsed_in: None,
+            last: None,
+        };
+        project.rescan_content();
+        project
+    }
+
+    /// The options builds use.
+    pub fn options(&self) -> &BuildOptions {
+        &self.options
+    }
+
+    fn root(&self) -> &Path {
+        &self.options.site
+    }
+
+    fn timezone(&self) -> Tz {
+        self.config.as_ref().map_or(Tz::UTC, |c| c.timezone)
+    }
+
+    /// Reads everything again that may have changed: configuration, templates, and the
+    /// sources whose size or modification time changed.
+    pub fn refresh(&mut self) {
+        self.reload_config();
+        self.theme = Theme::load(self.root());
+        self.rescan_content();
+    }
+
+    /// Reads again what changed at `paths` (absolute, or relative to the site root); for
+    /// file-system events, which name the files that changed.
+    pub fn update(&mut self, paths: &[PathBuf]) {
+        let root = self.root().to_path_buf();
+        let root_abs = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+        let mut content: Vec<PathBuf> = Vec::new();
+        let mut templates = false;
+        let mut config = false;
+        for path in paths {
+            let rel = path
+                .strip_prefix(&root_abs)
+                .or_else(|_| path.strip_prefix(&root))
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|_| path.clone());
+            if rel == Path::new(CONFIG_FILE) {
+                config = true;
+            } else if rel.starts_with(TEMPLATES_DIR) {
+                templates = true;
+            } else if rel.starts_with(CONTENT_DIR) {
+                content.push(rel);
+            }
+            // static/ is read by every build.
+        }
+        if config {
+            self.reload_config();
+        }
+        if templates {
+            self.theme = Theme::load(&root);
+        }
+        if self.parsed_in != Some(self.timezone()) || content.iter().any(|rel| root.join(rel).is_dir()) {
+            // A new time zone changes every date; a folder that appeared or moved is walked again.
+            self.rescan_content();
+            return;
+        }
+        let mut to_read: Vec<PathBuf> = Vec::new();
+        for rel in content {
+            if root.join(&rel).exists() {
+                if !is_ignored(&rel) {
+                    to_read.push(rel);
+                }
+            } else {
+                // A file, or a whole folder, is gone.
+                self.entries.retain(|known, _| !known.starts_with(&rel));
+            }
+        }
+        to_read.sort();
+        to_read.dedup();
+        let cx = ParseContext {
+            timezone: self.timezone(),
+        };
+        let read: Vec<(PathBuf, Entry)> = to_read
+            .into_par_iter()
+            .map(|rel| {
+                let stamp = Stamp::of(&root.join(&rel));
+                let entry = read_entry(&root, &rel, stamp, &cx);
+                (rel, entry)
+            })
+            .collect();
+        self.entries.extend(read);
+    }
+
+    fn reload_config(&mut self) {
+        self.config = Config::load(self.root(), self.options.base_url.as_ref());
+    }
+
+    /// Walks `content/` and reads the files that are new or changed.
+    fn rescan_content(&mut self) {
+        let root = self.root().to_path_buf();
+        let timezone = self.timezone();
+        let reparse_all = self.parsed_in != Some(timezone);
+        let mut problems = Vec::new();
+        let files = walk::files_under(&root, Path::new(CONTENT_DIR), &mut problems);
+        let mut old = std::mem::take(&mut self.entries);
+        let cx = ParseContext { timezone };
+        let entries: Vec<(PathBuf, Entry)> = files
+            .into_par_iter()
+            .map(|rel| {
+                let stamp = Stamp::of(&root.join(&rel));
+                (rel, stamp)
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|(rel, stamp)| {
+                let kept = old
+                    .remove(&rel)
+                    .filter(|e| !reparse_all && stamp.is_some() && e.stamp == stamp);
+                (rel, stamp, kept)
+            })
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|(rel, stamp, kept)| match kept {
+                Some(entry) => (rel, entry),
+                None => {
+                    let entry = read_entry(&root, &rel, stamp, &cx);
+                    (rel, entry)
+                }
+            })
+            .collect();
+        self.entries = entries.into_iter().collect();
+        self.walk_problems = problems;
+        self.parsed_in = Some(timezone);
+    }
+
+    /// Builds the site. The first build, or one whose output folder changed, writes
+    /// everything; later ones write only the files whose bytes changed.
+    pub fn build(&mut self) -> Result<BuildSummary, Diagnostics> {
+        let started = Instant::now();
+        let root = self.options.site.clone();
+        let config = self.config.as_ref().map_err(|list| Diagnostics::from(list.clone()))?;
+
+        // Every problem of the sources and templates, together.
+        let mut problems: Vec<Diagnostic> = self.walk_problems.clone();
+        let mut input = BuildInput::default();
+        let mut content_assets: Vec<PathBuf> = Vec::new();
+        for (rel, entry) in &self.entries {
+            match &entry.source {
+                Source::Article(format, Ok(article)) => input.articles.push((rel.as_path(), *format, article)),
+                Source::Article(_, Err(list)) => problems.extend(list.iter().cloned()),
+                Source::Profile(Ok(profile)) => input.profiles.push((rel.as_path(), profile)),
+                Source::Profile(Err(d)) | Source::Unreadable(d) => problems.push(d.clone()),
+                Source::Asset => content_assets.push(rel.clone()),
+            }
+        }
+        if let Err(list) = &self.theme {
+            problems.extend(list.iter().cloned());
+        }
+        let assets = Assets::collect(&root, &content_assets, &mut problems);
+        let theme = match (&self.theme, problems.is_empty()) {
+            (Ok(theme), true) => theme,
+            _ => return Err(problems.into()),
+        };
+
+        let selection = Selection {
+            drafts: self.options.drafts,
+            future: self.options.future,
+            now: self.options.now,
+        };
+        let archive = Archive::build(&root, input, &selection)?;
+        let stylesheet = match self.options.versioned_assets {
+            true => format!(
+                "{}style.css?v={}",
+                config.base_url.path(),
+                assets.version(&root, "style.css")
+            ),
+            false => format!("{}style.css", config.base_url.path()),
+        };
+        let render_input = RenderInput {
+            root: &root,
+            config,
+            archive: &archive,
+            theme,
+            stylesheet,
+            now: self.options.now,
+            assets: assets.targets().map(String::from).collect(),
+        };
+        let plan = render::plan(&render_input)?;
+        assets.check(&root, plan.files())?;
+        let fingerprints = plan.fingerprints()?;
+        let out_dir = self
+            .options
+            .out
+            .clone()
+            .unwrap_or_else(|| shown(&root, Path::new("public")));
+
+        // Incremental when the last build wrote this same folder and it is still there.
+        let last = self
+            .last
+            .as_ref()
+            .filter(|l| l.out == out_dir && out_dir.join("index.html").is_file());
+        let empty = HashMap::new();
+        let (output, which, previous): (Output, Vec<usize>, &HashMap<String, u64>) = match last {
+            Some(last) => {
+                let changed = fingerprints
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (file, f))| last.pages.get(file) != Some(f))
+                    .map(|(i, _)| i)
+                    .collect();
+                (Output::patch(&out_dir, &root)?, changed, &last.files)
+            }
+            None => (
+                Output::create(&out_dir, &root)?,
+                (0..fingerprints.len()).collect(),
+                &empty,
+            ),
+        };
+        let generated = plan.generate(&output, &which, previous)?;
+        let copied = assets.copy(&root, &output, previous)?;
+
+        // The new record: unchanged pages keep their hashes.
+        let mut files: HashMap<String, u64> = HashMap::with_capacity(fingerprints.len() + generated.files.len());
+        if let Some(last) = last {
+            for (file, _) in &fingerprints {
+                if let Some(&hash) = last.files.get(file) {
+                    files.insert(file.clone(), hash);
+                }
+            }
+        }
+        files.extend(generated.files.iter().cloned());
+        files.extend(copied.files.iter().cloned());
+        let mut written = generated.written;
+        written.extend(copied.written);
+        let removed: Vec<String> = match last {
+            Some(last) => last.files.keys().filter(|f| !files.contains_key(*f)).cloned().collect(),
+            None => Vec::new(),
+        };
+        let rendered = which.len();
+        output.commit(&written, &removed)?;
+
+        self.last = Some(LastBuild {
+            out: out_dir.clone(),
+            pages: fingerprints.into_iter().collect(),
+            files,
+        });
+        Ok(BuildSummary {
+            articles: archive.articles.len(),
+            authors: archive.authors.len(),
+            pages: plan.page_count(),
+            rendered,
+            written: written.len(),
+            removed: removed.len(),
+            copied: assets.len(),
+            output: out_dir,
+            base_url: config.base_url.clone(),
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+fn is_ignored(rel: &Path) -> bool {
+    rel.components().any(|c| {
+        let name = c.as_os_str().to_string_lossy();
+        name.starts_with('.') || name.ends_with('~')
+    })
+}
+
+/// Reads and parses one file under `content/`.
+fn read_entry(root: &Path, rel: &Path, stamp: Option<Stamp>, cx: &ParseContext) -> Entry {
+    let path = shown(root, rel);
+    let authors = Path::new(CONTENT_DIR).join(AUTHORS_DIR);
+    let format = Format::of(rel);
+    let is_profile = rel.parent() == Some(authors.as_path()) && format == Some(Format::Markdown);
+    let source = match format {
+        None => Source::Asset,
+        Some(format) => match std::fs::read(root.join(rel)) {
+            Err(e) => Source::Unreadable(Diagnostic::file(&path, format!("cannot read: {e}"))),
+            Ok(bytes) if is_profile => Source::Profile(crate::parse::profile::parse_profile(&path, &bytes)),
+            Ok(bytes) => Source::Article(format, crate::parse::parse_article(&path, &bytes, format, cx)),
+        },
+    };
+    Entry { stamp, source }
+}
+
+/// Paths under these folders of a site are the ones a build reads.
+pub const WATCHED: [&str; 3] = [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR];

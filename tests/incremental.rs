@@ -1,0 +1,159 @@
+//! Incremental builds: after any edit, a build of the project in memory writes exactly
+//! what a clean build would, and re-renders only what the edit touched.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{Site, tree};
+use dateline::{BuildOptions, Project};
+
+fn options(site: &Site, out: &str) -> BuildOptions {
+    let mut o = site.options();
+    o.out = Some(site.root().join(out));
+    o
+}
+
+/// A clean build of the site as it is now, compared with the incremental output.
+fn assert_same_as_clean_build(site: &Site, step: &str) {
+    let clean = site.root().join("clean");
+    let _ = std::fs::remove_dir_all(&clean);
+    let mut o = options(site, "clean");
+    o.jobs = Some(1);
+    dateline::build(&o).unwrap_or_else(|e| panic!("{step}: clean build failed:\n{e}"));
+    let a = tree(&site.root().join("public"));
+    let b = tree(&clean);
+    let names = |t: &[(String, Vec<u8>)]| t.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b), "{step}: the incremental build has other files");
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{step}: {name} differs from a clean build");
+    }
+}
+
+struct Editor<'a> {
+    site: &'a Site,
+    project: Project,
+}
+
+impl Editor<'_> {
+    fn edit(&mut self, rel: &str, text: Option<&str>) -> dateline::BuildSummary {
+        match text {
+            Some(t) => self.site.write(rel, t),
+            None => std::fs::remove_file(self.site.root().join(rel)).unwrap(),
+        }
+        self.project.update(&[PathBuf::from(rel)]);
+        let summary = self
+            .project
+            .build()
+            .unwrap_or_else(|e| panic!("after editing {rel}:\n{e}"));
+        assert_same_as_clean_build(self.site, rel);
+        summary
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.site.root().join(rel)).unwrap()
+    }
+}
+
+#[test]
+fn edits_give_the_same_output_as_clean_builds() {
+    let site = Site::fixture("basic");
+    let mut ed = Editor {
+        site: &site,
+        project: Project::open(options(&site, "public")),
+    };
+    let first = ed.project.build().unwrap();
+    assert_eq!(first.rendered, first.pages, "the first build renders everything");
+
+    // A change to the body of one article: only its page.
+    let budget = "content/2025/12/budget-vote.md";
+    let text = ed.read(budget).replace("narrow", "comfortable");
+    let s = ed.edit(budget, Some(&text));
+    assert_eq!(s.rendered, 1, "only the article's page: {s:?}");
+    assert_eq!(s.written, 1, "{s:?}");
+
+    // Nothing changed: nothing rendered or written.
+    ed.project.update(&[PathBuf::from(budget)]);
+    let s = ed.project.build().unwrap();
+    assert_eq!((s.rendered, s.written, s.removed), (0, 0, 0), "{s:?}");
+
+    // A new title: the article, every listing and neighbour that shows its card.
+    let text = ed.read(budget).replace("What’s in It", "What Changes");
+    let s = ed.edit(budget, Some(&text));
+    assert!(s.rendered > 1 && s.rendered < s.pages / 2, "{s:?}");
+    assert!(s.removed > 0, "the old URL's page is gone: {s:?}");
+
+    // A new article, with a new tag and author; then it moves to another day; then it goes.
+    let new = "content/2025/11/new.md";
+    ed.edit(
+        new,
+        Some("---\ntitle: Brand New\ndate: 2025-11-15T10:00:00Z\nauthor: Zoe Writer\ntags: [Fresh]\n---\nNew.\n"),
+    );
+    ed.edit(new, Some("---\ntitle: Brand New\ndate: 2024-02-29T10:00:00Z\nauthor: Zoe Writer\ntags: [Fresh, Politics]\n---\nNew.\n"));
+    let s = ed.edit(new, None);
+    assert!(s.removed > 0, "{s:?}");
+
+    // An alias, a correction, a renamed author in a profile, a plain-text article.
+    let late = "content/2025/12/late-night.md";
+    let text = ed.read(late).replace("+++\n\n", "aliases = [\"/old/late/\"]\n[[corrections]]\ndate = 2026-01-03T09:00:00-05:00\ntext = \"Fixed a name.\"\n+++\n\n");
+    ed.edit(late, Some(&text));
+    let profile = "content/authors/jane-roe.md";
+    let text = ed.read(profile).replace("name: \"Jane Roe\"", "name: \"Jane Q. Roe\"");
+    ed.edit(profile, Some(&text));
+    let plain = "content/2025/12/markets-close.txt";
+    let text = ed
+        .read(plain)
+        .replace("Austin Collins (671 articles)", "Austin Collins (672 articles)");
+    ed.edit(plain, Some(&text));
+
+    // Templates: a page template re-renders its pages only; static files are copied.
+    let s = ed.edit(
+        "templates/tag.html",
+        Some("{% extends \"base.html\" %}{% block main %}<h1>{{ term.name }}</h1>{% endblock main %}"),
+    );
+    assert!(s.rendered > 0 && s.rendered < 10, "only tag pages: {s:?}");
+    ed.edit("static/extra.css", Some("body { color: red }"));
+    ed.edit("static/extra.css", None);
+    ed.edit("content/files/report.pdf", Some("%PDF-1.4 changed\n"));
+
+    // The configuration: everything may change.
+    let config = ed.read("dateline.toml").replace("paginate = 2", "paginate = 3");
+    site.write("dateline.toml", &config);
+    ed.project.update(&[PathBuf::from("dateline.toml")]);
+    ed.project.build().unwrap();
+    assert_same_as_clean_build(&site, "dateline.toml");
+}
+
+#[test]
+fn a_failed_incremental_build_writes_nothing() {
+    let site = Site::fixture("basic");
+    let mut project = Project::open(options(&site, "public"));
+    project.build().unwrap();
+    let before = tree(&site.out());
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}{% block main %}{{ nope }}{% endblock main %}",
+    );
+    project.update(&[PathBuf::from("templates/article.html")]);
+    assert!(project.build().is_err());
+    site.write("content/2025/12/bad.md", "---\ntitle: Bad\n---\n");
+    project.update(&[PathBuf::from("content/2025/12/bad.md")]);
+    assert!(project.build().is_err());
+    assert_eq!(
+        tree(&site.out()),
+        before,
+        "the output is as the last good build left it"
+    );
+}
+
+#[test]
+fn one_thread_builds_the_same_bytes() {
+    let site = Site::fixture("basic");
+    site.built();
+    let parallel = tree(&site.out());
+    let mut o = site.options();
+    o.jobs = Some(1);
+    o.out = Some(site.root().join("serial"));
+    dateline::build(&o).unwrap();
+    assert!(parallel == tree(&site.root().join("serial")));
+}

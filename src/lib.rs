@@ -15,6 +15,7 @@ pub mod output;
 pub mod parse;
 pub mod project;
 pub mod render;
+pub mod serve;
 pub mod slug;
 pub mod walk;
 
@@ -76,6 +77,8 @@ pub struct BuildSummary {
     pub rendered: usize,
     /// Files whose bytes changed, and so were written.
     pub written: usize,
+    /// Their site-relative paths.
+    pub written_files: Vec<String>,
     /// Files of the previous build that no longer exist, and were deleted.
     pub removed: usize,
     /// Static files and content assets.

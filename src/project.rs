@@ -95,6 +95,11 @@ impl Project {
         project
     }
 
+    /// Sets "the present" for the next builds (a served site moves with the clock).
+    pub fn set_now(&mut self, now: chrono::DateTime<chrono::FixedOffset>) {
+        self.options.now = now;
+    }
+
     /// The options builds use.
     pub fn options(&self) -> &BuildOptions {
         &self.options
@@ -336,6 +341,7 @@ impl Project {
             pages: plan.page_count(),
             rendered,
             written: written.len(),
+            written_files: written.clone(),
             removed: removed.len(),
             copied: assets.len(),
             output: out_dir,

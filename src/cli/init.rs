@@ -40,7 +40,7 @@ impl InitArgs {
         let article = format!("content/{:04}/{:02}/welcome-to-the-archive.md", now.year(), now.month());
         let files: [(&str, String); 3] = [
             ("dateline.toml", config(&name)),
-            (".gitignore", "/public/\n".into()),
+            (".gitignore", "/public/\n/.dateline/\n".into()),
             (&article, welcome(&now.format("%Y-%m-%dT%H:%M:%S%:z").to_string())),
         ];
         let write = |rel: &str, text: &str| -> Result<(), Failure> {

@@ -4,6 +4,7 @@ mod build;
 mod check;
 mod init;
 mod new;
+mod serve;
 
 use std::io::IsTerminal;
 
@@ -41,6 +42,8 @@ pub enum Command {
     Init(init::InitArgs),
     /// Write a new Markdown article dated now.
     New(new::NewArgs),
+    /// Build, serve on this machine, and rebuild and reload on every edit.
+    Serve(serve::ServeArgs),
 }
 
 /// How much to print.
@@ -64,6 +67,7 @@ pub fn main() -> i32 {
         Command::Check(args) => args.run(verbosity),
         Command::Init(args) => args.run(verbosity),
         Command::New(args) => args.run(verbosity),
+        Command::Serve(args) => args.run(verbosity),
     };
     match result {
         Ok(()) => 0,

@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod http;
+pub mod served;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,293 @@
+//! `dateline serve`: builds the site, serves it on the local machine, watches its files,
+//! rebuilds what an edit changed and tells open pages to reload. A bad edit shows its
+//! problems in the terminal and over the page, and the last good build stays served.
+
+mod http;
+
+use std::io;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::response::sse::Event;
+use notify::RecursiveMode;
+use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+use tokio::sync::broadcast;
+
+use crate::config::{BaseUrl, CONFIG_FILE, Config};
+use crate::diag::Diagnostics;
+use crate::project::{Project, WATCHED};
+use crate::{BuildOptions, BuildSummary};
+
+/// Folder (in the site) that holds the served build.
+pub const SERVE_DIR: &str = ".dateline/serve";
+
+/// How long the watcher waits for a burst of changes to end before rebuilding.
+const SETTLE: Duration = Duration::from_millis(40);
+
+/// What `dateline serve` needs.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub site: PathBuf,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub open: bool,
+    pub drafts: bool,
+    pub future: bool,
+    pub jobs: Option<usize>,
+    pub quiet: bool,
+}
+
+/// Why serving could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: the port is in use (pass --port 0 to pick a free one)")]
+    PortInUse { addr: SocketAddr },
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: io::Error },
+    #[error("cannot watch the site's files: {0}")]
+    Watch(String),
+    #[error("cannot start the server: {0}")]
+    Runtime(io::Error),
+}
+
+/// The state pages and the rebuild loop share.
+pub struct Shared {
+    out: PathBuf,
+    base_path: String,
+    events: broadcast::Sender<Event>,
+    status: Mutex<Status>,
+}
+
+/// Whether the last build worked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    /// The problems of the last build; the one before it is being served.
+    Broken(Vec<String>),
+}
+
+/// Serves the site until interrupted (Ctrl-C).
+pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
+    let config = Config::load(&options.site, None).ok();
+    let base_path = config
+        .as_ref()
+        .map_or("/".to_string(), |c| c.base_url.path().to_string());
+    let addr = SocketAddr::new(options.bind, options.port);
+    let listener = TcpListener::bind(addr).map_err(|source| match source.kind() {
+        io::ErrorKind::AddrInUse => ServeError::PortInUse { addr },
+        _ => ServeError::Listen { addr, source },
+    })?;
+    let local = listener
+        .local_addr()
+        .map_err(|source| ServeError::Listen { addr, source })?;
+    listener.set_nonblocking(true).map_err(ServeError::Runtime)?;
+    let host = match local.ip() {
+        ip if ip.is_unspecified() => "127.0.0.1".to_string(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    let url = format!("http://{host}:{}{base_path}", local.port());
+    let base_url = BaseUrl::parse(&url).map_err(|e| ServeError::Runtime(io::Error::other(e)))?;
+
+    let out = options.site.join(SERVE_DIR);
+    let build_options = BuildOptions {
+        site: options.site.clone(),
+        out: Some(out.clone()),
+        base_url: Some(base_url),
+        drafts: options.drafts,
+        future: options.future,
+        now: chrono::Utc::now().fixed_offset(),
+        jobs: options.jobs,
+        versioned_assets: false,
+    };
+    let (events, _) = broadcast::channel(64);
+    let shared = Arc::new(Shared {
+        out: out.clone(),
+        base_path,
+        events,
+        status: Mutex::new(Status::Ok),
+    });
+
+    let say = |line: String| {
+        if !options.quiet {
+            println!("{line}");
+        }
+    };
+    let started = Instant::now();
+    let mut project = Project::open(build_options);
+    report(&shared, project_build(&mut project), started, &say, true);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(ServeError::Runtime)?;
+    let listener = {
+        let _guard = runtime.enter();
+        tokio::net::TcpListener::from_std(listener).map_err(ServeError::Runtime)?
+    };
+    let app = Router::new().fallback(http::handle).with_state(shared.clone());
+
+    let (changes, batches) = mpsc::channel::<DebounceEventResult>();
+    let mut watcher = new_debouncer(SETTLE, None, changes).map_err(|e| ServeError::Watch(e.to_string()))?;
+    let site = options.site.clone();
+    watch_site(&mut watcher, &site).map_err(ServeError::Watch)?;
+    let loop_shared = shared.clone();
+    let quiet = options.quiet;
+    std::thread::spawn(move || {
+        let say = |line: String| {
+            if !quiet {
+                println!("{line}");
+            }
+        };
+        while let Ok(first) = batches.recv() {
+            // Everything that arrived meanwhile joins this rebuild.
+            let mut results = vec![first];
+            results.extend(batches.try_iter());
+            let mut paths: Vec<PathBuf> = Vec::new();
+            for result in results {
+                match result {
+                    // Reading a file (as every build does) is an event too: only changes count.
+                    Ok(events) => paths.extend(
+                        events
+                            .into_iter()
+                            .filter(|e| !matches!(e.event.kind, notify::EventKind::Access(_)))
+                            .flat_map(|e| e.event.paths),
+                    ),
+                    Err(errors) => {
+                        eprintln!(
+                            "watching: {}",
+                            errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+                        )
+                    }
+                }
+            }
+            paths.retain(|p| is_watched(&site, p));
+            if paths.is_empty() {
+                continue;
+            }
+            // A folder that appeared (templates/ in a new site) is watched from now on.
+            let _ = watch_site(&mut watcher, &site);
+            let started = Instant::now();
+            project.update(&paths);
+            report(&loop_shared, project_build(&mut project), started, &say, false);
+        }
+    });
+
+    say(format!("Serving {url} (Ctrl-C to stop)"));
+    if options.open {
+        open_browser(&url);
+    }
+    runtime.block_on(async move {
+        let server = axum::serve(listener, app).with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        });
+        server.await.map_err(ServeError::Runtime)
+    })
+}
+
+fn project_build(project: &mut Project) -> Result<BuildSummary, Diagnostics> {
+    project.set_now(chrono::Utc::now().fixed_offset());
+    crate::with_threads(project.options().jobs, || project.build())
+}
+
+/// Tells the terminal and the open pages how a build went.
+fn report(
+    shared: &Shared,
+    result: Result<BuildSummary, Diagnostics>,
+    started: Instant,
+    say: &dyn Fn(String),
+    first: bool,
+) {
+    let mut status = shared.status.lock().unwrap_or_else(|e| e.into_inner());
+    match result {
+        Ok(summary) => {
+            let ms = started.elapsed().as_millis();
+            if first {
+                say(format!(
+                    "Built {} articles → {} pages in {ms} ms",
+                    crate::render::thousands(summary.articles),
+                    crate::render::thousands(summary.pages)
+                ));
+            } else {
+                say(format!(
+                    "Rebuilt in {ms} ms: {} pages rendered, {} files written, {} removed",
+                    summary.rendered, summary.written, summary.removed
+                ));
+            }
+            let was_broken = *status != Status::Ok;
+            *status = Status::Ok;
+            if was_broken {
+                let _ = shared.events.send(Event::default().event("ok").data("{}"));
+            }
+            if !first && (summary.written > 0 || summary.removed > 0 || was_broken) {
+                let only_styles = summary.removed == 0
+                    && !summary.written_files.is_empty()
+                    && summary.written_files.iter().all(|f| f.ends_with(".css"));
+                let kind = if only_styles && !was_broken { "css" } else { "reload" };
+                let _ = shared.events.send(Event::default().event(kind).data("{}"));
+            }
+        }
+        Err(problems) => {
+            let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            for line in &lines {
+                eprintln!("{line}");
+            }
+            eprintln!(
+                "{} problem{} found; still serving the last good build",
+                lines.len(),
+                if lines.len() == 1 { "" } else { "s" }
+            );
+            let _ = shared.events.send(http::error_event(&lines));
+            *status = Status::Broken(lines);
+        }
+    }
+}
+
+/// Watches the site's configuration (through its folder) and its source folders.
+fn watch_site(
+    watcher: &mut notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>,
+    site: &Path,
+) -> Result<(), String> {
+    watcher
+        .watch(site, RecursiveMode::NonRecursive)
+        .map_err(|e| format!("{}: {e}", site.display()))?;
+    for dir in WATCHED {
+        let path = site.join(dir);
+        if path.is_dir() {
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a changed path is something a build reads.
+fn is_watched(site: &Path, path: &Path) -> bool {
+    let site_abs = site.canonicalize().unwrap_or_else(|_| site.to_path_buf());
+    let rel = path
+        .strip_prefix(&site_abs)
+        .or_else(|_| path.strip_prefix(site))
+        .unwrap_or(path);
+    rel == Path::new(CONFIG_FILE) || WATCHED.iter().any(|dir| rel.starts_with(dir))
+}
+
+/// Opens `url` in the desktop's browser, if there is one.
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    if std::process::Command::new(command.0).args(&command.1).spawn().is_err() {
+        eprintln!("cannot open a browser; open {url}");
+    }
+}

@@ -1,0 +1,249 @@
+//! `dateline serve`: a server on a free port, fetched over HTTP while the site's files are
+//! edited underneath it.
+
+mod common;
+
+use std::time::Duration;
+
+use common::Site;
+use common::http::{self, events_until, get, raw, request};
+use common::served::Served;
+
+const BUDGET: &str = "2025/12/02/parliament-passes-the-budget-whats-in-it/";
+
+#[test]
+fn serves_the_site_as_a_static_host_would() {
+    let site = Site::fixture("basic");
+    let served = Served::start(site.root());
+    assert!(
+        served.url.starts_with("http://127.0.0.1:") && served.url.ends_with("/archive/"),
+        "{}",
+        served.url
+    );
+
+    let home = get(&served.url);
+    assert_eq!(home.status, 200);
+    assert_eq!(home.header("content-type"), Some("text/html; charset=utf-8"));
+    assert!(home.body.contains("<h1 class=\"visually-hidden\">Fixture Gazette</h1>"));
+    assert!(
+        home.body.contains("new EventSource(\"/__dateline/events\")"),
+        "the live-reload script is served"
+    );
+    let on_disk = std::fs::read_to_string(site.root().join(".dateline/serve/index.html")).unwrap();
+    assert!(!on_disk.contains("EventSource"), "the built file itself has no script");
+    assert!(
+        on_disk.contains(&format!("<link rel=\"canonical\" href=\"{}\">", served.url)),
+        "links point at the server"
+    );
+
+    assert_eq!(
+        get(&served.at("style.css")).header("content-type"),
+        Some("text/css; charset=utf-8")
+    );
+    assert_eq!(
+        get(&served.at("files/report.pdf")).header("content-type"),
+        Some("application/pdf")
+    );
+    let folder = get(&served.at("2025"));
+    assert_eq!(folder.status, 301);
+    assert_eq!(folder.header("location"), Some("/archive/2025/"));
+    let missing = get(&served.at("no/such/page/"));
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("Page not found"), "the site's own 404 page");
+    let outside = get(&served.url.replace("/archive/", "/elsewhere/"));
+    assert_eq!(outside.status, 404, "only base_url's path is the site");
+    let root = get(&served.url.replace("/archive/", "/"));
+    assert_eq!((root.status, root.header("location")), (301, Some("/archive/")));
+    assert_eq!(request("HEAD", &served.url).body, "");
+    assert_eq!(request("POST", &served.url).status, 405);
+    assert_eq!(request("DELETE", &served.at("index.html")).status, 405);
+}
+
+#[test]
+fn nothing_outside_the_output_folder_can_be_read() {
+    let site = Site::fixture("basic");
+    site.write("secret.txt", "do not serve");
+    let served = Served::start(site.root());
+    let (host, _) = http::split(&served.url);
+    for path in [
+        "/archive/../secret.txt",
+        "/archive/../../../../etc/passwd",
+        "/archive/%2e%2e/secret.txt",
+        "/archive/%2E%2E%2Fsecret.txt",
+        "/archive/..%2f..%2fdateline.toml",
+        "/archive/%2e%2e%5csecret.txt",
+        "/archive//etc/passwd",
+        "/archive/%00",
+    ] {
+        let response = raw(
+            &host,
+            &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        );
+        assert!(matches!(response.status, 400 | 404), "{path}: {}", response.status);
+        assert!(
+            !response.body.contains("do not serve") && !response.body.contains("root:"),
+            "{path} leaked a file"
+        );
+    }
+    // A link inside the output that points outside it is not followed.
+    std::os::unix::fs::symlink(
+        site.root().join("secret.txt"),
+        site.root().join(".dateline/serve/leak.txt"),
+    )
+    .unwrap();
+    let response = get(&served.at("leak.txt"));
+    assert!(!response.body.contains("do not serve"), "{}", response.status);
+}
+
+#[test]
+fn a_busy_port_is_named() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let site = Site::fixture("basic");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_dateline"))
+        .args(["serve", "--port", &port, "-s"])
+        .arg(site.root())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains(&format!("127.0.0.1:{port}")) && err.contains("in use"),
+        "{err}"
+    );
+}
+
+#[test]
+fn edits_show_up_without_restarting() {
+    let site = Site::fixture("basic");
+    let served = Served::start(site.root());
+    let source = "content/2025/12/budget-vote.md";
+    let text = std::fs::read_to_string(site.root().join(source)).unwrap();
+
+    // A new title (new URL: the old page goes, the new one comes).
+    site.write(source, text.replace("What’s in It", "Edited Live"));
+    let new_url = "2025/12/02/parliament-passes-the-budget-edited-live/";
+    served.wait_for(new_url, "the edited page", |r| {
+        r.status == 200 && r.body.contains("Edited Live")
+    });
+    served.wait_for(BUDGET, "the old page to go", |r| r.status == 404);
+    served.wait_for("2025/12/02/", "the listing to follow", |r| {
+        r.body.contains("Edited Live")
+    });
+
+    // An editor that saves by writing a new file and renaming it over the old one.
+    let tmp = site.root().join("content/2025/12/.budget-vote.md.swp");
+    std::fs::write(&tmp, text.replace("What’s in It", "Saved By Rename")).unwrap();
+    std::fs::rename(&tmp, site.root().join(source)).unwrap();
+    served.wait_for(
+        "2025/12/02/parliament-passes-the-budget-saved-by-rename/",
+        "the renamed save",
+        |r| r.status == 200,
+    );
+
+    // A new article in a new folder, then deleted.
+    site.write(
+        "content/2026/01/fresh.md",
+        "---\ntitle: Fresh Off The Press\ndate: 2026-01-05T10:00:00Z\n---\nNew.\n",
+    );
+    served.wait_for("2026/01/05/fresh-off-the-press/", "the new article", |r| {
+        r.status == 200
+    });
+    std::fs::remove_file(site.root().join("content/2026/01/fresh.md")).unwrap();
+    served.wait_for("2026/01/05/fresh-off-the-press/", "the deleted article to go", |r| {
+        r.status == 404
+    });
+
+    // A burst of edits to many files ends in one consistent site.
+    for i in 0..20 {
+        site.write(
+            &format!("content/burst/{i}.md"),
+            format!("---\ntitle: Burst {i}\ndate: 2025-06-{:02}T10:00:00Z\n---\nx\n", i + 1),
+        );
+    }
+    served.wait_for("2025/06/", "the burst", |r| r.body.contains("20 articles"));
+
+    // A template and the configuration.
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Lost in the archive</h1>{% endblock main %}",
+    );
+    served.wait_for("nowhere/", "the new 404 template", |r| {
+        r.status == 404 && r.body.contains("Lost in the archive")
+    });
+    let config = std::fs::read_to_string(site.root().join("dateline.toml")).unwrap();
+    site.write("dateline.toml", config.replace("Fixture Gazette", "Renamed Gazette"));
+    served.wait_for("", "the new site title", |r| r.body.contains("Renamed Gazette"));
+}
+
+#[test]
+fn a_broken_edit_is_reported_and_the_last_good_build_stays() {
+    let site = Site::fixture("basic");
+    let served = Served::start(site.root());
+    let events = served.at("../__dateline/events").replace("/archive/../", "/");
+    let source = "content/2025/12/budget-vote.md";
+    let good = std::fs::read_to_string(site.root().join(source)).unwrap();
+
+    let breaker = {
+        let site_root = site.root().to_path_buf();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(500));
+            std::fs::write(
+                site_root.join("content/2025/12/budget-vote.md"),
+                "---\ntitle: Broken\ndate: not-a-date\n---\n",
+            )
+            .unwrap();
+        })
+    };
+    let seen = events_until(&events, Duration::from_secs(15), |name, _| name == "error");
+    breaker.join().unwrap();
+    let (_, data) = seen.iter().find(|(n, _)| n == "error").expect("an error event");
+    assert!(
+        data.contains("content/2025/12/budget-vote.md:3:7: error: invalid `date`"),
+        "{data}"
+    );
+    // Still serving the last good build.
+    let page = get(&served.at(BUDGET));
+    assert_eq!(page.status, 200);
+    // A page opened now learns of the problem at once.
+    let now = events_until(&events, Duration::from_secs(5), |_, _| true);
+    assert_eq!(now[0].0, "error");
+
+    let fixer = {
+        let site_root = site.root().to_path_buf();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(500));
+            std::fs::write(
+                site_root.join("content/2025/12/budget-vote.md"),
+                good.replace("narrow", "healthy"),
+            )
+            .unwrap();
+        })
+    };
+    let seen = events_until(&events, Duration::from_secs(15), |name, _| name == "reload");
+    fixer.join().unwrap();
+    let names: Vec<&str> = seen.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(names.contains(&"ok") && names.contains(&"reload"), "{names:?}");
+    served.wait_for(BUDGET, "the fixed page", |r| r.body.contains("healthy"));
+}
+
+#[test]
+fn a_stylesheet_edit_reloads_styles_only() {
+    let site = Site::fixture("basic");
+    let served = Served::start(site.root());
+    let events = served.url.replace("/archive/", "/__dateline/events");
+    let writer = {
+        let root = site.root().to_path_buf();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(500));
+            std::fs::create_dir_all(root.join("static")).unwrap();
+            std::fs::write(root.join("static/style.css"), "body { color: rebeccapurple }").unwrap();
+        })
+    };
+    let seen = events_until(&events, Duration::from_secs(15), |name, _| {
+        name == "css" || name == "reload"
+    });
+    writer.join().unwrap();
+    assert_eq!(seen.last().map(|(n, _)| n.as_str()), Some("css"), "{seen:?}");
+    assert!(get(&served.at("style.css")).body.contains("rebeccapurple"));
+}

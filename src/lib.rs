@@ -87,6 +87,25 @@ pub struct BuildSummary {
     /// The base URL the site was built for.
     pub base_url: BaseUrl,
     pub elapsed: Duration,
+    /// How long each stage took.
+    pub timings: Timings,
+}
+
+/// The time each stage of a build took, in order, and the process's resident memory
+/// after it (where the system tells it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Timings(pub Vec<(&'static str, Duration, Option<u64>)>);
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (name, d, memory)) in self.0.iter().enumerate() {
+            write!(f, "{}{name} {} ms", if i > 0 { ", " } else { "" }, d.as_millis())?;
+            if let Some(bytes) = memory {
+                write!(f, " ({} MB)", bytes / 1_000_000)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Builds a site, or reports every problem found (writing nothing).

@@ -117,7 +117,7 @@ impl Output {
                         let _ = fs::rename(&old, &self.target);
                         return Err(fail(e));
                     }
-                    let _ = fs::remove_dir_all(&old);
+                    remove_tree(&old);
                 } else {
                     fs::rename(&self.staging, &self.target).map_err(fail)?;
                 }
@@ -144,6 +144,23 @@ impl Output {
         self.committed = true;
         Ok(())
     }
+}
+
+/// Removes a previous build, its top-level folders in parallel (a big archive has
+/// hundreds of thousands of files).
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    if let Ok(entries) = fs::read_dir(dir) {
+        let paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.par_iter().for_each(|p| {
+            let _ = if p.is_dir() {
+                fs::remove_dir_all(p)
+            } else {
+                fs::remove_file(p)
+            };
+        });
+    }
+    let _ = fs::remove_dir_all(dir);
 }
 
 /// Removes the folders above `file` that became empty, up to `root`.

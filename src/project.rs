@@ -18,7 +18,7 @@ use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParseContext, ParsedArticle};
 use crate::render::{self, RenderInput, Theme};
 use crate::walk::{self, AUTHORS_DIR, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
-use crate::{BuildOptions, BuildSummary};
+use crate::{BuildOptions, BuildSummary, Timings};
 
 /// When a file was last changed, as far as the file system tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +74,8 @@ pub struct Project {
     /// The time zone the articles were parsed in (dates without offset depend on it).
     parsed_in: Option<Tz>,
     last: Option<LastBuild>,
+    /// How long reading the sources took, until a build reports it.
+    read_time: std::time::Duration,
 }
 
 impl Project {
@@ -90,6 +92,7 @@ impl Project {
             walk_problems: Vec::new(),
             parsed_in: None,
             last: None,
+            read_time: std::time::Duration::ZERO,
         };
         project.rescan_content();
         project
@@ -124,6 +127,7 @@ impl Project {
     /// Reads again what changed at `paths` (absolute, or relative to the site root); for
     /// file-system events, which name the files that changed.
     pub fn update(&mut self, paths: &[PathBuf]) {
+        let started = Instant::now();
         let root = self.root().to_path_buf();
         let root_abs = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
         let mut content: Vec<PathBuf> = Vec::new();
@@ -180,6 +184,7 @@ impl Project {
             })
             .collect();
         self.entries.extend(read);
+        self.read_time += started.elapsed();
     }
 
     fn reload_config(&mut self) {
@@ -188,6 +193,7 @@ impl Project {
 
     /// Walks `content/` and reads the files that are new or changed.
     fn rescan_content(&mut self) {
+        let started = Instant::now();
         let root = self.root().to_path_buf();
         let timezone = self.timezone();
         let reparse_all = self.parsed_in != Some(timezone);
@@ -222,6 +228,7 @@ impl Project {
         self.entries = entries.into_iter().collect();
         self.walk_problems = problems;
         self.parsed_in = Some(timezone);
+        self.read_time += started.elapsed();
     }
 
     /// Builds the site. The first build, or one whose output folder changed, writes
@@ -247,6 +254,13 @@ impl Project {
         if let Err(list) = &self.theme {
             problems.extend(list.iter().cloned());
         }
+        let read_time = std::mem::take(&mut self.read_time);
+        let mut timings = Timings(vec![("read", read_time, resident_memory())]);
+        let mut lap = Instant::now();
+        let mut mark = |name: &'static str| {
+            timings.0.push((name, lap.elapsed(), resident_memory()));
+            lap = Instant::now();
+        };
         let assets = Assets::collect(&root, &content_assets, &mut problems);
         let theme = match (&self.theme, problems.is_empty()) {
             (Ok(theme), true) => theme,
@@ -259,6 +273,7 @@ impl Project {
             now: self.options.now,
         };
         let archive = Archive::build(&root, input, &selection)?;
+        mark("archive");
         let stylesheet = match self.options.versioned_assets {
             true => format!(
                 "{}style.css?v={}",
@@ -278,7 +293,9 @@ impl Project {
         };
         let plan = render::plan(&render_input)?;
         assets.check(&root, plan.files())?;
+        mark("plan");
         let fingerprints = plan.fingerprints()?;
+        mark("fingerprints");
         let out_dir = self
             .options
             .out
@@ -308,7 +325,9 @@ impl Project {
             ),
         };
         let generated = plan.generate(&output, &which, previous)?;
+        mark("render");
         let copied = assets.copy(&root, &output, previous)?;
+        mark("assets");
 
         // The new record: unchanged pages keep their hashes.
         let mut files: HashMap<String, u64> = HashMap::with_capacity(fingerprints.len() + generated.files.len());
@@ -329,6 +348,7 @@ impl Project {
         };
         let rendered = which.len();
         output.commit(&written, &removed)?;
+        mark("commit");
 
         self.last = Some(LastBuild {
             out: out_dir.clone(),
@@ -346,7 +366,8 @@ impl Project {
             copied: assets.len(),
             output: out_dir,
             base_url: config.base_url.clone(),
-            elapsed: started.elapsed(),
+            elapsed: read_time + started.elapsed(),
+            timings,
         })
     }
 }
@@ -377,3 +398,11 @@ fn read_entry(root: &Path, rel: &Path, stamp: Option<Stamp>, cx: &ParseContext) 
 
 /// Paths under these folders of a site are the ones a build reads.
 pub const WATCHED: [&str; 3] = [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR];
+
+/// The process's resident memory in bytes, where the system tells it (Linux).
+fn resident_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}

@@ -62,6 +62,7 @@ impl BuildArgs {
                 plural(summary.pages, "page"),
             );
             if verbosity == Verbosity::Verbose {
+                println!("Stages: {}", summary.timings);
                 println!(
                     "{} by {}; {} copied; output in {}",
                     plural(summary.articles, "article"),

@@ -1,5 +1,9 @@
 //! Structured data (schema.org JSON-LD) for search engines, escaped so that no text can
 //! end the `<script>` element it sits in.
+//!
+//! Page fingerprints do not build structured data: everything used here must also be in
+//! the page's view or in the globals (`site`), so that a change to it changes the page's
+//! fingerprint.
 
 use serde_json::{Value, json};
 

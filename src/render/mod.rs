@@ -31,7 +31,7 @@ pub use format::{Locale, thousands};
 pub use pages::Page;
 use redirects::Redirect;
 pub use theme::Theme;
-use views::{Card, Env, FeedLink};
+use views::{Card, Env, FeedLink, Shared};
 
 /// What a render needs besides the archive.
 pub struct RenderInput<'a> {
@@ -278,11 +278,13 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     pub fn new(input: &'a RenderInput<'a>) -> Self {
         let config = input.config;
-        let env = Env {
+        let mut env = Env {
             config,
             archive: input.archive,
             locale: Locale::for_language(&config.language),
+            shared: Shared::default(),
         };
+        env.shared = Shared::new(&env);
         let (cards, card_hashes) = input
             .archive
             .articles

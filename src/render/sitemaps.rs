@@ -283,6 +283,7 @@ mod tests {
             config: &config,
             archive: &archive,
             locale: super::super::Locale::for_language("en"),
+            shared: Default::default(),
         };
         // 2025: the year, January, 5 days, 5 articles = 12 URLs → parts of 5, 5 and 2.
         let files = sitemaps_of_at_most(&env, now, 5).unwrap();

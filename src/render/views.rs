@@ -15,6 +15,68 @@ pub struct Env<'a> {
     pub config: &'a Config,
     pub archive: &'a Archive,
     pub locale: &'static Locale,
+    /// Each author, tag and section as a template value, built once and shared by every
+    /// card that names it (a card holds only references to them).
+    pub shared: Shared,
+}
+
+/// Values shared by many cards, with their fingerprints.
+#[derive(Default)]
+pub struct Shared {
+    pub authors: Vec<(tera::Value, u64)>,
+    pub tags: Vec<(tera::Value, u64)>,
+    pub sections: Vec<(tera::Value, u64)>,
+}
+
+impl Shared {
+    pub fn new(env: &Env<'_>) -> Shared {
+        fn prebuild<T: Serialize>(view: T) -> (tera::Value, u64) {
+            (
+                tera::Value::from_serializable(&view),
+                super::fingerprint::fingerprint(&view),
+            )
+        }
+        let archive = env.archive;
+        Shared {
+            authors: archive
+                .authors
+                .iter()
+                .map(|a| prebuild(AuthorLink::new(env, a)))
+                .collect(),
+            tags: archive.tags.iter().map(|t| prebuild(TermRef::new(env, t))).collect(),
+            sections: archive
+                .sections
+                .iter()
+                .map(|t| prebuild(TermRef::new(env, t)))
+                .collect(),
+        }
+    }
+
+    fn get(list: &[(tera::Value, u64)], i: u32) -> Prebuilt<'_> {
+        let (value, hash) = &list[i as usize];
+        Prebuilt { value, hash: *hash }
+    }
+}
+
+/// A tag or section named on a card (no count: a card must not change when another
+/// article is filed under the same tag).
+#[derive(Serialize)]
+pub struct TermRef<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub path: String,
+    pub url: String,
+}
+
+impl<'a> TermRef<'a> {
+    pub fn new(env: &Env<'_>, term: &'a Term) -> Self {
+        TermRef {
+            name: &term.name,
+            slug: &term.slug,
+            path: env.link(&term.path),
+            url: env.url(&term.path),
+        }
+    }
 }
 
 impl Env<'_> {
@@ -136,15 +198,16 @@ impl<'a> TermLink<'a> {
     }
 }
 
-/// An article's card, built once and shared by every page that lists the article. In a
-/// fingerprint it stands for its own fingerprint, so listing pages hash cheaply.
+/// A value built once and shared by every page that shows it (an article's card, an
+/// author's link). In a fingerprint it stands for its own fingerprint, so pages hash
+/// cheaply and independently of how the value is stored.
 #[derive(Clone, Copy)]
-pub struct CardRef<'a> {
+pub struct Prebuilt<'a> {
     pub value: &'a tera::Value,
     pub hash: u64,
 }
 
-impl Serialize for CardRef<'_> {
+impl Serialize for Prebuilt<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if super::fingerprint::hashing() {
             serializer.serialize_u64(self.hash)
@@ -237,14 +300,15 @@ pub struct Card<'a> {
     pub path: String,
     pub url: String,
     pub date: DateView,
-    pub authors: Vec<AuthorLink<'a>>,
+    pub authors: Vec<Prebuilt<'a>>,
     pub summary: &'a str,
-    pub section: Option<TermLink<'a>>,
-    pub tags: Vec<TermLink<'a>>,
+    pub section: Option<Prebuilt<'a>>,
+    pub tags: Vec<Prebuilt<'a>>,
 }
 
 impl<'a> Card<'a> {
-    pub fn new(env: &Env<'a>, article: &'a Article) -> Self {
+    pub fn new(env: &'a Env<'a>, article: &'a Article) -> Self {
+        let shared = &env.shared;
         Card {
             title: &article.title,
             path: env.link(&article.path),
@@ -253,17 +317,11 @@ impl<'a> Card<'a> {
             authors: article
                 .authors
                 .iter()
-                .map(|&a| AuthorLink::new(env, env.archive.author(a)))
+                .map(|&a| Shared::get(&shared.authors, a))
                 .collect(),
             summary: &article.summary,
-            section: article
-                .section
-                .map(|s| TermLink::new(env, &env.archive.sections[s as usize])),
-            tags: article
-                .tags
-                .iter()
-                .map(|&t| TermLink::new(env, &env.archive.tags[t as usize]))
-                .collect(),
+            section: article.section.map(|s| Shared::get(&shared.sections, s)),
+            tags: article.tags.iter().map(|&t| Shared::get(&shared.tags, t)).collect(),
         }
     }
 }

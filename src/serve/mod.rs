@@ -216,8 +216,8 @@ fn report(
                 ));
             } else {
                 say(format!(
-                    "Rebuilt in {ms} ms: {} pages rendered, {} files written, {} removed",
-                    summary.rendered, summary.written, summary.removed
+                    "Rebuilt in {ms} ms: {} pages rendered, {} files written, {} removed ({})",
+                    summary.rendered, summary.written, summary.removed, summary.timings
                 ));
             }
             let was_broken = *status != Status::Ok;

@@ -17,8 +17,8 @@ struct ArticlePage<'a> {
     article: ArticleView<'a>,
     body: Value,
     /// The next newer and older articles of the archive.
-    newer: Option<CardRef<'a>>,
-    older: Option<CardRef<'a>>,
+    newer: Option<Prebuilt<'a>>,
+    older: Option<Prebuilt<'a>>,
     /// Other articles by each author, around this one in time.
     more: Vec<MoreBy<'a>>,
     breadcrumbs: Vec<Crumb>,
@@ -27,7 +27,7 @@ struct ArticlePage<'a> {
 #[derive(Serialize)]
 struct MoreBy<'a> {
     author: AuthorLink<'a>,
-    articles: Vec<CardRef<'a>>,
+    articles: Vec<Prebuilt<'a>>,
 }
 
 impl Renderer<'_> {
@@ -70,7 +70,8 @@ impl Renderer<'_> {
             url: env.url(&article.path),
         });
         let meta = Meta {
-            jsonld: Some(jsonld::news_article(env, article, &full_trail)),
+            // Structured data is made of the view's values: a fingerprint need not build it.
+            jsonld: (mode == Mode::Render).then(|| jsonld::news_article(env, article, &full_trail)),
             feed: None,
         };
         let i = id as usize;

@@ -20,7 +20,7 @@ struct DayGroup<'a> {
     date: String,
     long: String,
     path: String,
-    articles: Vec<CardRef<'a>>,
+    articles: Vec<Prebuilt<'a>>,
 }
 
 #[derive(Serialize)]
@@ -84,7 +84,7 @@ struct CalendarDay {
 #[derive(Serialize)]
 struct DayPage<'a> {
     day: DayView,
-    articles: Vec<CardRef<'a>>,
+    articles: Vec<Prebuilt<'a>>,
     pagination: PaginationView,
     breadcrumbs: Vec<Crumb>,
 }
@@ -126,7 +126,7 @@ struct OnThisDayView<'a> {
 struct YearGroup<'a> {
     year: i32,
     path: String,
-    articles: Vec<CardRef<'a>>,
+    articles: Vec<Prebuilt<'a>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -176,7 +176,7 @@ impl<'a> Renderer<'a> {
         let year_link = |other: Option<&Year>| other.map(|o| self.crumb(o.year.to_string(), &year_path(o.year)));
         let breadcrumbs = self.year_crumbs(year.year);
         let page = Page::Year(y, n);
-        let meta = self.collection(&title, &page, &breadcrumbs);
+        let meta = self.collection(mode, &title, &page, &breadcrumbs);
         let view = YearPage {
             year: YearView {
                 year: year.year,
@@ -215,7 +215,7 @@ impl<'a> Renderer<'a> {
         };
         let breadcrumbs = self.month_crumbs(month.year, month.month);
         let page = Page::Month(i, n);
-        let meta = self.collection(&name, &page, &breadcrumbs);
+        let meta = self.collection(mode, &name, &page, &breadcrumbs);
         let view = MonthPage {
             month: MonthView {
                 year: month.year,
@@ -316,7 +316,7 @@ impl<'a> Renderer<'a> {
             .map(|o| self.crumb(env.locale.day_month(day.date), &on_this_day_path(o.month, o.day)));
         let breadcrumbs = self.day_crumbs(day.date);
         let page = Page::Day(i, n);
-        let meta = self.collection(&date, &page, &breadcrumbs);
+        let meta = self.collection(mode, &date, &page, &breadcrumbs);
         let view = DayPage {
             day: DayView {
                 long: env.locale.long_date(day.date),
@@ -372,7 +372,7 @@ impl<'a> Renderer<'a> {
             self.crumb(name.clone(), &on_this_day_path(entry.month, entry.day)),
         ];
         let page = Page::OnThisDay(i);
-        let meta = self.collection(&title, &page, &breadcrumbs);
+        let meta = self.collection(mode, &title, &page, &breadcrumbs);
         let view = OnThisDayPage {
             on_this_day: OnThisDayView {
                 month: entry.month,

@@ -13,7 +13,7 @@ use crate::render::{Mode, Prepared, Renderer};
 
 #[derive(Serialize)]
 struct HomePage<'a> {
-    articles: Vec<CardRef<'a>>,
+    articles: Vec<Prebuilt<'a>>,
     pagination: PaginationView,
 }
 
@@ -26,7 +26,7 @@ struct AuthorsPage<'a> {
 #[derive(Serialize)]
 struct AuthorPage<'a> {
     author: AuthorView<'a>,
-    articles: Vec<CardRef<'a>>,
+    articles: Vec<Prebuilt<'a>>,
     pagination: PaginationView,
     breadcrumbs: Vec<Crumb>,
 }
@@ -42,7 +42,7 @@ struct TermsPage<'a> {
 struct TermPage<'a> {
     /// The tag or section.
     term: TermLink<'a>,
-    articles: Vec<CardRef<'a>>,
+    articles: Vec<Prebuilt<'a>>,
     pagination: PaginationView,
     breadcrumbs: Vec<Crumb>,
 }
@@ -50,7 +50,7 @@ struct TermPage<'a> {
 #[derive(Serialize)]
 struct RedirectPage<'a> {
     /// The article the old path moved to.
-    target: CardRef<'a>,
+    target: Prebuilt<'a>,
 }
 
 #[derive(Serialize)]
@@ -64,7 +64,7 @@ impl Renderer<'_> {
         let config = self.env.config;
         let page = Page::Home(n);
         let crumbs = [self.home_crumb()];
-        let meta = self.collection(&config.title, &page, &crumbs);
+        let meta = self.collection(mode, &config.title, &page, &crumbs);
         let view = HomePage {
             articles: self.cards_in(self.page_slice(&(0..self.cards.len()), n)),
             pagination: self.pagination("", n, self.cards.len()),
@@ -75,7 +75,7 @@ impl Renderer<'_> {
     pub(super) fn authors_context(&self, mode: Mode) -> Result<Prepared, Diagnostic> {
         let env = &self.env;
         let breadcrumbs = vec![self.home_crumb(), self.crumb("Authors", "authors/")];
-        let meta = self.collection("Authors", &Page::Authors, &breadcrumbs);
+        let meta = self.collection(mode, "Authors", &Page::Authors, &breadcrumbs);
         let view = AuthorsPage {
             authors: env.archive.authors.iter().map(|a| AuthorView::new(env, a)).collect(),
             breadcrumbs,
@@ -93,7 +93,7 @@ impl Renderer<'_> {
             self.crumb(author.name.as_str(), &author.path),
         ];
         let meta = Meta {
-            jsonld: Some(jsonld::profile_page(env, author, &super::trail(&breadcrumbs))),
+            jsonld: (mode == Mode::Render).then(|| jsonld::profile_page(env, author, &super::trail(&breadcrumbs))),
             feed: (!author.articles.is_empty()).then(|| feeds::author_feed(env, author).link(env)),
         };
         let slice = self.page_slice(&(0..author.articles.len()), n);
@@ -118,7 +118,7 @@ impl Renderer<'_> {
             _ => ("Sections", "sections/", &env.archive.sections),
         };
         let breadcrumbs = vec![self.home_crumb(), self.crumb(title, rel)];
-        let meta = self.collection(title, page, &breadcrumbs);
+        let meta = self.collection(mode, title, page, &breadcrumbs);
         let mut links: Vec<TermLink<'_>> = terms.iter().map(|t| TermLink::new(env, t)).collect();
         links.sort_by(|a, b| {
             a.name
@@ -151,7 +151,7 @@ impl Renderer<'_> {
             self.crumb(index_title, index_rel),
             self.crumb(term.name.as_str(), &term.path),
         ];
-        let mut meta = self.collection(&term.name, page, &breadcrumbs);
+        let mut meta = self.collection(mode, &term.name, page, &breadcrumbs);
         if let Page::Tag(..) = page {
             meta.feed = Some(feeds::tag_feed(env, term).link(env));
         }

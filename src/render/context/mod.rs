@@ -167,12 +167,13 @@ impl<'a> Renderer<'a> {
     }
 
     /// JSON-LD of a listing page whose visible breadcrumbs are `crumbs` (ending at the page).
-    fn collection(&self, name: &str, page: &Page, crumbs: &[Crumb]) -> Meta {
-        let url = self.env.url(&self.rel_path(page));
-        Meta {
-            jsonld: Some(jsonld::collection_page(&self.env, name, &url, &trail(crumbs))),
-            feed: None,
-        }
+    /// Made of values the page's view holds, so a fingerprint need not build it.
+    fn collection(&self, mode: Mode, name: &str, page: &Page, crumbs: &[Crumb]) -> Meta {
+        let jsonld = (mode == Mode::Render).then(|| {
+            let url = self.env.url(&self.rel_path(page));
+            jsonld::collection_page(&self.env, name, &url, &trail(crumbs))
+        });
+        Meta { jsonld, feed: None }
     }
 
     fn month(&self, i: usize) -> &'a crate::model::Month {
@@ -209,20 +210,20 @@ impl<'a> Renderer<'a> {
     }
 
     /// Cards of the articles `ids` (shared, not copied).
-    fn cards_of(&self, ids: &[crate::model::ArticleId]) -> Vec<CardRef<'_>> {
+    fn cards_of(&self, ids: &[crate::model::ArticleId]) -> Vec<Prebuilt<'_>> {
         ids.iter().map(|&id| self.card(id as usize)).collect()
     }
 
     /// The card of article `i`.
-    fn card(&self, i: usize) -> CardRef<'_> {
-        CardRef {
+    fn card(&self, i: usize) -> Prebuilt<'_> {
+        Prebuilt {
             value: &self.cards[i],
             hash: self.card_hashes[i],
         }
     }
 
     /// The cards of a range of articles.
-    fn cards_in(&self, range: std::ops::Range<usize>) -> Vec<CardRef<'_>> {
+    fn cards_in(&self, range: std::ops::Range<usize>) -> Vec<Prebuilt<'_>> {
         range.map(|i| self.card(i)).collect()
     }
 }

@@ -1,13 +1,15 @@
 //! Files copied into the output as they are: the theme's static files, then the site's
 //! `static/` over them, then the files under `content/` that are not articles.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use ahash::AHashSet as HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, shown};
-use crate::output::Output;
+use crate::output::{FileRecord, Output, Records};
 use crate::walk;
 
 /// Where a copied file comes from.
@@ -108,13 +110,8 @@ impl Assets {
 
     /// Copies into `output` every file whose bytes differ from `previous` (output path →
     /// hash of the bytes written last time).
-    pub fn copy(
-        &self,
-        root: &Path,
-        output: &Output,
-        previous: &HashMap<String, u64>,
-    ) -> Result<Copied, Vec<Diagnostic>> {
-        let results: Vec<Result<(String, u64, bool), Diagnostic>> = self
+    pub fn copy(&self, root: &Path, output: &Output, previous: &Records) -> Result<Copied, Vec<Diagnostic>> {
+        let results: Vec<Result<(String, FileRecord, bool), Diagnostic>> = self
             .files
             .par_iter()
             .map(|(target, source)| {
@@ -124,12 +121,12 @@ impl Assets {
                         .map_err(|e| Diagnostic::file(shown(root, rel), format!("cannot read: {e}")))?
                         .into(),
                 };
-                let hash = crate::parse::content_hash(&bytes);
-                let changed = previous.get(target) != Some(&hash);
+                let record = FileRecord::of(&bytes);
+                let changed = previous.get(target) != Some(&record);
                 if changed {
                     output.write(target, &bytes)?;
                 }
-                Ok((target.clone(), hash, changed))
+                Ok((target.clone(), record, changed))
             })
             .collect();
         let mut copied = Copied::default();
@@ -152,8 +149,8 @@ impl Assets {
 /// What `Assets::copy` did.
 #[derive(Debug, Default)]
 pub struct Copied {
-    /// Every file, with the hash of its bytes.
-    pub files: Vec<(String, u64)>,
+    /// Every file, with the hash and length of its bytes.
+    pub files: Vec<(String, FileRecord)>,
     /// The files whose bytes changed, and so were written.
     pub written: Vec<String>,
 }

@@ -5,6 +5,7 @@
 //! finished output into place.
 
 pub mod assets;
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -48,6 +49,9 @@ pub struct BuildOptions {
     /// Links to the stylesheet carry a version (`style.css?v=…`) so caches renew it. Off
     /// when serving: a stylesheet edit then changes no page.
     pub versioned_assets: bool,
+    /// Start from the build cache (`SITE/.dateline/cache`) so only what changed is read
+    /// and written. The cache is written after every build either way.
+    pub use_cache: bool,
 }
 
 impl BuildOptions {
@@ -62,6 +66,7 @@ impl BuildOptions {
             now,
             jobs: None,
             versioned_assets: true,
+            use_cache: true,
         }
     }
 }
@@ -110,7 +115,30 @@ impl std::fmt::Display for Timings {
 
 /// Builds a site, or reports every problem found (writing nothing).
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
-    with_threads(options.jobs, || Project::open(options.clone()).build())
+    with_threads(options.jobs, || build_project(options).map(|(summary, _)| summary))
+}
+
+/// `build` for a process that ends right after it: the memory of the parsed site is
+/// left for the system to take back, which is faster than freeing it piece by piece.
+pub fn build_once(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
+    with_threads(options.jobs, || {
+        build_project(options).map(|(summary, project)| {
+            std::mem::forget(project);
+            summary
+        })
+    })
+}
+
+fn build_project(options: &BuildOptions) -> Result<(BuildSummary, Project), Diagnostics> {
+    let mut project = if options.use_cache {
+        Project::open_cached(options.clone())
+    } else {
+        Project::open(options.clone())
+    };
+    let result = project.build();
+    // The parsed sources are worth keeping even when the build failed.
+    project.save_cache()?;
+    result.map(|summary| (summary, project))
 }
 
 /// Runs `work` on a pool of `jobs` threads (default: one per core).

@@ -12,6 +12,25 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
 
+/// What is known of a written file: a hash of its bytes and its length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileRecord {
+    pub hash: u64,
+    pub len: u64,
+}
+
+impl FileRecord {
+    pub fn of(bytes: &[u8]) -> FileRecord {
+        FileRecord {
+            hash: crate::parse::content_hash(bytes),
+            len: bytes.len() as u64,
+        }
+    }
+}
+
+/// What the last build wrote: output path → its record.
+pub type Records = ahash::AHashMap<String, FileRecord>;
+
 /// How the staged files reach OUT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

@@ -2,18 +2,21 @@
 //! source, with what the last build wrote. `build` turns it into a site; `refresh` and
 //! `update` re-read what changed, so the next build re-parses and re-renders only that.
 
-use std::collections::{BTreeMap, HashMap};
+use ahash::AHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use chrono_tz::Tz;
 use rayon::prelude::*;
 
+use std::borrow::Cow;
+
 use crate::assets::Assets;
+use crate::cache::{self, CachedBuild, CachedEntry, CachedSource};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, shown};
 use crate::model::{Archive, BuildInput, Selection};
-use crate::output::Output;
+use crate::output::{FileRecord, Output};
 use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParseContext, ParsedArticle};
 use crate::render::{self, RenderInput, Theme};
@@ -60,7 +63,7 @@ pub struct LastBuild {
     /// Page file → fingerprint.
     pages: HashMap<String, u64>,
     /// Every file written → hash of its bytes.
-    files: HashMap<String, u64>,
+    files: HashMap<String, FileRecord>,
 }
 
 /// A site and what is known of it between builds.
@@ -69,13 +72,14 @@ pub struct Project {
     config: Result<Config, Vec<Diagnostic>>,
     theme: Result<Theme, Vec<Diagnostic>>,
     /// Files under `content/`, by path relative to the site root.
-    entries: BTreeMap<PathBuf, Entry>,
+    entries: HashMap<PathBuf, Entry>,
     walk_problems: Vec<Diagnostic>,
     /// The time zone the articles were parsed in (dates without offset depend on it).
     parsed_in: Option<Tz>,
     last: Option<LastBuild>,
     /// How long reading the sources took, until a build reports it.
-    read_time: std::time::Duration,
+    /// Stages of reading the sources since the last build (for its timings).
+    read_stages: Vec<(&'static str, std::time::Duration, Option<u64>)>,
 }
 
 impl Project {
@@ -88,14 +92,123 @@ impl Project {
             options,
             config,
             theme,
-            entries: BTreeMap::new(),
+            entries: HashMap::new(),
             walk_problems: Vec::new(),
             parsed_in: None,
             last: None,
-            read_time: std::time::Duration::ZERO,
+            read_stages: Vec::new(),
         };
         project.rescan_content();
         project
+    }
+
+    /// Like `open`, but starts from the build cache left by the last build of this site:
+    /// only sources whose size or modification time changed are read again, and the build
+    /// writes only what changed since.
+    pub fn open_cached(options: BuildOptions) -> Project {
+        let root = options.site.clone();
+        let config = Config::load(&root, options.base_url.as_ref());
+        let theme = Theme::load(&root);
+        let mut project = Project {
+            options,
+            config,
+            theme,
+            entries: HashMap::new(),
+            walk_problems: Vec::new(),
+            parsed_in: None,
+            last: None,
+            read_stages: Vec::new(),
+        };
+        let started = Instant::now();
+        let out = project.out_dir();
+        if let Some(snapshot) = cache::load(&root, &out) {
+            if snapshot.timezone == project.timezone().name() {
+                project.parsed_in = Some(project.timezone());
+                project.entries = snapshot
+                    .entries
+                    .into_iter()
+                    .map(|e| {
+                        let source = match e.source {
+                            CachedSource::Article(format, article) => Source::Article(format, Ok(article.into_owned())),
+                            CachedSource::Profile(profile) => Source::Profile(Ok(profile.into_owned())),
+                            CachedSource::Asset => Source::Asset,
+                        };
+                        let stamp = Stamp {
+                            len: e.len,
+                            modified: cache::parts_to_time(e.modified),
+                        };
+                        (
+                            cache::rel_path(&e.rel),
+                            Entry {
+                                stamp: Some(stamp),
+                                source,
+                            },
+                        )
+                    })
+                    .collect();
+            }
+            if let Some(last) = snapshot.last {
+                let last = LastBuild {
+                    out: PathBuf::from(last.out),
+                    pages: last.pages.into_iter().collect(),
+                    files: last.files.into_iter().collect(),
+                };
+                if cache::output_intact(&last.out, &last.files) {
+                    project.last = Some(last);
+                }
+            }
+        }
+        project
+            .read_stages
+            .push(("cache", started.elapsed(), resident_memory()));
+        project.rescan_content();
+        project
+    }
+
+    /// Writes the build cache for the next `open_cached`.
+    pub fn save_cache(&self) -> Result<(), Diagnostics> {
+        let timezone = self.timezone();
+        let entries = self
+            .entries
+            .iter()
+            .filter_map(|(rel, entry)| {
+                let stamp = entry.stamp?;
+                let source = match &entry.source {
+                    Source::Article(format, Ok(article)) => CachedSource::Article(*format, Cow::Borrowed(article)),
+                    Source::Profile(Ok(profile)) => CachedSource::Profile(Cow::Borrowed(profile)),
+                    Source::Asset => CachedSource::Asset,
+                    _ => return None,
+                };
+                Some(CachedEntry {
+                    rel: cache::rel_string(rel),
+                    len: stamp.len,
+                    modified: cache::time_to_parts(stamp.modified),
+                    source,
+                })
+            })
+            .collect();
+        let last = self.last.as_ref().map(|l| CachedBuild {
+            out: l.out.to_string_lossy().into_owned(),
+            pages: l.pages.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            files: l.files.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        });
+        let out = self.out_dir();
+        cache::Snapshot::new(timezone.name(), entries, last)
+            .save(self.root(), &out)
+            .map_err(|e| {
+                Diagnostics::from(Diagnostic::file(
+                    shown(self.root(), &cache::cache_file(&out)),
+                    format!("cannot write the build cache: {e}"),
+                ))
+            })
+    }
+
+    /// The output folder: `-o OUT`, or `SITE/public`.
+    fn out_dir(&self) -> PathBuf {
+        self.options
+            .out
+            .clone()
+            .unwrap_or_else(|| shown(self.root(), Path::new("public")))
     }
 
     /// Sets "the present" for the next builds (a served site moves with the clock).
@@ -184,7 +297,7 @@ impl Project {
             })
             .collect();
         self.entries.extend(read);
-        self.read_time += started.elapsed();
+        self.read_stages.push(("read", started.elapsed(), resident_memory()));
     }
 
     fn reload_config(&mut self) {
@@ -228,7 +341,7 @@ impl Project {
         self.entries = entries.into_iter().collect();
         self.walk_problems = problems;
         self.parsed_in = Some(timezone);
-        self.read_time += started.elapsed();
+        self.read_stages.push(("read", started.elapsed(), resident_memory()));
     }
 
     /// Builds the site. The first build, or one whose output folder changed, writes
@@ -254,8 +367,9 @@ impl Project {
         if let Err(list) = &self.theme {
             problems.extend(list.iter().cloned());
         }
-        let read_time = std::mem::take(&mut self.read_time);
-        let mut timings = Timings(vec![("read", read_time, resident_memory())]);
+        let read_stages = std::mem::take(&mut self.read_stages);
+        let read_time: std::time::Duration = read_stages.iter().map(|(_, d, _)| *d).sum();
+        let mut timings = Timings(read_stages);
         let mut lap = Instant::now();
         let mut mark = |name: &'static str| {
             timings.0.push((name, lap.elapsed(), resident_memory()));
@@ -296,11 +410,7 @@ impl Project {
         mark("plan");
         let fingerprints = plan.fingerprints()?;
         mark("fingerprints");
-        let out_dir = self
-            .options
-            .out
-            .clone()
-            .unwrap_or_else(|| shown(&root, Path::new("public")));
+        let out_dir = self.out_dir();
 
         // Incremental when the last build wrote this same folder and it is still there.
         let last = self
@@ -308,7 +418,7 @@ impl Project {
             .as_ref()
             .filter(|l| l.out == out_dir && out_dir.join("index.html").is_file());
         let empty = HashMap::new();
-        let (output, which, previous): (Output, Vec<usize>, &HashMap<String, u64>) = match last {
+        let (output, which, previous): (Output, Vec<usize>, &HashMap<String, FileRecord>) = match last {
             Some(last) => {
                 let changed = fingerprints
                     .iter()
@@ -330,7 +440,7 @@ impl Project {
         mark("assets");
 
         // The new record: unchanged pages keep their hashes.
-        let mut files: HashMap<String, u64> = HashMap::with_capacity(fingerprints.len() + generated.files.len());
+        let mut files: HashMap<String, FileRecord> = HashMap::with_capacity(fingerprints.len() + generated.files.len());
         if let Some(last) = last {
             for (file, _) in &fingerprints {
                 if let Some(&hash) = last.files.get(file) {

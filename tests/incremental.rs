@@ -157,3 +157,46 @@ fn one_thread_builds_the_same_bytes() {
     dateline::build(&o).unwrap();
     assert!(parallel == tree(&site.root().join("serial")));
 }
+
+#[test]
+fn the_build_cache_makes_the_next_build_incremental() {
+    let site = Site::fixture("basic");
+    let first = site.built();
+    assert_eq!(first.rendered, first.pages);
+    let caches = std::fs::read_dir(site.root().join(".dateline/cache")).unwrap().count();
+    assert_eq!(caches, 1, "one cache for the one output folder");
+
+    // A body edit: the next build (a new process, as far as it knows) renders one page.
+    let budget = "content/2025/12/budget-vote.md";
+    let text = std::fs::read_to_string(site.root().join(budget))
+        .unwrap()
+        .replace("narrow", "comfortable");
+    site.write(budget, &text);
+    let second = site.built();
+    assert_eq!((second.rendered, second.written), (1, 1), "{second:?}");
+    assert_same_as_clean_build(&site, "after a cached build");
+
+    // Nothing changed: nothing rendered or written.
+    let third = site.built();
+    assert_eq!((third.rendered, third.written, third.removed), (0, 0, 0), "{third:?}");
+
+    // Someone deleted the 404 page of the output: the cache is not trusted, everything is written.
+    std::fs::remove_file(site.out().join("404.html")).unwrap();
+    let fourth = site.built();
+    assert_eq!(fourth.rendered, fourth.pages, "{fourth:?}");
+    assert!(site.out().join("404.html").is_file());
+
+    // A damaged cache is ignored.
+    let cache = site.root().join(dateline::cache::cache_file(&site.out()));
+    assert!(cache.is_file(), "{}", cache.display());
+    std::fs::write(&cache, b"not a cache").unwrap();
+    let fifth = site.built();
+    assert_eq!(fifth.rendered, fifth.pages, "{fifth:?}");
+    assert_same_as_clean_build(&site, "after a damaged cache");
+
+    // --clean (use_cache: false) reads and writes everything.
+    let mut o = site.options();
+    o.use_cache = false;
+    let clean = dateline::build(&o).unwrap();
+    assert_eq!(clean.rendered, clean.pages);
+}

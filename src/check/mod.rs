@@ -3,7 +3,7 @@
 
 mod scan;
 
-use std::collections::{HashMap, HashSet};
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::path::Path;
 
 use quick_xml::Reader;

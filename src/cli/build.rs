@@ -32,6 +32,9 @@ pub struct BuildArgs {
     /// Worker threads [default: one per core].
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Ignore the build cache: read every source and write every file.
+    #[arg(long)]
+    pub clean: bool,
 }
 
 impl BuildArgs {
@@ -46,12 +49,13 @@ impl BuildArgs {
             future: self.future,
             jobs: self.jobs,
             versioned_assets: true,
+            use_cache: !self.clean,
         })
     }
 
     pub fn run(self, verbosity: Verbosity) -> Result<(), Failure> {
         let options = self.options()?;
-        let summary = crate::build(&options)?;
+        let summary = crate::build_once(&options)?;
         if verbosity != Verbosity::Quiet {
             let plural = |n: usize, word: &str| format!("{} {word}{}", thousands(n), if n == 1 { "" } else { "s" });
             let seconds = summary.elapsed.as_secs_f64();

@@ -16,7 +16,7 @@ impl CheckArgs {
     /// Builds the site as `build` does, then checks what was written.
     pub fn run(self, verbosity: Verbosity) -> Result<(), Failure> {
         let options = self.build.options()?;
-        let summary = crate::build(&options)?;
+        let summary = crate::build_once(&options)?;
         let report = crate::check::check_output(&summary.output, &summary.output, &summary.base_url)
             .map_err(|list| Failure::Check(list.into()))?;
         if verbosity != Verbosity::Quiet {

@@ -1,6 +1,6 @@
 //! Building the archive from parsed sources.
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 use std::ops::Range;
 use std::path::Path;
 

@@ -1,6 +1,6 @@
 //! Authors, merged across every article that names them.
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};

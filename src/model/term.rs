@@ -1,6 +1,6 @@
 //! Tags and sections: named groups of articles.
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 
 use super::{ArticleId, Spellings, sort_by_slug};
 use crate::slug::{short_hash, slugify};

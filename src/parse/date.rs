@@ -5,7 +5,7 @@ use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateT
 use chrono_tz::Tz;
 
 /// How much of the time of publication the source gave.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Precision {
     /// Only the day: the time is midnight in the site's time zone.
     Day,
@@ -18,6 +18,30 @@ pub enum Precision {
 pub struct ArticleDate {
     pub at: DateTime<FixedOffset>,
     pub precision: Precision,
+}
+
+/// Stored (in the build cache) as seconds since the epoch, offset and precision.
+impl serde::Serialize for ArticleDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (
+            self.at.timestamp(),
+            self.at.timestamp_subsec_nanos(),
+            self.at.offset().local_minus_utc(),
+            self.precision,
+        )
+            .serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ArticleDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (seconds, nanos, offset, precision): (i64, u32, i32, Precision) = serde::Deserialize::deserialize(d)?;
+        let offset = FixedOffset::east_opt(offset).ok_or_else(|| serde::de::Error::custom("offset out of range"))?;
+        let at = DateTime::from_timestamp(seconds, nanos)
+            .ok_or_else(|| serde::de::Error::custom("time out of range"))?
+            .with_timezone(&offset);
+        Ok(ArticleDate { at, precision })
+    }
 }
 
 impl ArticleDate {

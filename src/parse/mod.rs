@@ -11,7 +11,7 @@ pub mod text;
 use std::path::Path;
 
 use chrono_tz::Tz;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diag::Diagnostic;
 use date::ArticleDate;
@@ -19,7 +19,7 @@ use front_matter::{DateText, Split, StringList};
 pub use plain_text::Byline;
 
 /// The formats an article source can be in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Format {
     /// `.md` / `.markdown` with YAML or TOML front matter.
     Markdown,
@@ -47,7 +47,7 @@ pub struct ParseContext {
 
 /// The fields of one article source. The body is not kept: it is rendered again
 /// from the source when its page is written, so memory stays flat on big archives.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParsedArticle {
     pub title: String,
     pub date: ArticleDate,
@@ -72,7 +72,7 @@ pub struct ParsedArticle {
 }
 
 /// A correction appended to an article: when, and what was corrected.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Correction {
     pub date: ArticleDate,
     pub text: String,

@@ -26,7 +26,7 @@ const LAYOUT_HINT: &str = "a .txt article is: the title, a blank line, a date li
      a byline such as `Austin Collins (670 articles)`, then paragraphs separated by blank lines";
 
 /// The name and article count of a plain byline (`Austin Collins (670 articles)`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Byline {
     pub name: String,
     /// How many articles the source credits the author with.

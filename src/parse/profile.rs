@@ -16,7 +16,7 @@ pub struct ProfileLink {
 }
 
 /// What an author profile says about its author.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthorProfile {
     /// The file's stem: the author's slug unless the name says otherwise.
     pub file_slug: String,

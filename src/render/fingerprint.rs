@@ -15,11 +15,13 @@ thread_local! {
 /// The fingerprint of a value.
 pub fn fingerprint<T: Serialize + ?Sized>(value: &T) -> u64 {
     let previous = HASHING.replace(true);
-    let mut hasher = Hasher(Xxh3::new());
+    // Everything is written to a buffer and hashed once: many tiny updates of a streaming
+    // hasher cost more than the hash itself.
+    let mut hasher = Hasher(Vec::with_capacity(1024));
     // Only `Error::custom` from a value's own Serialize can fail; it then still hashes what came before.
     let _ = value.serialize(&mut hasher);
     HASHING.set(previous);
-    hasher.0.digest()
+    xxhash_rust::xxh3::xxh3_64(&hasher.0)
 }
 
 /// Whether a fingerprint is being taken on this thread: values that already know their
@@ -37,7 +39,7 @@ pub fn combine(parts: &[u64]) -> u64 {
     h.digest()
 }
 
-struct Hasher(Xxh3);
+struct Hasher(Vec<u8>);
 
 #[derive(Debug)]
 pub struct Never(String);
@@ -58,12 +60,16 @@ impl ser::Error for Never {
 
 impl Hasher {
     fn tag(&mut self, t: u8) {
-        self.0.update(&[t]);
+        self.0.push(t);
     }
 
     fn bytes(&mut self, b: &[u8]) {
-        self.0.update(&(b.len() as u64).to_le_bytes());
-        self.0.update(b);
+        self.0.extend_from_slice(&(b.len() as u64).to_le_bytes());
+        self.0.extend_from_slice(b);
+    }
+
+    fn update(&mut self, b: &[u8]) {
+        self.0.extend_from_slice(b);
     }
 }
 
@@ -82,7 +88,7 @@ impl ser::Serializer for &mut Hasher {
 
     fn serialize_bool(self, v: bool) -> R {
         self.tag(1);
-        self.0.update(&[u8::from(v)]);
+        self.update(&[u8::from(v)]);
         Ok(())
     }
     fn serialize_i8(self, v: i8) -> R {
@@ -96,7 +102,7 @@ impl ser::Serializer for &mut Hasher {
     }
     fn serialize_i64(self, v: i64) -> R {
         self.tag(2);
-        self.0.update(&v.to_le_bytes());
+        self.update(&v.to_le_bytes());
         Ok(())
     }
     fn serialize_u8(self, v: u8) -> R {
@@ -110,7 +116,7 @@ impl ser::Serializer for &mut Hasher {
     }
     fn serialize_u64(self, v: u64) -> R {
         self.tag(3);
-        self.0.update(&v.to_le_bytes());
+        self.update(&v.to_le_bytes());
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> R {
@@ -118,7 +124,7 @@ impl ser::Serializer for &mut Hasher {
     }
     fn serialize_f64(self, v: f64) -> R {
         self.tag(4);
-        self.0.update(&v.to_bits().to_le_bytes());
+        self.update(&v.to_bits().to_le_bytes());
         Ok(())
     }
     fn serialize_char(self, v: char) -> R {
@@ -151,7 +157,7 @@ impl ser::Serializer for &mut Hasher {
     }
     fn serialize_unit_variant(self, _: &'static str, index: u32, _: &'static str) -> R {
         self.tag(10);
-        self.0.update(&index.to_le_bytes());
+        self.update(&index.to_le_bytes());
         Ok(())
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> R {
@@ -165,7 +171,7 @@ impl ser::Serializer for &mut Hasher {
         value: &T,
     ) -> R {
         self.tag(11);
-        self.0.update(&index.to_le_bytes());
+        self.update(&index.to_le_bytes());
         value.serialize(self)
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Self, Never> {
@@ -182,7 +188,7 @@ impl ser::Serializer for &mut Hasher {
     }
     fn serialize_tuple_variant(self, _: &'static str, index: u32, _: &'static str, _: usize) -> Result<Self, Never> {
         self.tag(14);
-        self.0.update(&index.to_le_bytes());
+        self.update(&index.to_le_bytes());
         Ok(self)
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Self, Never> {
@@ -195,7 +201,7 @@ impl ser::Serializer for &mut Hasher {
     }
     fn serialize_struct_variant(self, _: &'static str, index: u32, _: &'static str, _: usize) -> Result<Self, Never> {
         self.tag(16);
-        self.0.update(&index.to_le_bytes());
+        self.update(&index.to_le_bytes());
         Ok(self)
     }
 }

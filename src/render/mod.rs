@@ -13,10 +13,10 @@ pub mod theme;
 mod views;
 mod xml;
 
-use std::collections::{HashMap, HashSet};
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
@@ -25,13 +25,13 @@ use tera::Value;
 use crate::config::{Config, FeedContent};
 use crate::diag::Diagnostic;
 use crate::model::{Archive, ArticleId};
-use crate::output::Output;
+use crate::output::{FileRecord, Output, Records};
 use crate::parse::ParseContext;
 pub use format::{Locale, thousands};
 pub use pages::Page;
 use redirects::Redirect;
 pub use theme::Theme;
-use views::{Card, Env, FeedLink, Shared};
+use views::{Env, FeedLink, Shared};
 
 /// What a render needs besides the archive.
 pub struct RenderInput<'a> {
@@ -83,7 +83,7 @@ pub fn plan<'a>(input: &'a RenderInput<'a>) -> Result<Plan<'a>, Vec<Diagnostic>>
     if !renderer.redirects.is_empty() {
         files.insert(REDIRECTS.to_string());
     }
-    let taken: HashSet<String> = files.iter().chain(input.assets.iter()).cloned().collect();
+    let taken = |file: &str| files.contains(file) || input.assets.contains(file);
     let problems = redirects::collisions(input.root, input.archive, &renderer.redirects, &taken);
     if !problems.is_empty() {
         return Err(problems);
@@ -130,27 +130,22 @@ impl Plan<'_> {
     /// Renders the pages `which` (indices into the pages, in order), and every feed,
     /// sitemap and redirect file; writes those whose bytes differ from `previous` (file →
     /// content hash). Returns the content hash of everything generated.
-    pub fn generate(
-        &self,
-        output: &Output,
-        which: &[usize],
-        previous: &HashMap<String, u64>,
-    ) -> Result<Generated, Vec<Diagnostic>> {
+    pub fn generate(&self, output: &Output, which: &[usize], previous: &Records) -> Result<Generated, Vec<Diagnostic>> {
         let r = &self.renderer;
         let failed: HashMap<&'static str, AtomicBool> = self
             .pages
             .iter()
             .map(|p| (p.template(), AtomicBool::new(false)))
             .collect();
-        let emit = |rel: &str, bytes: &[u8]| -> Result<(String, u64, bool), Diagnostic> {
-            let hash = crate::parse::content_hash(bytes);
-            let changed = previous.get(rel) != Some(&hash);
+        let emit = |rel: &str, bytes: &[u8]| -> Result<(String, FileRecord, bool), Diagnostic> {
+            let record = FileRecord::of(bytes);
+            let changed = previous.get(rel) != Some(&record);
             if changed {
                 output.write(rel, bytes)?;
             }
-            Ok((rel.to_string(), hash, changed))
+            Ok((rel.to_string(), record, changed))
         };
-        let results: Vec<Result<(String, u64, bool), Diagnostic>> = which
+        let results: Vec<Result<(String, FileRecord, bool), Diagnostic>> = which
             .par_iter()
             .filter_map(|&i| {
                 let page = &self.pages[i];
@@ -176,7 +171,7 @@ impl Plan<'_> {
         let env = &r.env;
         let now = r.input.now;
         let body = |id: ArticleId| r.feed_body(id);
-        let results: Vec<Result<(String, u64, bool), Diagnostic>> = self
+        let results: Vec<Result<(String, FileRecord, bool), Diagnostic>> = self
             .feeds
             .par_iter()
             .map(|feed| match feed.render(env, now, &body) {
@@ -217,14 +212,14 @@ impl Plan<'_> {
 /// What `Plan::generate` produced.
 #[derive(Debug, Default)]
 pub struct Generated {
-    /// Every file generated, with the hash of its bytes.
-    pub files: Vec<(String, u64)>,
+    /// Every file generated, with the hash and length of its bytes.
+    pub files: Vec<(String, FileRecord)>,
     /// The files whose bytes changed, and so were written.
     pub written: Vec<String>,
 }
 
 fn collect(
-    results: Vec<Result<(String, u64, bool), Diagnostic>>,
+    results: Vec<Result<(String, FileRecord, bool), Diagnostic>>,
     generated: &mut Generated,
     problems: &mut Vec<Diagnostic>,
 ) {
@@ -259,8 +254,9 @@ pub struct Renderer<'a> {
     input: &'a RenderInput<'a>,
     env: Env<'a>,
     index: pages::Index,
-    /// One prebuilt card per article (same order), shared by every listing.
-    cards: Vec<Value>,
+    /// One card per article (same order), built the first time a page shows it and
+    /// shared by every page that does.
+    cards: Vec<OnceLock<Value>>,
     /// The fingerprint of each card.
     card_hashes: Vec<u64>,
     /// The fingerprint of `site` and `nav`.
@@ -285,15 +281,14 @@ impl<'a> Renderer<'a> {
             shared: Shared::default(),
         };
         env.shared = Shared::new(&env);
-        let (cards, card_hashes) = input
+        let env_hash = views::env_fingerprint(&env);
+        let card_hashes = input
             .archive
             .articles
             .par_iter()
-            .map(|a| {
-                let card = Card::new(&env, a);
-                (Value::from_serializable(&card), fingerprint::fingerprint(&card))
-            })
-            .unzip();
+            .map(|a| views::card_fingerprint(&env, a, env_hash))
+            .collect();
+        let cards = (0..input.archive.articles.len()).map(|_| OnceLock::new()).collect();
         let site_feeds = feeds::site_feeds(&env).iter().map(|f| f.link(&env)).collect();
         let in_feeds = match config.feed_content {
             FeedContent::Summary => HashSet::new(),

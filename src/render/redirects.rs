@@ -1,7 +1,7 @@
 //! Redirects from old paths (article `aliases`): a small page at each old path, and
 //! `/_redirects` (Netlify and Cloudflare Pages syntax) for hosts that redirect themselves.
 
-use std::collections::{HashMap, HashSet};
+use ahash::AHashMap as HashMap;
 use std::path::Path;
 
 use super::views::Env;
@@ -45,7 +45,12 @@ pub fn collect(archive: &Archive) -> Vec<Redirect> {
 }
 
 /// Aliases that land on a page, a copied file, or another alias.
-pub fn collisions(root: &Path, archive: &Archive, redirects: &[Redirect], taken: &HashSet<String>) -> Vec<Diagnostic> {
+pub fn collisions(
+    root: &Path,
+    archive: &Archive,
+    redirects: &[Redirect],
+    taken: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let mut seen: HashMap<String, ArticleId> = HashMap::new();
     for r in redirects {
@@ -53,7 +58,7 @@ pub fn collisions(root: &Path, archive: &Archive, redirects: &[Redirect], taken:
         let (line, column) = article.aliases_at;
         let at = |message: String| Diagnostic::new(shown(root, &article.source), line, column, message);
         let file = r.file();
-        if taken.contains(&file) {
+        if taken(&file) {
             problems.push(at(format!(
                 "alias `/{}` is the URL of a page or file of the site",
                 r.from

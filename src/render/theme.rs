@@ -1,7 +1,7 @@
 //! Templates: the default theme compiled into the binary, with a site's own
 //! `templates/NAME` replacing the default of that name.
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use tera::Tera;

@@ -54,7 +54,10 @@ impl Shared {
 
     fn get(list: &[(tera::Value, u64)], i: u32) -> Prebuilt<'_> {
         let (value, hash) = &list[i as usize];
-        Prebuilt { value, hash: *hash }
+        Prebuilt {
+            value: Some(value),
+            hash: *hash,
+        }
     }
 }
 
@@ -203,16 +206,16 @@ impl<'a> TermLink<'a> {
 /// cheaply and independently of how the value is stored.
 #[derive(Clone, Copy)]
 pub struct Prebuilt<'a> {
-    pub value: &'a tera::Value,
+    /// Absent when only a fingerprint is wanted (cards are built on first use).
+    pub value: Option<&'a tera::Value>,
     pub hash: u64,
 }
 
 impl Serialize for Prebuilt<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if super::fingerprint::hashing() {
-            serializer.serialize_u64(self.hash)
-        } else {
-            self.value.serialize(serializer)
+        match self.value {
+            Some(value) if !super::fingerprint::hashing() => value.serialize(serializer),
+            _ => serializer.serialize_u64(self.hash),
         }
     }
 }
@@ -324,6 +327,32 @@ impl<'a> Card<'a> {
             tags: article.tags.iter().map(|&t| Shared::get(&shared.tags, t)).collect(),
         }
     }
+}
+
+/// The fingerprint of what a card depends on: the environment (base URL, language and
+/// time zone, which shape links and dates).
+pub fn env_fingerprint(env: &Env<'_>) -> u64 {
+    let config = env.config;
+    super::fingerprint::fingerprint(&(config.base_url.as_str(), &config.language, config.timezone.name()))
+}
+
+/// The fingerprint of an article's card, from what `Card::new` reads (not from the card,
+/// which is only built when a page is rendered). Keep the two in step.
+pub fn card_fingerprint(env: &Env<'_>, article: &Article, env_hash: u64) -> u64 {
+    let shared = &env.shared;
+    let hashes = |list: &[(tera::Value, u64)], ids: &mut dyn Iterator<Item = u32>| -> Vec<u64> {
+        ids.map(|i| list.get(i as usize).map_or(0, |(_, h)| *h)).collect()
+    };
+    super::fingerprint::fingerprint(&(
+        env_hash,
+        &article.title,
+        &article.path,
+        &article.summary,
+        article.date,
+        hashes(&shared.authors, &mut article.authors.iter().copied()),
+        hashes(&shared.sections, &mut article.section.into_iter()),
+        hashes(&shared.tags, &mut article.tags.iter().copied()),
+    ))
 }
 
 /// `article` on an article page: a card plus what only its own page shows.

@@ -104,6 +104,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         now: chrono::Utc::now().fixed_offset(),
         jobs: options.jobs,
         versioned_assets: false,
+        use_cache: false,
     };
     let (events, _) = broadcast::channel(64);
     let shared = Arc::new(Shared {

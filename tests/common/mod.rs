@@ -60,6 +60,7 @@ impl Site {
             now: DateTime::parse_from_rfc3339("2026-01-15T12:00:00Z").unwrap(),
             jobs: None,
             versioned_assets: true,
+            use_cache: true,
         }
     }
 

@@ -58,7 +58,7 @@ impl Renderer<'_> {
                 let ids: Vec<ArticleId> = neighbours(&author.articles, id, 4).collect();
                 MoreBy {
                     author: AuthorLink::new(env, author),
-                    articles: self.cards_of(&ids),
+                    articles: self.cards_of(&ids, mode),
                 }
             })
             .filter(|m| !m.articles.is_empty())
@@ -94,8 +94,8 @@ impl Renderer<'_> {
                 source: source.to_string_lossy().into_owned(),
             },
             body: body.as_deref().map_or_else(Value::none, Value::safe_string),
-            newer: i.checked_sub(1).map(|j| self.card(j)),
-            older: (i + 1 < self.cards.len()).then(|| self.card(i + 1)),
+            newer: i.checked_sub(1).map(|j| self.card(j, mode)),
+            older: (i + 1 < self.cards.len()).then(|| self.card(i + 1, mode)),
             more,
             breadcrumbs,
         };

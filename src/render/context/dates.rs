@@ -130,7 +130,7 @@ struct YearGroup<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn groups(&self, slice: std::ops::Range<usize>) -> Vec<DayGroup<'_>> {
+    fn groups(&self, slice: std::ops::Range<usize>, mode: Mode) -> Vec<DayGroup<'_>> {
         let archive = self.env.archive;
         let mut groups: Vec<DayGroup<'_>> = Vec::new();
         let mut start = slice.start;
@@ -144,7 +144,7 @@ impl<'a> Renderer<'a> {
                 date: self.env.locale.date(day),
                 long: self.env.locale.long_date(day),
                 path: self.env.link(&day_path(day)),
-                articles: self.cards_in(start..end),
+                articles: self.cards_in(start..end, mode),
             });
             start = end;
         }
@@ -195,7 +195,7 @@ impl<'a> Renderer<'a> {
                 newer: year_link(y.checked_sub(1).map(|j| &years[j])),
                 older: year_link(years.get(y + 1)),
             },
-            groups: self.groups(self.page_slice(&year.articles, n)),
+            groups: self.groups(self.page_slice(&year.articles, n), mode),
             pagination: self.pagination(&base, n, year.articles.len()),
             breadcrumbs,
         };
@@ -238,7 +238,7 @@ impl<'a> Renderer<'a> {
                 older: month_link(Some(i + 1)),
                 name: name.clone(),
             },
-            groups: self.groups(self.page_slice(&month.articles, n)),
+            groups: self.groups(self.page_slice(&month.articles, n), mode),
             pagination: self.pagination(&base, n, month.articles.len()),
             breadcrumbs,
         };
@@ -327,7 +327,7 @@ impl<'a> Renderer<'a> {
                 on_this_day,
                 date: date.clone(),
             },
-            articles: self.cards_in(self.page_slice(&day.articles, n)),
+            articles: self.cards_in(self.page_slice(&day.articles, n), mode),
             pagination: self.pagination(&base, n, day.articles.len()),
             breadcrumbs,
         };
@@ -360,7 +360,7 @@ impl<'a> Renderer<'a> {
                 .last_mut()
                 .expect("pushed above")
                 .articles
-                .push(self.card(id as usize));
+                .push(self.card(id as usize, mode));
         }
         let neighbour = |j: usize| {
             all.get(j)

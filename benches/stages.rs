@@ -134,7 +134,7 @@ fn rebuild_after_one_edit_2000_articles(bencher: divan::Bencher) {
     bencher.bench_local(|| {
         n += 1;
         std::fs::write(&path, original.replace("council", &format!("council{n}"))).unwrap();
-        project.update(&[path.clone()]);
+        project.update(std::slice::from_ref(&path));
         project.build().unwrap()
     });
 }

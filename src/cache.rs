@@ -1,5 +1,5 @@
-//! The build cache, `SITE/.dateline/cache/build.bin`: the parsed sources and what the
-//! last build wrote, so that the next `dateline build` re-reads only the sources that
+//! The build cache, `SITE/.dateline/cache/build-<output>/`: the parsed sources and what
+//! the last build wrote, so that the next `dateline build` re-reads only the sources that
 //! changed and writes only the files whose bytes change. Any doubt (another version of
 //! dateline, another time zone, an output folder that was touched) means a full build.
 
@@ -14,17 +14,26 @@ use crate::output::FileRecord;
 use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParsedArticle};
 
-/// Where the caches live in a site: one per output folder.
+/// Where the caches live in a site: one folder per output folder.
 pub const CACHE_DIR: &str = ".dateline/cache";
 
-/// The cache file of builds into `out`, relative to the site.
-pub fn cache_file(out: &Path) -> PathBuf {
+/// The cache folder of builds into `out`, relative to the site.
+pub fn cache_dir(out: &Path) -> PathBuf {
     let key = crate::slug::short_hash(&out.to_string_lossy());
-    Path::new(CACHE_DIR).join(format!("build-{key}.bin"))
+    Path::new(CACHE_DIR).join(format!("build-{key}"))
 }
 
 /// Changes whenever the format or the meaning of what is cached changes.
-const VERSION: &str = concat!("dateline ", env!("CARGO_PKG_VERSION"), " / cache 1");
+const VERSION: &str = concat!("dateline ", env!("CARGO_PKG_VERSION"), " / cache 2");
+
+/// The sources are kept in this many files, by a hash of their path: after an edit only
+/// the file holding the edited source is written again.
+pub const CHUNKS: usize = 64;
+
+/// Which of the `CHUNKS` files keeps the source at `rel`.
+pub fn chunk_of(rel: &Path) -> usize {
+    (crate::parse::content_hash(rel.as_os_str().as_encoded_bytes()) % CHUNKS as u64) as usize
+}
 
 /// A source as the cache keeps it.
 #[derive(Debug, Serialize, Deserialize)]
@@ -52,92 +61,92 @@ pub struct CachedBuild {
     pub files: Vec<(String, FileRecord)>,
 }
 
-/// The cache file: a header, the entries in chunks (read and written in parallel), and
-/// what the last build wrote.
 #[derive(Debug, Serialize, Deserialize)]
-struct CacheFile<'a> {
+struct Header<'a> {
     version: Cow<'a, str>,
+    /// The time zone the sources were parsed in.
     timezone: Cow<'a, str>,
-    chunks: Vec<serde_bytes_like::Bytes>,
-    last: Option<CachedBuild>,
 }
 
-/// Entries per chunk of the cache file.
-const CHUNK: usize = 4096;
-
-/// What the cache holds.
+/// What a cache folder holds.
 #[derive(Debug)]
-pub struct Snapshot<'a> {
-    /// The time zone the sources were parsed in.
-    pub timezone: Cow<'a, str>,
-    pub entries: Vec<CachedEntry<'a>>,
+pub struct Loaded {
+    pub timezone: String,
+    pub entries: Vec<CachedEntry<'static>>,
     pub last: Option<CachedBuild>,
 }
 
-impl<'a> Snapshot<'a> {
-    pub fn new(timezone: &'a str, entries: Vec<CachedEntry<'a>>, last: Option<CachedBuild>) -> Snapshot<'a> {
-        Snapshot {
-            timezone: timezone.into(),
-            entries,
-            last,
-        }
-    }
-
-    /// Writes the cache of builds of `site` into `out` (atomically: a new file is renamed
-    /// over the old one).
-    pub fn save(&self, site: &Path, out: &Path) -> std::io::Result<()> {
-        use rayon::prelude::*;
-        let path = site.join(cache_file(out));
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let chunks = self
-            .entries
-            .par_chunks(CHUNK)
-            .map(|chunk| postcard::to_allocvec(chunk).map(serde_bytes_like::Bytes))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(std::io::Error::other)?;
-        let file = CacheFile {
-            version: VERSION.into(),
-            timezone: Cow::Borrowed(&self.timezone),
-            chunks,
-            last: None,
-        };
-        let mut bytes = postcard::to_allocvec(&file).map_err(std::io::Error::other)?;
-        // The record of the last build goes last, on its own (it is often the biggest part).
-        let last = postcard::to_allocvec(&self.last).map_err(std::io::Error::other)?;
-        bytes.extend_from_slice(&(last.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(&last);
-        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-        std::fs::write(&tmp, bytes)?;
-        std::fs::rename(&tmp, &path)
-    }
-}
-
 /// Reads the cache of builds of `site` into `out`, if there is a usable one.
-pub fn load(site: &Path, out: &Path) -> Option<Snapshot<'static>> {
+pub fn load(site: &Path, out: &Path) -> Option<Loaded> {
     use rayon::prelude::*;
-    let bytes = std::fs::read(site.join(cache_file(out))).ok()?;
-    let (file, rest): (CacheFile<'_>, &[u8]) = postcard::take_from_bytes(&bytes).ok()?;
-    if file.version != VERSION {
+    let dir = site.join(cache_dir(out));
+    let header_bytes = std::fs::read(dir.join("header.bin")).ok()?;
+    let header: Header<'_> = postcard::from_bytes(&header_bytes).ok()?;
+    if header.version != VERSION {
         return None;
     }
-    let len = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?) as usize;
-    let last: Option<CachedBuild> = postcard::from_bytes(rest.get(8..8 + len)?).ok()?;
-    let chunks: Vec<Vec<CachedEntry<'static>>> = file
-        .chunks
-        .par_iter()
-        .map(|chunk| {
-            postcard::from_bytes::<Vec<CachedEntry<'_>>>(&chunk.0)
-                .map(|list| list.into_iter().map(CachedEntry::into_owned).collect())
+    let chunks: Vec<Vec<CachedEntry<'static>>> = (0..CHUNKS)
+        .into_par_iter()
+        .map(|n| {
+            let bytes = std::fs::read(dir.join(format!("sources-{n:02}.bin"))).ok()?;
+            let list: Vec<CachedEntry<'_>> = postcard::from_bytes(&bytes).ok()?;
+            Some(list.into_iter().map(CachedEntry::into_owned).collect())
         })
-        .collect::<Result<_, _>>()
-        .ok()?;
-    Some(Snapshot {
-        timezone: Cow::Owned(file.timezone.into_owned()),
+        .collect::<Option<_>>()?;
+    let last = std::fs::read(dir.join("output.bin"))
+        .ok()
+        .and_then(|b| postcard::from_bytes(&b).ok());
+    Some(Loaded {
+        timezone: header.timezone.into_owned(),
         entries: chunks.into_iter().flatten().collect(),
         last,
     })
+}
+
+/// Writes `bytes` to `path` atomically (a new file renamed over the old one).
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Writes the cache of builds of `site` into `out`: the chunks of sources marked in
+/// `dirty` (`chunk(n)` gives the entries of chunk `n`), and the record of the last
+/// build if there is a new one.
+pub fn save<'a>(
+    site: &Path,
+    out: &Path,
+    timezone: &str,
+    dirty: &[bool],
+    chunk: &(dyn Fn(usize) -> Vec<CachedEntry<'a>> + Sync),
+    last: Option<&CachedBuild>,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let dir = site.join(cache_dir(out));
+    std::fs::create_dir_all(&dir)?;
+    let header = Header {
+        version: VERSION.into(),
+        timezone: timezone.into(),
+    };
+    let header_path = dir.join("header.bin");
+    let header_bytes = postcard::to_allocvec(&header).map_err(std::io::Error::other)?;
+    // A new header (another version or time zone) makes every chunk dirty.
+    let all = std::fs::read(&header_path).ok().as_deref() != Some(header_bytes.as_slice());
+    (0..CHUNKS)
+        .into_par_iter()
+        .filter(|&n| all || dirty[n])
+        .try_for_each(|n| {
+            let bytes = postcard::to_allocvec(&chunk(n)).map_err(std::io::Error::other)?;
+            write_atomically(&dir.join(format!("sources-{n:02}.bin")), &bytes)
+        })?;
+    if let Some(last) = last {
+        let bytes = postcard::to_allocvec(last).map_err(std::io::Error::other)?;
+        write_atomically(&dir.join("output.bin"), &bytes)?;
+    }
+    if all {
+        write_atomically(&header_path, &header_bytes)?;
+    }
+    Ok(())
 }
 
 impl CachedEntry<'_> {
@@ -151,39 +160,6 @@ impl CachedEntry<'_> {
                 CachedSource::Profile(p) => CachedSource::Profile(Cow::Owned(p.into_owned())),
                 CachedSource::Asset => CachedSource::Asset,
             },
-        }
-    }
-}
-
-/// Byte strings that postcard writes as they are (not as a list of numbers).
-mod serde_bytes_like {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    #[derive(Debug)]
-    pub struct Bytes(pub Vec<u8>);
-
-    impl Serialize for Bytes {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_bytes(&self.0)
-        }
-    }
-
-    impl<'de> Deserialize<'de> for Bytes {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> serde::de::Visitor<'de> for V {
-                type Value = Bytes;
-                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                    f.write_str("bytes")
-                }
-                fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Bytes, E> {
-                    Ok(Bytes(v.to_vec()))
-                }
-                fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Bytes, E> {
-                    Ok(Bytes(v))
-                }
-            }
-            d.deserialize_bytes(V)
         }
     }
 }

@@ -78,6 +78,10 @@ pub struct Project {
     parsed_in: Option<Tz>,
     last: Option<LastBuild>,
     /// How long reading the sources took, until a build reports it.
+    /// Which chunks of the build cache hold sources read since the cache was saved.
+    dirty: Vec<bool>,
+    /// Whether the record of the last build changed since the cache was saved.
+    last_dirty: bool,
     /// Stages of reading the sources since the last build (for its timings).
     read_stages: Vec<(&'static str, std::time::Duration, Option<u64>)>,
 }
@@ -97,6 +101,8 @@ impl Project {
             parsed_in: None,
             last: None,
             read_stages: Vec::new(),
+            dirty: vec![false; cache::CHUNKS],
+            last_dirty: false,
         };
         project.rescan_content();
         project
@@ -118,6 +124,8 @@ impl Project {
             parsed_in: None,
             last: None,
             read_stages: Vec::new(),
+            dirty: vec![false; cache::CHUNKS],
+            last_dirty: false,
         };
         let started = Instant::now();
         let out = project.out_dir();
@@ -166,41 +174,37 @@ impl Project {
     }
 
     /// Writes the build cache for the next `open_cached`.
-    pub fn save_cache(&self) -> Result<(), Diagnostics> {
-        let timezone = self.timezone();
-        let entries = self
-            .entries
-            .iter()
-            .filter_map(|(rel, entry)| {
-                let stamp = entry.stamp?;
-                let source = match &entry.source {
-                    Source::Article(format, Ok(article)) => CachedSource::Article(*format, Cow::Borrowed(article)),
-                    Source::Profile(Ok(profile)) => CachedSource::Profile(Cow::Borrowed(profile)),
-                    Source::Asset => CachedSource::Asset,
-                    _ => return None,
-                };
-                Some(CachedEntry {
-                    rel: cache::rel_string(rel),
-                    len: stamp.len,
-                    modified: cache::time_to_parts(stamp.modified),
-                    source,
-                })
-            })
-            .collect();
-        let last = self.last.as_ref().map(|l| CachedBuild {
+    pub fn save_cache(&mut self) -> Result<(), Diagnostics> {
+        let chunk = |n: usize| -> Vec<CachedEntry<'_>> {
+            self.entries
+                .iter()
+                .filter(|(rel, _)| cache::chunk_of(rel) == n)
+                .filter_map(|(rel, e)| cached_entry(rel, e))
+                .collect()
+        };
+        let last = self.last.as_ref().filter(|_| self.last_dirty).map(|l| CachedBuild {
             out: l.out.to_string_lossy().into_owned(),
             pages: l.pages.iter().map(|(k, v)| (k.clone(), *v)).collect(),
             files: l.files.iter().map(|(k, v)| (k.clone(), *v)).collect(),
         });
         let out = self.out_dir();
-        cache::Snapshot::new(timezone.name(), entries, last)
-            .save(self.root(), &out)
-            .map_err(|e| {
-                Diagnostics::from(Diagnostic::file(
-                    shown(self.root(), &cache::cache_file(&out)),
-                    format!("cannot write the build cache: {e}"),
-                ))
-            })
+        cache::save(
+            self.root(),
+            &out,
+            self.timezone().name(),
+            &self.dirty,
+            &chunk,
+            last.as_ref(),
+        )
+        .map_err(|e| {
+            Diagnostics::from(Diagnostic::file(
+                shown(self.root(), &cache::cache_dir(&out)),
+                format!("cannot write the build cache: {e}"),
+            ))
+        })?;
+        self.dirty = vec![false; cache::CHUNKS];
+        self.last_dirty = false;
+        Ok(())
     }
 
     /// The output folder: `-o OUT`, or `SITE/public`.
@@ -280,7 +284,14 @@ impl Project {
                 }
             } else {
                 // A file, or a whole folder, is gone.
-                self.entries.retain(|known, _| !known.starts_with(&rel));
+                let dirty = &mut self.dirty;
+                self.entries.retain(|known, _| {
+                    let gone = known.starts_with(&rel);
+                    if gone {
+                        dirty[cache::chunk_of(known)] = true;
+                    }
+                    !gone
+                });
             }
         }
         to_read.sort();
@@ -296,6 +307,9 @@ impl Project {
                 (rel, entry)
             })
             .collect();
+        for (rel, _) in &read {
+            self.dirty[cache::chunk_of(rel)] = true;
+        }
         self.entries.extend(read);
         self.read_stages.push(("read", started.elapsed(), resident_memory()));
     }
@@ -314,7 +328,7 @@ impl Project {
         let files = walk::files_under(&root, Path::new(CONTENT_DIR), &mut problems);
         let mut old = std::mem::take(&mut self.entries);
         let cx = ParseContext { timezone };
-        let entries: Vec<(PathBuf, Entry)> = files
+        let entries: Vec<(PathBuf, Entry, bool)> = files
             .into_par_iter()
             .map(|rel| {
                 let stamp = Stamp::of(&root.join(&rel));
@@ -331,14 +345,26 @@ impl Project {
             .collect::<Vec<_>>()
             .into_par_iter()
             .map(|(rel, stamp, kept)| match kept {
-                Some(entry) => (rel, entry),
+                Some(entry) => (rel, entry, false),
                 None => {
                     let entry = read_entry(&root, &rel, stamp, &cx);
-                    (rel, entry)
+                    (rel, entry, true)
                 }
             })
             .collect();
-        self.entries = entries.into_iter().collect();
+        // The build cache rewrites only the chunks that hold sources read or gone.
+        for rel in old.keys() {
+            self.dirty[cache::chunk_of(rel)] = true;
+        }
+        self.entries = entries
+            .into_iter()
+            .map(|(rel, entry, read)| {
+                if read {
+                    self.dirty[cache::chunk_of(&rel)] = true;
+                }
+                (rel, entry)
+            })
+            .collect();
         self.walk_problems = problems;
         self.parsed_in = Some(timezone);
         self.read_stages.push(("read", started.elapsed(), resident_memory()));
@@ -460,6 +486,7 @@ impl Project {
         output.commit(&written, &removed)?;
         mark("commit");
 
+        self.last_dirty = true;
         self.last = Some(LastBuild {
             out: out_dir.clone(),
             pages: fingerprints.into_iter().collect(),
@@ -480,6 +507,23 @@ impl Project {
             timings,
         })
     }
+}
+
+/// An entry as the build cache keeps it (sources with problems are not kept).
+fn cached_entry<'a>(rel: &'a Path, entry: &'a Entry) -> Option<CachedEntry<'a>> {
+    let stamp = entry.stamp?;
+    let source = match &entry.source {
+        Source::Article(format, Ok(article)) => CachedSource::Article(*format, Cow::Borrowed(article)),
+        Source::Profile(Ok(profile)) => CachedSource::Profile(Cow::Borrowed(profile)),
+        Source::Asset => CachedSource::Asset,
+        _ => return None,
+    };
+    Some(CachedEntry {
+        rel: cache::rel_string(rel),
+        len: stamp.len,
+        modified: cache::time_to_parts(stamp.modified),
+        source,
+    })
 }
 
 fn is_ignored(rel: &Path) -> bool {

@@ -187,9 +187,11 @@ fn the_build_cache_makes_the_next_build_incremental() {
     assert!(site.out().join("404.html").is_file());
 
     // A damaged cache is ignored.
-    let cache = site.root().join(dateline::cache::cache_file(&site.out()));
-    assert!(cache.is_file(), "{}", cache.display());
-    std::fs::write(&cache, b"not a cache").unwrap();
+    let cache = site.root().join(dateline::cache::cache_dir(&site.out()));
+    assert!(cache.join("header.bin").is_file(), "{}", cache.display());
+    for entry in std::fs::read_dir(&cache).unwrap() {
+        std::fs::write(entry.unwrap().path(), b"not a cache").unwrap();
+    }
     let fifth = site.built();
     assert_eq!(fifth.rendered, fifth.pages, "{fifth:?}");
     assert_same_as_clean_build(&site, "after a damaged cache");

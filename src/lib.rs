@@ -14,6 +14,7 @@ pub mod html;
 pub mod model;
 pub mod output;
 pub mod parse;
+pub mod progress;
 pub mod project;
 pub mod render;
 pub mod serve;
@@ -52,6 +53,8 @@ pub struct BuildOptions {
     /// Start from the build cache (`SITE/.dateline/cache`) so only what changed is read
     /// and written. The cache is written after every build either way.
     pub use_cache: bool,
+    /// Show the progress of long builds on stderr (for a terminal).
+    pub progress: bool,
 }
 
 impl BuildOptions {
@@ -67,6 +70,7 @@ impl BuildOptions {
             jobs: None,
             versioned_assets: true,
             use_cache: true,
+            progress: false,
         }
     }
 }

@@ -460,7 +460,12 @@ impl Project {
                 &empty,
             ),
         };
-        let generated = plan.generate(&output, &which, previous)?;
+        let progress = self.options.progress.then(crate::progress::Progress::start);
+        let generated = plan.generate(&output, &which, previous, progress.as_deref());
+        if let Some(p) = &progress {
+            p.finish();
+        }
+        let generated = generated?;
         mark("render");
         let copied = assets.copy(&root, &output, previous)?;
         mark("assets");

@@ -50,6 +50,7 @@ impl BuildArgs {
             jobs: self.jobs,
             versioned_assets: true,
             use_cache: !self.clean,
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
         })
     }
 

@@ -20,17 +20,24 @@ pub struct Trail<'a> {
 /// are written as `\u` escapes (so `</script>` cannot appear), as are U+2028 and U+2029.
 pub fn script_safe(value: &Value) -> String {
     let text = value.to_string();
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    let mut last = 0;
+    // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+    for (i, &b) in bytes.iter().enumerate() {
+        let (escape, len) = match b {
+            b'<' => ("\\u003c", 1),
+            b'>' => ("\\u003e", 1),
+            b'&' => ("\\u0026", 1),
+            0xE2 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0xA8]) => ("\\u2028", 3),
+            0xE2 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0xA9]) => ("\\u2029", 3),
+            _ => continue,
+        };
+        out.push_str(&text[last..i]);
+        out.push_str(escape);
+        last = i + len;
     }
+    out.push_str(&text[last..]);
     out
 }
 

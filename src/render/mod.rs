@@ -130,7 +130,16 @@ impl Plan<'_> {
     /// Renders the pages `which` (indices into the pages, in order), and every feed,
     /// sitemap and redirect file; writes those whose bytes differ from `previous` (file →
     /// content hash). Returns the content hash of everything generated.
-    pub fn generate(&self, output: &Output, which: &[usize], previous: &Records) -> Result<Generated, Vec<Diagnostic>> {
+    pub fn generate(
+        &self,
+        output: &Output,
+        which: &[usize],
+        previous: &Records,
+        progress: Option<&crate::progress::Progress>,
+    ) -> Result<Generated, Vec<Diagnostic>> {
+        if let Some(p) = progress {
+            p.stage("Rendering pages", which.len());
+        }
         let r = &self.renderer;
         let failed: HashMap<&'static str, AtomicBool> = self
             .pages
@@ -154,7 +163,10 @@ impl Plan<'_> {
                 if flag.load(Ordering::Relaxed) {
                     return None;
                 }
-                let result = r.render(page).and_then(|html| emit(&r.file_of(page), html.as_bytes()));
+                let result = r.render(page).and_then(|html| emit(&r.file_of(page), &html));
+                if let Some(p) = progress {
+                    p.step();
+                }
                 if result.is_err() {
                     flag.store(true, Ordering::Relaxed);
                 }
@@ -326,13 +338,16 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders one page to HTML.
-    pub fn render(&self, page: &Page) -> Result<String, Diagnostic> {
+    /// Renders one page to HTML (bytes, as written: no second pass to check UTF-8).
+    pub fn render(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         match context::prepare(self, page, Mode::Render)? {
-            Prepared::Context(cx) => self
-                .tera
-                .render(page.template(), &cx)
-                .map_err(|e| self.input.theme.diagnostic(&e)),
+            Prepared::Context(cx) => {
+                let mut html = Vec::with_capacity(24 * 1024);
+                self.tera
+                    .render_to(page.template(), &cx, &mut html)
+                    .map_err(|e| self.input.theme.diagnostic(&e))?;
+                Ok(html)
+            }
             Prepared::Fingerprint(_) => unreachable!("render mode gives a context"),
         }
     }

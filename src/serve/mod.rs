@@ -105,6 +105,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         jobs: options.jobs,
         versioned_assets: false,
         use_cache: false,
+        progress: false,
     };
     let (events, _) = broadcast::channel(64);
     let shared = Arc::new(Shared {

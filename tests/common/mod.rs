@@ -61,6 +61,7 @@ impl Site {
             jobs: None,
             versioned_assets: true,
             use_cache: true,
+            progress: false,
         }
     }
 

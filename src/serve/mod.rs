@@ -138,7 +138,9 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let (changes, batches) = mpsc::channel::<DebounceEventResult>();
     let mut watcher = new_debouncer(SETTLE, None, changes).map_err(|e| ServeError::Watch(e.to_string()))?;
     let site = options.site.clone();
-    watch_site(&mut watcher, &site).map_err(ServeError::Watch)?;
+    let site_abs = site.canonicalize().unwrap_or_else(|_| site.clone());
+    let mut watched = Vec::new();
+    watch_site(&mut watcher, &site, &mut watched).map_err(ServeError::Watch)?;
     let loop_shared = shared.clone();
     let quiet = options.quiet;
     std::thread::spawn(move || {
@@ -169,12 +171,12 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
                     }
                 }
             }
-            paths.retain(|p| is_watched(&site, p));
+            paths.retain(|p| is_watched(&site, &site_abs, p));
             if paths.is_empty() {
                 continue;
             }
             // A folder that appeared (templates/ in a new site) is watched from now on.
-            let _ = watch_site(&mut watcher, &site);
+            let _ = watch_site(&mut watcher, &site, &mut watched);
             let started = Instant::now();
             project.update(&paths);
             report(&loop_shared, project_build(&mut project), started, &say, false);
@@ -251,30 +253,38 @@ fn report(
     }
 }
 
-/// Watches the site's configuration (through its folder) and its source folders.
+/// Watches the site's configuration (through its folder) and its source folders that
+/// are not watched yet (`watched` remembers them: watching a folder again would walk all
+/// its files again).
 fn watch_site(
     watcher: &mut notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>,
     site: &Path,
+    watched: &mut Vec<PathBuf>,
 ) -> Result<(), String> {
-    watcher
-        .watch(site, RecursiveMode::NonRecursive)
-        .map_err(|e| format!("{}: {e}", site.display()))?;
+    // A folder that was deleted lost its watch: watch it again if it comes back.
+    watched.retain(|p| p.is_dir());
+    if watched.is_empty() {
+        watcher
+            .watch(site, RecursiveMode::NonRecursive)
+            .map_err(|e| format!("{}: {e}", site.display()))?;
+        watched.push(site.to_path_buf());
+    }
     for dir in WATCHED {
         let path = site.join(dir);
-        if path.is_dir() {
+        if path.is_dir() && !watched.contains(&path) {
             watcher
                 .watch(&path, RecursiveMode::Recursive)
                 .map_err(|e| format!("{}: {e}", path.display()))?;
+            watched.push(path);
         }
     }
     Ok(())
 }
 
 /// Whether a changed path is something a build reads.
-fn is_watched(site: &Path, path: &Path) -> bool {
-    let site_abs = site.canonicalize().unwrap_or_else(|_| site.to_path_buf());
+fn is_watched(site: &Path, site_abs: &Path, path: &Path) -> bool {
     let rel = path
-        .strip_prefix(&site_abs)
+        .strip_prefix(site_abs)
         .or_else(|_| path.strip_prefix(site))
         .unwrap_or(path);
     rel == Path::new(CONFIG_FILE) || WATCHED.iter().any(|dir| rel.starts_with(dir))

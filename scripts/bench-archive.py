@@ -151,14 +151,14 @@ def main():
     for size, (samples, _) in results.items():
         med = {t: (statistics.median(x for x, _ in s), statistics.median(m for _, m in s)) for t, s in samples.items()}
         d = med["dateline"]
-        line = [f"{size:,}:"]
+        line = []
         if "hugo" in med:
             line.append(f"hugo/dateline wall {med['hugo'][0] / d[0]:.1f}×, dateline/hugo RSS {d[1] / med['hugo'][1]:.2f}")
         if "zola" in med:
             line.append(f"zola/dateline wall {med['zola'][0] / d[0]:.1f}×")
         line.append(f"dateline/floor wall {d[0] / med['floor'][0]:.2f}×")
         line.append(f"rebuild/full {100 * med['dateline (1 changed)'][0] / d[0]:.1f}%")
-        print("  " + "; ".join(line))
+        print(f"  {size:,}: " + "; ".join(line))
     sizes = sorted(results)
     if len(sizes) >= 2:
         small, big = sizes[-2], sizes[-1]

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, shown};
-use crate::output::{FileRecord, Output, Records};
+use crate::output::{Emit, Emitted, Output, Records};
 use crate::walk;
 
 /// Where a copied file comes from.
@@ -110,8 +110,14 @@ impl Assets {
 
     /// Copies into `output` every file whose bytes differ from `previous` (output path →
     /// hash of the bytes written last time).
-    pub fn copy(&self, root: &Path, output: &Output, previous: &Records) -> Result<Copied, Vec<Diagnostic>> {
-        let results: Vec<Result<(String, FileRecord, bool), Diagnostic>> = self
+    pub fn copy(
+        &self,
+        root: &Path,
+        output: &Output,
+        previous: &Records,
+        copied: &mut Emitted,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let results: Vec<Result<Emit, Diagnostic>> = self
             .files
             .par_iter()
             .map(|(target, source)| {
@@ -121,38 +127,13 @@ impl Assets {
                         .map_err(|e| Diagnostic::file(shown(root, rel), format!("cannot read: {e}")))?
                         .into(),
                 };
-                let record = FileRecord::of(&bytes);
-                let changed = previous.get(target) != Some(&record);
-                if changed {
-                    output.write(target, &bytes)?;
-                }
-                Ok((target.clone(), record, changed))
+                output.emit(target, &bytes, previous)
             })
             .collect();
-        let mut copied = Copied::default();
         let mut problems = Vec::new();
-        for result in results {
-            match result {
-                Ok((target, hash, changed)) => {
-                    if changed {
-                        copied.written.push(target.clone());
-                    }
-                    copied.files.push((target, hash));
-                }
-                Err(d) => problems.push(d),
-            }
-        }
-        if problems.is_empty() { Ok(copied) } else { Err(problems) }
+        copied.gather(results, &mut problems);
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
     }
-}
-
-/// What `Assets::copy` did.
-#[derive(Debug, Default)]
-pub struct Copied {
-    /// Every file, with the hash and length of its bytes.
-    pub files: Vec<(String, FileRecord)>,
-    /// The files whose bytes changed, and so were written.
-    pub written: Vec<String>,
 }
 
 #[cfg(test)]

@@ -31,6 +31,44 @@ impl FileRecord {
 /// What the last build wrote: output path → its record.
 pub type Records = ahash::AHashMap<String, FileRecord>;
 
+/// A file `Output::emit` was given.
+pub struct Emit {
+    rel: String,
+    record: FileRecord,
+    /// Whether its bytes changed, and so were written.
+    written: bool,
+}
+
+/// Every file a build generated or copied.
+#[derive(Debug, Default)]
+pub struct Emitted {
+    /// Every file, with the hash and length of its bytes.
+    pub files: Vec<(String, FileRecord)>,
+    /// The files whose bytes changed, and so were written.
+    pub written: Vec<String>,
+}
+
+impl Emitted {
+    /// Adds what `Output::emit` did; its problems go to `problems`.
+    pub fn gather(
+        &mut self,
+        results: impl IntoIterator<Item = Result<Emit, Diagnostic>>,
+        problems: &mut Vec<Diagnostic>,
+    ) {
+        for result in results {
+            match result {
+                Ok(emit) => {
+                    if emit.written {
+                        self.written.push(emit.rel.clone());
+                    }
+                    self.files.push((emit.rel, emit.record));
+                }
+                Err(d) => problems.push(d),
+            }
+        }
+    }
+}
+
 /// How the staged files reach OUT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -86,36 +124,27 @@ impl Output {
         })
     }
 
-    /// Where the build ends up.
-    pub fn target(&self) -> &Path {
-        &self.target
-    }
-
-    pub fn mode(&self) -> Mode {
-        self.mode
-    }
-
     /// Writes a file at `rel` (a `/`-separated path).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.staging.join(rel);
-        self.prepare(&path, rel)?;
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| self.problem(rel, e))?;
+        }
         fs::write(&path, bytes).map_err(|e| self.problem(rel, e))
     }
 
-    /// Copies `from` to `rel`.
-    pub fn copy(&self, rel: &str, from: &Path) -> Result<(), Diagnostic> {
-        let path = self.staging.join(rel);
-        self.prepare(&path, rel)?;
-        fs::copy(from, &path)
-            .map(|_| ())
-            .map_err(|e| Diagnostic::file(from, format!("cannot copy to {}: {e}", self.target.join(rel).display())))
-    }
-
-    fn prepare(&self, path: &Path, rel: &str) -> Result<(), Diagnostic> {
-        match path.parent() {
-            Some(dir) => fs::create_dir_all(dir).map_err(|e| self.problem(rel, e)),
-            None => Ok(()),
+    /// Writes a file at `rel` unless `previous` records these very bytes there.
+    pub fn emit(&self, rel: &str, bytes: &[u8], previous: &Records) -> Result<Emit, Diagnostic> {
+        let record = FileRecord::of(bytes);
+        let written = previous.get(rel) != Some(&record);
+        if written {
+            self.write(rel, bytes)?;
         }
+        Ok(Emit {
+            rel: rel.to_string(),
+            record,
+            written,
+        })
     }
 
     fn problem(&self, rel: &str, e: io::Error) -> Diagnostic {

@@ -3,24 +3,23 @@
 //! `update` re-read what changed, so the next build re-parses and re-renders only that.
 
 use ahash::AHashMap as HashMap;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use chrono_tz::Tz;
 use rayon::prelude::*;
 
-use std::borrow::Cow;
-
 use crate::assets::Assets;
 use crate::cache::{self, CachedBuild, CachedEntry, CachedSource};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, shown};
 use crate::model::{Archive, BuildInput, Selection};
-use crate::output::{FileRecord, Output};
+use crate::output::{Emitted, FileRecord, Output};
 use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParseContext, ParsedArticle};
 use crate::render::{self, RenderInput, Theme};
-use crate::walk::{self, AUTHORS_DIR, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
+use crate::walk::{self, CONTENT_DIR, ContentKind, STATIC_DIR, TEMPLATES_DIR};
 use crate::{BuildOptions, BuildSummary, Timings};
 
 /// When a file was last changed, as far as the file system tells.
@@ -77,7 +76,6 @@ pub struct Project {
     /// The time zone the articles were parsed in (dates without offset depend on it).
     parsed_in: Option<Tz>,
     last: Option<LastBuild>,
-    /// How long reading the sources took, until a build reports it.
     /// Which chunks of the build cache hold sources read since the cache was saved.
     dirty: Vec<bool>,
     /// Whether the record of the last build changed since the cache was saved.
@@ -89,10 +87,16 @@ pub struct Project {
 impl Project {
     /// Reads a site: configuration, templates, and every source (in parallel).
     pub fn open(options: BuildOptions) -> Project {
-        let root = options.site.clone();
-        let config = Config::load(&root, options.base_url.as_ref());
-        let theme = Theme::load(&root);
-        let mut project = Project {
+        let mut project = Project::new(options);
+        project.rescan_content();
+        project
+    }
+
+    /// A site's configuration and templates, with no source read yet.
+    fn new(options: BuildOptions) -> Project {
+        let config = Config::load(&options.site, options.base_url.as_ref());
+        let theme = Theme::load(&options.site);
+        Project {
             options,
             config,
             theme,
@@ -103,30 +107,15 @@ impl Project {
             read_stages: Vec::new(),
             dirty: vec![false; cache::CHUNKS],
             last_dirty: false,
-        };
-        project.rescan_content();
-        project
+        }
     }
 
     /// Like `open`, but starts from the build cache left by the last build of this site:
     /// only sources whose size or modification time changed are read again, and the build
     /// writes only what changed since.
     pub fn open_cached(options: BuildOptions) -> Project {
-        let root = options.site.clone();
-        let config = Config::load(&root, options.base_url.as_ref());
-        let theme = Theme::load(&root);
-        let mut project = Project {
-            options,
-            config,
-            theme,
-            entries: HashMap::new(),
-            walk_problems: Vec::new(),
-            parsed_in: None,
-            last: None,
-            read_stages: Vec::new(),
-            dirty: vec![false; cache::CHUNKS],
-            last_dirty: false,
-        };
+        let mut project = Project::new(options);
+        let root = project.root().to_path_buf();
         let started = Instant::now();
         let out = project.out_dir();
         if let Some(snapshot) = cache::load(&root, &out) {
@@ -242,14 +231,16 @@ impl Project {
     }
 
     /// Reads again what changed at `paths` (absolute, or relative to the site root); for
-    /// file-system events, which name the files that changed.
-    pub fn update(&mut self, paths: &[PathBuf]) {
+    /// file-system events, which name the files that changed. Returns whether any of them
+    /// is something a build reads (the configuration, or a file under `WATCHED`).
+    pub fn update(&mut self, paths: &[PathBuf]) -> bool {
         let started = Instant::now();
         let root = self.root().to_path_buf();
         let root_abs = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
         let mut content: Vec<PathBuf> = Vec::new();
         let mut templates = false;
         let mut config = false;
+        let mut statics = false;
         for path in paths {
             let rel = path
                 .strip_prefix(&root_abs)
@@ -262,8 +253,13 @@ impl Project {
                 templates = true;
             } else if rel.starts_with(CONTENT_DIR) {
                 content.push(rel);
+            } else if rel.starts_with(STATIC_DIR) {
+                // static/ is read by every build.
+                statics = true;
             }
-            // static/ is read by every build.
+        }
+        if !(config || templates || statics || !content.is_empty()) {
+            return false;
         }
         if config {
             self.reload_config();
@@ -274,12 +270,12 @@ impl Project {
         if self.parsed_in != Some(self.timezone()) || content.iter().any(|rel| root.join(rel).is_dir()) {
             // A new time zone changes every date; a folder that appeared or moved is walked again.
             self.rescan_content();
-            return;
+            return true;
         }
         let mut to_read: Vec<PathBuf> = Vec::new();
         for rel in content {
             if root.join(&rel).exists() {
-                if !is_ignored(&rel) {
+                if !walk::is_ignored(&rel) {
                     to_read.push(rel);
                 }
             } else {
@@ -312,6 +308,7 @@ impl Project {
         }
         self.entries.extend(read);
         self.read_stages.push(("read", started.elapsed(), resident_memory()));
+        true
     }
 
     fn reload_config(&mut self) {
@@ -446,10 +443,12 @@ impl Project {
         let empty = HashMap::new();
         let (output, which, previous): (Output, Vec<usize>, &HashMap<String, FileRecord>) = match last {
             Some(last) => {
-                let changed = fingerprints
+                let changed = plan
+                    .page_files()
                     .iter()
+                    .zip(&fingerprints)
                     .enumerate()
-                    .filter(|(_, (file, f))| last.pages.get(file) != Some(f))
+                    .filter(|(_, (file, f))| last.pages.get(*file) != Some(*f))
                     .map(|(i, _)| i)
                     .collect();
                 (Output::patch(&out_dir, &root)?, changed, &last.files)
@@ -461,28 +460,27 @@ impl Project {
             ),
         };
         let progress = self.options.progress.then(crate::progress::Progress::start);
-        let generated = plan.generate(&output, &which, previous, progress.as_deref());
+        let mut emitted = Emitted::default();
+        let generated = plan.generate(&output, &which, previous, progress.as_deref(), &mut emitted);
         if let Some(p) = &progress {
             p.finish();
         }
-        let generated = generated?;
+        generated?;
         mark("render");
-        let copied = assets.copy(&root, &output, previous)?;
+        assets.copy(&root, &output, previous, &mut emitted)?;
         mark("assets");
 
         // The new record: unchanged pages keep their hashes.
-        let mut files: HashMap<String, FileRecord> = HashMap::with_capacity(fingerprints.len() + generated.files.len());
+        let mut files: HashMap<String, FileRecord> = HashMap::with_capacity(fingerprints.len() + emitted.files.len());
         if let Some(last) = last {
-            for (file, _) in &fingerprints {
+            for file in plan.page_files() {
                 if let Some(&hash) = last.files.get(file) {
                     files.insert(file.clone(), hash);
                 }
             }
         }
-        files.extend(generated.files.iter().cloned());
-        files.extend(copied.files.iter().cloned());
-        let mut written = generated.written;
-        written.extend(copied.written);
+        files.extend(emitted.files);
+        let written = emitted.written;
         let removed: Vec<String> = match last {
             Some(last) => last.files.keys().filter(|f| !files.contains_key(*f)).cloned().collect(),
             None => Vec::new(),
@@ -494,7 +492,7 @@ impl Project {
         self.last_dirty = true;
         self.last = Some(LastBuild {
             out: out_dir.clone(),
-            pages: fingerprints.into_iter().collect(),
+            pages: plan.page_files().iter().cloned().zip(fingerprints).collect(),
             files,
         });
         Ok(BuildSummary {
@@ -531,26 +529,18 @@ fn cached_entry<'a>(rel: &'a Path, entry: &'a Entry) -> Option<CachedEntry<'a>> 
     })
 }
 
-fn is_ignored(rel: &Path) -> bool {
-    rel.components().any(|c| {
-        let name = c.as_os_str().to_string_lossy();
-        name.starts_with('.') || name.ends_with('~')
-    })
-}
-
 /// Reads and parses one file under `content/`.
 fn read_entry(root: &Path, rel: &Path, stamp: Option<Stamp>, cx: &ParseContext) -> Entry {
     let path = shown(root, rel);
-    let authors = Path::new(CONTENT_DIR).join(AUTHORS_DIR);
-    let format = Format::of(rel);
-    let is_profile = rel.parent() == Some(authors.as_path()) && format == Some(Format::Markdown);
-    let source = match format {
-        None => Source::Asset,
-        Some(format) => match std::fs::read(root.join(rel)) {
-            Err(e) => Source::Unreadable(Diagnostic::file(&path, format!("cannot read: {e}"))),
-            Ok(bytes) if is_profile => Source::Profile(crate::parse::profile::parse_profile(&path, &bytes)),
-            Ok(bytes) => Source::Article(format, crate::parse::parse_article(&path, &bytes, format, cx)),
-        },
+    let read = || std::fs::read(root.join(rel)).map_err(|e| Diagnostic::file(&path, format!("cannot read: {e}")));
+    let source = match walk::classify(rel) {
+        ContentKind::Asset => Source::Asset,
+        ContentKind::Profile => read().map_or_else(Source::Unreadable, |bytes| {
+            Source::Profile(crate::parse::profile::parse_profile(&path, &bytes))
+        }),
+        ContentKind::Article(format) => read().map_or_else(Source::Unreadable, |bytes| {
+            Source::Article(format, crate::parse::parse_article(&path, &bytes, format, cx))
+        }),
     };
     Entry { stamp, source }
 }

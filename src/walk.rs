@@ -16,30 +16,33 @@ pub const STATIC_DIR: &str = "static";
 /// Folder of templates that replace the default theme's, relative to the site root.
 pub const TEMPLATES_DIR: &str = "templates";
 
-/// The files under `content/`, each relative to the site root, in path order.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct ContentFiles {
-    pub articles: Vec<(PathBuf, Format)>,
-    pub profiles: Vec<PathBuf>,
+/// What a file under `content/` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContentKind {
+    Article(Format),
+    /// Markdown right in `content/authors/`.
+    Profile,
     /// Any other file: copied to the same path under the output folder.
-    pub assets: Vec<PathBuf>,
+    Asset,
 }
 
-/// Walks `SITE/content/`. Hidden files and folders (`.name`) and editor backups
-/// (`name~`) are skipped; an entry that cannot be read is added to `problems`.
-pub fn content(root: &Path, problems: &mut Vec<Diagnostic>) -> ContentFiles {
-    let mut files = ContentFiles::default();
-    let authors = Path::new(CONTENT_DIR).join(AUTHORS_DIR);
-    for rel in files_under(root, Path::new(CONTENT_DIR), problems) {
-        if rel.parent() == Some(authors.as_path()) && Format::of(&rel) == Some(Format::Markdown) {
-            files.profiles.push(rel);
-        } else if let Some(format) = Format::of(&rel) {
-            files.articles.push((rel, format));
-        } else {
-            files.assets.push(rel);
-        }
+/// What the file at `rel` (relative to the site root, under `content/`) is.
+pub fn classify(rel: &Path) -> ContentKind {
+    let in_authors = rel
+        .parent()
+        .and_then(|dir| dir.strip_prefix(CONTENT_DIR).ok())
+        .is_some_and(|dir| dir == Path::new(AUTHORS_DIR));
+    match Format::of(rel) {
+        Some(Format::Markdown) if in_authors => ContentKind::Profile,
+        Some(format) => ContentKind::Article(format),
+        None => ContentKind::Asset,
     }
-    files
+}
+
+/// Whether a path goes through a hidden file or folder (`.name`) or is an editor backup
+/// (`name~`): walks skip those.
+pub fn is_ignored(rel: &Path) -> bool {
+    rel.components().any(|c| is_ignored_name(c.as_os_str()))
 }
 
 /// Every file under `root/dir`, relative to `root`, sorted; a missing folder has none.
@@ -54,7 +57,7 @@ pub fn files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> V
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name()));
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(e.file_name()));
     for entry in walker {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
@@ -77,7 +80,7 @@ pub fn files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> V
     files
 }
 
-fn is_ignored(name: &std::ffi::OsStr) -> bool {
+fn is_ignored_name(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     name.starts_with('.') || name.ends_with('~')
 }
@@ -105,12 +108,28 @@ mod tests {
             std::fs::write(p, "x").unwrap();
         }
         let mut problems = Vec::new();
-        let files = content(root, &mut problems);
+        let files = files_under(root, Path::new(CONTENT_DIR), &mut problems);
         assert!(problems.is_empty());
-        let articles: Vec<_> = files.articles.iter().map(|(p, _)| p.to_str().unwrap()).collect();
+        let of_kind = |wanted: fn(ContentKind) -> bool| -> Vec<&Path> {
+            files
+                .iter()
+                .filter(|p| wanted(classify(p)))
+                .map(PathBuf::as_path)
+                .collect()
+        };
+        let articles: Vec<_> = of_kind(|k| matches!(k, ContentKind::Article(_)))
+            .iter()
+            .map(|p| p.to_str().unwrap())
+            .collect();
         assert_eq!(articles, ["content/2025/10/a.txt", "content/2025/10/b.md"]);
-        assert_eq!(files.profiles, [PathBuf::from("content/authors/jane-roe.md")]);
-        let assets: Vec<_> = files.assets.iter().map(|p| p.to_str().unwrap()).collect();
+        assert_eq!(
+            of_kind(|k| k == ContentKind::Profile),
+            [PathBuf::from("content/authors/jane-roe.md")]
+        );
+        let assets: Vec<_> = of_kind(|k| k == ContentKind::Asset)
+            .iter()
+            .map(|p| p.to_str().unwrap())
+            .collect();
         assert_eq!(assets, ["content/2025/img.png", "content/authors/photos/jane.jpg"]);
     }
 
@@ -118,7 +137,7 @@ mod tests {
     fn missing_folder_is_empty() {
         let dir = tempfile::tempdir().unwrap();
         let mut problems = Vec::new();
-        assert_eq!(content(dir.path(), &mut problems), ContentFiles::default());
+        assert!(files_under(dir.path(), Path::new(CONTENT_DIR), &mut problems).is_empty());
         assert!(problems.is_empty());
     }
 }

@@ -25,7 +25,7 @@ use tera::Value;
 use crate::config::{Config, FeedContent};
 use crate::diag::Diagnostic;
 use crate::model::{Archive, ArticleId};
-use crate::output::{FileRecord, Output, Records};
+use crate::output::{Emit, Emitted, Output, Records};
 use crate::parse::ParseContext;
 pub use format::{Locale, thousands};
 pub use pages::Page;
@@ -52,6 +52,8 @@ pub struct RenderInput<'a> {
 pub struct Plan<'a> {
     renderer: Renderer<'a>,
     pages: Vec<Page>,
+    /// The file each page is written to (same order).
+    page_files: Vec<String>,
     feeds: Vec<feeds::Feed>,
     /// Site-relative paths of the pages, feeds and other generated files.
     files: HashSet<String>,
@@ -73,10 +75,12 @@ pub fn plan<'a>(input: &'a RenderInput<'a>) -> Result<Plan<'a>, Vec<Diagnostic>>
         renderer.redirects.len(),
     );
     let feeds = feeds::all_feeds(&renderer.env);
+    let page_files: Vec<String> = pages.par_iter().map(|p| renderer.file_of(p)).collect();
     let mut files: HashSet<String> = pages
         .iter()
-        .filter(|p| !matches!(p, Page::Redirect(_)))
-        .map(|p| renderer.file_of(p))
+        .zip(&page_files)
+        .filter(|(p, _)| !matches!(p, Page::Redirect(_)))
+        .map(|(_, file)| file.clone())
         .chain(feeds.iter().map(|f| f.path.clone()))
         .chain([SITEMAP_INDEX, NEWS_SITEMAP].map(String::from))
         .collect();
@@ -92,6 +96,7 @@ pub fn plan<'a>(input: &'a RenderInput<'a>) -> Result<Plan<'a>, Vec<Diagnostic>>
     Ok(Plan {
         renderer,
         pages,
+        page_files,
         feeds,
         files,
     })
@@ -108,14 +113,15 @@ impl Plan<'_> {
         self.pages.len()
     }
 
-    /// The output file and fingerprint of every page, in order.
-    pub fn fingerprints(&self) -> Result<Vec<(String, u64)>, Vec<Diagnostic>> {
+    /// The file each page is written to, in order.
+    pub fn page_files(&self) -> &[String] {
+        &self.page_files
+    }
+
+    /// The fingerprint of every page, in order.
+    pub fn fingerprints(&self) -> Result<Vec<u64>, Vec<Diagnostic>> {
         let r = &self.renderer;
-        let results: Vec<Result<(String, u64), Diagnostic>> = self
-            .pages
-            .par_iter()
-            .map(|page| r.fingerprint(page).map(|f| (r.file_of(page), f)))
-            .collect();
+        let results: Vec<Result<u64, Diagnostic>> = self.pages.par_iter().map(|page| r.fingerprint(page)).collect();
         let mut list = Vec::with_capacity(results.len());
         let mut problems = Vec::new();
         for result in results {
@@ -129,14 +135,15 @@ impl Plan<'_> {
 
     /// Renders the pages `which` (indices into the pages, in order), and every feed,
     /// sitemap and redirect file; writes those whose bytes differ from `previous` (file →
-    /// content hash). Returns the content hash of everything generated.
+    /// content hash). Adds everything generated to `generated`.
     pub fn generate(
         &self,
         output: &Output,
         which: &[usize],
         previous: &Records,
         progress: Option<&crate::progress::Progress>,
-    ) -> Result<Generated, Vec<Diagnostic>> {
+        generated: &mut Emitted,
+    ) -> Result<(), Vec<Diagnostic>> {
         if let Some(p) = progress {
             p.stage("Rendering pages", which.len());
         }
@@ -146,15 +153,8 @@ impl Plan<'_> {
             .iter()
             .map(|p| (p.template(), AtomicBool::new(false)))
             .collect();
-        let emit = |rel: &str, bytes: &[u8]| -> Result<(String, FileRecord, bool), Diagnostic> {
-            let record = FileRecord::of(bytes);
-            let changed = previous.get(rel) != Some(&record);
-            if changed {
-                output.write(rel, bytes)?;
-            }
-            Ok((rel.to_string(), record, changed))
-        };
-        let results: Vec<Result<(String, FileRecord, bool), Diagnostic>> = which
+        let emit = |rel: &str, bytes: &[u8]| output.emit(rel, bytes, previous);
+        let results: Vec<Result<Emit, Diagnostic>> = which
             .par_iter()
             .filter_map(|&i| {
                 let page = &self.pages[i];
@@ -163,7 +163,7 @@ impl Plan<'_> {
                 if flag.load(Ordering::Relaxed) {
                     return None;
                 }
-                let result = r.render(page).and_then(|html| emit(&r.file_of(page), &html));
+                let result = r.render(page).and_then(|html| emit(&self.page_files[i], &html));
                 if let Some(p) = progress {
                     p.step();
                 }
@@ -173,9 +173,8 @@ impl Plan<'_> {
                 Some(result)
             })
             .collect();
-        let mut generated = Generated::default();
         let mut problems = Vec::new();
-        collect(results, &mut generated, &mut problems);
+        generated.gather(results, &mut problems);
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -183,7 +182,7 @@ impl Plan<'_> {
         let env = &r.env;
         let now = r.input.now;
         let body = |id: ArticleId| r.feed_body(id);
-        let results: Vec<Result<(String, FileRecord, bool), Diagnostic>> = self
+        let results: Vec<Result<Emit, Diagnostic>> = self
             .feeds
             .par_iter()
             .map(|feed| match feed.render(env, now, &body) {
@@ -191,7 +190,7 @@ impl Plan<'_> {
                 Err(e) => Err(Diagnostic::file(&feed.path, format!("cannot write the feed: {e}"))),
             })
             .collect();
-        collect(results, &mut generated, &mut problems);
+        generated.gather(results, &mut problems);
         let mut others: Vec<(String, Vec<u8>)> = match sitemaps::sitemaps(env, now) {
             Ok(files) => files,
             Err(e) => {
@@ -211,40 +210,8 @@ impl Plan<'_> {
                 redirects::redirects_file(env, &r.redirects).into_bytes(),
             ));
         }
-        let results = others.iter().map(|(rel, bytes)| emit(rel, bytes)).collect();
-        collect(results, &mut generated, &mut problems);
-        if problems.is_empty() {
-            Ok(generated)
-        } else {
-            Err(problems)
-        }
-    }
-}
-
-/// What `Plan::generate` produced.
-#[derive(Debug, Default)]
-pub struct Generated {
-    /// Every file generated, with the hash and length of its bytes.
-    pub files: Vec<(String, FileRecord)>,
-    /// The files whose bytes changed, and so were written.
-    pub written: Vec<String>,
-}
-
-fn collect(
-    results: Vec<Result<(String, FileRecord, bool), Diagnostic>>,
-    generated: &mut Generated,
-    problems: &mut Vec<Diagnostic>,
-) {
-    for result in results {
-        match result {
-            Ok((rel, hash, changed)) => {
-                if changed {
-                    generated.written.push(rel.clone());
-                }
-                generated.files.push((rel, hash));
-            }
-            Err(d) => problems.push(d),
-        }
+        generated.gather(others.iter().map(|(rel, bytes)| emit(rel, bytes)), &mut problems);
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
     }
 }
 
@@ -330,7 +297,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The site-relative file a page is written to.
-    pub fn file_of(&self, page: &Page) -> String {
+    fn file_of(&self, page: &Page) -> String {
         match page {
             Page::NotFound => "404.html".to_string(),
             Page::Redirect(i) => self.redirects[*i].file(),

@@ -17,7 +17,7 @@ use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use tokio::sync::broadcast;
 
-use crate::config::{BaseUrl, CONFIG_FILE, Config};
+use crate::config::{BaseUrl, Config};
 use crate::diag::Diagnostics;
 use crate::project::{Project, WATCHED};
 use crate::{BuildOptions, BuildSummary};
@@ -138,7 +138,6 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let (changes, batches) = mpsc::channel::<DebounceEventResult>();
     let mut watcher = new_debouncer(SETTLE, None, changes).map_err(|e| ServeError::Watch(e.to_string()))?;
     let site = options.site.clone();
-    let site_abs = site.canonicalize().unwrap_or_else(|_| site.clone());
     let mut watched = Vec::new();
     watch_site(&mut watcher, &site, &mut watched).map_err(ServeError::Watch)?;
     let loop_shared = shared.clone();
@@ -171,14 +170,12 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
                     }
                 }
             }
-            paths.retain(|p| is_watched(&site, &site_abs, p));
-            if paths.is_empty() {
+            let started = Instant::now();
+            if !project.update(&paths) {
                 continue;
             }
             // A folder that appeared (templates/ in a new site) is watched from now on.
             let _ = watch_site(&mut watcher, &site, &mut watched);
-            let started = Instant::now();
-            project.update(&paths);
             report(&loop_shared, project_build(&mut project), started, &say, false);
         }
     });
@@ -279,15 +276,6 @@ fn watch_site(
         }
     }
     Ok(())
-}
-
-/// Whether a changed path is something a build reads.
-fn is_watched(site: &Path, site_abs: &Path, path: &Path) -> bool {
-    let rel = path
-        .strip_prefix(site_abs)
-        .or_else(|_| path.strip_prefix(site))
-        .unwrap_or(path);
-    rel == Path::new(CONFIG_FILE) || WATCHED.iter().any(|dir| rel.starts_with(dir))
 }
 
 /// Opens `url` in the desktop's browser, if there is one.

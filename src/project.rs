@@ -5,7 +5,7 @@
 use ahash::AHashMap as HashMap;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 use chrono_tz::Tz;
 use rayon::prelude::*;
@@ -19,25 +19,8 @@ use crate::output::{Emitted, FileRecord, Output};
 use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParseContext, ParsedArticle};
 use crate::render::{self, RenderInput, Theme};
-use crate::walk::{self, CONTENT_DIR, ContentKind, STATIC_DIR, TEMPLATES_DIR};
+use crate::walk::{self, CONTENT_DIR, ContentKind, STATIC_DIR, Stamp, TEMPLATES_DIR};
 use crate::{BuildOptions, BuildSummary, Timings};
-
-/// When a file was last changed, as far as the file system tells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
-    len: u64,
-    modified: Option<SystemTime>,
-}
-
-impl Stamp {
-    fn of(path: &Path) -> Option<Stamp> {
-        let meta = std::fs::metadata(path).ok()?;
-        Some(Stamp {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-        })
-    }
-}
 
 /// A file under `content/`, read and parsed.
 #[derive(Debug)]
@@ -322,16 +305,10 @@ impl Project {
         let timezone = self.timezone();
         let reparse_all = self.parsed_in != Some(timezone);
         let mut problems = Vec::new();
-        let files = walk::files_under(&root, Path::new(CONTENT_DIR), &mut problems);
+        let files = walk::stamped_files_under(&root, Path::new(CONTENT_DIR), &mut problems);
         let mut old = std::mem::take(&mut self.entries);
         let cx = ParseContext { timezone };
         let entries: Vec<(PathBuf, Entry, bool)> = files
-            .into_par_iter()
-            .map(|rel| {
-                let stamp = Stamp::of(&root.join(&rel));
-                (rel, stamp)
-            })
-            .collect::<Vec<_>>()
             .into_iter()
             .map(|(rel, stamp)| {
                 let kept = old

@@ -1,8 +1,10 @@
 //! Collects a site's files: article sources, author profiles and files to copy.
 
+use std::fs::{DirEntry, Metadata};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
-use walkdir::WalkDir;
+use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, shown};
 use crate::parse::Format;
@@ -45,44 +47,145 @@ pub fn is_ignored(rel: &Path) -> bool {
     rel.components().any(|c| is_ignored_name(c.as_os_str()))
 }
 
+/// When a file was last changed, as far as the file system tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub len: u64,
+    pub modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    /// The stamp of the file at `path` (following symbolic links).
+    pub fn of(path: &Path) -> Option<Stamp> {
+        std::fs::metadata(path).ok().map(|m| Stamp::from_metadata(&m))
+    }
+
+    fn from_metadata(meta: &Metadata) -> Stamp {
+        Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        }
+    }
+}
+
 /// Every file under `root/dir`, relative to `root`, sorted; a missing folder has none.
 /// Entries that cannot be read are added to `problems`.
 pub fn files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    let base = root.join(dir);
-    if !base.exists() {
-        return Vec::new();
-    }
-    let mut files = Vec::new();
-    let walker = WalkDir::new(&base)
-        .follow_links(true)
-        .sort_by_file_name()
+    stamped_files_under(root, dir, problems)
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(e.file_name()));
-    for entry in walker {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() => {
-                let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
-                files.push(rel);
-            }
-            Ok(_) => {}
-            Err(e) => {
-                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| base.clone());
-                let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-                let reason = match (e.loop_ancestor(), e.io_error()) {
-                    (Some(_), _) => "a symbolic link loops back to a folder above it".to_string(),
-                    (_, Some(io)) => io.to_string(),
-                    _ => e.to_string(),
-                };
-                problems.push(Diagnostic::file(shown(root, &rel), format!("cannot read: {reason}")));
-            }
-        }
-    }
+        .map(|(rel, _)| rel)
+        .collect()
+}
+
+/// Like `files_under`, with each file's stamp. Folders are read in parallel and each
+/// file is looked up relative to its folder, not by its whole path; symbolic links are
+/// followed, and one that leads back to a folder above it is a problem.
+pub fn stamped_files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(PathBuf, Option<Stamp>)> {
+    let base = root.join(dir);
+    let Ok(meta) = std::fs::metadata(&base) else {
+        return Vec::new();
+    };
+    let mut files = Vec::new();
+    let found = match meta.is_dir() {
+        true => walk_folder(root, dir, &[folder_id(&meta)]),
+        false => vec![Found::File(dir.to_path_buf(), Some(Stamp::from_metadata(&meta)))],
+    };
+    flatten(found, &mut files, problems);
     files
 }
 
+/// What a walk finds in a folder, in order of name.
+enum Found {
+    File(PathBuf, Option<Stamp>),
+    Folder(Vec<Found>),
+    Problem(Diagnostic),
+    /// Neither a file nor a folder (a socket, a device): left alone.
+    Other,
+}
+
+/// Identifies a folder, to tell when a symbolic link leads back to one above it.
+type FolderId = Option<(u64, u64)>;
+
+#[cfg(unix)]
+fn folder_id(meta: &Metadata) -> FolderId {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn folder_id(_: &Metadata) -> FolderId {
+    None
+}
+
+/// Reads the folder `rel` (relative to `root`); `above` identifies it and the folders
+/// it is in.
+fn walk_folder(root: &Path, rel: &Path, above: &[FolderId]) -> Vec<Found> {
+    let cannot_read = |rel: &Path, reason: &dyn std::fmt::Display| {
+        Found::Problem(Diagnostic::file(shown(root, rel), format!("cannot read: {reason}")))
+    };
+    let mut entries: Vec<(std::ffi::OsString, DirEntry)> = Vec::new();
+    let mut found = Vec::new();
+    match std::fs::read_dir(root.join(rel)) {
+        Ok(read) => {
+            for entry in read {
+                match entry {
+                    Ok(entry) => {
+                        let name = entry.file_name();
+                        if !is_ignored_name(&name) {
+                            entries.push((name, entry));
+                        }
+                    }
+                    Err(e) => found.push(cannot_read(rel, &e)),
+                }
+            }
+        }
+        Err(e) => return vec![cannot_read(rel, &e)],
+    }
+    entries.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+    let visit = |(name, entry): &(std::ffi::OsString, DirEntry)| -> Found {
+        let rel = rel.join(name);
+        let kind = entry.file_type();
+        // A symbolic link is followed; anything else is looked up relative to its folder.
+        let meta = match kind {
+            Ok(kind) if kind.is_symlink() => std::fs::metadata(root.join(&rel)),
+            Ok(kind) if kind.is_file() => {
+                return Found::File(rel, entry.metadata().ok().map(|m| Stamp::from_metadata(&m)));
+            }
+            Ok(_) => entry.metadata(),
+            Err(e) => Err(e),
+        };
+        match meta {
+            Ok(meta) if meta.is_dir() => {
+                let id = folder_id(&meta);
+                if id.is_some() && above.contains(&id) {
+                    return cannot_read(&rel, &"a symbolic link loops back to a folder above it");
+                }
+                let above: Vec<FolderId> = above.iter().copied().chain([id]).collect();
+                Found::Folder(walk_folder(root, &rel, &above))
+            }
+            Ok(meta) if meta.is_file() => Found::File(rel, Some(Stamp::from_metadata(&meta))),
+            Ok(_) => Found::Other,
+            Err(e) => cannot_read(&rel, &e),
+        }
+    };
+    found.par_extend(entries.par_iter().map(visit));
+    found
+}
+
+fn flatten(found: Vec<Found>, files: &mut Vec<(PathBuf, Option<Stamp>)>, problems: &mut Vec<Diagnostic>) {
+    for item in found {
+        match item {
+            Found::File(rel, stamp) => files.push((rel, stamp)),
+            Found::Folder(inner) => flatten(inner, files, problems),
+            Found::Problem(d) => problems.push(d),
+            Found::Other => {}
+        }
+    }
+}
+
 fn is_ignored_name(name: &std::ffi::OsStr) -> bool {
-    let name = name.to_string_lossy();
-    name.starts_with('.') || name.ends_with('~')
+    let name = name.as_encoded_bytes();
+    name.first() == Some(&b'.') || name.last() == Some(&b'~')
 }
 
 #[cfg(test)]
@@ -131,6 +234,41 @@ mod tests {
             .map(|p| p.to_str().unwrap())
             .collect();
         assert_eq!(assets, ["content/2025/img.png", "content/authors/photos/jane.jpg"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn follows_links_and_reports_loops_and_dangling_links() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |f: &str, text: &str| {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write("content/2025/a.md", "four");
+        write("elsewhere/b.md", "seven..");
+        symlink(root.join("elsewhere"), root.join("content/linked")).unwrap();
+        symlink(root.join("content"), root.join("content/2025/loop")).unwrap();
+        symlink(root.join("gone.md"), root.join("content/dangling.md")).unwrap();
+        let mut problems = Vec::new();
+        let files = stamped_files_under(root, Path::new(CONTENT_DIR), &mut problems);
+        let found: Vec<(&str, u64)> = files
+            .iter()
+            .map(|(p, stamp)| (p.to_str().unwrap(), stamp.unwrap().len))
+            .collect();
+        assert_eq!(found, [("content/2025/a.md", 4), ("content/linked/b.md", 7)]);
+        let messages: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages[0].contains("content/2025/loop") && messages[0].contains("loops back"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].contains("content/dangling.md") && messages[1].contains("cannot read"),
+            "{messages:?}"
+        );
     }
 
     #[test]

@@ -176,12 +176,50 @@ pub fn parts_to_time(parts: Option<(u64, u32)>) -> Option<SystemTime> {
 }
 
 /// Whether every file the last build wrote is still in `out`, with its length: if
-/// someone changed the output folder, the next build writes it all again.
+/// someone changed the output folder, the next build writes it all again. Runs on the
+/// calling thread only (it is meant to run beside a build, not to compete with it).
 pub fn output_intact(out: &Path, files: &HashMap<String, FileRecord>) -> bool {
-    use rayon::prelude::*;
-    files
-        .par_iter()
-        .all(|(rel, record)| std::fs::metadata(out.join(rel)).is_ok_and(|m| m.len() == record.len))
+    let Some(folder) = Folder::open(out) else {
+        return false;
+    };
+    files.iter().all(|(rel, record)| folder.len_of(rel) == Some(record.len))
+}
+
+/// An open folder, to look up files relative to it: the kernel then resolves only the
+/// part of each path below it.
+struct Folder {
+    #[cfg(unix)]
+    dir: std::fs::File,
+    #[cfg(not(unix))]
+    path: PathBuf,
+}
+
+impl Folder {
+    fn open(path: &Path) -> Option<Folder> {
+        #[cfg(unix)]
+        return std::fs::File::open(path).ok().map(|dir| Folder { dir });
+        #[cfg(not(unix))]
+        return Some(Folder {
+            path: path.to_path_buf(),
+        });
+    }
+
+    /// The length of the file at `rel` (following links), if there is one.
+    #[cfg(unix)]
+    fn len_of(&self, rel: &str) -> Option<u64> {
+        use std::os::fd::AsRawFd;
+        let rel = std::ffi::CString::new(rel).ok()?;
+        let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
+        // SAFETY: `rel` is a NUL-terminated path, `stat` is written by the call before it is read.
+        let found = unsafe { libc::fstatat(self.dir.as_raw_fd(), rel.as_ptr(), stat.as_mut_ptr(), 0) } == 0;
+        // SAFETY: fstatat filled `stat` when it returned 0.
+        found.then(|| unsafe { stat.assume_init() }.st_size as u64)
+    }
+
+    #[cfg(not(unix))]
+    fn len_of(&self, rel: &str) -> Option<u64> {
+        std::fs::metadata(self.path.join(rel)).ok().map(|m| m.len())
+    }
 }
 
 /// A path as stored in the cache.

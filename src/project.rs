@@ -2,9 +2,10 @@
 //! source, with what the last build wrote. `build` turns it into a site; `refresh` and
 //! `update` re-read what changed, so the next build re-parses and re-renders only that.
 
-use ahash::AHashMap as HashMap;
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono_tz::Tz;
@@ -15,7 +16,7 @@ use crate::cache::{self, CachedBuild, CachedEntry, CachedSource};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, shown};
 use crate::model::{Archive, BuildInput, Selection};
-use crate::output::{Emitted, FileRecord, Output};
+use crate::output::{Emitted, Output, Records};
 use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParseContext, ParsedArticle};
 use crate::render::{self, RenderInput, Theme};
@@ -44,8 +45,8 @@ pub struct LastBuild {
     out: PathBuf,
     /// Page file → fingerprint.
     pages: HashMap<String, u64>,
-    /// Every file written → hash of its bytes.
-    files: HashMap<String, FileRecord>,
+    /// Every file written → hash of its bytes (shared with the check of the output folder).
+    files: Arc<Records>,
 }
 
 /// A site and what is known of it between builds.
@@ -63,6 +64,9 @@ pub struct Project {
     dirty: Vec<bool>,
     /// Whether the record of the last build changed since the cache was saved.
     last_dirty: bool,
+    /// Whether every file of `last` is still in the output folder: checked on a thread of
+    /// its own while the sources are read and the archive is built.
+    output_check: Option<std::thread::JoinHandle<bool>>,
     /// Stages of reading the sources since the last build (for its timings).
     read_stages: Vec<(&'static str, std::time::Duration, Option<u64>)>,
 }
@@ -87,6 +91,7 @@ impl Project {
             walk_problems: Vec::new(),
             parsed_in: None,
             last: None,
+            output_check: None,
             read_stages: Vec::new(),
             dirty: vec![false; cache::CHUNKS],
             last_dirty: false,
@@ -131,11 +136,11 @@ impl Project {
                 let last = LastBuild {
                     out: PathBuf::from(last.out),
                     pages: last.pages.into_iter().collect(),
-                    files: last.files.into_iter().collect(),
+                    files: Arc::new(last.files.into_iter().collect()),
                 };
-                if cache::output_intact(&last.out, &last.files) {
-                    project.last = Some(last);
-                }
+                let (out, files) = (last.out.clone(), Arc::clone(&last.files));
+                project.output_check = Some(std::thread::spawn(move || cache::output_intact(&out, &files)));
+                project.last = Some(last);
             }
         }
         project
@@ -413,12 +418,17 @@ impl Project {
         let out_dir = self.out_dir();
 
         // Incremental when the last build wrote this same folder and it is still there.
+        if let Some(check) = self.output_check.take()
+            && !check.join().unwrap_or(false)
+        {
+            self.last = None;
+        }
         let last = self
             .last
             .as_ref()
             .filter(|l| l.out == out_dir && out_dir.join("index.html").is_file());
         let empty = HashMap::new();
-        let (output, which, previous): (Output, Vec<usize>, &HashMap<String, FileRecord>) = match last {
+        let (output, which, previous): (Output, Vec<usize>, &Records) = match last {
             Some(last) => {
                 let changed = plan
                     .page_files()
@@ -447,30 +457,43 @@ impl Project {
         assets.copy(&root, &output, previous, &mut emitted)?;
         mark("assets");
 
-        // The new record: unchanged pages keep their hashes.
-        let mut files: HashMap<String, FileRecord> = HashMap::with_capacity(fingerprints.len() + emitted.files.len());
-        if let Some(last) = last {
-            for file in plan.page_files() {
-                if let Some(&hash) = last.files.get(file) {
-                    files.insert(file.clone(), hash);
-                }
-            }
-        }
-        files.extend(emitted.files);
-        let written = emitted.written;
+        // Files the last build wrote and this one does not generate any more.
+        let emitted_now: HashSet<&str> = emitted.files.iter().map(|(f, _)| f.as_str()).collect();
+        let generated = |file: &String| plan.files().contains(file) || emitted_now.contains(file.as_str());
         let removed: Vec<String> = match last {
-            Some(last) => last.files.keys().filter(|f| !files.contains_key(*f)).cloned().collect(),
+            Some(last) => last.files.keys().filter(|f| !generated(f)).cloned().collect(),
             None => Vec::new(),
         };
         let rendered = which.len();
-        output.commit(&written, &removed)?;
+        output.commit(&emitted.written, &removed)?;
+
+        // The new record: the last one, less the files no longer generated, with what this
+        // build rendered (unchanged pages keep their records).
+        let (pages, mut files) = match last.is_some().then(|| self.last.take()).flatten() {
+            Some(last) => {
+                let mut pages = last.pages;
+                for &i in &which {
+                    pages.insert(plan.page_files()[i].clone(), fingerprints[i]);
+                }
+                pages.retain(|file, _| plan.files().contains(file));
+                let mut files = Arc::try_unwrap(last.files).unwrap_or_else(|shared| (*shared).clone());
+                files.retain(|file, _| generated(file));
+                (pages, files)
+            }
+            None => (
+                plan.page_files().iter().cloned().zip(fingerprints).collect(),
+                Records::with_capacity(emitted.files.len()),
+            ),
+        };
+        let written = emitted.written;
+        files.extend(emitted.files);
         mark("commit");
 
         self.last_dirty = true;
         self.last = Some(LastBuild {
             out: out_dir.clone(),
-            pages: plan.page_files().iter().cloned().zip(fingerprints).collect(),
-            files,
+            pages,
+            files: Arc::new(files),
         });
         Ok(BuildSummary {
             articles: archive.articles.len(),

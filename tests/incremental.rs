@@ -144,6 +144,17 @@ fn a_failed_incremental_build_writes_nothing() {
         before,
         "the output is as the last good build left it"
     );
+
+    // Once fixed, the build still knows what the last good one wrote: nothing to write.
+    std::fs::remove_file(site.root().join("templates/article.html")).unwrap();
+    std::fs::remove_file(site.root().join("content/2025/12/bad.md")).unwrap();
+    project.update(&[
+        PathBuf::from("templates/article.html"),
+        PathBuf::from("content/2025/12/bad.md"),
+    ]);
+    let fixed = project.build().unwrap();
+    assert_eq!((fixed.rendered, fixed.written, fixed.removed), (0, 0, 0), "{fixed:?}");
+    assert_eq!(tree(&site.out()), before);
 }
 
 #[test]

@@ -53,12 +53,12 @@ pub struct CachedEntry<'a> {
     pub source: CachedSource<'a>,
 }
 
-/// What the last build wrote.
+/// What the last build wrote (borrowed when saved; loading gives owned strings).
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub struct CachedBuild {
-    pub out: String,
-    pub pages: Vec<(String, u64)>,
-    pub files: Vec<(String, FileRecord)>,
+pub struct CachedBuild<'a> {
+    pub out: Cow<'a, str>,
+    pub pages: Vec<(Cow<'a, str>, u64)>,
+    pub files: Vec<(Cow<'a, str>, FileRecord)>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -73,7 +73,7 @@ struct Header<'a> {
 pub struct Loaded {
     pub timezone: String,
     pub entries: Vec<CachedEntry<'static>>,
-    pub last: Option<CachedBuild>,
+    pub last: Option<CachedBuild<'static>>,
 }
 
 /// Reads the cache of builds of `site` into `out`, if there is a usable one.
@@ -119,7 +119,7 @@ pub fn save<'a>(
     timezone: &str,
     dirty: &[bool],
     chunk: &(dyn Fn(usize) -> Vec<CachedEntry<'a>> + Sync),
-    last: Option<&CachedBuild>,
+    last: Option<&CachedBuild<'_>>,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     let dir = site.join(cache_dir(out));

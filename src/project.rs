@@ -134,9 +134,9 @@ impl Project {
             }
             if let Some(last) = snapshot.last {
                 let last = LastBuild {
-                    out: PathBuf::from(last.out),
-                    pages: last.pages.into_iter().collect(),
-                    files: Arc::new(last.files.into_iter().collect()),
+                    out: PathBuf::from(last.out.into_owned()),
+                    pages: last.pages.into_iter().map(|(f, v)| (f.into_owned(), v)).collect(),
+                    files: Arc::new(last.files.into_iter().map(|(f, r)| (f.into_owned(), r)).collect()),
                 };
                 let (out, files) = (last.out.clone(), Arc::clone(&last.files));
                 project.output_check = Some(std::thread::spawn(move || cache::output_intact(&out, &files)));
@@ -160,9 +160,9 @@ impl Project {
                 .collect()
         };
         let last = self.last.as_ref().filter(|_| self.last_dirty).map(|l| CachedBuild {
-            out: l.out.to_string_lossy().into_owned(),
-            pages: l.pages.iter().map(|(k, v)| (k.clone(), *v)).collect(),
-            files: l.files.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            out: l.out.to_string_lossy(),
+            pages: l.pages.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), *v)).collect(),
+            files: l.files.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), *v)).collect(),
         });
         let out = self.out_dir();
         cache::save(

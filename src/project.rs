@@ -311,39 +311,34 @@ impl Project {
         let reparse_all = self.parsed_in != Some(timezone);
         let mut problems = Vec::new();
         let files = walk::stamped_files_under(&root, Path::new(CONTENT_DIR), &mut problems);
-        let mut old = std::mem::take(&mut self.entries);
         let cx = ParseContext { timezone };
-        let entries: Vec<(PathBuf, Entry, bool)> = files
-            .into_iter()
-            .map(|(rel, stamp)| {
-                let kept = old
-                    .remove(&rel)
-                    .filter(|e| !reparse_all && stamp.is_some() && e.stamp == stamp);
-                (rel, stamp, kept)
-            })
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .map(|(rel, stamp, kept)| match kept {
-                Some(entry) => (rel, entry, false),
-                None => {
-                    let entry = read_entry(&root, &rel, stamp, &cx);
-                    (rel, entry, true)
-                }
-            })
+        // Sources already known and unchanged stay as they are; the others are read.
+        let entries = &self.entries;
+        let unchanged = |rel: &PathBuf, stamp: &Option<Stamp>| {
+            !reparse_all && stamp.is_some() && entries.get(rel).is_some_and(|e| e.stamp == *stamp)
+        };
+        let read: Vec<(PathBuf, Entry)> = files
+            .par_iter()
+            .filter(|(rel, stamp)| !unchanged(rel, stamp))
+            .map(|(rel, stamp)| (rel.clone(), read_entry(&root, rel, *stamp, &cx)))
             .collect();
+        let new = read.iter().filter(|(rel, _)| !entries.contains_key(rel)).count();
         // The build cache rewrites only the chunks that hold sources read or gone.
-        for rel in old.keys() {
-            self.dirty[cache::chunk_of(rel)] = true;
-        }
-        self.entries = entries
-            .into_iter()
-            .map(|(rel, entry, read)| {
-                if read {
-                    self.dirty[cache::chunk_of(&rel)] = true;
+        if files.len() - new < self.entries.len() {
+            let found: HashSet<&PathBuf> = files.iter().map(|(rel, _)| rel).collect();
+            let dirty = &mut self.dirty;
+            self.entries.retain(|rel, _| {
+                let kept = found.contains(rel);
+                if !kept {
+                    dirty[cache::chunk_of(rel)] = true;
                 }
-                (rel, entry)
-            })
-            .collect();
+                kept
+            });
+        }
+        for (rel, entry) in read {
+            self.dirty[cache::chunk_of(&rel)] = true;
+            self.entries.insert(rel, entry);
+        }
         self.walk_problems = problems;
         self.parsed_in = Some(timezone);
         self.read_stages.push(("read", started.elapsed(), resident_memory()));

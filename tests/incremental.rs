@@ -191,6 +191,17 @@ fn the_build_cache_makes_the_next_build_incremental() {
     let third = site.built();
     assert_eq!((third.rendered, third.written, third.removed), (0, 0, 0), "{third:?}");
 
+    // A source deleted and another added: one page gone, one new, as a clean build has it.
+    let text = std::fs::read_to_string(site.root().join(budget)).unwrap();
+    std::fs::remove_file(site.root().join(budget)).unwrap();
+    site.write(
+        "content/2025/12/budget-vote-moved.md",
+        text.replace("title: \"", "title: \"Moved: "),
+    );
+    let moved = site.built();
+    assert!(moved.removed >= 1 && moved.rendered < moved.pages, "{moved:?}");
+    assert_same_as_clean_build(&site, "after a source was deleted and another added");
+
     // Someone deleted the 404 page of the output: the cache is not trusted, everything is written.
     std::fs::remove_file(site.out().join("404.html")).unwrap();
     let fourth = site.built();

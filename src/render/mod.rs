@@ -238,6 +238,9 @@ pub struct Renderer<'a> {
     cards: Vec<OnceLock<Value>>,
     /// The fingerprint of each card.
     card_hashes: Vec<u64>,
+    /// The view of each year and of each month (in `Index::months`), shared by its pages.
+    year_views: Vec<views::Memo>,
+    month_views: Vec<views::Memo>,
     /// The fingerprint of `site` and `nav`.
     globals_hash: u64,
     redirects: Vec<Redirect>,
@@ -278,8 +281,11 @@ impl<'a> Renderer<'a> {
         };
         let mut tera = input.theme.tera.clone();
         let globals_hash = context::globals(&env, &input.stylesheet, tera.global_context());
+        let index = pages::Index::new(input.archive);
         Renderer {
-            index: pages::Index::new(input.archive),
+            year_views: input.archive.years.iter().map(|_| views::Memo::default()).collect(),
+            month_views: index.months.iter().map(|_| views::Memo::default()).collect(),
+            index,
             redirects: redirects::collect(input.archive),
             parse_cx: ParseContext {
                 timezone: config.timezone,

@@ -220,6 +220,30 @@ impl Serialize for Prebuilt<'_> {
     }
 }
 
+/// A view that every page of one listing shows the same (a month with its calendar, a
+/// year with its months): built once per listing, not once per page, and shared.
+#[derive(Default)]
+pub struct Memo {
+    hash: std::sync::OnceLock<u64>,
+    value: std::sync::OnceLock<tera::Value>,
+}
+
+impl Memo {
+    /// The view `build` makes, as a page needs it in `mode`.
+    pub fn get<T: Serialize>(&self, mode: super::Mode, build: impl Fn() -> T) -> Prebuilt<'_> {
+        match mode {
+            super::Mode::Render => Prebuilt {
+                value: Some(self.value.get_or_init(|| tera::Value::from_serializable(&build()))),
+                hash: 0,
+            },
+            super::Mode::Fingerprint => Prebuilt {
+                value: None,
+                hash: *self.hash.get_or_init(|| super::fingerprint::fingerprint(&build())),
+            },
+        }
+    }
+}
+
 /// A date, ready to show.
 #[derive(Serialize)]
 pub struct DateView {

@@ -25,7 +25,8 @@ struct DayGroup<'a> {
 
 #[derive(Serialize)]
 struct YearPage<'a> {
-    year: YearView,
+    /// A `YearView`, the same on every page of the year.
+    year: Prebuilt<'a>,
     groups: Vec<DayGroup<'a>>,
     pagination: PaginationView,
     breadcrumbs: Vec<Crumb>,
@@ -43,7 +44,8 @@ struct YearView {
 
 #[derive(Serialize)]
 struct MonthPage<'a> {
-    month: MonthView,
+    /// A `MonthView`, the same on every page of the month.
+    month: Prebuilt<'a>,
     groups: Vec<DayGroup<'a>>,
     pagination: PaginationView,
     breadcrumbs: Vec<Crumb>,
@@ -178,7 +180,7 @@ impl<'a> Renderer<'a> {
         let page = Page::Year(y, n);
         let meta = self.collection(mode, &title, &page, &breadcrumbs);
         let view = YearPage {
-            year: YearView {
+            year: self.year_views[y].get(mode, || YearView {
                 year: year.year,
                 path: env.link(&base),
                 count: year.articles.len(),
@@ -194,7 +196,7 @@ impl<'a> Renderer<'a> {
                     .collect(),
                 newer: year_link(y.checked_sub(1).map(|j| &years[j])),
                 older: year_link(years.get(y + 1)),
-            },
+            }),
             groups: self.groups(self.page_slice(&year.articles, n), mode),
             pagination: self.pagination(&base, n, year.articles.len()),
             breadcrumbs,
@@ -217,7 +219,7 @@ impl<'a> Renderer<'a> {
         let page = Page::Month(i, n);
         let meta = self.collection(mode, &name, &page, &breadcrumbs);
         let view = MonthPage {
-            month: MonthView {
+            month: self.month_views[i].get(mode, || MonthView {
                 year: month.year,
                 month: month.month,
                 path: env.link(&base),
@@ -237,7 +239,7 @@ impl<'a> Renderer<'a> {
                 newer: month_link(i.checked_sub(1)),
                 older: month_link(Some(i + 1)),
                 name: name.clone(),
-            },
+            }),
             groups: self.groups(self.page_slice(&month.articles, n), mode),
             pagination: self.pagination(&base, n, month.articles.len()),
             breadcrumbs,

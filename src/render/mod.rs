@@ -246,6 +246,7 @@ pub struct Renderer<'a> {
     redirects: Vec<Redirect>,
     /// The site's feeds, announced on every page.
     site_feeds: Vec<FeedLink>,
+    site_feeds_hash: u64,
     /// Articles whose body goes into a feed, and the bodies once rendered.
     in_feeds: HashSet<ArticleId>,
     feed_bodies: Mutex<HashMap<ArticleId, String>>,
@@ -271,7 +272,8 @@ impl<'a> Renderer<'a> {
             .map(|a| views::card_fingerprint(&env, a, env_hash))
             .collect();
         let cards = (0..input.archive.articles.len()).map(|_| OnceLock::new()).collect();
-        let site_feeds = feeds::site_feeds(&env).iter().map(|f| f.link(&env)).collect();
+        let site_feeds: Vec<FeedLink> = feeds::site_feeds(&env).iter().map(|f| f.link(&env)).collect();
+        let site_feeds_hash = fingerprint::fingerprint(&site_feeds);
         let in_feeds = match config.feed_content {
             FeedContent::Summary => HashSet::new(),
             FeedContent::Full => feeds::all_feeds(&env)
@@ -293,6 +295,7 @@ impl<'a> Renderer<'a> {
             feed_bodies: Mutex::new(HashMap::with_capacity(in_feeds.len())),
             in_feeds,
             site_feeds,
+            site_feeds_hash,
             input,
             env,
             cards,

@@ -165,9 +165,26 @@ pub struct PageView<'a> {
     /// Absolute URL of this page (its canonical URL).
     pub url: String,
     /// Feeds to announce with `<link rel="alternate">`.
-    pub feeds: Vec<FeedLink>,
+    pub feeds: Feeds<'a>,
     /// Structured data (JSON-LD), escaped for a `<script>` element.
     pub jsonld: tera::Value,
+}
+
+/// `page.feeds`: the site's feeds, then the page's own if it has one. In a fingerprint
+/// the site's feeds stand for their fingerprint.
+pub struct Feeds<'a> {
+    pub site: &'a [FeedLink],
+    pub site_hash: u64,
+    pub own: Option<FeedLink>,
+}
+
+impl Serialize for Feeds<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match super::fingerprint::hashing() {
+            true => (self.site_hash, &self.own).serialize(serializer),
+            false => serializer.collect_seq(self.site.iter().chain(&self.own)),
+        }
+    }
 }
 
 /// A feed of the site.

@@ -1,27 +1,45 @@
 //! The article page.
 
+use std::path::Path;
+
+use chrono::Datelike;
 use serde::Serialize;
 use tera::Value;
 
 use super::{Meta, trail};
 use crate::diag::{Diagnostic, shown};
 use crate::model::ArticleId;
+use crate::parse::Correction;
+use crate::parse::date::ArticleDate;
 use crate::render::fingerprint;
 use crate::render::jsonld::{self, Trail};
 use crate::render::pages::Page;
 use crate::render::views::*;
 use crate::render::{Mode, Prepared, Renderer};
 
+/// The context of an article page; `A` is an `ArticleView` and `B` the breadcrumbs
+/// (or, for a fingerprint, what they are made from).
 #[derive(Serialize)]
-struct ArticlePage<'a> {
-    article: ArticleView<'a>,
+struct ArticlePage<'a, A, B> {
+    article: A,
     body: Value,
     /// The next newer and older articles of the archive.
     newer: Option<Prebuilt<'a>>,
     older: Option<Prebuilt<'a>>,
     /// Other articles by each author, around this one in time.
     more: Vec<MoreBy<'a>>,
-    breadcrumbs: Vec<Crumb>,
+    breadcrumbs: B,
+}
+
+/// What an `ArticleView` is made from, for a fingerprint: the card stands for its own
+/// fingerprint (`card_fingerprint` follows `Card::new`, with the environment that shapes
+/// dates and links), the rest is the article's own fields that the view shows.
+#[derive(Serialize)]
+struct ArticleKey<'a> {
+    card: u64,
+    updated: Option<ArticleDate>,
+    corrections: &'a [Correction],
+    source: &'a Path,
 }
 
 #[derive(Serialize)]
@@ -63,43 +81,72 @@ impl Renderer<'_> {
             })
             .filter(|m| !m.articles.is_empty())
             .collect();
-        let breadcrumbs = self.day_crumbs(article.date.day());
-        let mut full_trail = trail(&breadcrumbs);
-        full_trail.push(Trail {
-            name: &article.title,
-            url: env.url(&article.path),
-        });
-        let meta = Meta {
-            // Structured data is made of the view's values: a fingerprint need not build it.
-            jsonld: (mode == Mode::Render).then(|| jsonld::news_article(env, article, &full_trail)),
-            feed: None,
-        };
         let i = id as usize;
-        let view = ArticlePage {
-            article: ArticleView {
-                card: Card::new(env, article),
-                updated: article.updated.as_ref().map(|d| DateView::new(env, d)),
-                modified: article
-                    .modified()
-                    .filter(|m| m.at > article.date.at)
-                    .map(|d| DateView::new(env, &d)),
-                corrections: article
-                    .corrections
-                    .iter()
-                    .map(|c| CorrectionView {
-                        date: DateView::new(env, &c.date),
-                        text: &c.text,
-                    })
-                    .collect(),
-                source: source.to_string_lossy().into_owned(),
-            },
-            body: body.as_deref().map_or_else(Value::none, Value::safe_string),
-            newer: i.checked_sub(1).map(|j| self.card(j, mode)),
-            older: (i + 1 < self.cards.len()).then(|| self.card(i + 1, mode)),
-            more,
-            breadcrumbs,
+        let newer = i.checked_sub(1).map(|j| self.card(j, mode));
+        let older = (i + 1 < self.cards.len()).then(|| self.card(i + 1, mode));
+        let body_value = body.as_deref().map_or_else(Value::none, Value::safe_string);
+        let page = Page::Article(id);
+        let prepared = match mode {
+            Mode::Render => {
+                let breadcrumbs = self.day_crumbs(article.date.day());
+                let mut full_trail = trail(&breadcrumbs);
+                full_trail.push(Trail {
+                    name: &article.title,
+                    url: env.url(&article.path),
+                });
+                let meta = Meta {
+                    jsonld: Some(jsonld::news_article(env, article, &full_trail)),
+                    feed: None,
+                };
+                let view = ArticlePage {
+                    article: ArticleView {
+                        card: Card::new(env, article),
+                        updated: article.updated.as_ref().map(|d| DateView::new(env, d)),
+                        modified: article
+                            .modified()
+                            .filter(|m| m.at > article.date.at)
+                            .map(|d| DateView::new(env, &d)),
+                        corrections: article
+                            .corrections
+                            .iter()
+                            .map(|c| CorrectionView {
+                                date: DateView::new(env, &c.date),
+                                text: &c.text,
+                            })
+                            .collect(),
+                        source: source.to_string_lossy().into_owned(),
+                    },
+                    body: body_value,
+                    newer,
+                    older,
+                    more,
+                    breadcrumbs,
+                };
+                self.finish(mode, &page, &article.title, &article.summary, meta, view)?
+            }
+            // Structured data and breadcrumbs are made of the values below (the crumbs of
+            // the article's day): a fingerprint need not build them.
+            Mode::Fingerprint => {
+                let view = ArticlePage {
+                    article: ArticleKey {
+                        card: self.card_hashes[i],
+                        updated: article.updated,
+                        corrections: &article.corrections,
+                        source: &source,
+                    },
+                    body: body_value,
+                    newer,
+                    older,
+                    more,
+                    breadcrumbs: {
+                        let day = article.date.day();
+                        (day.year(), day.month(), day.day())
+                    },
+                };
+                let meta = Meta::default();
+                self.finish(mode, &page, &article.title, &article.summary, meta, view)?
+            }
         };
-        let prepared = self.finish(mode, &Page::Article(id), &article.title, &article.summary, meta, view)?;
         if let Some(body) = body {
             self.keep_for_feeds(id, body);
         }

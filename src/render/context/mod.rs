@@ -138,8 +138,11 @@ impl<'a> Renderer<'a> {
     ) -> Result<Prepared, Diagnostic> {
         let template = page.template();
         let rel = self.rel_path(page);
-        let mut feeds = self.site_feeds.clone();
-        feeds.extend(extra.feed);
+        let feeds = Feeds {
+            site: &self.site_feeds,
+            site_hash: self.site_feeds_hash,
+            own: extra.feed,
+        };
         let jsonld = match &extra.jsonld {
             Some(v) => Value::safe_string(&jsonld::script_safe(v)),
             None => Value::from(""),

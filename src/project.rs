@@ -467,12 +467,15 @@ impl Project {
         let (pages, mut files) = match last.is_some().then(|| self.last.take()).flatten() {
             Some(last) => {
                 let mut pages = last.pages;
+                let mut files = Arc::try_unwrap(last.files).unwrap_or_else(|shared| (*shared).clone());
+                // Pages are files: what is no longer generated is in `removed`.
+                for file in &removed {
+                    pages.remove(file);
+                    files.remove(file);
+                }
                 for &i in &which {
                     pages.insert(plan.page_files()[i].clone(), fingerprints[i]);
                 }
-                pages.retain(|file, _| plan.files().contains(file));
-                let mut files = Arc::try_unwrap(last.files).unwrap_or_else(|shared| (*shared).clone());
-                files.retain(|file, _| generated(file));
                 (pages, files)
             }
             None => (

@@ -5,6 +5,7 @@
 use std::io;
 
 use chrono::{DateTime, Duration, FixedOffset};
+use rayon::prelude::*;
 
 use super::views::{Env, day_path, month_path, year_path};
 use super::xml::{self, text};
@@ -32,38 +33,43 @@ fn sitemaps_of_at_most(
     now: DateTime<FixedOffset>,
     max_urls: usize,
 ) -> io::Result<Vec<(String, Vec<u8>)>> {
-    let mut groups: Vec<(String, Vec<Entry>)> = Vec::new();
-    for year in &env.archive.years {
-        let mut entries = Vec::with_capacity(year.articles.len() + 400);
-        entries.push(Entry {
-            rel: year_path(year.year),
-            lastmod: latest(env, year.articles.clone(), now),
-        });
-        for month in &year.months {
+    // A group of URLs per year (its listings and articles), then the other pages; each
+    // group in files of at most `max_urls`. Years are gathered and files written in parallel.
+    let mut groups: Vec<(String, Vec<Entry>)> = env
+        .archive
+        .years
+        .par_iter()
+        .map(|year| {
+            let mut entries = Vec::with_capacity(year.articles.len() + 400);
             entries.push(Entry {
-                rel: month_path(month.year, month.month),
-                lastmod: latest(env, month.articles.clone(), now),
+                rel: year_path(year.year),
+                lastmod: latest(env, year.articles.clone(), now),
             });
-            for day in &month.days {
+            for month in &year.months {
                 entries.push(Entry {
-                    rel: day_path(day.date),
-                    lastmod: latest(env, day.articles.clone(), now),
+                    rel: month_path(month.year, month.month),
+                    lastmod: latest(env, month.articles.clone(), now),
+                });
+                for day in &month.days {
+                    entries.push(Entry {
+                        rel: day_path(day.date),
+                        lastmod: latest(env, day.articles.clone(), now),
+                    });
+                }
+            }
+            for id in year.articles.clone() {
+                let article = &env.archive.articles[id];
+                entries.push(Entry {
+                    rel: article.path.clone(),
+                    lastmod: article.last_change().at,
                 });
             }
-        }
-        for id in year.articles.clone() {
-            let article = &env.archive.articles[id];
-            entries.push(Entry {
-                rel: article.path.clone(),
-                lastmod: article.last_change().at,
-            });
-        }
-        groups.push((format!("{:04}", year.year), entries));
-    }
+            (format!("{:04}", year.year), entries)
+        })
+        .collect();
     groups.push(("pages".to_string(), other_pages(env, now)));
 
-    let mut files = Vec::new();
-    let mut index = Vec::new();
+    let mut chunks: Vec<(String, &[Entry])> = Vec::new();
     for (name, entries) in &groups {
         let parts = entries.len().div_ceil(max_urls).max(1);
         for (n, chunk) in entries.chunks(max_urls).enumerate() {
@@ -72,11 +78,20 @@ fn sitemaps_of_at_most(
             } else {
                 format!("sitemaps/{name}-{}.xml", n + 1)
             };
-            let lastmod = chunk.iter().map(|e| e.lastmod).max().unwrap_or(now);
-            files.push((rel.clone(), urlset(env, chunk)?));
-            index.push(Entry { rel, lastmod });
+            chunks.push((rel, chunk));
         }
     }
+    let mut files = chunks
+        .par_iter()
+        .map(|(rel, chunk)| Ok((rel.clone(), urlset(env, chunk)?)))
+        .collect::<io::Result<Vec<(String, Vec<u8>)>>>()?;
+    let index: Vec<Entry> = chunks
+        .iter()
+        .map(|(rel, chunk)| Entry {
+            rel: rel.clone(),
+            lastmod: chunk.iter().map(|e| e.lastmod).max().unwrap_or(now),
+        })
+        .collect();
     files.push(("sitemap.xml".to_string(), sitemap_index(env, &index)?));
     files.push(("news-sitemap.xml".to_string(), news_sitemap(env, now)?));
     Ok(files)

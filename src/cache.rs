@@ -3,14 +3,13 @@
 //! changed and writes only the files whose bytes change. Any doubt (another version of
 //! dateline, another time zone, an output folder that was touched) means a full build.
 
-use ahash::AHashMap as HashMap;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::output::FileRecord;
+use crate::output::{Records, Written};
 use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParsedArticle};
 
@@ -24,7 +23,7 @@ pub fn cache_dir(out: &Path) -> PathBuf {
 }
 
 /// Changes whenever the format or the meaning of what is cached changes.
-const VERSION: &str = concat!("dateline ", env!("CARGO_PKG_VERSION"), " / cache 2");
+const VERSION: &str = concat!("dateline ", env!("CARGO_PKG_VERSION"), " / cache 3");
 
 /// The sources are kept in this many files, by a hash of their path: after an edit only
 /// the file holding the edited source is written again.
@@ -57,8 +56,7 @@ pub struct CachedEntry<'a> {
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct CachedBuild<'a> {
     pub out: Cow<'a, str>,
-    pub pages: Vec<(Cow<'a, str>, u64)>,
-    pub files: Vec<(Cow<'a, str>, FileRecord)>,
+    pub files: Vec<(Cow<'a, str>, Written)>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -178,11 +176,13 @@ pub fn parts_to_time(parts: Option<(u64, u32)>) -> Option<SystemTime> {
 /// Whether every file the last build wrote is still in `out`, with its length: if
 /// someone changed the output folder, the next build writes it all again. Runs on the
 /// calling thread only (it is meant to run beside a build, not to compete with it).
-pub fn output_intact(out: &Path, files: &HashMap<String, FileRecord>) -> bool {
+pub fn output_intact(out: &Path, files: &Records) -> bool {
     let Some(folder) = Folder::open(out) else {
         return false;
     };
-    files.iter().all(|(rel, record)| folder.len_of(rel) == Some(record.len))
+    files
+        .iter()
+        .all(|(rel, written)| folder.len_of(rel) == Some(written.file.len))
 }
 
 /// An open folder, to look up files relative to it: the kernel then resolves only the

@@ -28,8 +28,16 @@ impl FileRecord {
     }
 }
 
-/// What the last build wrote: output path → its record.
-pub type Records = ahash::AHashMap<String, FileRecord>;
+/// What a build wrote at one path: the record of the bytes and, for a page, the
+/// fingerprint of what it was rendered from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Written {
+    pub file: FileRecord,
+    pub page: Option<u64>,
+}
+
+/// What the last build wrote: output path → what is there.
+pub type Records = ahash::AHashMap<String, Written>;
 
 /// A file `Output::emit` was given.
 pub struct Emit {
@@ -136,7 +144,7 @@ impl Output {
     /// Writes a file at `rel` unless `previous` records these very bytes there.
     pub fn emit(&self, rel: &str, bytes: &[u8], previous: &Records) -> Result<Emit, Diagnostic> {
         let record = FileRecord::of(bytes);
-        let written = previous.get(rel) != Some(&record);
+        let written = previous.get(rel).map(|w| w.file) != Some(record);
         if written {
             self.write(rel, bytes)?;
         }

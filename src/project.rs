@@ -16,7 +16,7 @@ use crate::cache::{self, CachedBuild, CachedEntry, CachedSource};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, shown};
 use crate::model::{Archive, BuildInput, Selection};
-use crate::output::{Emitted, Output, Records};
+use crate::output::{Emitted, Output, Records, Written};
 use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParseContext, ParsedArticle};
 use crate::render::{self, RenderInput, Theme};
@@ -43,8 +43,6 @@ struct Entry {
 #[derive(Debug, Clone, Default)]
 pub struct LastBuild {
     out: PathBuf,
-    /// Page file → fingerprint.
-    pages: HashMap<String, u64>,
     /// Every file written → hash of its bytes (shared with the check of the output folder).
     files: Arc<Records>,
 }
@@ -135,7 +133,6 @@ impl Project {
             if let Some(last) = snapshot.last {
                 let last = LastBuild {
                     out: PathBuf::from(last.out.into_owned()),
-                    pages: last.pages.into_iter().map(|(f, v)| (f.into_owned(), v)).collect(),
                     files: Arc::new(last.files.into_iter().map(|(f, r)| (f.into_owned(), r)).collect()),
                 };
                 let (out, files) = (last.out.clone(), Arc::clone(&last.files));
@@ -161,7 +158,6 @@ impl Project {
         };
         let last = self.last.as_ref().filter(|_| self.last_dirty).map(|l| CachedBuild {
             out: l.out.to_string_lossy(),
-            pages: l.pages.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), *v)).collect(),
             files: l.files.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), *v)).collect(),
         });
         let out = self.out_dir();
@@ -430,7 +426,7 @@ impl Project {
                     .iter()
                     .zip(&fingerprints)
                     .enumerate()
-                    .filter(|(_, (file, f))| last.pages.get(*file) != Some(*f))
+                    .filter(|(_, (file, f))| last.files.get(*file).and_then(|w| w.page) != Some(**f))
                     .map(|(i, _)| i)
                     .collect();
                 (Output::patch(&out_dir, &root)?, changed, &last.files)
@@ -463,34 +459,31 @@ impl Project {
         output.commit(&emitted.written, &removed)?;
 
         // The new record: the last one, less the files no longer generated, with what this
-        // build rendered (unchanged pages keep their records).
-        let (pages, mut files) = match last.is_some().then(|| self.last.take()).flatten() {
+        // build wrote (unchanged pages keep their records).
+        let mut files: Records = match last.is_some().then(|| self.last.take()).flatten() {
             Some(last) => {
-                let mut pages = last.pages;
                 let mut files = Arc::try_unwrap(last.files).unwrap_or_else(|shared| (*shared).clone());
-                // Pages are files: what is no longer generated is in `removed`.
                 for file in &removed {
-                    pages.remove(file);
                     files.remove(file);
                 }
-                for &i in &which {
-                    pages.insert(plan.page_files()[i].clone(), fingerprints[i]);
-                }
-                (pages, files)
+                files
             }
-            None => (
-                plan.page_files().iter().cloned().zip(fingerprints).collect(),
-                Records::with_capacity(emitted.files.len()),
-            ),
+            None => Records::with_capacity(emitted.files.len()),
         };
         let written = emitted.written;
-        files.extend(emitted.files);
+        for (rel, file) in emitted.files {
+            files.insert(rel, Written { file, page: None });
+        }
+        for &i in &which {
+            if let Some(w) = files.get_mut(&plan.page_files()[i]) {
+                w.page = Some(fingerprints[i]);
+            }
+        }
         mark("commit");
 
         self.last_dirty = true;
         self.last = Some(LastBuild {
             out: out_dir.clone(),
-            pages,
             files: Arc::new(files),
         });
         Ok(BuildSummary {

@@ -100,7 +100,8 @@ impl Archive {
             .into_par_iter()
             .filter(|(_, _, a)| (selection.drafts || !a.draft) && (selection.future || a.date.at <= selection.now))
             .collect();
-        sources.par_sort_by(|(pa, _, a), (pb, _, b)| b.date.at.cmp(&a.date.at).then_with(|| pa.cmp(pb)));
+        // No two sources share a path, so the order is total and an unstable sort gives it.
+        sources.par_sort_unstable_by(|(pa, _, a), (pb, _, b)| b.date.at.cmp(&a.date.at).then_with(|| pa.cmp(pb)));
 
         let mut staff = Staff::from_profiles(root, profiles, &mut problems);
         let mut tags = TermIndex::new("tags");

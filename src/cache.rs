@@ -101,6 +101,16 @@ pub fn load(site: &Path, out: &Path) -> Option<Loaded> {
     })
 }
 
+/// Forgets what the last build into `out` wrote, before a build changes `out`: should
+/// that build stop before `save` records what it wrote, the next one starts afresh
+/// instead of trusting a record that no longer tells what is in `out`.
+pub fn forget_output(site: &Path, out: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(site.join(cache_dir(out)).join("output.bin")) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// Writes `bytes` to `path` atomically (a new file renamed over the old one).
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));

@@ -456,6 +456,12 @@ impl Project {
             None => Vec::new(),
         };
         let rendered = which.len();
+        cache::forget_output(&root, &out_dir).map_err(|e| {
+            Diagnostic::file(
+                shown(&root, &cache::cache_dir(&out_dir)),
+                format!("cannot update the build cache: {e}"),
+            )
+        })?;
         output.commit(&emitted.written, &removed)?;
 
         // The new record: the last one, less the files no longer generated, with what this

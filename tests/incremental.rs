@@ -224,3 +224,24 @@ fn the_build_cache_makes_the_next_build_incremental() {
     let clean = dateline::build(&o).unwrap();
     assert_eq!(clean.rendered, clean.pages);
 }
+
+#[test]
+fn a_build_that_stops_before_saving_its_record_is_not_trusted_next_time() {
+    let site = Site::fixture("basic");
+    site.built();
+    let budget = "content/2025/12/budget-vote.md";
+    let original = std::fs::read_to_string(site.root().join(budget)).unwrap();
+
+    // A build writes the output, then stops before the cache records what it wrote (as
+    // if killed): the record on disk is the last build's. (A word of the same length:
+    // the lengths of the output's files alone cannot tell.)
+    site.write(budget, original.replace("narrow", "modest"));
+    let mut project = Project::open_cached(site.options());
+    project.build().unwrap();
+    drop(project);
+
+    // Back to the first text: the last saved record matches it, the output does not.
+    site.write(budget, &original);
+    site.built();
+    assert_same_as_clean_build(&site, "after a build that was not recorded");
+}

@@ -245,3 +245,31 @@ fn a_build_that_stops_before_saving_its_record_is_not_trusted_next_time() {
     site.built();
     assert_same_as_clean_build(&site, "after a build that was not recorded");
 }
+
+#[test]
+fn every_cached_build_records_what_it_changed() {
+    // Each build records what it wrote: an edit, then its revert, must each be recorded,
+    // or the revert would be taken for "nothing to do".
+    let site = Site::fixture("basic");
+    site.built();
+    for (rel, from, to) in [
+        ("content/2025/12/budget-vote.md", "narrow", "modest"),
+        (
+            "content/2025/12/late-night.md",
+            "[\"politics\", \"Budget\"]",
+            "[\"politics\", \"Night\"]",
+        ),
+        ("content/2025/12/markets-close.txt", "(671 articles)", "(672 articles)"),
+    ] {
+        let original = std::fs::read_to_string(site.root().join(rel)).unwrap();
+        assert!(original.contains(from), "{rel}");
+        site.write(rel, original.replacen(from, to, 1));
+        let edited = site.built();
+        assert!(edited.rendered < edited.pages, "{rel}: {edited:?}");
+        assert_same_as_clean_build(&site, &format!("{rel} edited"));
+        site.write(rel, &original);
+        let reverted = site.built();
+        assert!(reverted.written > 0, "{rel}: the revert is written: {reverted:?}");
+        assert_same_as_clean_build(&site, &format!("{rel} reverted"));
+    }
+}

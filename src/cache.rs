@@ -3,6 +3,7 @@
 //! changed and writes only the files whose bytes change. Any doubt (another version of
 //! dateline, another time zone, an output folder that was touched) means a full build.
 
+use ahash::AHashMap as HashMap;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -187,12 +188,34 @@ pub fn parts_to_time(parts: Option<(u64, u32)>) -> Option<SystemTime> {
 /// someone changed the output folder, the next build writes it all again. Runs on the
 /// calling thread only (it is meant to run beside a build, not to compete with it).
 pub fn output_intact(out: &Path, files: &Records) -> bool {
-    let Some(folder) = Folder::open(out) else {
+    let Some(root) = Folder::open(out) else {
         return false;
     };
-    files
-        .iter()
-        .all(|(rel, written)| folder.len_of(rel) == Some(written.file.len))
+    // Files are looked up from the folder two levels above them (`2025/10/26` for
+    // `2025/10/26/slug/index.html`), opened once for all of its files: the kernel then
+    // walks two names per file, not the whole path.
+    let mut groups: HashMap<&str, Vec<(&str, u64)>> = HashMap::new();
+    for (rel, written) in files {
+        let (dir, rest) = rel
+            .rfind('/')
+            .and_then(|last| rel[..last].rfind('/'))
+            .map_or(("", rel.as_str()), |at| (&rel[..at], &rel[at + 1..]));
+        groups.entry(dir).or_default().push((rest, written.file.len));
+    }
+    groups.iter().all(|(dir, list)| {
+        let opened;
+        let folder = match *dir {
+            "" => &root,
+            dir => match root.folder(dir) {
+                Some(f) => {
+                    opened = f;
+                    &opened
+                }
+                None => return false,
+            },
+        };
+        list.iter().all(|(rel, len)| folder.len_of(rel) == Some(*len))
+    })
 }
 
 /// An open folder, to look up files relative to it: the kernel then resolves only the
@@ -212,6 +235,27 @@ impl Folder {
         return Some(Folder {
             path: path.to_path_buf(),
         });
+    }
+
+    /// The folder at `rel` below this one.
+    #[cfg(unix)]
+    fn folder(&self, rel: &str) -> Option<Folder> {
+        use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+        let rel = std::ffi::CString::new(rel).ok()?;
+        let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
+        // SAFETY: `rel` is a NUL-terminated path; the descriptor returned is owned here.
+        let fd = unsafe { libc::openat(self.dir.as_raw_fd(), rel.as_ptr(), flags) };
+        // SAFETY: a non-negative result is a new descriptor nothing else owns.
+        (fd >= 0).then(|| Folder {
+            dir: std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) }),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn folder(&self, rel: &str) -> Option<Folder> {
+        Some(Folder {
+            path: self.path.join(rel),
+        })
     }
 
     /// The length of the file at `rel` (following links), if there is one.
@@ -239,4 +283,48 @@ pub fn rel_string(rel: &Path) -> Cow<'_, str> {
 
 pub fn rel_path(rel: &str) -> PathBuf {
     PathBuf::from(rel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::FileRecord;
+
+    #[test]
+    fn output_is_intact_while_every_file_is_there_with_its_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let mut files = Records::new();
+        for (rel, text) in [
+            ("index.html", "home"),
+            ("feed.xml", "<feed/>"),
+            ("tags/x/index.html", "tag x"),
+            ("2025/10/26/a/index.html", "article a"),
+            ("2025/10/26/b/index.html", "article b"),
+            ("2025/10/27/c/index.html", "article c"),
+        ] {
+            let path = out.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            let written = Written {
+                file: FileRecord::of(text.as_bytes()),
+                page: None,
+            };
+            files.insert(rel.to_string(), written);
+        }
+        assert!(output_intact(out, &files));
+
+        std::fs::write(out.join("2025/10/26/b/index.html"), "article bb").unwrap();
+        assert!(!output_intact(out, &files), "a length changed");
+        std::fs::write(out.join("2025/10/26/b/index.html"), "article b").unwrap();
+        assert!(output_intact(out, &files));
+
+        std::fs::remove_dir_all(out.join("2025/10/27")).unwrap();
+        assert!(!output_intact(out, &files), "a folder is gone");
+        std::fs::create_dir_all(out.join("2025/10/27/c")).unwrap();
+        std::fs::write(out.join("2025/10/27/c/index.html"), "article c").unwrap();
+        std::fs::remove_file(out.join("feed.xml")).unwrap();
+        assert!(!output_intact(out, &files), "a top-level file is gone");
+        assert!(!output_intact(&out.join("nowhere"), &files));
+    }
 }

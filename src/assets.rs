@@ -142,18 +142,14 @@ mod tests {
 
     #[test]
     fn site_files_replace_the_theme_and_clash_with_each_other() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        for f in [
+        let files = [
             "static/style.css",
             "static/img/logo.png",
             "content/img/logo.png",
             "content/files/a.pdf",
-        ] {
-            let p = root.join(f);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, f).unwrap();
-        }
+        ];
+        let dir = crate::testing::folder_with(&files.map(|f| (f, f)));
+        let root = dir.path();
         let mut problems = Vec::new();
         let content = [
             PathBuf::from("content/img/logo.png"),

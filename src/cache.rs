@@ -84,12 +84,12 @@ pub fn load(site: &Path, out: &Path) -> Option<Loaded> {
     if header.version != VERSION {
         return None;
     }
+    // Loading gives owned values: nothing borrows from the bytes read.
     let chunks: Vec<Vec<CachedEntry<'static>>> = (0..CHUNKS)
         .into_par_iter()
         .map(|n| {
             let bytes = std::fs::read(dir.join(format!("sources-{n:02}.bin"))).ok()?;
-            let list: Vec<CachedEntry<'_>> = postcard::from_bytes(&bytes).ok()?;
-            Some(list.into_iter().map(CachedEntry::into_owned).collect())
+            postcard::from_bytes(&bytes).ok()
         })
         .collect::<Option<_>>()?;
     let last = std::fs::read(dir.join("output.bin"))
@@ -158,21 +158,6 @@ pub fn save<'a>(
     Ok(())
 }
 
-impl CachedEntry<'_> {
-    fn into_owned(self) -> CachedEntry<'static> {
-        CachedEntry {
-            rel: Cow::Owned(self.rel.into_owned()),
-            len: self.len,
-            modified: self.modified,
-            source: match self.source {
-                CachedSource::Article(f, a) => CachedSource::Article(f, Cow::Owned(a.into_owned())),
-                CachedSource::Profile(p) => CachedSource::Profile(Cow::Owned(p.into_owned())),
-                CachedSource::Asset => CachedSource::Asset,
-            },
-        }
-    }
-}
-
 /// A modification time as stored in the cache.
 pub fn time_to_parts(time: Option<SystemTime>) -> Option<(u64, u32)> {
     let d = time?.duration_since(UNIX_EPOCH).ok()?;
@@ -203,18 +188,11 @@ pub fn output_intact(out: &Path, files: &Records) -> bool {
         groups.entry(dir).or_default().push((rest, written.file.len));
     }
     groups.iter().all(|(dir, list)| {
-        let opened;
-        let folder = match *dir {
-            "" => &root,
-            dir => match root.folder(dir) {
-                Some(f) => {
-                    opened = f;
-                    &opened
-                }
-                None => return false,
-            },
-        };
-        list.iter().all(|(rel, len)| folder.len_of(rel) == Some(*len))
+        let all_there = |folder: &Folder| list.iter().all(|(rel, len)| folder.len_of(rel) == Some(*len));
+        match *dir {
+            "" => all_there(&root),
+            dir => root.folder(dir).is_some_and(|folder| all_there(&folder)),
+        }
     })
 }
 
@@ -276,15 +254,6 @@ impl Folder {
     }
 }
 
-/// A path as stored in the cache.
-pub fn rel_string(rel: &Path) -> Cow<'_, str> {
-    rel.to_string_lossy()
-}
-
-pub fn rel_path(rel: &str) -> PathBuf {
-    PathBuf::from(rel)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,26 +261,23 @@ mod tests {
 
     #[test]
     fn output_is_intact_while_every_file_is_there_with_its_length() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path();
-        let mut files = Records::new();
-        for (rel, text) in [
+        let written = [
             ("index.html", "home"),
             ("feed.xml", "<feed/>"),
             ("tags/x/index.html", "tag x"),
             ("2025/10/26/a/index.html", "article a"),
             ("2025/10/26/b/index.html", "article b"),
             ("2025/10/27/c/index.html", "article c"),
-        ] {
-            let path = out.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, text).unwrap();
-            let written = Written {
-                file: FileRecord::of(text.as_bytes()),
-                page: None,
-            };
-            files.insert(rel.to_string(), written);
-        }
+        ];
+        let dir = crate::testing::folder_with(&written);
+        let out = dir.path();
+        let files: Records = written
+            .iter()
+            .map(|(rel, text)| {
+                let file = FileRecord::of(text.as_bytes());
+                (rel.to_string(), Written { file, page: None })
+            })
+            .collect();
         assert!(output_intact(out, &files));
 
         std::fs::write(out.join("2025/10/26/b/index.html"), "article bb").unwrap();

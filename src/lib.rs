@@ -21,6 +21,9 @@ pub mod serve;
 pub mod slug;
 pub mod walk;
 
+#[cfg(test)]
+mod testing;
+
 use std::path::PathBuf;
 use std::time::Duration;
 

@@ -133,7 +133,7 @@ impl Output {
     }
 
     /// Writes a file at `rel` (a `/`-separated path).
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.staging.join(rel);
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| self.problem(rel, e))?;

@@ -43,7 +43,8 @@ struct Entry {
 #[derive(Debug, Clone, Default)]
 pub struct LastBuild {
     out: PathBuf,
-    /// Every file written → hash of its bytes (shared with the check of the output folder).
+    /// Every file written, with its bytes' record and a page's fingerprint (shared with
+    /// the check of the output folder).
     files: Arc<Records>,
 }
 
@@ -121,7 +122,7 @@ impl Project {
                             modified: cache::parts_to_time(e.modified),
                         };
                         (
-                            cache::rel_path(&e.rel),
+                            PathBuf::from(e.rel.as_ref()),
                             Entry {
                                 stamp: Some(stamp),
                                 source,
@@ -449,10 +450,12 @@ impl Project {
         mark("assets");
 
         // Files the last build wrote and this one does not generate any more.
-        let emitted_now: HashSet<&str> = emitted.files.iter().map(|(f, _)| f.as_str()).collect();
-        let generated = |file: &String| plan.files().contains(file) || emitted_now.contains(file.as_str());
         let removed: Vec<String> = match last {
-            Some(last) => last.files.keys().filter(|f| !generated(f)).cloned().collect(),
+            Some(last) => {
+                let emitted_now: HashSet<&str> = emitted.files.iter().map(|(f, _)| f.as_str()).collect();
+                let generated = |file: &str| plan.files().contains(file) || emitted_now.contains(file);
+                last.files.keys().filter(|f| !generated(f)).cloned().collect()
+            }
             None => Vec::new(),
         };
         let rendered = which.len();
@@ -519,7 +522,7 @@ fn cached_entry<'a>(rel: &'a Path, entry: &'a Entry) -> Option<CachedEntry<'a>> 
         _ => return None,
     };
     Some(CachedEntry {
-        rel: cache::rel_string(rel),
+        rel: rel.to_string_lossy(),
         len: stamp.len,
         modified: cache::time_to_parts(stamp.modified),
         source,

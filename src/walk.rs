@@ -191,25 +191,21 @@ fn is_ignored_name(name: &std::ffi::OsStr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::folder_with;
 
     #[test]
     fn sorts_and_classifies_content() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = folder_with(&[
+            ("content/2025/10/b.md", "x"),
+            ("content/2025/10/a.txt", "x"),
+            ("content/authors/jane-roe.md", "x"),
+            ("content/authors/photos/jane.jpg", "x"),
+            ("content/2025/img.png", "x"),
+            ("content/.hidden/x.md", "x"),
+            ("content/2025/.swp.md", "x"),
+            ("content/2025/x.md~", "x"),
+        ]);
         let root = dir.path();
-        for f in [
-            "content/2025/10/b.md",
-            "content/2025/10/a.txt",
-            "content/authors/jane-roe.md",
-            "content/authors/photos/jane.jpg",
-            "content/2025/img.png",
-            "content/.hidden/x.md",
-            "content/2025/.swp.md",
-            "content/2025/x.md~",
-        ] {
-            let p = root.join(f);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, "x").unwrap();
-        }
         let mut problems = Vec::new();
         let files = files_under(root, Path::new(CONTENT_DIR), &mut problems);
         assert!(problems.is_empty());
@@ -240,15 +236,8 @@ mod tests {
     #[test]
     fn follows_links_and_reports_loops_and_dangling_links() {
         use std::os::unix::fs::symlink;
-        let dir = tempfile::tempdir().unwrap();
+        let dir = folder_with(&[("content/2025/a.md", "four"), ("elsewhere/b.md", "seven..")]);
         let root = dir.path();
-        let write = |f: &str, text: &str| {
-            let p = root.join(f);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        };
-        write("content/2025/a.md", "four");
-        write("elsewhere/b.md", "seven..");
         symlink(root.join("elsewhere"), root.join("content/linked")).unwrap();
         symlink(root.join("content"), root.join("content/2025/loop")).unwrap();
         symlink(root.join("gone.md"), root.join("content/dangling.md")).unwrap();

@@ -2,15 +2,7 @@ use std::path::Path;
 
 use super::*;
 
-fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (rel, text) in files {
-        let p = dir.path().join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
-}
+use crate::testing::folder_with as site;
 
 fn problems(dir: &Path, base: &str) -> Vec<String> {
     match check_output(dir, Path::new("public"), &BaseUrl::parse(base).unwrap()) {

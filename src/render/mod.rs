@@ -148,10 +148,9 @@ impl Plan<'_> {
             p.stage("Rendering pages", which.len());
         }
         let r = &self.renderer;
-        let failed: HashMap<&'static str, AtomicBool> = self
-            .pages
+        let failed: HashMap<&'static str, AtomicBool> = which
             .iter()
-            .map(|p| (p.template(), AtomicBool::new(false)))
+            .map(|&i| (self.pages[i].template(), AtomicBool::new(false)))
             .collect();
         let emit = |rel: &str, bytes: &[u8]| output.emit(rel, bytes, previous);
         let results: Vec<Result<Emit, Diagnostic>> = which

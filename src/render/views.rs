@@ -247,7 +247,7 @@ pub struct Memo {
 
 impl Memo {
     /// The view `build` makes, as a page needs it in `mode`.
-    pub fn get<T: Serialize>(&self, mode: super::Mode, build: impl Fn() -> T) -> Prebuilt<'_> {
+    pub fn get<T: Serialize>(&self, mode: super::Mode, build: impl FnOnce() -> T) -> Prebuilt<'_> {
         match mode {
             super::Mode::Render => Prebuilt {
                 value: Some(self.value.get_or_init(|| tera::Value::from_serializable(&build()))),

@@ -38,7 +38,7 @@ pub fn chunk_of(rel: &Path) -> usize {
 /// A source as the cache keeps it.
 #[derive(Debug, Serialize, Deserialize)]
 pub enum CachedSource<'a> {
-    Article(Format, Cow<'a, ParsedArticle>),
+    Article(Format, Cow<'a, Box<ParsedArticle>>),
     Profile(Cow<'a, AuthorProfile>),
     Asset,
 }
@@ -97,7 +97,11 @@ pub fn load(site: &Path, out: &Path) -> Option<Loaded> {
         .and_then(|b| postcard::from_bytes(&b).ok());
     Some(Loaded {
         timezone: header.timezone.into_owned(),
-        entries: chunks.into_iter().flatten().collect(),
+        entries: {
+            let mut all = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+            chunks.into_iter().for_each(|chunk| all.extend(chunk));
+            all
+        },
         last,
     })
 }

@@ -15,7 +15,7 @@ use crate::assets::Assets;
 use crate::cache::{self, CachedBuild, CachedEntry, CachedSource};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, shown};
-use crate::model::{Archive, BuildInput, Selection};
+use crate::model::{Archive, BuildInput, Edit, Selection};
 use crate::output::{Emitted, Output, Records, Written};
 use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParseContext, ParsedArticle};
@@ -26,7 +26,8 @@ use crate::{BuildOptions, BuildSummary, Timings};
 /// A file under `content/`, read and parsed.
 #[derive(Debug)]
 enum Source {
-    Article(Format, Result<ParsedArticle, Vec<Diagnostic>>),
+    /// Boxed: the cache of 100,000 articles then moves pointers, not the fields.
+    Article(Format, Result<Box<ParsedArticle>, Vec<Diagnostic>>),
     Profile(Result<AuthorProfile, Diagnostic>),
     /// Any other file: copied as it is.
     Asset,
@@ -37,6 +38,14 @@ enum Source {
 struct Entry {
     stamp: Option<Stamp>,
     source: Source,
+}
+
+/// The archive of the last successful build, kept for the next one to patch, with the
+/// selection it was built with and the article sources edited since, as they were then.
+struct Kept {
+    archive: Archive,
+    selection: Selection,
+    edited: HashMap<PathBuf, Box<ParsedArticle>>,
 }
 
 /// What the last successful build wrote, to write only what changes next time.
@@ -68,6 +77,8 @@ pub struct Project {
     output_check: Option<std::thread::JoinHandle<bool>>,
     /// Stages of reading the sources since the last build (for its timings).
     read_stages: Vec<(&'static str, std::time::Duration, Option<u64>)>,
+    /// The archive of the last build, while the sources changed since can patch it.
+    kept: Option<Kept>,
 }
 
 impl Project {
@@ -94,6 +105,7 @@ impl Project {
             read_stages: Vec::new(),
             dirty: vec![false; cache::CHUNKS],
             last_dirty: false,
+            kept: None,
         }
     }
 
@@ -265,14 +277,15 @@ impl Project {
                 }
             } else {
                 // A file, or a whole folder, is gone.
-                let dirty = &mut self.dirty;
-                self.entries.retain(|known, _| {
-                    let gone = known.starts_with(&rel);
-                    if gone {
-                        dirty[cache::chunk_of(known)] = true;
-                    }
-                    !gone
-                });
+                let gone: Vec<PathBuf> = self
+                    .entries
+                    .keys()
+                    .filter(|known| known.starts_with(&rel))
+                    .cloned()
+                    .collect();
+                for known in gone {
+                    self.set_entry(known, None);
+                }
             }
         }
         to_read.sort();
@@ -288,12 +301,37 @@ impl Project {
                 (rel, entry)
             })
             .collect();
-        for (rel, _) in &read {
-            self.dirty[cache::chunk_of(rel)] = true;
+        for (rel, entry) in read {
+            self.set_entry(rel, Some(entry));
         }
-        self.entries.extend(read);
         self.read_stages.push(("read", started.elapsed(), resident_memory()));
         true
+    }
+
+    /// Puts `entry` at `rel`, or removes what is there if `None`, noting what that means
+    /// for the kept archive: edits of articles are kept to patch it; any other change of
+    /// an article or a profile means building it again.
+    fn set_entry(&mut self, rel: PathBuf, entry: Option<Entry>) {
+        self.dirty[cache::chunk_of(&rel)] = true;
+        let after_ok = match entry.as_ref().map(|e| &e.source) {
+            None | Some(Source::Asset) => None,
+            Some(Source::Article(_, Ok(_))) => Some(true),
+            Some(_) => Some(false),
+        };
+        let before = match entry {
+            Some(entry) => self.entries.insert(rel.clone(), entry),
+            None => self.entries.remove(&rel),
+        };
+        let Some(kept) = &mut self.kept else {
+            return;
+        };
+        match (before.map(|e| e.source), after_ok) {
+            (None | Some(Source::Asset), None) => {}
+            (Some(Source::Article(_, Ok(before))), Some(true)) => {
+                kept.edited.entry(rel).or_insert(before);
+            }
+            _ => self.kept = None,
+        }
     }
 
     fn reload_config(&mut self) {
@@ -320,21 +358,23 @@ impl Project {
             .map(|(rel, stamp)| (rel.clone(), read_entry(&root, rel, *stamp, &cx)))
             .collect();
         let new = read.iter().filter(|(rel, _)| !entries.contains_key(rel)).count();
-        // The build cache rewrites only the chunks that hold sources read or gone.
+        if reparse_all {
+            self.kept = None;
+        }
         if files.len() - new < self.entries.len() {
             let found: HashSet<&PathBuf> = files.iter().map(|(rel, _)| rel).collect();
-            let dirty = &mut self.dirty;
-            self.entries.retain(|rel, _| {
-                let kept = found.contains(rel);
-                if !kept {
-                    dirty[cache::chunk_of(rel)] = true;
-                }
-                kept
-            });
+            let gone: Vec<PathBuf> = self
+                .entries
+                .keys()
+                .filter(|rel| !found.contains(rel))
+                .cloned()
+                .collect();
+            for rel in gone {
+                self.set_entry(rel, None);
+            }
         }
         for (rel, entry) in read {
-            self.dirty[cache::chunk_of(&rel)] = true;
-            self.entries.insert(rel, entry);
+            self.set_entry(rel, Some(entry));
         }
         self.walk_problems = problems;
         self.parsed_in = Some(timezone);
@@ -350,13 +390,11 @@ impl Project {
 
         // Every problem of the sources and templates, together.
         let mut problems: Vec<Diagnostic> = self.walk_problems.clone();
-        let mut input = BuildInput::default();
         let mut content_assets: Vec<PathBuf> = Vec::new();
         for (rel, entry) in &self.entries {
             match &entry.source {
-                Source::Article(format, Ok(article)) => input.articles.push((rel.as_path(), *format, article)),
+                Source::Article(_, Ok(_)) | Source::Profile(Ok(_)) => {}
                 Source::Article(_, Err(list)) => problems.extend(list.iter().cloned()),
-                Source::Profile(Ok(profile)) => input.profiles.push((rel.as_path(), profile)),
                 Source::Profile(Err(d)) | Source::Unreadable(d) => problems.push(d.clone()),
                 Source::Asset => content_assets.push(rel.clone()),
             }
@@ -383,8 +421,18 @@ impl Project {
             future: self.options.future,
             now: self.options.now,
         };
-        let archive = Archive::build(&root, input, &selection)?;
-        mark("archive");
+        let kept = self.kept.take().and_then(|kept| self.patched(kept, &selection));
+        let archive = match kept {
+            Some(archive) => {
+                mark("patch");
+                archive
+            }
+            None => {
+                let archive = Archive::build(&root, self.build_input(), &selection)?;
+                mark("archive");
+                archive
+            }
+        };
         let stylesheet = match self.options.versioned_assets {
             true => format!(
                 "{}style.css?v={}",
@@ -495,7 +543,7 @@ impl Project {
             out: out_dir.clone(),
             files: Arc::new(files),
         });
-        Ok(BuildSummary {
+        let summary = BuildSummary {
             articles: archive.articles.len(),
             authors: archive.authors.len(),
             pages: plan.page_count(),
@@ -508,7 +556,46 @@ impl Project {
             base_url: config.base_url.clone(),
             elapsed: read_time + started.elapsed(),
             timings,
-        })
+        };
+        self.kept = Some(Kept {
+            archive,
+            selection,
+            edited: HashMap::new(),
+        });
+        Ok(summary)
+    }
+
+    /// Every parsed source, for building the archive.
+    fn build_input(&self) -> BuildInput<'_> {
+        let mut input = BuildInput::default();
+        for (rel, entry) in &self.entries {
+            match &entry.source {
+                Source::Article(format, Ok(article)) => input.articles.push((rel.as_path(), *format, article)),
+                Source::Profile(Ok(profile)) => input.profiles.push((rel.as_path(), profile)),
+                _ => {}
+            }
+        }
+        input
+    }
+
+    /// The kept archive, patched with the articles edited since it was built; `None` if
+    /// it must be built again.
+    fn patched(&self, mut kept: Kept, selection: &Selection) -> Option<Archive> {
+        if !kept.archive.holds_for(&kept.selection, selection) {
+            return None;
+        }
+        let mut edits = Vec::with_capacity(kept.edited.len());
+        for (rel, before) in &kept.edited {
+            match self.entries.get(rel).map(|e| &e.source) {
+                Some(Source::Article(_, Ok(after))) => edits.push(Edit {
+                    source: rel,
+                    before,
+                    after,
+                }),
+                _ => return None,
+            }
+        }
+        kept.archive.patch(&edits, selection).then_some(kept.archive)
     }
 }
 
@@ -539,7 +626,10 @@ fn read_entry(root: &Path, rel: &Path, stamp: Option<Stamp>, cx: &ParseContext) 
             Source::Profile(crate::parse::profile::parse_profile(&path, &bytes))
         }),
         ContentKind::Article(format) => read().map_or_else(Source::Unreadable, |bytes| {
-            Source::Article(format, crate::parse::parse_article(&path, &bytes, format, cx))
+            Source::Article(
+                format,
+                crate::parse::parse_article(&path, &bytes, format, cx).map(Box::new),
+            )
         }),
     };
     Entry { stamp, source }

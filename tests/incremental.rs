@@ -77,11 +77,28 @@ fn edits_give_the_same_output_as_clean_builds() {
     let s = ed.project.build().unwrap();
     assert_eq!((s.rendered, s.written, s.removed), (0, 0, 0), "{s:?}");
 
+    // A new summary, then a correction: the article's card, wherever it is shown; the
+    // archive of the last build is patched, not built again.
+    let patched = |s: &dateline::BuildSummary| s.timings.0.iter().any(|(stage, _, _)| *stage == "patch");
+    let text = ed
+        .read(budget)
+        .replace("passed late on Tuesday", "passed on Tuesday night");
+    let s = ed.edit(budget, Some(&text));
+    assert!(patched(&s) && s.rendered > 1 && s.rendered < s.pages / 2, "{s:?}");
+    let text = ed.read(budget).replacen(
+        "summary:",
+        "corrections:\n  - date: 2026-01-02T10:00:00Z\n    text: A vote count.\nsummary:",
+        1,
+    );
+    let s = ed.edit(budget, Some(&text));
+    assert!(patched(&s), "{s:?}");
+
     // A new title: the article, every listing and neighbour that shows its card.
     let text = ed.read(budget).replace("What’s in It", "What Changes");
     let s = ed.edit(budget, Some(&text));
     assert!(s.rendered > 1 && s.rendered < s.pages / 2, "{s:?}");
     assert!(s.removed > 0, "the old URL's page is gone: {s:?}");
+    assert!(!patched(&s), "a new URL: the archive is built again");
 
     // A new article, with a new tag and author; then it moves to another day; then it goes.
     let new = "content/2025/11/new.md";

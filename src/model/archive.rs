@@ -6,11 +6,14 @@ use std::path::Path;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 use super::author::Staff;
 use super::term::TermIndex;
 use super::{Article, ArticleId, Author, AuthorId, Term, TermId};
 use crate::diag::{Diagnostic, shown};
+use crate::parse::date::ArticleDate;
 use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParsedArticle};
 use crate::slug::{short_hash, slugify};
@@ -26,7 +29,7 @@ pub struct BuildInput<'a> {
 }
 
 /// Which articles are published in this build.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Selection {
     pub drafts: bool,
     pub future: bool,
@@ -71,7 +74,7 @@ pub struct OnThisDay {
 }
 
 /// The whole archive, built once; pages are views of it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Archive {
     /// Newest first; ties in order of source path.
     pub articles: Vec<Article>,
@@ -85,6 +88,28 @@ pub struct Archive {
     pub years: Vec<Year>,
     /// By month and day (January 1 first).
     pub on_this_day: Vec<OnThisDay>,
+    /// The date of the next article held back as scheduled (dated after "the present"
+    /// of the build), if any: the archive changes when that moment passes.
+    pub scheduled: Option<ArticleDate>,
+}
+
+/// The archive as the build cache keeps it; the date indexes and the authors' first and
+/// last dates are worked out again from the articles when it is read.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct StoredArchive<'a> {
+    articles: Cow<'a, [Article]>,
+    authors: Cow<'a, [Author]>,
+    tags: Cow<'a, [Term]>,
+    sections: Cow<'a, [Term]>,
+    scheduled: Option<ArticleDate>,
+}
+
+/// An article source edited since the archive was built: its fields before and after.
+#[derive(Debug, Clone, Copy)]
+pub struct Edit<'a> {
+    pub source: &'a Path,
+    pub before: &'a ParsedArticle,
+    pub after: &'a ParsedArticle,
 }
 
 impl Archive {
@@ -96,10 +121,13 @@ impl Archive {
             profiles,
         } = input;
 
-        let mut sources: Vec<(&Path, Format, &ParsedArticle)> = sources
-            .into_par_iter()
-            .filter(|(_, _, a)| (selection.drafts || !a.draft) && (selection.future || a.date.at <= selection.now))
-            .collect();
+        let scheduled = sources
+            .par_iter()
+            .filter(|(_, _, a)| selection.takes_draft(a) && !selection.takes_date(a))
+            .map(|(_, _, a)| a.date)
+            .min_by_key(|d| d.at);
+        let mut sources: Vec<(&Path, Format, &ParsedArticle)> =
+            sources.into_par_iter().filter(|(_, _, a)| selection.takes(a)).collect();
         // No two sources share a path, so the order is total and an unstable sort gives it.
         sources.par_sort_unstable_by(|(pa, _, a), (pb, _, b)| b.date.at.cmp(&a.date.at).then_with(|| pa.cmp(pb)));
 
@@ -126,13 +154,7 @@ impl Archive {
                 .as_deref()
                 .and_then(|s| sections.add(s, id))
                 .map(|i| i as TermId);
-            let slug = match &parsed.slug {
-                Some(slug) => slug.clone(),
-                None => match slugify(&parsed.title) {
-                    s if s.is_empty() => format!("article-{}", short_hash(&source.to_string_lossy())),
-                    s => s,
-                },
-            };
+            let slug = slug_of(source, parsed);
             let mut aliases = Vec::with_capacity(parsed.aliases.len());
             for alias in &parsed.aliases {
                 match normalize_alias(alias) {
@@ -174,7 +196,7 @@ impl Archive {
         }
 
         // Authors, tags and sections sorted by slug; the articles' references renumbered.
-        let (mut authors, author_ids) = staff.finish();
+        let (authors, author_ids) = staff.finish();
         let (tags, tag_ids) = tags.finish();
         let (sections, section_ids) = sections.finish();
         for article in &mut articles {
@@ -184,20 +206,122 @@ impl Archive {
                 *s = section_ids[*s as usize];
             }
         }
+        Ok(Archive::assemble(articles, authors, tags, sections, scheduled))
+    }
+
+    /// The archive of these articles, authors and terms, with its date indexes.
+    fn assemble(
+        articles: Vec<Article>,
+        mut authors: Vec<Author>,
+        tags: Vec<Term>,
+        sections: Vec<Term>,
+        scheduled: Option<ArticleDate>,
+    ) -> Archive {
         for author in &mut authors {
             author.last_published = author.articles.first().map(|&i| articles[i as usize].date.at);
             author.first_published = author.articles.last().map(|&i| articles[i as usize].date.at);
         }
         let years = date_index(&articles);
         let on_this_day = on_this_day_index(&years);
-        Ok(Archive {
+        Archive {
             articles,
             authors,
             tags,
             sections,
             years,
             on_this_day,
-        })
+            scheduled,
+        }
+    }
+
+    /// The archive as the build cache keeps it (borrowed).
+    pub fn stored(&self) -> StoredArchive<'_> {
+        StoredArchive {
+            articles: Cow::Borrowed(&self.articles),
+            authors: Cow::Borrowed(&self.authors),
+            tags: Cow::Borrowed(&self.tags),
+            sections: Cow::Borrowed(&self.sections),
+            scheduled: self.scheduled,
+        }
+    }
+
+    /// The archive the build cache kept; `None` if its references do not hold together.
+    pub fn from_stored(stored: StoredArchive<'_>) -> Option<Archive> {
+        let (articles, authors) = (stored.articles.into_owned(), stored.authors.into_owned());
+        let (tags, sections) = (stored.tags.into_owned(), stored.sections.into_owned());
+        let n = articles.len();
+        let ids_hold = |ids: &[ArticleId]| ids.iter().all(|&i| (i as usize) < n);
+        let hold = authors.iter().all(|a| ids_hold(&a.articles))
+            && tags.iter().chain(&sections).all(|t| ids_hold(&t.articles))
+            && articles.iter().all(|a| {
+                a.authors.iter().all(|&i| (i as usize) < authors.len())
+                    && a.tags.iter().all(|&i| (i as usize) < tags.len())
+                    && a.section.is_none_or(|i| (i as usize) < sections.len())
+            });
+        hold.then(|| Archive::assemble(articles, authors, tags, sections, stored.scheduled))
+    }
+
+    /// Whether this archive, built with `built`, is also the one `selection` gives from the
+    /// same sources: the same drafts and scheduled articles are held back.
+    pub fn holds_for(&self, built: &Selection, selection: &Selection) -> bool {
+        built.drafts == selection.drafts
+            && built.future == selection.future
+            && (selection.future
+                || (self.articles.first().is_none_or(|a| a.date.at <= selection.now)
+                    && self.scheduled.is_none_or(|s| selection.now < s.at)))
+    }
+
+    /// Applies edits of article sources that change only what articles show (title,
+    /// summary, updates, corrections, body), not where they are filed, how they sort or
+    /// whom they credit, and returns true; otherwise returns false and leaves the archive
+    /// as it was, to be built again. The result is the archive `build` gives.
+    pub fn patch(&mut self, edits: &[Edit<'_>], selection: &Selection) -> bool {
+        let by_source: HashMap<&Path, usize> = match edits.len() {
+            0 => return true,
+            1..=8 => HashMap::new(),
+            _ => self
+                .articles
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.source.as_path(), i))
+                .collect(),
+        };
+        let find = |source: &Path| match by_source.is_empty() {
+            true => self.articles.iter().position(|a| a.source == source),
+            false => by_source.get(source).copied(),
+        };
+        let mut updates = Vec::with_capacity(edits.len());
+        for edit in edits {
+            let (before, after) = (edit.before, edit.after);
+            match (selection.takes(before), selection.takes(after)) {
+                // Held back before and after: only when it is due may change.
+                (false, false) if before.date == after.date && before.draft == after.draft => continue,
+                (true, true) => {}
+                _ => return false,
+            }
+            let same_place = before.date == after.date
+                && before.draft == after.draft
+                && before.bylines == after.bylines
+                && before.bio == after.bio
+                && before.tags == after.tags
+                && before.section == after.section
+                && before.aliases == after.aliases
+                && slug_of(edit.source, before) == slug_of(edit.source, after);
+            match find(edit.source) {
+                Some(id) if same_place => updates.push((id, after)),
+                _ => return false,
+            }
+        }
+        for (id, after) in updates {
+            let article = &mut self.articles[id];
+            after.title.clone_into(&mut article.title);
+            after.summary.clone_into(&mut article.summary);
+            article.updated = after.updated;
+            after.corrections.clone_into(&mut article.corrections);
+            article.aliases_at = after.aliases_at;
+            article.source_hash = after.source_hash;
+        }
+        true
     }
 
     /// An article by id.
@@ -208,6 +332,32 @@ impl Archive {
     /// An author by id.
     pub fn author(&self, id: AuthorId) -> &Author {
         &self.authors[id as usize]
+    }
+}
+
+impl Selection {
+    /// Whether the build publishes this article.
+    pub fn takes(&self, article: &ParsedArticle) -> bool {
+        self.takes_draft(article) && self.takes_date(article)
+    }
+
+    fn takes_draft(&self, article: &ParsedArticle) -> bool {
+        self.drafts || !article.draft
+    }
+
+    fn takes_date(&self, article: &ParsedArticle) -> bool {
+        self.future || article.date.at <= self.now
+    }
+}
+
+/// The slug of an article: set in its front matter, or made from its title.
+fn slug_of(source: &Path, parsed: &ParsedArticle) -> String {
+    match &parsed.slug {
+        Some(slug) => slug.clone(),
+        None => match slugify(&parsed.title) {
+            s if s.is_empty() => format!("article-{}", short_hash(&source.to_string_lossy())),
+            s => s,
+        },
     }
 }
 

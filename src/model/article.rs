@@ -13,7 +13,7 @@ use super::{AuthorId, TermId};
 pub type ArticleId = u32;
 
 /// An article as the archive knows it; its body stays in its source until its page is written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Article {
     /// The source file, relative to the site root (`content/2025/10/x.txt`).
     pub source: PathBuf,

@@ -14,8 +14,9 @@ use crate::slug::{short_hash, slugify};
 /// Index of an author in `Archive::authors` (sorted by slug).
 pub type AuthorId = u32;
 
-/// An author of the archive.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An author of the archive. (Kept in the build cache without the dates, which come
+/// from the articles.)
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Author {
     pub name: String,
     pub slug: String,
@@ -30,7 +31,9 @@ pub struct Author {
     pub articles: Vec<ArticleId>,
     /// Whether `content/authors/<slug>.md` describes the author.
     pub has_profile: bool,
+    #[serde(skip)]
     pub first_published: Option<DateTime<FixedOffset>>,
+    #[serde(skip)]
     pub last_published: Option<DateTime<FixedOffset>>,
 }
 

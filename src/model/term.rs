@@ -9,7 +9,7 @@ use crate::slug::{short_hash, slugify};
 pub type TermId = u32;
 
 /// A tag or a section, merged across articles by slug (`Politics` and `politics` are one).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Term {
     /// As most articles spell it.
     pub name: String,

@@ -222,3 +222,120 @@ fn empty_slugs_fall_back_to_a_hash_of_the_path() {
         "{slug}"
     );
 }
+
+/// Three articles by two authors, tagged, one of them scheduled after `now`.
+fn edited_site() -> Sources {
+    let mut a = article("Budget passes", "2025-01-02T10:00:00Z", &[("Jane Roe", Some(3))]);
+    a.tags = vec!["Politics".into(), "Money".into()];
+    a.summary = "The budget passed.".into();
+    let mut b = article("Storm warning", "2025-01-01T08:00:00Z", &[("John Doe", None)]);
+    b.section = Some("Weather".into());
+    b.slug = Some("storm".into());
+    let c = article("Coming soon", "2025-06-01T10:00:00Z", &[("Jane Roe", None)]);
+    input(vec![("content/a.md", a), ("content/b.md", b), ("content/c.md", c)])
+}
+
+fn in_march() -> Selection {
+    Selection {
+        drafts: false,
+        future: false,
+        now: DateTime::parse_from_rfc3339("2025-03-01T00:00:00Z").unwrap(),
+    }
+}
+
+/// Edits source `i` of `site` with `edit`; returns whether the archive took it as a patch,
+/// having checked that a patched archive is the one built from the edited sources.
+fn patched(site: &Sources, i: usize, edit: impl FnOnce(&mut ParsedArticle)) -> bool {
+    let selection = in_march();
+    let mut archive = Archive::build(Path::new("."), site.input(), &selection).unwrap();
+    let before = archive.articles.clone();
+    let mut edited = Sources {
+        articles: site.articles.clone(),
+        profiles: site.profiles.clone(),
+    };
+    edit(&mut edited.articles[i].2);
+    let edits = [Edit {
+        source: &site.articles[i].0,
+        before: &site.articles[i].2,
+        after: &edited.articles[i].2,
+    }];
+    if !archive.patch(&edits, &selection) {
+        assert_eq!(archive.articles, before, "a refused patch changes nothing");
+        return false;
+    }
+    assert_eq!(
+        archive,
+        Archive::build(Path::new("."), edited.input(), &selection).unwrap()
+    );
+    true
+}
+
+#[test]
+fn edits_of_what_an_article_shows_patch_the_archive() {
+    let site = edited_site();
+    assert!(patched(&site, 0, |a| a.summary = "The budget passed at last.".into()));
+    assert!(patched(&site, 0, |a| a.source_hash = 7), "the body");
+    assert!(patched(&site, 0, |a| a.updated = Some(a.date)));
+    assert!(
+        patched(&site, 1, |a| a.title = "Storm warning lifted".into()),
+        "the slug is set"
+    );
+    assert!(
+        patched(&site, 0, |a| a.title = "Budget Passes!".into()),
+        "the same slug"
+    );
+    assert!(
+        patched(&site, 2, |a| a.title = "Coming later".into()),
+        "still scheduled"
+    );
+}
+
+#[test]
+fn edits_that_move_or_file_an_article_elsewhere_are_built_again() {
+    let site = edited_site();
+    assert!(!patched(&site, 0, |a| a.title = "Budget fails".into()), "a new slug");
+    assert!(!patched(&site, 0, |a| a.date =
+        parse_date("2025-01-03T10:00:00Z", Tz::UTC).unwrap()));
+    assert!(!patched(&site, 0, |a| a.tags.push("Tax".into())));
+    assert!(
+        !patched(&site, 0, |a| a.tags[0] = "politics".into()),
+        "a spelling counts"
+    );
+    assert!(!patched(&site, 0, |a| a.bylines[0].source_count = Some(4)));
+    assert!(!patched(&site, 1, |a| a.section = None));
+    assert!(!patched(&site, 1, |a| a.draft = true));
+    assert!(!patched(&site, 1, |a| a.aliases.push("old/storm/".into())));
+    assert!(!patched(&site, 1, |a| a.bio = Some("Reporter.".into())));
+    assert!(
+        !patched(&site, 2, |a| a.date =
+            parse_date("2025-05-01T10:00:00Z", Tz::UTC).unwrap()),
+        "due sooner"
+    );
+}
+
+#[test]
+fn an_archive_holds_until_a_scheduled_article_is_due() {
+    let built = in_march();
+    let archive = Archive::build(Path::new("."), edited_site().input(), &built).unwrap();
+    assert_eq!(archive.articles.len(), 2);
+    let at = |now: &str| Selection {
+        now: DateTime::parse_from_rfc3339(now).unwrap(),
+        ..built
+    };
+    assert!(archive.holds_for(&built, &at("2025-05-31T23:59:59Z")));
+    assert!(!archive.holds_for(&built, &at("2025-06-01T10:00:00Z")), "due");
+    assert!(archive.holds_for(&built, &at("2025-01-02T10:00:00Z")));
+    assert!(
+        !archive.holds_for(&built, &at("2025-01-02T09:59:59Z")),
+        "the newest is not out yet"
+    );
+    assert!(!archive.holds_for(&built, &Selection { drafts: true, ..built }));
+}
+
+#[test]
+fn the_stored_archive_reads_back_as_it_was() {
+    let archive = Archive::build(Path::new("."), edited_site().input(), &in_march()).unwrap();
+    let bytes = postcard::to_allocvec(&archive.stored()).unwrap();
+    let stored: StoredArchive<'_> = postcard::from_bytes(&bytes).unwrap();
+    assert_eq!(Archive::from_stored(stored).unwrap(), archive);
+}

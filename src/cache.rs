@@ -1,7 +1,17 @@
-//! The build cache, `SITE/.dateline/cache/build-<output>/`: the parsed sources and what
-//! the last build wrote, so that the next `dateline build` re-reads only the sources that
-//! changed and writes only the files whose bytes change. Any doubt (another version of
-//! dateline, another time zone, an output folder that was touched) means a full build.
+//! The build cache, `SITE/.dateline/cache/build-<output>/`: the parsed sources, the
+//! archive built from them and what the last build wrote, so that the next `dateline
+//! build` re-reads only the sources that changed, patches the archive instead of building
+//! it again when it can, and writes only the files whose bytes change. Any doubt (another
+//! version of dateline, another time zone, an output folder that was touched) means a
+//! full build.
+//!
+//! - `header.bin`: the version of dateline and the time zone the sources were parsed in;
+//! - `index.bin`: every source with its size and modification time (read on every build);
+//! - `sources-NN.bin`: the parsed sources, in `CHUNKS` files by a hash of their path (read
+//!   only for the sources that changed, or all of them when the archive is built again);
+//! - `archive.bin`: the archive of the last build, with a digest of the index entries it
+//!   was built from;
+//! - `output.bin`: every file the last build wrote.
 
 use ahash::AHashMap as HashMap;
 use std::borrow::Cow;
@@ -10,6 +20,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::{Archive, Selection, StoredArchive};
 use crate::output::{Records, Written};
 use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParsedArticle};
@@ -24,7 +35,7 @@ pub fn cache_dir(out: &Path) -> PathBuf {
 }
 
 /// Changes whenever the format or the meaning of what is cached changes.
-const VERSION: &str = concat!("dateline ", env!("CARGO_PKG_VERSION"), " / cache 3");
+const VERSION: &str = concat!("dateline ", env!("CARGO_PKG_VERSION"), " / cache 4");
 
 /// The sources are kept in this many files, by a hash of their path: after an edit only
 /// the file holding the edited source is written again.
@@ -53,6 +64,105 @@ pub struct CachedEntry<'a> {
     pub source: CachedSource<'a>,
 }
 
+/// A source as the index lists it: its size and modification time, and whether it was
+/// parsed (an article or a profile, kept in its chunk) or is copied as it is.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Listed<'a> {
+    pub rel: Cow<'a, str>,
+    pub len: u64,
+    /// Seconds and nanoseconds since 1970.
+    pub modified: Option<(u64, u32)>,
+    pub parsed: bool,
+}
+
+/// A source's size and modification time as the cache keeps them.
+pub type Stamped = (u64, Option<(u64, u32)>);
+
+/// The archive of a build, and what it was built from: the stamp of each article's source
+/// (in the order of the articles), and of every other parsed source (profiles, and
+/// articles held back as drafts or scheduled), with their count. The index of a later
+/// build tells from these which articles were edited since: they are patched in.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CachedArchive<'a> {
+    pub drafts: bool,
+    pub future: bool,
+    /// "The present" of the build: seconds since 1970 and offset from UTC.
+    pub now: (i64, i32),
+    pub archive: StoredArchive<'a>,
+    pub stamps: Vec<Stamped>,
+    pub others: Vec<(Cow<'a, str>, Stamped)>,
+    pub parsed: u64,
+}
+
+impl<'a> CachedArchive<'a> {
+    /// The cache's form of `archive`, built with `selection` from the parsed sources of
+    /// `index`; `None` if an article's source is not there.
+    pub fn new(archive: &'a Archive, selection: &Selection, index: &[Listed<'a>]) -> Option<CachedArchive<'a>> {
+        let by_source: HashMap<&Path, usize> = archive
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.source.as_path(), i))
+            .collect();
+        let mut stamps = vec![None; archive.articles.len()];
+        let mut others = Vec::new();
+        let mut parsed = 0;
+        for listed in index.iter().filter(|l| l.parsed) {
+            parsed += 1;
+            let stamped = (listed.len, listed.modified);
+            match by_source.get(Path::new(listed.rel.as_ref())) {
+                Some(&i) => stamps[i] = Some(stamped),
+                None => others.push((listed.rel.clone(), stamped)),
+            }
+        }
+        Some(CachedArchive {
+            drafts: selection.drafts,
+            future: selection.future,
+            now: (selection.now.timestamp(), selection.now.offset().local_minus_utc()),
+            archive: archive.stored(),
+            stamps: stamps.into_iter().collect::<Option<_>>()?,
+            others,
+            parsed,
+        })
+    }
+
+    /// The archive, with the selection it was built with and the article sources of
+    /// `index` edited since; `None` if any other parsed source came, went or changed.
+    fn reconcile(self, index: &[Listed<'_>]) -> Option<(Archive, Selection, Vec<PathBuf>)> {
+        let offset = chrono::FixedOffset::east_opt(self.now.1)?;
+        let selection = Selection {
+            drafts: self.drafts,
+            future: self.future,
+            now: chrono::DateTime::from_timestamp(self.now.0, 0)?.with_timezone(&offset),
+        };
+        let archive = Archive::from_stored(self.archive)?;
+        if self.stamps.len() != archive.articles.len() {
+            return None;
+        }
+        let by_source: HashMap<&Path, usize> = archive
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.source.as_path(), i))
+            .collect();
+        let others: HashMap<&str, Stamped> = self.others.iter().map(|(rel, s)| (rel.as_ref(), *s)).collect();
+        let mut edited = Vec::new();
+        let mut parsed = 0;
+        for listed in index.iter().filter(|l| l.parsed) {
+            parsed += 1;
+            let stamped = (listed.len, listed.modified);
+            let rel = listed.rel.as_ref();
+            match by_source.get(Path::new(rel)) {
+                Some(&i) if self.stamps[i] != stamped => edited.push(PathBuf::from(rel)),
+                Some(_) => {}
+                None if others.get(rel) == Some(&stamped) => {}
+                None => return None,
+            }
+        }
+        (parsed == self.parsed).then_some((archive, selection, edited))
+    }
+}
+
 /// What the last build wrote (borrowed when saved; loading gives owned strings).
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct CachedBuild<'a> {
@@ -67,50 +177,61 @@ struct Header<'a> {
     timezone: Cow<'a, str>,
 }
 
-/// What a cache folder holds.
+/// What a cache folder holds, less the parsed sources (see `load_chunk`).
 #[derive(Debug)]
 pub struct Loaded {
     pub timezone: String,
-    pub entries: Vec<CachedEntry<'static>>,
+    pub index: Vec<Listed<'static>>,
+    /// The archive of the last build written to the cache, its selection, and the article
+    /// sources of the index edited since (to patch it with).
+    pub archive: Option<(Archive, Selection, Vec<PathBuf>)>,
     pub last: Option<CachedBuild<'static>>,
 }
 
 /// Reads the cache of builds of `site` into `out`, if there is a usable one.
 pub fn load(site: &Path, out: &Path) -> Option<Loaded> {
-    use rayon::prelude::*;
     let dir = site.join(cache_dir(out));
     let header_bytes = std::fs::read(dir.join("header.bin")).ok()?;
     let header: Header<'_> = postcard::from_bytes(&header_bytes).ok()?;
     if header.version != VERSION {
         return None;
     }
+    let read = |name: &str| std::fs::read(dir.join(name)).ok();
     // Loading gives owned values: nothing borrows from the bytes read.
-    let chunks: Vec<Vec<CachedEntry<'static>>> = (0..CHUNKS)
-        .into_par_iter()
-        .map(|n| {
-            let bytes = std::fs::read(dir.join(format!("sources-{n:02}.bin"))).ok()?;
-            postcard::from_bytes(&bytes).ok()
-        })
-        .collect::<Option<_>>()?;
-    let last = std::fs::read(dir.join("output.bin"))
-        .ok()
-        .and_then(|b| postcard::from_bytes(&b).ok());
+    let ((index, archive), last) = rayon::join(
+        || {
+            rayon::join(
+                || -> Option<Vec<Listed<'static>>> { postcard::from_bytes(&read("index.bin")?).ok() },
+                || -> Option<CachedArchive<'static>> { postcard::from_bytes(&read("archive.bin")?).ok() },
+            )
+        },
+        || -> Option<CachedBuild<'static>> { postcard::from_bytes(&read("output.bin")?).ok() },
+    );
+    let index = index?;
+    let archive = archive.and_then(|a| a.reconcile(&index));
     Some(Loaded {
         timezone: header.timezone.into_owned(),
-        entries: {
-            let mut all = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
-            chunks.into_iter().for_each(|chunk| all.extend(chunk));
-            all
-        },
+        index,
+        archive,
         last,
     })
+}
+
+/// Reads the parsed sources of chunk `n` of the cache of builds of `site` into `out`.
+pub fn load_chunk(site: &Path, out: &Path, n: usize) -> Option<Vec<CachedEntry<'static>>> {
+    let bytes = std::fs::read(site.join(cache_dir(out)).join(format!("sources-{n:02}.bin"))).ok()?;
+    postcard::from_bytes(&bytes).ok()
 }
 
 /// Forgets what the last build into `out` wrote, before a build changes `out`: should
 /// that build stop before `save` records what it wrote, the next one starts afresh
 /// instead of trusting a record that no longer tells what is in `out`.
 pub fn forget_output(site: &Path, out: &Path) -> std::io::Result<()> {
-    match std::fs::remove_file(site.join(cache_dir(out)).join("output.bin")) {
+    remove_if_there(&site.join(cache_dir(out)).join("output.bin"))
+}
+
+fn remove_if_there(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
     }
@@ -123,17 +244,31 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-/// Writes the cache of builds of `site` into `out`: the chunks of sources marked in
-/// `dirty` (`chunk(n)` gives the entries of chunk `n`), and the record of the last
-/// build if there is a new one.
-pub fn save<'a>(
-    site: &Path,
-    out: &Path,
-    timezone: &str,
-    dirty: &[bool],
-    chunk: &(dyn Fn(usize) -> Vec<CachedEntry<'a>> + Sync),
-    last: Option<&CachedBuild<'_>>,
-) -> std::io::Result<()> {
+/// What changed in a cache since it was saved, to be written.
+pub struct Changes<'a, 'b> {
+    /// Which chunks of sources changed; `chunk(n)` gives the entries of chunk `n`.
+    pub dirty: &'b [bool],
+    pub chunk: &'b (dyn Fn(usize) -> Vec<CachedEntry<'a>> + Sync),
+    /// Every source (written when a chunk changed, or with a new archive).
+    pub index: &'b dyn Fn() -> Vec<Listed<'a>>,
+    /// An archive to write, and the selection it was built with.
+    pub archive: Option<(&'b Archive, &'b Selection)>,
+    /// A new record of what the last build wrote.
+    pub last: Option<&'b CachedBuild<'a>>,
+}
+
+/// Writes the cache of builds of `site` into `out`: what `changes` holds. The index is
+/// written after the chunks, whose entries it lists with their stamps: a build stopped
+/// half-way leaves chunks whose stamps differ from the index, which the next build
+/// notices (and builds the archive again).
+pub fn save(site: &Path, out: &Path, timezone: &str, changes: Changes<'_, '_>) -> std::io::Result<()> {
+    let Changes {
+        dirty,
+        chunk,
+        index,
+        archive,
+        last,
+    } = changes;
     use rayon::prelude::*;
     let dir = site.join(cache_dir(out));
     std::fs::create_dir_all(&dir)?;
@@ -152,6 +287,23 @@ pub fn save<'a>(
             let bytes = postcard::to_allocvec(&chunk(n)).map_err(std::io::Error::other)?;
             write_atomically(&dir.join(format!("sources-{n:02}.bin")), &bytes)
         })?;
+    let sources_changed = all || dirty.iter().any(|&d| d);
+    if sources_changed || archive.is_some() {
+        let index = index();
+        if sources_changed {
+            let bytes = postcard::to_allocvec(&index).map_err(std::io::Error::other)?;
+            write_atomically(&dir.join("index.bin"), &bytes)?;
+        }
+        if let Some((archive, selection)) = archive {
+            match CachedArchive::new(archive, selection, &index) {
+                Some(cached) => {
+                    let bytes = postcard::to_allocvec(&cached).map_err(std::io::Error::other)?;
+                    write_atomically(&dir.join("archive.bin"), &bytes)?;
+                }
+                None => remove_if_there(&dir.join("archive.bin"))?,
+            }
+        }
+    }
     if let Some(last) = last {
         let bytes = postcard::to_allocvec(last).map_err(std::io::Error::other)?;
         write_atomically(&dir.join("output.bin"), &bytes)?;

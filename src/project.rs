@@ -32,6 +32,9 @@ enum Source {
     /// Any other file: copied as it is.
     Asset,
     Unreadable(Diagnostic),
+    /// An article or a profile that parsed without problems, as the build cache holds it:
+    /// read from there only when needed (`resolve`).
+    Cached,
 }
 
 #[derive(Debug)]
@@ -45,7 +48,9 @@ struct Entry {
 struct Kept {
     archive: Archive,
     selection: Selection,
-    edited: HashMap<PathBuf, Box<ParsedArticle>>,
+    /// Edited article sources with their fields before, where known (not when the edit
+    /// came before the build that read the archive from the cache).
+    edited: HashMap<PathBuf, Option<Box<ParsedArticle>>>,
 }
 
 /// What the last successful build wrote, to write only what changes next time.
@@ -79,6 +84,10 @@ pub struct Project {
     read_stages: Vec<(&'static str, std::time::Duration, Option<u64>)>,
     /// The archive of the last build, while the sources changed since can patch it.
     kept: Option<Kept>,
+    /// Whether the kept archive was built since the cache was saved.
+    archive_dirty: bool,
+    /// Article sources edited since the cache's archive was written.
+    unsaved_edits: HashSet<PathBuf>,
 }
 
 impl Project {
@@ -106,6 +115,8 @@ impl Project {
             dirty: vec![false; cache::CHUNKS],
             last_dirty: false,
             kept: None,
+            archive_dirty: false,
+            unsaved_edits: HashSet::new(),
         }
     }
 
@@ -121,20 +132,16 @@ impl Project {
             if snapshot.timezone == project.timezone().name() {
                 project.parsed_in = Some(project.timezone());
                 project.entries = snapshot
-                    .entries
+                    .index
                     .into_iter()
-                    .map(|e| {
-                        let source = match e.source {
-                            CachedSource::Article(format, article) => Source::Article(format, Ok(article.into_owned())),
-                            CachedSource::Profile(profile) => Source::Profile(Ok(profile.into_owned())),
-                            CachedSource::Asset => Source::Asset,
-                        };
+                    .map(|listed| {
                         let stamp = Stamp {
-                            len: e.len,
-                            modified: cache::parts_to_time(e.modified),
+                            len: listed.len,
+                            modified: cache::parts_to_time(listed.modified),
                         };
+                        let source = if listed.parsed { Source::Cached } else { Source::Asset };
                         (
-                            PathBuf::from(e.rel.as_ref()),
+                            PathBuf::from(listed.rel.into_owned()),
                             Entry {
                                 stamp: Some(stamp),
                                 source,
@@ -142,6 +149,18 @@ impl Project {
                         )
                     })
                     .collect();
+                if let Some((archive, selection, edited)) = snapshot.archive {
+                    // Articles edited since the cache's archive was written: patched in
+                    // by the build, from what the cache holds of them.
+                    let chunks: Vec<usize> = edited.iter().map(|rel| cache::chunk_of(rel)).collect();
+                    project.unsaved_edits = edited.iter().cloned().collect();
+                    project.kept = Some(Kept {
+                        archive,
+                        selection,
+                        edited: edited.into_iter().map(|rel| (rel, None)).collect(),
+                    });
+                    project.resolve(&chunks);
+                }
             }
             if let Some(last) = snapshot.last {
                 let last = LastBuild {
@@ -173,16 +192,42 @@ impl Project {
             out: l.out.to_string_lossy(),
             files: l.files.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), *v)).collect(),
         });
+        let index = || -> Vec<cache::Listed<'_>> {
+            self.entries
+                .iter()
+                .filter_map(|(rel, e)| {
+                    let stamp = e.stamp?;
+                    let parsed = match &e.source {
+                        Source::Article(_, Ok(_)) | Source::Profile(Ok(_)) | Source::Cached => true,
+                        Source::Asset => false,
+                        _ => return None,
+                    };
+                    Some(cache::Listed {
+                        rel: rel.to_string_lossy(),
+                        len: stamp.len,
+                        modified: cache::time_to_parts(stamp.modified),
+                        parsed,
+                    })
+                })
+                .collect()
+        };
+        // The archive is written when it was built again, or when many edits since it was
+        // written would have to be patched in by every build.
+        let archive = self
+            .kept
+            .as_ref()
+            .filter(|k| k.edited.is_empty() && (self.archive_dirty || self.unsaved_edits.len() > UNSAVED_EDITS))
+            .map(|k| (&k.archive, &k.selection));
+        let archive_written = archive.is_some();
         let out = self.out_dir();
-        cache::save(
-            self.root(),
-            &out,
-            self.timezone().name(),
-            &self.dirty,
-            &chunk,
-            last.as_ref(),
-        )
-        .map_err(|e| {
+        let changes = cache::Changes {
+            dirty: &self.dirty,
+            chunk: &chunk,
+            index: &index,
+            archive,
+            last: last.as_ref(),
+        };
+        cache::save(self.root(), &out, self.timezone().name(), changes).map_err(|e| {
             Diagnostics::from(Diagnostic::file(
                 shown(self.root(), &cache::cache_dir(&out)),
                 format!("cannot write the build cache: {e}"),
@@ -190,7 +235,86 @@ impl Project {
         })?;
         self.dirty = vec![false; cache::CHUNKS];
         self.last_dirty = false;
+        if archive_written {
+            self.archive_dirty = false;
+            self.unsaved_edits.clear();
+        }
         Ok(())
+    }
+
+    /// Reads the parsed sources of these chunks from the build cache, for the entries that
+    /// are still `Cached`. Those it cannot read there (a chunk missing, or not the one the
+    /// index listed) are read from their files; the kept archive is then built again.
+    fn resolve(&mut self, chunks: &[usize]) {
+        let mut wanted = [false; cache::CHUNKS];
+        chunks.iter().for_each(|&n| wanted[n] = true);
+        let mut cached = [false; cache::CHUNKS];
+        for rel in self
+            .entries
+            .iter()
+            .filter(|(_, e)| matches!(e.source, Source::Cached))
+            .map(|(rel, _)| rel)
+        {
+            let n = cache::chunk_of(rel);
+            cached[n] |= wanted[n];
+        }
+        let chunks: Vec<usize> = (0..cache::CHUNKS).filter(|&n| cached[n]).collect();
+        if chunks.is_empty() {
+            return;
+        }
+        let (root, out) = (self.root().to_path_buf(), self.out_dir());
+        let loaded: Vec<Vec<CachedEntry<'static>>> = chunks
+            .par_iter()
+            .map(|&n| cache::load_chunk(&root, &out, n).unwrap_or_default())
+            .collect();
+        for cached in loaded.into_iter().flatten() {
+            let Some(entry) = self.entries.get_mut(Path::new(cached.rel.as_ref())) else {
+                continue;
+            };
+            let stamp = Stamp {
+                len: cached.len,
+                modified: cache::parts_to_time(cached.modified),
+            };
+            if !matches!(entry.source, Source::Cached) || entry.stamp != Some(stamp) {
+                continue;
+            }
+            entry.source = match cached.source {
+                CachedSource::Article(format, article) => Source::Article(format, Ok(article.into_owned())),
+                CachedSource::Profile(profile) => Source::Profile(Ok(profile.into_owned())),
+                CachedSource::Asset => Source::Asset,
+            };
+        }
+        let missing: Vec<PathBuf> = self
+            .entries
+            .iter()
+            .filter(|(_, e)| matches!(e.source, Source::Cached))
+            .map(|(rel, _)| rel.clone())
+            .filter(|rel| cached[cache::chunk_of(rel)])
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        self.kept = None;
+        let cx = ParseContext {
+            timezone: self.timezone(),
+        };
+        let read: Vec<(PathBuf, Entry)> = missing
+            .into_par_iter()
+            .map(|rel| {
+                let stamp = Stamp::of(&root.join(&rel));
+                let entry = read_entry(&root, &rel, stamp, &cx);
+                (rel, entry)
+            })
+            .collect();
+        for (rel, entry) in read {
+            self.dirty[cache::chunk_of(&rel)] = true;
+            self.entries.insert(rel, entry);
+        }
+    }
+
+    /// `resolve` for every chunk.
+    fn resolve_all(&mut self) {
+        self.resolve(&(0..cache::CHUNKS).collect::<Vec<_>>());
     }
 
     /// The output folder: `-o OUT`, or `SITE/public`.
@@ -270,6 +394,7 @@ impl Project {
             return true;
         }
         let mut to_read: Vec<PathBuf> = Vec::new();
+        let mut gone: Vec<PathBuf> = Vec::new();
         for rel in content {
             if root.join(&rel).exists() {
                 if !walk::is_ignored(&rel) {
@@ -277,19 +402,16 @@ impl Project {
                 }
             } else {
                 // A file, or a whole folder, is gone.
-                let gone: Vec<PathBuf> = self
-                    .entries
-                    .keys()
-                    .filter(|known| known.starts_with(&rel))
-                    .cloned()
-                    .collect();
-                for known in gone {
-                    self.set_entry(known, None);
-                }
+                gone.extend(self.entries.keys().filter(|known| known.starts_with(&rel)).cloned());
             }
         }
         to_read.sort();
         to_read.dedup();
+        let chunks: Vec<usize> = to_read.iter().chain(&gone).map(|rel| cache::chunk_of(rel)).collect();
+        self.resolve(&chunks);
+        for known in gone {
+            self.set_entry(known, None);
+        }
         let cx = ParseContext {
             timezone: self.timezone(),
         };
@@ -328,7 +450,7 @@ impl Project {
         match (before.map(|e| e.source), after_ok) {
             (None | Some(Source::Asset), None) => {}
             (Some(Source::Article(_, Ok(before))), Some(true)) => {
-                kept.edited.entry(rel).or_insert(before);
+                kept.edited.entry(rel).or_insert(Some(before));
             }
             _ => self.kept = None,
         }
@@ -348,30 +470,44 @@ impl Project {
         let files = walk::stamped_files_under(&root, Path::new(CONTENT_DIR), &mut problems);
         let cx = ParseContext { timezone };
         // Sources already known and unchanged stay as they are; the others are read.
-        let entries = &self.entries;
-        let unchanged = |rel: &PathBuf, stamp: &Option<Stamp>| {
+        let unchanged = |entries: &HashMap<PathBuf, Entry>, rel: &PathBuf, stamp: &Option<Stamp>| {
             !reparse_all && stamp.is_some() && entries.get(rel).is_some_and(|e| e.stamp == *stamp)
         };
-        let read: Vec<(PathBuf, Entry)> = files
-            .par_iter()
-            .filter(|(rel, stamp)| !unchanged(rel, stamp))
-            .map(|(rel, stamp)| (rel.clone(), read_entry(&root, rel, *stamp, &cx)))
+        let entries = &self.entries;
+        let changed: Vec<usize> = (0..files.len())
+            .into_par_iter()
+            .filter(|&i| !unchanged(entries, &files[i].0, &files[i].1))
             .collect();
-        let new = read.iter().filter(|(rel, _)| !entries.contains_key(rel)).count();
+        let new = changed.iter().filter(|&&i| !entries.contains_key(&files[i].0)).count();
+        let gone: Vec<PathBuf> = match files.len() - new < entries.len() {
+            true => {
+                let found: HashSet<&PathBuf> = files.iter().map(|(rel, _)| rel).collect();
+                entries.keys().filter(|rel| !found.contains(rel)).cloned().collect()
+            }
+            false => Vec::new(),
+        };
         if reparse_all {
             self.kept = None;
-        }
-        if files.len() - new < self.entries.len() {
-            let found: HashSet<&PathBuf> = files.iter().map(|(rel, _)| rel).collect();
-            let gone: Vec<PathBuf> = self
-                .entries
-                .keys()
-                .filter(|rel| !found.contains(rel))
-                .cloned()
+        } else {
+            // What the cache holds of the sources that changed or went: their chunks are
+            // written again, and an edit is compared with what it replaces.
+            let chunks: Vec<usize> = changed
+                .iter()
+                .map(|&i| &files[i].0)
+                .chain(&gone)
+                .map(|rel| cache::chunk_of(rel))
                 .collect();
-            for rel in gone {
-                self.set_entry(rel, None);
-            }
+            self.resolve(&chunks);
+        }
+        let entries = &self.entries;
+        let read: Vec<(PathBuf, Entry)> = changed
+            .into_par_iter()
+            .map(|i| &files[i])
+            .filter(|(rel, stamp)| !unchanged(entries, rel, stamp))
+            .map(|(rel, stamp)| (rel.clone(), read_entry(&root, rel, *stamp, &cx)))
+            .collect();
+        for rel in gone {
+            self.set_entry(rel, None);
         }
         for (rel, entry) in read {
             self.set_entry(rel, Some(entry));
@@ -386,6 +522,25 @@ impl Project {
     pub fn build(&mut self) -> Result<BuildSummary, Diagnostics> {
         let started = Instant::now();
         let root = self.options.site.clone();
+        let selection = Selection {
+            drafts: self.options.drafts,
+            future: self.options.future,
+            now: self.options.now,
+        };
+        // The kept archive patched with the edits since; or else every parsed source, to
+        // build it again.
+        let lap = Instant::now();
+        let patched = self.kept.take().and_then(|kept| {
+            let edits: Vec<PathBuf> = kept.edited.keys().cloned().collect();
+            self.patched(kept, &selection).map(|archive| (archive, edits))
+        });
+        match patched {
+            Some((_, ref edits)) => self.unsaved_edits.extend(edits.iter().cloned()),
+            None => {
+                self.resolve_all();
+                self.read_stages.push(("resolve", lap.elapsed(), resident_memory()));
+            }
+        }
         let config = self.config.as_ref().map_err(|list| Diagnostics::from(list.clone()))?;
 
         // Every problem of the sources and templates, together.
@@ -393,7 +548,7 @@ impl Project {
         let mut content_assets: Vec<PathBuf> = Vec::new();
         for (rel, entry) in &self.entries {
             match &entry.source {
-                Source::Article(_, Ok(_)) | Source::Profile(Ok(_)) => {}
+                Source::Article(_, Ok(_)) | Source::Profile(Ok(_)) | Source::Cached => {}
                 Source::Article(_, Err(list)) => problems.extend(list.iter().cloned()),
                 Source::Profile(Err(d)) | Source::Unreadable(d) => problems.push(d.clone()),
                 Source::Asset => content_assets.push(rel.clone()),
@@ -413,22 +568,26 @@ impl Project {
         let assets = Assets::collect(&root, &content_assets, &mut problems);
         let theme = match (&self.theme, problems.is_empty()) {
             (Ok(theme), true) => theme,
-            _ => return Err(problems.into()),
+            _ => {
+                if let Some((archive, _)) = patched {
+                    self.kept = Some(Kept {
+                        archive,
+                        selection,
+                        edited: HashMap::new(),
+                    });
+                }
+                return Err(problems.into());
+            }
         };
-
-        let selection = Selection {
-            drafts: self.options.drafts,
-            future: self.options.future,
-            now: self.options.now,
-        };
-        let kept = self.kept.take().and_then(|kept| self.patched(kept, &selection));
-        let archive = match kept {
-            Some(archive) => {
+        let archive = match patched {
+            Some((archive, _)) => {
                 mark("patch");
                 archive
             }
             None => {
                 let archive = Archive::build(&root, self.build_input(), &selection)?;
+                self.archive_dirty = true;
+                self.unsaved_edits.clear();
                 mark("archive");
                 archive
             }
@@ -589,7 +748,7 @@ impl Project {
             match self.entries.get(rel).map(|e| &e.source) {
                 Some(Source::Article(_, Ok(after))) => edits.push(Edit {
                     source: rel,
-                    before,
+                    before: before.as_deref(),
                     after,
                 }),
                 _ => return None,
@@ -634,6 +793,10 @@ fn read_entry(root: &Path, rel: &Path, stamp: Option<Stamp>, cx: &ParseContext) 
     };
     Entry { stamp, source }
 }
+
+/// How many article sources may be edited since the build cache's archive was written
+/// (each build patches them in again) before it is written anew.
+const UNSAVED_EDITS: usize = 32;
 
 /// Paths under these folders of a site are the ones a build reads.
 pub const WATCHED: [&str; 3] = [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR];

@@ -290,3 +290,88 @@ fn every_cached_build_records_what_it_changed() {
         assert_same_as_clean_build(&site, &format!("{rel} reverted"));
     }
 }
+
+/// Whether a build patched the archive it kept (or read from the cache) instead of
+/// building it again.
+fn patched(summary: &dateline::BuildSummary) -> bool {
+    summary.timings.0.iter().any(|(stage, _, _)| *stage == "patch")
+}
+
+#[test]
+fn the_cached_archive_is_patched_until_an_edit_moves_an_article() {
+    let site = Site::fixture("basic");
+    assert!(!patched(&site.built()));
+    let edit = |rel: &str, from: &str, to: &str| {
+        let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
+        assert!(text.contains(from), "{rel}: {from}");
+        site.write(rel, text.replacen(from, to, 1));
+        let summary = site.built();
+        assert_same_as_clean_build(&site, &format!("{rel}: {from} → {to}"));
+        summary
+    };
+    let budget = "content/2025/12/budget-vote.md";
+    let late = "content/2025/12/late-night.md";
+
+    // What articles show: each later build (a new process) patches the cache's archive
+    // with every article edited since it was written.
+    let s = edit(budget, "passed late on Tuesday", "passed on Tuesday night");
+    assert!(patched(&s) && s.rendered > 1, "{s:?}");
+    let s = edit(
+        late,
+        "updated = 2026-01-02T10:00:00-05:00",
+        "updated = 2026-01-03T10:00:00-05:00",
+    );
+    assert!(patched(&s), "{s:?}");
+    let s = edit(budget, "narrow", "comfortable");
+    assert!(patched(&s) && s.rendered == 1, "{s:?}");
+
+    // A new tag files the article elsewhere: the archive is built again, and written.
+    let s = edit(
+        late,
+        "[\"politics\", \"Budget\"]",
+        "[\"politics\", \"Budget\", \"Night\"]",
+    );
+    assert!(!patched(&s), "{s:?}");
+    let s = edit(late, "ended at half past eleven", "ended at 11:30");
+    assert!(patched(&s), "{s:?}");
+
+    // Without the archive in the cache, or with a damaged one, it is built again.
+    let cache = site.root().join(dateline::cache::cache_dir(&site.out()));
+    std::fs::remove_file(cache.join("archive.bin")).unwrap();
+    let s = edit(budget, "comfortable", "narrow");
+    assert!(!patched(&s), "{s:?}");
+    std::fs::write(cache.join("archive.bin"), b"not an archive").unwrap();
+    let s = edit(budget, "narrow", "comfortable");
+    assert!(!patched(&s), "{s:?}");
+
+    // A new article, then an edit of a profile: built again each time.
+    site.write(
+        "content/2025/12/new.md",
+        "---\ntitle: Brand New\ndate: 2025-12-30T10:00:00Z\nauthor: Jane Roe\n---\nNew.\n",
+    );
+    let s = site.built();
+    assert!(!patched(&s), "{s:?}");
+    assert_same_as_clean_build(&site, "a new article");
+    let s = edit(
+        "content/authors/jane-roe.md",
+        "name: \"Jane Roe\"",
+        "name: \"Jane Q. Roe\"",
+    );
+    assert!(!patched(&s), "{s:?}");
+}
+
+#[test]
+fn a_scheduled_article_falling_due_builds_the_archive_again() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/2026/02/soon.md",
+        "---\ntitle: Coming Soon\ndate: 2026-02-01T10:00:00Z\nauthor: Jane Roe\n---\nSoon.\n",
+    );
+    site.built();
+    assert!(!site.out().join("2026/02/01/coming-soon/index.html").exists());
+    let mut later = site.options();
+    later.now = chrono::DateTime::parse_from_rfc3339("2026-02-01T10:00:00Z").unwrap();
+    let s = dateline::build(&later).unwrap();
+    assert!(!patched(&s), "{s:?}");
+    assert!(site.out().join("2026/02/01/coming-soon/index.html").is_file());
+}

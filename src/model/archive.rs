@@ -91,6 +91,9 @@ pub struct Archive {
     /// The date of the next article held back as scheduled (dated after "the present"
     /// of the build), if any: the archive changes when that moment passes.
     pub scheduled: Option<ArticleDate>,
+    /// For each article, a hash of what files and sorts it (`shape_of` its source): an
+    /// edit that keeps it can be patched in.
+    pub shapes: Vec<u64>,
 }
 
 /// The archive as the build cache keeps it; the date indexes and the authors' first and
@@ -102,14 +105,32 @@ pub struct StoredArchive<'a> {
     tags: Cow<'a, [Term]>,
     sections: Cow<'a, [Term]>,
     scheduled: Option<ArticleDate>,
+    shapes: Cow<'a, [u64]>,
 }
 
-/// An article source edited since the archive was built: its fields before and after.
+/// An article source edited since the archive was built: its fields now, and before if
+/// they are known.
 #[derive(Debug, Clone, Copy)]
 pub struct Edit<'a> {
     pub source: &'a Path,
-    pub before: &'a ParsedArticle,
+    pub before: Option<&'a ParsedArticle>,
     pub after: &'a ParsedArticle,
+}
+
+/// A hash of what files and sorts an article: its date, slug, draft flag, bylines, bio,
+/// tags, section and aliases (stable across runs: it is kept in the build cache).
+pub fn shape_of(source: &Path, a: &ParsedArticle) -> u64 {
+    let fields = (
+        &a.date,
+        slug_of(source, a),
+        a.draft,
+        &a.bylines,
+        &a.bio,
+        &a.tags,
+        &a.section,
+        &a.aliases,
+    );
+    postcard::to_allocvec(&fields).map_or(0, |bytes| crate::parse::content_hash(&bytes))
 }
 
 impl Archive {
@@ -130,6 +151,7 @@ impl Archive {
             sources.into_par_iter().filter(|(_, _, a)| selection.takes(a)).collect();
         // No two sources share a path, so the order is total and an unstable sort gives it.
         sources.par_sort_unstable_by(|(pa, _, a), (pb, _, b)| b.date.at.cmp(&a.date.at).then_with(|| pa.cmp(pb)));
+        let shapes = sources.par_iter().map(|(path, _, a)| shape_of(path, a)).collect();
 
         let mut staff = Staff::from_profiles(root, profiles, &mut problems);
         let mut tags = TermIndex::new("tags");
@@ -206,7 +228,7 @@ impl Archive {
                 *s = section_ids[*s as usize];
             }
         }
-        Ok(Archive::assemble(articles, authors, tags, sections, scheduled))
+        Ok(Archive::assemble(articles, authors, tags, sections, scheduled, shapes))
     }
 
     /// The archive of these articles, authors and terms, with its date indexes.
@@ -216,6 +238,7 @@ impl Archive {
         tags: Vec<Term>,
         sections: Vec<Term>,
         scheduled: Option<ArticleDate>,
+        shapes: Vec<u64>,
     ) -> Archive {
         for author in &mut authors {
             author.last_published = author.articles.first().map(|&i| articles[i as usize].date.at);
@@ -231,6 +254,7 @@ impl Archive {
             years,
             on_this_day,
             scheduled,
+            shapes,
         }
     }
 
@@ -242,6 +266,7 @@ impl Archive {
             tags: Cow::Borrowed(&self.tags),
             sections: Cow::Borrowed(&self.sections),
             scheduled: self.scheduled,
+            shapes: Cow::Borrowed(&self.shapes),
         }
     }
 
@@ -249,16 +274,18 @@ impl Archive {
     pub fn from_stored(stored: StoredArchive<'_>) -> Option<Archive> {
         let (articles, authors) = (stored.articles.into_owned(), stored.authors.into_owned());
         let (tags, sections) = (stored.tags.into_owned(), stored.sections.into_owned());
+        let shapes = stored.shapes.into_owned();
         let n = articles.len();
         let ids_hold = |ids: &[ArticleId]| ids.iter().all(|&i| (i as usize) < n);
-        let hold = authors.iter().all(|a| ids_hold(&a.articles))
+        let hold = shapes.len() == n
+            && authors.iter().all(|a| ids_hold(&a.articles))
             && tags.iter().chain(&sections).all(|t| ids_hold(&t.articles))
             && articles.iter().all(|a| {
                 a.authors.iter().all(|&i| (i as usize) < authors.len())
                     && a.tags.iter().all(|&i| (i as usize) < tags.len())
                     && a.section.is_none_or(|i| (i as usize) < sections.len())
             });
-        hold.then(|| Archive::assemble(articles, authors, tags, sections, stored.scheduled))
+        hold.then(|| Archive::assemble(articles, authors, tags, sections, stored.scheduled, shapes))
     }
 
     /// Whether this archive, built with `built`, is also the one `selection` gives from the
@@ -292,24 +319,20 @@ impl Archive {
         };
         let mut updates = Vec::with_capacity(edits.len());
         for edit in edits {
-            let (before, after) = (edit.before, edit.after);
-            match (selection.takes(before), selection.takes(after)) {
-                // Held back before and after: only when it is due may change.
-                (false, false) if before.date == after.date && before.draft == after.draft => continue,
-                (true, true) => {}
-                _ => return false,
-            }
-            let same_place = before.date == after.date
-                && before.draft == after.draft
-                && before.bylines == after.bylines
-                && before.bio == after.bio
-                && before.tags == after.tags
-                && before.section == after.section
-                && before.aliases == after.aliases
-                && slug_of(edit.source, before) == slug_of(edit.source, after);
             match find(edit.source) {
-                Some(id) if same_place => updates.push((id, after)),
-                _ => return false,
+                Some(id) if selection.takes(edit.after) && shape_of(edit.source, edit.after) == self.shapes[id] => {
+                    updates.push((id, edit.after));
+                }
+                Some(_) => return false,
+                // Held back before and after, due at the same moment.
+                None => match edit.before {
+                    Some(before)
+                        if !selection.takes(before)
+                            && !selection.takes(edit.after)
+                            && before.date == edit.after.date
+                            && before.draft == edit.after.draft => {}
+                    _ => return false,
+                },
             }
         }
         for (id, after) in updates {

@@ -256,7 +256,7 @@ fn patched(site: &Sources, i: usize, edit: impl FnOnce(&mut ParsedArticle)) -> b
     edit(&mut edited.articles[i].2);
     let edits = [Edit {
         source: &site.articles[i].0,
-        before: &site.articles[i].2,
+        before: Some(&site.articles[i].2),
         after: &edited.articles[i].2,
     }];
     if !archive.patch(&edits, &selection) {
@@ -338,4 +338,32 @@ fn the_stored_archive_reads_back_as_it_was() {
     let bytes = postcard::to_allocvec(&archive.stored()).unwrap();
     let stored: StoredArchive<'_> = postcard::from_bytes(&bytes).unwrap();
     assert_eq!(Archive::from_stored(stored).unwrap(), archive);
+}
+
+#[test]
+fn without_the_fields_before_only_published_articles_are_patched() {
+    let site = edited_site();
+    let selection = in_march();
+    let mut archive = Archive::build(Path::new("."), site.input(), &selection).unwrap();
+    let mut after = site.articles[0].2.clone();
+    after.summary = "New summary.".into();
+    let edit = Edit {
+        source: &site.articles[0].0,
+        before: None,
+        after: &after,
+    };
+    assert!(
+        archive.patch(&[edit], &selection),
+        "a published article: its shape is known"
+    );
+    let scheduled = site.articles[2].2.clone();
+    let edit = Edit {
+        source: &site.articles[2].0,
+        before: None,
+        after: &scheduled,
+    };
+    assert!(
+        !archive.patch(&[edit], &selection),
+        "held back: when it was due is not known"
+    );
 }

@@ -6,12 +6,15 @@
 //! full build.
 //!
 //! - `header.bin`: the version of dateline and the time zone the sources were parsed in;
-//! - `index.bin`: every source with its size and modification time (read on every build);
-//! - `sources-NN.bin`: the parsed sources, in `CHUNKS` files by a hash of their path (read
-//!   only for the sources that changed, or all of them when the archive is built again);
-//! - `archive.bin`: the archive of the last build, with a digest of the index entries it
-//!   was built from;
-//! - `output.bin`: every file the last build wrote.
+//! - `index-NN.bin` and `sources-NN.bin`: the sources in `CHUNKS` chunks by a hash of
+//!   their path; the index lists each with its size and modification time (read on every
+//!   build), the sources file holds what they parsed to (read only for the sources that
+//!   changed, or all of them when the archive is built again);
+//! - `archive.bin`: the archive of the last full build, with the stamps of the sources it
+//!   was built from (later builds patch it with the articles edited since, and write it
+//!   again after a full build or 32 edits);
+//! - `output.bin`: every file the last build wrote (read and checked against the output
+//!   folder on a thread of its own).
 
 use ahash::AHashMap as HashMap;
 use std::borrow::Cow;
@@ -66,7 +69,7 @@ pub struct CachedEntry<'a> {
 
 /// A source as the index lists it: its size and modification time, and whether it was
 /// parsed (an article or a profile, kept in its chunk) or is copied as it is.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Listed<'a> {
     pub rel: Cow<'a, str>,
     pub len: u64,
@@ -88,6 +91,7 @@ pub struct CachedArchive<'a> {
     pub future: bool,
     /// "The present" of the build: seconds since 1970 and offset from UTC.
     pub now: (i64, i32),
+    #[serde(borrow)]
     pub archive: StoredArchive<'a>,
     pub stamps: Vec<Stamped>,
     pub others: Vec<(Cow<'a, str>, Stamped)>,
@@ -126,20 +130,43 @@ impl<'a> CachedArchive<'a> {
         })
     }
 
-    /// The archive, with the selection it was built with and the article sources of
-    /// `index` edited since; `None` if any other parsed source came, went or changed.
-    fn reconcile(self, index: &[Listed<'_>]) -> Option<(Archive, Selection, Vec<PathBuf>)> {
+    /// What it holds, owned (no longer borrowing the bytes read).
+    fn decoded(self) -> Option<DecodedArchive> {
         let offset = chrono::FixedOffset::east_opt(self.now.1)?;
         let selection = Selection {
             drafts: self.drafts,
             future: self.future,
             now: chrono::DateTime::from_timestamp(self.now.0, 0)?.with_timezone(&offset),
         };
-        let archive = Archive::from_stored(self.archive)?;
-        if self.stamps.len() != archive.articles.len() {
+        Some(DecodedArchive {
+            archive: Archive::from_stored(self.archive)?,
+            selection,
+            stamps: self.stamps,
+            others: self.others.into_iter().map(|(rel, s)| (rel.into_owned(), s)).collect(),
+            parsed: self.parsed,
+        })
+    }
+}
+
+/// A `CachedArchive` as read.
+#[derive(Debug)]
+struct DecodedArchive {
+    archive: Archive,
+    selection: Selection,
+    stamps: Vec<Stamped>,
+    others: Vec<(String, Stamped)>,
+    parsed: u64,
+}
+
+impl DecodedArchive {
+    /// The archive, with the selection it was built with and the article sources of
+    /// `index` edited since; `None` if any other parsed source came, went or changed.
+    fn reconcile(self, index: &[Listed<'_>]) -> Option<(Archive, Selection, Vec<PathBuf>)> {
+        if self.stamps.len() != self.archive.articles.len() {
             return None;
         }
-        let by_source: HashMap<&Path, usize> = archive
+        let by_source: HashMap<&Path, usize> = self
+            .archive
             .articles
             .iter()
             .enumerate()
@@ -159,7 +186,9 @@ impl<'a> CachedArchive<'a> {
                 None => return None,
             }
         }
-        (parsed == self.parsed).then_some((archive, selection, edited))
+        let complete = parsed == self.parsed;
+        drop((by_source, others));
+        complete.then_some((self.archive, self.selection, edited))
     }
 }
 
@@ -177,44 +206,52 @@ struct Header<'a> {
     timezone: Cow<'a, str>,
 }
 
-/// What a cache folder holds, less the parsed sources (see `load_chunk`).
+/// What a cache folder holds, less the parsed sources (see `load_chunk`) and the record
+/// of the output (`load_record`).
 #[derive(Debug)]
 pub struct Loaded {
-    pub timezone: String,
     pub index: Vec<Listed<'static>>,
     /// The archive of the last build written to the cache, its selection, and the article
     /// sources of the index edited since (to patch it with).
     pub archive: Option<(Archive, Selection, Vec<PathBuf>)>,
-    pub last: Option<CachedBuild<'static>>,
 }
 
-/// Reads the cache of builds of `site` into `out`, if there is a usable one.
-pub fn load(site: &Path, out: &Path) -> Option<Loaded> {
-    let dir = site.join(cache_dir(out));
-    let header_bytes = std::fs::read(dir.join("header.bin")).ok()?;
-    let header: Header<'_> = postcard::from_bytes(&header_bytes).ok()?;
-    if header.version != VERSION {
+/// Reads the cache of builds of `site` into `out`, if there is one of sources parsed in
+/// `timezone`.
+pub fn load(site: &Path, out: &Path, timezone: &str) -> Option<Loaded> {
+    if !is_current(site, out, timezone) {
         return None;
     }
+    let dir = site.join(cache_dir(out));
     let read = |name: &str| std::fs::read(dir.join(name)).ok();
     // Loading gives owned values: nothing borrows from the bytes read.
-    let ((index, archive), last) = rayon::join(
-        || {
-            rayon::join(
-                || -> Option<Vec<Listed<'static>>> { postcard::from_bytes(&read("index.bin")?).ok() },
-                || -> Option<CachedArchive<'static>> { postcard::from_bytes(&read("archive.bin")?).ok() },
-            )
+    let (index, archive) = rayon::join(
+        || -> Option<Vec<Vec<Listed<'static>>>> {
+            use rayon::prelude::*;
+            (0..CHUNKS)
+                .into_par_iter()
+                .map(|n| postcard::from_bytes(&read(&format!("index-{n:02}.bin"))?).ok())
+                .collect()
         },
-        || -> Option<CachedBuild<'static>> { postcard::from_bytes(&read("output.bin")?).ok() },
+        || -> Option<DecodedArchive> {
+            let bytes = read("archive.bin")?;
+            postcard::from_bytes::<CachedArchive<'_>>(&bytes).ok()?.decoded()
+        },
     );
-    let index = index?;
+    let index: Vec<Listed<'static>> = index?.into_iter().flatten().collect();
     let archive = archive.and_then(|a| a.reconcile(&index));
-    Some(Loaded {
-        timezone: header.timezone.into_owned(),
-        index,
-        archive,
-        last,
-    })
+    Some(Loaded { index, archive })
+}
+
+/// Reads what the last build into `out` wrote, if the cache of builds of `site` into
+/// `out` recorded it.
+pub fn load_record(site: &Path, out: &Path) -> Option<CachedBuild<'static>> {
+    let dir = site.join(cache_dir(out));
+    let header = std::fs::read(dir.join("header.bin")).ok()?;
+    if postcard::from_bytes::<Header<'_>>(&header).ok()?.version != VERSION {
+        return None;
+    }
+    postcard::from_bytes(&std::fs::read(dir.join("output.bin")).ok()?).ok()
 }
 
 /// Reads the parsed sources of chunk `n` of the cache of builds of `site` into `out`.
@@ -245,73 +282,77 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// What changed in a cache since it was saved, to be written.
-pub struct Changes<'a, 'b> {
-    /// Which chunks of sources changed; `chunk(n)` gives the entries of chunk `n`.
-    pub dirty: &'b [bool],
-    pub chunk: &'b (dyn Fn(usize) -> Vec<CachedEntry<'a>> + Sync),
-    /// Every source (written when a chunk changed, or with a new archive).
-    pub index: &'b dyn Fn() -> Vec<Listed<'a>>,
-    /// An archive to write, and the selection it was built with.
-    pub archive: Option<(&'b Archive, &'b Selection)>,
+pub struct Changes<'a> {
+    /// The chunks to write: their number, and the index and parsed sources of each.
+    pub chunks: Vec<(usize, Vec<Listed<'a>>, Vec<CachedEntry<'a>>)>,
+    /// An archive to write, the selection it was built with, and the whole index.
+    pub archive: Option<(&'a Archive, &'a Selection, Vec<Listed<'a>>)>,
     /// A new record of what the last build wrote.
-    pub last: Option<&'b CachedBuild<'a>>,
+    pub last: Option<CachedBuild<'a>>,
 }
 
-/// Writes the cache of builds of `site` into `out`: what `changes` holds. The index is
-/// written after the chunks, whose entries it lists with their stamps: a build stopped
-/// half-way leaves chunks whose stamps differ from the index, which the next build
-/// notices (and builds the archive again).
-pub fn save(site: &Path, out: &Path, timezone: &str, changes: Changes<'_, '_>) -> std::io::Result<()> {
-    let Changes {
-        dirty,
-        chunk,
-        index,
-        archive,
-        last,
-    } = changes;
+/// Whether the cache of builds of `site` into `out` holds sources parsed by this version
+/// of dateline in `timezone`: if not, `save` must write every chunk.
+pub fn is_current(site: &Path, out: &Path, timezone: &str) -> bool {
+    let header = std::fs::read(site.join(cache_dir(out)).join("header.bin")).ok();
+    header.is_some_and(|h| {
+        postcard::from_bytes::<Header<'_>>(&h).is_ok_and(|h| h.version == VERSION && h.timezone == timezone)
+    })
+}
+
+/// Writes the cache of builds of `site` into `out`: what `changes` holds, the chunks and
+/// the record of the output in parallel. A chunk's index is written after its sources,
+/// with their stamps: a save cut short leaves sources whose stamps differ from the
+/// index, which the next build notices (and builds the archive again). The archive,
+/// which records the stamps of the index, comes after every chunk.
+pub fn save(site: &Path, out: &Path, timezone: &str, changes: Changes<'_>) -> std::io::Result<()> {
     use rayon::prelude::*;
+    let Changes { chunks, archive, last } = changes;
     let dir = site.join(cache_dir(out));
     std::fs::create_dir_all(&dir)?;
+    let encode = |value: &dyn erased::Encode| value.encode().map_err(std::io::Error::other);
+    let (written, recorded) = rayon::join(
+        || -> std::io::Result<()> {
+            chunks.par_iter().try_for_each(|(n, index, sources)| {
+                write_atomically(&dir.join(format!("sources-{n:02}.bin")), &encode(sources)?)?;
+                write_atomically(&dir.join(format!("index-{n:02}.bin")), &encode(index)?)
+            })?;
+            if let Some((archive, selection, index)) = archive {
+                match CachedArchive::new(archive, selection, &index) {
+                    Some(cached) => write_atomically(&dir.join("archive.bin"), &encode(&cached)?)?,
+                    None => remove_if_there(&dir.join("archive.bin"))?,
+                }
+            }
+            Ok(())
+        },
+        || match &last {
+            Some(last) => write_atomically(&dir.join("output.bin"), &encode(last)?),
+            None => Ok(()),
+        },
+    );
+    written?;
+    recorded?;
     let header = Header {
         version: VERSION.into(),
         timezone: timezone.into(),
     };
-    let header_path = dir.join("header.bin");
-    let header_bytes = postcard::to_allocvec(&header).map_err(std::io::Error::other)?;
-    // A new header (another version or time zone) makes every chunk dirty.
-    let all = std::fs::read(&header_path).ok().as_deref() != Some(header_bytes.as_slice());
-    (0..CHUNKS)
-        .into_par_iter()
-        .filter(|&n| all || dirty[n])
-        .try_for_each(|n| {
-            let bytes = postcard::to_allocvec(&chunk(n)).map_err(std::io::Error::other)?;
-            write_atomically(&dir.join(format!("sources-{n:02}.bin")), &bytes)
-        })?;
-    let sources_changed = all || dirty.iter().any(|&d| d);
-    if sources_changed || archive.is_some() {
-        let index = index();
-        if sources_changed {
-            let bytes = postcard::to_allocvec(&index).map_err(std::io::Error::other)?;
-            write_atomically(&dir.join("index.bin"), &bytes)?;
-        }
-        if let Some((archive, selection)) = archive {
-            match CachedArchive::new(archive, selection, &index) {
-                Some(cached) => {
-                    let bytes = postcard::to_allocvec(&cached).map_err(std::io::Error::other)?;
-                    write_atomically(&dir.join("archive.bin"), &bytes)?;
-                }
-                None => remove_if_there(&dir.join("archive.bin"))?,
-            }
-        }
-    }
-    if let Some(last) = last {
-        let bytes = postcard::to_allocvec(last).map_err(std::io::Error::other)?;
-        write_atomically(&dir.join("output.bin"), &bytes)?;
-    }
-    if all {
-        write_atomically(&header_path, &header_bytes)?;
+    if !is_current(site, out, timezone) {
+        write_atomically(&dir.join("header.bin"), &encode(&header)?)?;
     }
     Ok(())
+}
+
+/// Encoding values of different types through one closure.
+mod erased {
+    pub trait Encode: Sync {
+        fn encode(&self) -> postcard::Result<Vec<u8>>;
+    }
+
+    impl<T: serde::Serialize + Sync> Encode for T {
+        fn encode(&self) -> postcard::Result<Vec<u8>> {
+            postcard::to_allocvec(self)
+        }
+    }
 }
 
 /// A modification time as stored in the cache.

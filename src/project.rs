@@ -77,9 +77,10 @@ pub struct Project {
     dirty: Vec<bool>,
     /// Whether the record of the last build changed since the cache was saved.
     last_dirty: bool,
-    /// Whether every file of `last` is still in the output folder: checked on a thread of
-    /// its own while the sources are read and the archive is built.
-    output_check: Option<std::thread::JoinHandle<bool>>,
+    /// What the last build wrote, as the build cache recorded it, if every file of it is
+    /// still in the output folder: read and checked on a thread of its own while the
+    /// sources are read (`last` once the build needs it).
+    pending_last: Option<std::thread::JoinHandle<Option<LastBuild>>>,
     /// Stages of reading the sources since the last build (for its timings).
     read_stages: Vec<(&'static str, std::time::Duration, Option<u64>)>,
     /// The archive of the last build, while the sources changed since can patch it.
@@ -110,7 +111,7 @@ impl Project {
             walk_problems: Vec::new(),
             parsed_in: None,
             last: None,
-            output_check: None,
+            pending_last: None,
             read_stages: Vec::new(),
             dirty: vec![false; cache::CHUNKS],
             last_dirty: false,
@@ -128,48 +129,46 @@ impl Project {
         let root = project.root().to_path_buf();
         let started = Instant::now();
         let out = project.out_dir();
-        if let Some(snapshot) = cache::load(&root, &out) {
-            if snapshot.timezone == project.timezone().name() {
-                project.parsed_in = Some(project.timezone());
-                project.entries = snapshot
-                    .index
-                    .into_iter()
-                    .map(|listed| {
-                        let stamp = Stamp {
-                            len: listed.len,
-                            modified: cache::parts_to_time(listed.modified),
-                        };
-                        let source = if listed.parsed { Source::Cached } else { Source::Asset };
-                        (
-                            PathBuf::from(listed.rel.into_owned()),
-                            Entry {
-                                stamp: Some(stamp),
-                                source,
-                            },
-                        )
-                    })
-                    .collect();
-                if let Some((archive, selection, edited)) = snapshot.archive {
-                    // Articles edited since the cache's archive was written: patched in
-                    // by the build, from what the cache holds of them.
-                    let chunks: Vec<usize> = edited.iter().map(|rel| cache::chunk_of(rel)).collect();
-                    project.unsaved_edits = edited.iter().cloned().collect();
-                    project.kept = Some(Kept {
-                        archive,
-                        selection,
-                        edited: edited.into_iter().map(|rel| (rel, None)).collect(),
-                    });
-                    project.resolve(&chunks);
-                }
-            }
-            if let Some(last) = snapshot.last {
-                let last = LastBuild {
-                    out: PathBuf::from(last.out.into_owned()),
-                    files: Arc::new(last.files.into_iter().map(|(f, r)| (f.into_owned(), r)).collect()),
-                };
-                let (out, files) = (last.out.clone(), Arc::clone(&last.files));
-                project.output_check = Some(std::thread::spawn(move || cache::output_intact(&out, &files)));
-                project.last = Some(last);
+        let (site, cache_of) = (root.clone(), out.clone());
+        project.pending_last = Some(std::thread::spawn(move || {
+            let last = cache::load_record(&site, &cache_of)?;
+            let last = LastBuild {
+                out: PathBuf::from(last.out.into_owned()),
+                files: Arc::new(last.files.into_iter().map(|(f, r)| (f.into_owned(), r)).collect()),
+            };
+            cache::output_intact(&last.out, &last.files).then_some(last)
+        }));
+        if let Some(snapshot) = cache::load(&root, &out, project.timezone().name()) {
+            project.parsed_in = Some(project.timezone());
+            project.entries = snapshot
+                .index
+                .into_iter()
+                .map(|listed| {
+                    let stamp = Stamp {
+                        len: listed.len,
+                        modified: cache::parts_to_time(listed.modified),
+                    };
+                    let source = if listed.parsed { Source::Cached } else { Source::Asset };
+                    (
+                        PathBuf::from(listed.rel.into_owned()),
+                        Entry {
+                            stamp: Some(stamp),
+                            source,
+                        },
+                    )
+                })
+                .collect();
+            if let Some((archive, selection, edited)) = snapshot.archive {
+                // Articles edited since the cache's archive was written: patched in
+                // by the build, from what the cache holds of them.
+                let chunks: Vec<usize> = edited.iter().map(|rel| cache::chunk_of(rel)).collect();
+                project.unsaved_edits = edited.iter().cloned().collect();
+                project.kept = Some(Kept {
+                    archive,
+                    selection,
+                    edited: edited.into_iter().map(|rel| (rel, None)).collect(),
+                });
+                project.resolve(&chunks);
             }
         }
         project
@@ -181,51 +180,47 @@ impl Project {
 
     /// Writes the build cache for the next `open_cached`.
     pub fn save_cache(&mut self) -> Result<(), Diagnostics> {
-        let chunk = |n: usize| -> Vec<CachedEntry<'_>> {
-            self.entries
-                .iter()
-                .filter(|(rel, _)| cache::chunk_of(rel) == n)
-                .filter_map(|(rel, e)| cached_entry(rel, e))
-                .collect()
-        };
-        let last = self.last.as_ref().filter(|_| self.last_dirty).map(|l| CachedBuild {
-            out: l.out.to_string_lossy(),
-            files: l.files.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), *v)).collect(),
-        });
-        let index = || -> Vec<cache::Listed<'_>> {
-            self.entries
-                .iter()
-                .filter_map(|(rel, e)| {
-                    let stamp = e.stamp?;
-                    let parsed = match &e.source {
-                        Source::Article(_, Ok(_)) | Source::Profile(Ok(_)) | Source::Cached => true,
-                        Source::Asset => false,
-                        _ => return None,
-                    };
-                    Some(cache::Listed {
-                        rel: rel.to_string_lossy(),
-                        len: stamp.len,
-                        modified: cache::time_to_parts(stamp.modified),
-                        parsed,
-                    })
-                })
-                .collect()
-        };
+        let out = self.out_dir();
+        if !cache::is_current(self.root(), &out, self.timezone().name()) {
+            self.resolve_all();
+            self.dirty = vec![true; cache::CHUNKS];
+        }
         // The archive is written when it was built again, or when many edits since it was
         // written would have to be patched in by every build.
         let archive = self
             .kept
             .as_ref()
-            .filter(|k| k.edited.is_empty() && (self.archive_dirty || self.unsaved_edits.len() > UNSAVED_EDITS))
-            .map(|k| (&k.archive, &k.selection));
+            .filter(|k| k.edited.is_empty() && (self.archive_dirty || self.unsaved_edits.len() > UNSAVED_EDITS));
         let archive_written = archive.is_some();
-        let out = self.out_dir();
+        // The chunks to write, gathered in one pass (and the whole index for an archive).
+        let mut chunks: Vec<(usize, Vec<cache::Listed<'_>>, Vec<CachedEntry<'_>>)> =
+            (0..cache::CHUNKS).map(|n| (n, Vec::new(), Vec::new())).collect();
+        let mut index = Vec::new();
+        for (rel, entry) in &self.entries {
+            let n = cache::chunk_of(rel);
+            if !self.dirty[n] && archive.is_none() {
+                continue;
+            }
+            let Some(listed) = listed(rel, entry) else {
+                continue;
+            };
+            if self.dirty[n] {
+                chunks[n].1.push(listed.clone());
+                chunks[n].2.extend(cached_entry(rel, entry));
+            }
+            if archive.is_some() {
+                index.push(listed);
+            }
+        }
+        chunks.retain(|(n, _, _)| self.dirty[*n]);
+        let last = self.last.as_ref().filter(|_| self.last_dirty).map(|l| CachedBuild {
+            out: l.out.to_string_lossy(),
+            files: l.files.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), *v)).collect(),
+        });
         let changes = cache::Changes {
-            dirty: &self.dirty,
-            chunk: &chunk,
-            index: &index,
-            archive,
-            last: last.as_ref(),
+            chunks,
+            archive: archive.map(|k| (&k.archive, &k.selection, index)),
+            last,
         };
         cache::save(self.root(), &out, self.timezone().name(), changes).map_err(|e| {
             Diagnostics::from(Diagnostic::file(
@@ -617,10 +612,8 @@ impl Project {
         let out_dir = self.out_dir();
 
         // Incremental when the last build wrote this same folder and it is still there.
-        if let Some(check) = self.output_check.take()
-            && !check.join().unwrap_or(false)
-        {
-            self.last = None;
+        if let Some(pending) = self.pending_last.take() {
+            self.last = pending.join().ok().flatten();
         }
         let last = self
             .last
@@ -772,6 +765,22 @@ fn cached_entry<'a>(rel: &'a Path, entry: &'a Entry) -> Option<CachedEntry<'a>> 
         len: stamp.len,
         modified: cache::time_to_parts(stamp.modified),
         source,
+    })
+}
+
+/// How the index of the build cache lists an entry (sources with problems are not kept).
+fn listed<'a>(rel: &'a Path, entry: &Entry) -> Option<cache::Listed<'a>> {
+    let stamp = entry.stamp?;
+    let parsed = match &entry.source {
+        Source::Article(_, Ok(_)) | Source::Profile(Ok(_)) | Source::Cached => true,
+        Source::Asset => false,
+        _ => return None,
+    };
+    Some(cache::Listed {
+        rel: rel.to_string_lossy(),
+        len: stamp.len,
+        modified: cache::time_to_parts(stamp.modified),
+        parsed,
     })
 }
 

@@ -100,12 +100,70 @@ pub struct Archive {
 /// last dates are worked out again from the articles when it is read.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct StoredArchive<'a> {
-    articles: Cow<'a, [Article]>,
+    #[serde(borrow)]
+    articles: Runs<'a>,
     authors: Cow<'a, [Author]>,
     tags: Cow<'a, [Term]>,
     sections: Cow<'a, [Term]>,
     scheduled: Option<ArticleDate>,
     shapes: Cow<'a, [u64]>,
+}
+
+/// The articles in runs encoded one by one (borrowed from the bytes read), decoded in
+/// parallel into vectors of their exact size.
+#[derive(Debug)]
+struct Runs<'a>(Cow<'a, [Article]>, Vec<&'a [u8]>);
+
+/// Articles per run: few enough that decoding allocates each run's vector once.
+const RUN: usize = 2048;
+
+impl Serialize for Runs<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let runs: Vec<Vec<u8>> = self
+            .0
+            .par_chunks(RUN)
+            .map(postcard::to_allocvec)
+            .collect::<Result<_, _>>()
+            .map_err(S::Error::custom)?;
+        let mut seq = s.serialize_seq(Some(runs.len()))?;
+        for run in &runs {
+            seq.serialize_element(&Bytes(run))?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Runs<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Runs(Cow::Owned(Vec::new()), Vec::<&'de [u8]>::deserialize(d)?))
+    }
+}
+
+impl Runs<'_> {
+    /// The articles, decoding the runs read (in parallel).
+    fn into_articles(self) -> Option<Vec<Article>> {
+        if self.1.is_empty() {
+            return Some(self.0.into_owned());
+        }
+        let runs: Vec<Vec<Article>> = self
+            .1
+            .par_iter()
+            .map(|bytes| postcard::from_bytes(bytes).ok())
+            .collect::<Option<_>>()?;
+        let mut articles = Vec::with_capacity(runs.iter().map(Vec::len).sum());
+        runs.into_iter().for_each(|run| articles.extend(run));
+        Some(articles)
+    }
+}
+
+/// Bytes serialized as bytes, not as a sequence of numbers.
+struct Bytes<'a>(&'a [u8]);
+
+impl Serialize for Bytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0)
+    }
 }
 
 /// An article source edited since the archive was built: its fields now, and before if
@@ -261,7 +319,7 @@ impl Archive {
     /// The archive as the build cache keeps it (borrowed).
     pub fn stored(&self) -> StoredArchive<'_> {
         StoredArchive {
-            articles: Cow::Borrowed(&self.articles),
+            articles: Runs(Cow::Borrowed(&self.articles), Vec::new()),
             authors: Cow::Borrowed(&self.authors),
             tags: Cow::Borrowed(&self.tags),
             sections: Cow::Borrowed(&self.sections),
@@ -272,7 +330,7 @@ impl Archive {
 
     /// The archive the build cache kept; `None` if its references do not hold together.
     pub fn from_stored(stored: StoredArchive<'_>) -> Option<Archive> {
-        let (articles, authors) = (stored.articles.into_owned(), stored.authors.into_owned());
+        let (articles, authors) = (stored.articles.into_articles()?, stored.authors.into_owned());
         let (tags, sections) = (stored.tags.into_owned(), stored.sections.into_owned());
         let shapes = stored.shapes.into_owned();
         let n = articles.len();

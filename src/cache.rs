@@ -472,7 +472,13 @@ mod tests {
             .iter()
             .map(|(rel, text)| {
                 let file = FileRecord::of(text.as_bytes());
-                (rel.to_string(), Written { file, page: None })
+                (
+                    rel.to_string(),
+                    Written {
+                        file,
+                        fingerprint: None,
+                    },
+                )
             })
             .collect();
         assert!(output_intact(out, &files));

@@ -28,30 +28,54 @@ impl FileRecord {
     }
 }
 
-/// What a build wrote at one path: the record of the bytes and, for a page, the
-/// fingerprint of what it was rendered from.
+/// What a build wrote at one path: the record of the bytes and, for a page, a feed or a
+/// sitemap, the fingerprint of what it was made from (the next build makes it again only
+/// if that changed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Written {
     pub file: FileRecord,
-    pub page: Option<u64>,
+    pub fingerprint: Option<u64>,
 }
 
 /// What the last build wrote: output path → what is there.
 pub type Records = ahash::AHashMap<String, Written>;
 
-/// A file `Output::emit` was given.
+/// A file `Output::emit` was given (or `Emit::kept`).
 pub struct Emit {
     rel: String,
     record: FileRecord,
     /// Whether its bytes changed, and so were written.
     written: bool,
+    fingerprint: Option<u64>,
+}
+
+impl Emit {
+    /// The file at `rel` as the last build wrote it, if it was made from what `fingerprint`
+    /// stands for: it is left as it is, without being made again.
+    pub fn kept(rel: &str, fingerprint: u64, previous: &Records) -> Option<Emit> {
+        let last = previous.get(rel).filter(|w| w.fingerprint == Some(fingerprint))?;
+        Some(Emit {
+            rel: rel.to_string(),
+            record: last.file,
+            written: false,
+            fingerprint: Some(fingerprint),
+        })
+    }
+
+    /// This emit, recording the fingerprint of what the file was made from.
+    pub fn made_from(self, fingerprint: u64) -> Emit {
+        Emit {
+            fingerprint: Some(fingerprint),
+            ..self
+        }
+    }
 }
 
 /// Every file a build generated or copied.
 #[derive(Debug, Default)]
 pub struct Emitted {
-    /// Every file, with the hash and length of its bytes.
-    pub files: Vec<(String, FileRecord)>,
+    /// Every file, with the hash and length of its bytes (and a fingerprint).
+    pub files: Vec<(String, Written)>,
     /// The files whose bytes changed, and so were written.
     pub written: Vec<String>,
 }
@@ -69,7 +93,11 @@ impl Emitted {
                     if emit.written {
                         self.written.push(emit.rel.clone());
                     }
-                    self.files.push((emit.rel, emit.record));
+                    let written = Written {
+                        file: emit.record,
+                        fingerprint: emit.fingerprint,
+                    };
+                    self.files.push((emit.rel, written));
                 }
                 Err(d) => problems.push(d),
             }
@@ -152,6 +180,7 @@ impl Output {
             rel: rel.to_string(),
             record,
             written,
+            fingerprint: None,
         })
     }
 

@@ -16,7 +16,7 @@ use crate::cache::{self, CachedBuild, CachedEntry, CachedSource};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, shown};
 use crate::model::{Archive, BuildInput, Edit, Selection};
-use crate::output::{Emitted, Output, Records, Written};
+use crate::output::{Emitted, Output, Records};
 use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParseContext, ParsedArticle};
 use crate::render::{self, RenderInput, Theme};
@@ -627,7 +627,7 @@ impl Project {
                     .iter()
                     .zip(&fingerprints)
                     .enumerate()
-                    .filter(|(_, (file, f))| last.files.get(*file).and_then(|w| w.page) != Some(**f))
+                    .filter(|(_, (file, f))| last.files.get(*file).and_then(|w| w.fingerprint) != Some(**f))
                     .map(|(i, _)| i)
                     .collect();
                 (Output::patch(&out_dir, &root)?, changed, &last.files)
@@ -680,12 +680,12 @@ impl Project {
             None => Records::with_capacity(emitted.files.len()),
         };
         let written = emitted.written;
-        for (rel, file) in emitted.files {
-            files.insert(rel, Written { file, page: None });
+        for (rel, written) in emitted.files {
+            files.insert(rel, written);
         }
         for &i in &which {
             if let Some(w) = files.get_mut(&plan.page_files()[i]) {
-                w.page = Some(fingerprints[i]);
+                w.fingerprint = Some(fingerprints[i]);
             }
         }
         mark("commit");

@@ -112,6 +112,60 @@ impl Feed {
         }
     }
 
+    /// A fingerprint of everything `render` reads: the feed's own fields, the site's, and
+    /// those of each entry (its body by the hash of its source, when feeds carry it).
+    pub fn fingerprint(&self, env: &Env<'_>, now: DateTime<FixedOffset>) -> u64 {
+        let (config, archive) = (env.config, env.archive);
+        let moment = |at: DateTime<FixedOffset>| {
+            (
+                at.timestamp(),
+                at.timestamp_subsec_nanos(),
+                at.offset().local_minus_utc(),
+            )
+        };
+        let full = config.feed_content == FeedContent::Full;
+        let entries: Vec<_> = self
+            .articles
+            .iter()
+            .map(|&id| {
+                let a = archive.article(id);
+                let authors: Vec<(&str, &str)> = a
+                    .authors
+                    .iter()
+                    .map(|&i| (archive.author(i).name.as_str(), archive.author(i).path.as_str()))
+                    .collect();
+                let sections = a.section.iter().map(|&s| (&archive.sections[s as usize], "s"));
+                let tags = a.tags.iter().map(|&t| (&archive.tags[t as usize], "t"));
+                let terms: Vec<(&str, &str, &str)> = sections
+                    .chain(tags)
+                    .map(|(term, kind)| (term.slug.as_str(), term.name.as_str(), kind))
+                    .collect();
+                (
+                    (
+                        &a.title,
+                        &a.path,
+                        &a.summary,
+                        moment(a.date.at),
+                        moment(a.last_change().at),
+                    ),
+                    (authors, terms, full.then_some((a.source_hash, a.format))),
+                )
+            })
+            .collect();
+        super::fingerprint::fingerprint(&(
+            (self.format == FeedFormat::Atom, &self.path, &self.title, &self.page),
+            (
+                config.base_url.as_str(),
+                &config.title,
+                &config.description,
+                &config.language,
+            ),
+            (&config.publisher.name, &config.publisher.logo, full),
+            entries,
+            self.articles.is_empty().then(|| moment(now)),
+        ))
+    }
+
     /// The feed's XML. `body` gives an article's HTML when feeds carry full content.
     pub fn render(
         &self,
@@ -329,7 +383,69 @@ fn find_root_relative(html: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::absolute_links;
+    use std::path::{Path, PathBuf};
+
+    use chrono::DateTime;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::model::{Archive, BuildInput, Selection};
+    use crate::parse::{Format, ParseContext, parse_article};
+
+    /// The fingerprint of the site's Atom feed of articles made from `texts`.
+    fn site_feed_fingerprint(texts: &[String]) -> u64 {
+        let config = Config::parse(
+            Path::new("dateline.toml"),
+            "title = \"T\"\nbase_url = \"https://e.org/\"\n",
+            None,
+        )
+        .unwrap();
+        let cx = ParseContext {
+            timezone: config.timezone,
+        };
+        let owned: Vec<(PathBuf, Format, _)> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let parsed = parse_article(Path::new("a.md"), text.as_bytes(), Format::Markdown, &cx).unwrap();
+                (PathBuf::from(format!("content/{i}.md")), Format::Markdown, parsed)
+            })
+            .collect();
+        let now = DateTime::parse_from_rfc3339("2025-02-01T00:00:00Z").unwrap();
+        let selection = Selection {
+            drafts: false,
+            future: false,
+            now,
+        };
+        let input = BuildInput {
+            articles: owned.iter().map(|(p, f, a)| (p.as_path(), *f, a)).collect(),
+            profiles: vec![],
+        };
+        let archive = Archive::build(Path::new("."), input, &selection).unwrap();
+        let env = Env {
+            config: &config,
+            archive: &archive,
+            locale: super::super::Locale::for_language("en"),
+            shared: Default::default(),
+        };
+        let [atom, _] = site_feeds(&env);
+        atom.fingerprint(&env, now)
+    }
+
+    #[test]
+    fn a_feed_fingerprint_changes_with_what_the_feed_shows() {
+        let article = |title: &str, summary: &str, body: &str| {
+            format!(
+                "---\ntitle: {title}\ndate: 2025-01-05T10:00:00Z\nauthor: Jane Roe\nsummary: {summary}\n---\n{body}\n"
+            )
+        };
+        let base = site_feed_fingerprint(&[article("A", "S", "Body.")]);
+        assert_eq!(base, site_feed_fingerprint(&[article("A", "S", "Body.")]));
+        assert_ne!(base, site_feed_fingerprint(&[article("A2", "S", "Body.")]), "title");
+        assert_ne!(base, site_feed_fingerprint(&[article("A", "S2", "Body.")]), "summary");
+        let with_author = article("A", "S", "Body.").replace("Jane Roe", "John Doe");
+        assert_ne!(base, site_feed_fingerprint(&[with_author]), "author");
+    }
 
     #[test]
     fn root_relative_links_become_absolute() {

@@ -181,25 +181,42 @@ impl Plan<'_> {
         let env = &r.env;
         let now = r.input.now;
         let body = |id: ArticleId| r.feed_body(id);
+        // Feeds and sitemaps made from what the last build made them from are kept as they are.
         let results: Vec<Result<Emit, Diagnostic>> = self
             .feeds
             .par_iter()
-            .map(|feed| match feed.render(env, now, &body) {
-                Ok(bytes) => emit(&feed.path, &bytes),
-                Err(e) => Err(Diagnostic::file(&feed.path, format!("cannot write the feed: {e}"))),
+            .map(|feed| {
+                let made_from = feed.fingerprint(env, now);
+                if let Some(kept) = Emit::kept(&feed.path, made_from, previous) {
+                    return Ok(kept);
+                }
+                match feed.render(env, now, &body) {
+                    Ok(bytes) => emit(&feed.path, &bytes).map(|e| e.made_from(made_from)),
+                    Err(e) => Err(Diagnostic::file(&feed.path, format!("cannot write the feed: {e}"))),
+                }
             })
             .collect();
         generated.gather(results, &mut problems);
-        let mut others: Vec<(String, Vec<u8>)> = match sitemaps::sitemaps(env, now) {
-            Ok(files) => files,
-            Err(e) => {
-                problems.push(Diagnostic::file(
-                    SITEMAP_INDEX,
-                    format!("cannot write the sitemaps: {e}"),
-                ));
-                Vec::new()
+        let keep = |rel: &str, made_from: u64| previous.get(rel).is_some_and(|w| w.fingerprint == Some(made_from));
+        match sitemaps::sitemaps(env, now, &keep) {
+            Ok(files) => {
+                let results = files.par_iter().map(|file| match (&file.bytes, file.made_from) {
+                    (Some(bytes), None) => emit(&file.rel, bytes),
+                    (Some(bytes), Some(made_from)) => emit(&file.rel, bytes).map(|e| e.made_from(made_from)),
+                    (None, made_from) => made_from
+                        .and_then(|f| Emit::kept(&file.rel, f, previous))
+                        .ok_or_else(|| {
+                            Diagnostic::file(&file.rel, "the sitemap kept from the last build is not recorded")
+                        }),
+                });
+                generated.gather(results.collect::<Vec<_>>(), &mut problems);
             }
-        };
+            Err(e) => problems.push(Diagnostic::file(
+                SITEMAP_INDEX,
+                format!("cannot write the sitemaps: {e}"),
+            )),
+        }
+        let mut others: Vec<(String, Vec<u8>)> = Vec::new();
         if !r.input.assets.contains(ROBOTS) {
             others.push((ROBOTS.to_string(), sitemaps::robots(env).into_bytes()));
         }

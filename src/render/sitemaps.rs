@@ -2,6 +2,7 @@
 //! past 50,000 URLs) and one for the other pages; the Google News sitemap of the last
 //! 48 hours; and `robots.txt` naming them.
 
+use std::borrow::Cow;
 use std::io;
 
 use chrono::{DateTime, Duration, FixedOffset};
@@ -17,14 +18,26 @@ pub const MAX_URLS: usize = 50_000;
 pub const MAX_NEWS: usize = 1_000;
 
 /// A URL of a sitemap and when its page last changed.
-struct Entry {
-    rel: String,
+struct Entry<'a> {
+    rel: Cow<'a, str>,
     lastmod: DateTime<FixedOffset>,
 }
 
-/// Every sitemap file (site-relative path, bytes), the index included.
-pub fn sitemaps(env: &Env<'_>, now: DateTime<FixedOffset>) -> io::Result<Vec<(String, Vec<u8>)>> {
-    sitemaps_of_at_most(env, now, MAX_URLS)
+/// A sitemap file: where it goes, its bytes (`None` where the file the last build made
+/// from the same URLs is kept), and a fingerprint of its URLs (for the files of URLs).
+pub struct SitemapFile {
+    pub rel: String,
+    pub bytes: Option<Vec<u8>>,
+    pub made_from: Option<u64>,
+}
+
+/// Whether the file at a path, made from what a fingerprint stands for, is kept as the
+/// last build made it.
+pub type Keep<'k> = dyn Fn(&str, u64) -> bool + Sync + 'k;
+
+/// Every sitemap file, the index included.
+pub fn sitemaps(env: &Env<'_>, now: DateTime<FixedOffset>, keep: &Keep<'_>) -> io::Result<Vec<SitemapFile>> {
+    sitemaps_of_at_most(env, now, MAX_URLS, keep)
 }
 
 /// `sitemaps`, with at most `max_urls` URLs per file.
@@ -32,27 +45,28 @@ fn sitemaps_of_at_most(
     env: &Env<'_>,
     now: DateTime<FixedOffset>,
     max_urls: usize,
-) -> io::Result<Vec<(String, Vec<u8>)>> {
+    keep: &Keep<'_>,
+) -> io::Result<Vec<SitemapFile>> {
     // A group of URLs per year (its listings and articles), then the other pages; each
     // group in files of at most `max_urls`. Years are gathered and files written in parallel.
-    let mut groups: Vec<(String, Vec<Entry>)> = env
+    let mut groups: Vec<(String, Vec<Entry<'_>>)> = env
         .archive
         .years
         .par_iter()
         .map(|year| {
             let mut entries = Vec::with_capacity(year.articles.len() + 400);
             entries.push(Entry {
-                rel: year_path(year.year),
+                rel: year_path(year.year).into(),
                 lastmod: latest(env, year.articles.clone(), now),
             });
             for month in &year.months {
                 entries.push(Entry {
-                    rel: month_path(month.year, month.month),
+                    rel: month_path(month.year, month.month).into(),
                     lastmod: latest(env, month.articles.clone(), now),
                 });
                 for day in &month.days {
                     entries.push(Entry {
-                        rel: day_path(day.date),
+                        rel: day_path(day.date).into(),
                         lastmod: latest(env, day.articles.clone(), now),
                     });
                 }
@@ -60,7 +74,7 @@ fn sitemaps_of_at_most(
             for id in year.articles.clone() {
                 let article = &env.archive.articles[id];
                 entries.push(Entry {
-                    rel: article.path.clone(),
+                    rel: Cow::Borrowed(&article.path),
                     lastmod: article.last_change().at,
                 });
             }
@@ -69,7 +83,7 @@ fn sitemaps_of_at_most(
         .collect();
     groups.push(("pages".to_string(), other_pages(env, now)));
 
-    let mut chunks: Vec<(String, &[Entry])> = Vec::new();
+    let mut chunks: Vec<(String, &[Entry<'_>])> = Vec::new();
     for (name, entries) in &groups {
         let parts = entries.len().div_ceil(max_urls).max(1);
         for (n, chunk) in entries.chunks(max_urls).enumerate() {
@@ -83,18 +97,51 @@ fn sitemaps_of_at_most(
     }
     let mut files = chunks
         .par_iter()
-        .map(|(rel, chunk)| Ok((rel.clone(), urlset(env, chunk)?)))
-        .collect::<io::Result<Vec<(String, Vec<u8>)>>>()?;
+        .map(|(rel, chunk)| {
+            let made_from = fingerprint_of(env, chunk);
+            let bytes = match keep(rel, made_from) {
+                true => None,
+                false => Some(urlset(env, chunk)?),
+            };
+            Ok(SitemapFile {
+                rel: rel.clone(),
+                bytes,
+                made_from: Some(made_from),
+            })
+        })
+        .collect::<io::Result<Vec<SitemapFile>>>()?;
     let index: Vec<Entry> = chunks
         .iter()
         .map(|(rel, chunk)| Entry {
-            rel: rel.clone(),
+            rel: rel.as_str().into(),
             lastmod: chunk.iter().map(|e| e.lastmod).max().unwrap_or(now),
         })
         .collect();
-    files.push(("sitemap.xml".to_string(), sitemap_index(env, &index)?));
-    files.push(("news-sitemap.xml".to_string(), news_sitemap(env, now)?));
+    let made = |rel: &str, bytes: Vec<u8>| SitemapFile {
+        rel: rel.to_string(),
+        bytes: Some(bytes),
+        made_from: None,
+    };
+    files.push(made("sitemap.xml", sitemap_index(env, &index)?));
+    files.push(made("news-sitemap.xml", news_sitemap(env, now)?));
     Ok(files)
+}
+
+/// A fingerprint of what `urlset` reads.
+fn fingerprint_of(env: &Env<'_>, entries: &[Entry<'_>]) -> u64 {
+    let urls: Vec<(&str, i64, u32, i32)> = entries
+        .iter()
+        .map(|e| {
+            let at = e.lastmod;
+            (
+                e.rel.as_ref(),
+                at.timestamp(),
+                at.timestamp_subsec_nanos(),
+                at.offset().local_minus_utc(),
+            )
+        })
+        .collect();
+    super::fingerprint::fingerprint(&(env.config.base_url.as_str(), urls))
 }
 
 /// `robots.txt`: everything may be crawled; where the sitemaps are.
@@ -122,12 +169,12 @@ fn latest_of(env: &Env<'_>, ids: &[ArticleId], now: DateTime<FixedOffset>) -> Da
 }
 
 /// Home, the indexes of authors, tags and sections and their pages, and on-this-day pages.
-fn other_pages(env: &Env<'_>, now: DateTime<FixedOffset>) -> Vec<Entry> {
+fn other_pages<'a>(env: &Env<'a>, now: DateTime<FixedOffset>) -> Vec<Entry<'a>> {
     let archive = env.archive;
     let newest = latest(env, 0..archive.articles.len(), now);
     let mut entries = vec![
         Entry {
-            rel: String::new(),
+            rel: "".into(),
             lastmod: newest,
         },
         Entry {
@@ -137,20 +184,20 @@ fn other_pages(env: &Env<'_>, now: DateTime<FixedOffset>) -> Vec<Entry> {
     ];
     for author in &archive.authors {
         entries.push(Entry {
-            rel: author.path.clone(),
+            rel: Cow::Borrowed(&author.path),
             lastmod: latest_of(env, &author.articles, now),
         });
     }
-    let terms = |entries: &mut Vec<Entry>, index: &str, terms: &[Term]| {
+    let terms = |entries: &mut Vec<Entry<'a>>, index: &str, terms: &'a [Term]| {
         if !terms.is_empty() {
             entries.push(Entry {
-                rel: index.to_string(),
+                rel: Cow::Owned(index.to_string()),
                 lastmod: newest,
             });
         }
         for t in terms {
             entries.push(Entry {
-                rel: t.path.clone(),
+                rel: Cow::Borrowed(&t.path),
                 lastmod: latest_of(env, &t.articles, now),
             });
         }
@@ -159,7 +206,7 @@ fn other_pages(env: &Env<'_>, now: DateTime<FixedOffset>) -> Vec<Entry> {
     terms(&mut entries, "sections/", &archive.sections);
     for day in &archive.on_this_day {
         entries.push(Entry {
-            rel: super::context::on_this_day_path(day.month, day.day),
+            rel: super::context::on_this_day_path(day.month, day.day).into(),
             lastmod: latest_of(env, &day.articles, now),
         });
     }
@@ -168,7 +215,7 @@ fn other_pages(env: &Env<'_>, now: DateTime<FixedOffset>) -> Vec<Entry> {
 
 const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
-fn urlset(env: &Env<'_>, entries: &[Entry]) -> io::Result<Vec<u8>> {
+fn urlset(env: &Env<'_>, entries: &[Entry<'_>]) -> io::Result<Vec<u8>> {
     let mut w = xml::document()?;
     w.create_element("urlset")
         .with_attribute(("xmlns", SITEMAP_NS))
@@ -184,7 +231,7 @@ fn urlset(env: &Env<'_>, entries: &[Entry]) -> io::Result<Vec<u8>> {
     Ok(xml::finish(w))
 }
 
-fn sitemap_index(env: &Env<'_>, files: &[Entry]) -> io::Result<Vec<u8>> {
+fn sitemap_index(env: &Env<'_>, files: &[Entry<'_>]) -> io::Result<Vec<u8>> {
     let mut w = xml::document()?;
     w.create_element("sitemapindex")
         .with_attribute(("xmlns", SITEMAP_NS))
@@ -301,8 +348,8 @@ mod tests {
             shared: Default::default(),
         };
         // 2025: the year, January, 5 days, 5 articles = 12 URLs → parts of 5, 5 and 2.
-        let files = sitemaps_of_at_most(&env, now, 5).unwrap();
-        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        let files = sitemaps_of_at_most(&env, now, 5, &|_, _| false).unwrap();
+        let names: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(
             names,
             [
@@ -315,11 +362,18 @@ mod tests {
                 "news-sitemap.xml"
             ]
         );
-        let index = String::from_utf8(files[5].1.clone()).unwrap();
+        let index = String::from_utf8(files[5].bytes.clone().unwrap()).unwrap();
         assert_eq!(index.matches("<loc>").count(), 5);
         assert!(index.contains("<loc>https://e.org/sitemaps/2025-3.xml</loc>"));
-        let part3 = String::from_utf8(files[2].1.clone()).unwrap();
+        let part3 = String::from_utf8(files[2].bytes.clone().unwrap()).unwrap();
         assert_eq!(part3.matches("<url>").count(), 2);
+
+        // A file made from the same URLs as last time is kept, not made again.
+        let made_from = files[2].made_from.unwrap();
+        let again =
+            sitemaps_of_at_most(&env, now, 5, &|rel, f| rel == "sitemaps/2025-3.xml" && f == made_from).unwrap();
+        assert!(again[2].bytes.is_none() && again[2].made_from == Some(made_from));
+        assert!(again.iter().enumerate().all(|(i, f)| i == 2 || f.bytes.is_some()));
     }
 
     #[test]

@@ -244,14 +244,48 @@ pub fn load(site: &Path, out: &Path, timezone: &str) -> Option<Loaded> {
 }
 
 /// Reads what the last build into `out` wrote, if the cache of builds of `site` into
-/// `out` recorded it.
-pub fn load_record(site: &Path, out: &Path) -> Option<CachedBuild<'static>> {
+/// `out` recorded it: the output folder it wrote, and its files.
+pub fn load_record(site: &Path, out: &Path) -> Option<(PathBuf, Records)> {
     let dir = site.join(cache_dir(out));
     let header = std::fs::read(dir.join("header.bin")).ok()?;
     if postcard::from_bytes::<Header<'_>>(&header).ok()?.version != VERSION {
         return None;
     }
-    postcard::from_bytes(&std::fs::read(dir.join("output.bin")).ok()?).ok()
+    let bytes = std::fs::read(dir.join("output.bin")).ok()?;
+    let (out, rest) = postcard::take_from_bytes::<Cow<'_, str>>(&bytes).ok()?;
+    // Straight into a map of the size the record gives (no larger than its bytes allow).
+    let mut de = postcard::Deserializer::from_bytes(rest);
+    let files = serde::de::DeserializeSeed::deserialize(RecordSeed { max: rest.len() }, &mut de).ok()?;
+    Some((PathBuf::from(out.as_ref()), files))
+}
+
+/// Decodes the files of a `CachedBuild` into a map allocated once.
+struct RecordSeed {
+    max: usize,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for RecordSeed {
+    type Value = Records;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Records, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for RecordSeed {
+    type Value = Records;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("the files of a build")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Records, A::Error> {
+        let mut files = Records::with_capacity(seq.size_hint().unwrap_or(0).min(self.max));
+        while let Some((rel, written)) = seq.next_element::<(Cow<'de, str>, Written)>()? {
+            files.insert(rel.into_owned(), written);
+        }
+        Ok(files)
+    }
 }
 
 /// Reads the parsed sources of chunk `n` of the cache of builds of `site` into `out`.
@@ -274,10 +308,14 @@ fn remove_if_there(path: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Writes `bytes` to `path` atomically (a new file renamed over the old one).
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `value` encoded to `path` atomically, streaming it (no copy of the whole).
+fn save_atomically<T: Serialize + ?Sized>(path: &Path, value: &T) -> std::io::Result<()> {
+    use std::io::Write;
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
+    let mut file = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
+    postcard::to_io(value, &mut file).map_err(std::io::Error::other)?;
+    file.flush()?;
+    drop(file);
     std::fs::rename(&tmp, path)
 }
 
@@ -310,23 +348,22 @@ pub fn save(site: &Path, out: &Path, timezone: &str, changes: Changes<'_>) -> st
     let Changes { chunks, archive, last } = changes;
     let dir = site.join(cache_dir(out));
     std::fs::create_dir_all(&dir)?;
-    let encode = |value: &dyn erased::Encode| value.encode().map_err(std::io::Error::other);
     let (written, recorded) = rayon::join(
         || -> std::io::Result<()> {
             chunks.par_iter().try_for_each(|(n, index, sources)| {
-                write_atomically(&dir.join(format!("sources-{n:02}.bin")), &encode(sources)?)?;
-                write_atomically(&dir.join(format!("index-{n:02}.bin")), &encode(index)?)
+                save_atomically(&dir.join(format!("sources-{n:02}.bin")), sources)?;
+                save_atomically(&dir.join(format!("index-{n:02}.bin")), index)
             })?;
             if let Some((archive, selection, index)) = archive {
                 match CachedArchive::new(archive, selection, &index) {
-                    Some(cached) => write_atomically(&dir.join("archive.bin"), &encode(&cached)?)?,
+                    Some(cached) => save_atomically(&dir.join("archive.bin"), &cached)?,
                     None => remove_if_there(&dir.join("archive.bin"))?,
                 }
             }
             Ok(())
         },
         || match &last {
-            Some(last) => write_atomically(&dir.join("output.bin"), &encode(last)?),
+            Some(last) => save_atomically(&dir.join("output.bin"), last),
             None => Ok(()),
         },
     );
@@ -337,22 +374,9 @@ pub fn save(site: &Path, out: &Path, timezone: &str, changes: Changes<'_>) -> st
         timezone: timezone.into(),
     };
     if !is_current(site, out, timezone) {
-        write_atomically(&dir.join("header.bin"), &encode(&header)?)?;
+        save_atomically(&dir.join("header.bin"), &header)?;
     }
     Ok(())
-}
-
-/// Encoding values of different types through one closure.
-mod erased {
-    pub trait Encode: Sync {
-        fn encode(&self) -> postcard::Result<Vec<u8>>;
-    }
-
-    impl<T: serde::Serialize + Sync> Encode for T {
-        fn encode(&self) -> postcard::Result<Vec<u8>> {
-            postcard::to_allocvec(self)
-        }
-    }
 }
 
 /// A modification time as stored in the cache.

@@ -131,10 +131,10 @@ impl Project {
         let out = project.out_dir();
         let (site, cache_of) = (root.clone(), out.clone());
         project.pending_last = Some(std::thread::spawn(move || {
-            let last = cache::load_record(&site, &cache_of)?;
+            let (out, files) = cache::load_record(&site, &cache_of)?;
             let last = LastBuild {
-                out: PathBuf::from(last.out.into_owned()),
-                files: Arc::new(last.files.into_iter().map(|(f, r)| (f.into_owned(), r)).collect()),
+                out,
+                files: Arc::new(files),
             };
             cache::output_intact(&last.out, &last.files).then_some(last)
         }));

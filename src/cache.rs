@@ -129,8 +129,10 @@ impl<'a> CachedArchive<'a> {
             parsed,
         })
     }
+}
 
-    /// What it holds, owned (no longer borrowing the bytes read).
+impl CachedArchive<'static> {
+    /// What it holds, its articles' text borrowed from the bytes read.
     fn decoded(self) -> Option<DecodedArchive> {
         let offset = chrono::FixedOffset::east_opt(self.now.1)?;
         let selection = Selection {
@@ -234,8 +236,8 @@ pub fn load(site: &Path, out: &Path, timezone: &str) -> Option<Loaded> {
                 .collect()
         },
         || -> Option<DecodedArchive> {
-            let bytes = read("archive.bin")?;
-            postcard::from_bytes::<CachedArchive<'_>>(&bytes).ok()?.decoded()
+            let bytes = mapped(&dir.join("archive.bin"))?;
+            postcard::from_bytes::<CachedArchive<'static>>(bytes).ok()?.decoded()
         },
     );
     let index: Vec<Listed<'static>> = index?.into_iter().flatten().collect();
@@ -285,6 +287,35 @@ impl<'de> serde::de::Visitor<'de> for RecordSeed {
             files.insert(rel.into_owned(), written);
         }
         Ok(files)
+    }
+}
+
+/// The bytes of the file at `path`, mapped into memory for the rest of the process: the
+/// archive read from them borrows its articles' text from them, so a cached build
+/// allocates none for the articles it does not show. The cache replaces its files by
+/// renaming new ones over them, so mapped bytes never change under a build.
+fn mapped(path: &Path) -> Option<&'static [u8]> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let file = std::fs::File::open(path).ok()?;
+        let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
+        if len == 0 {
+            return Some(&[]);
+        }
+        let (prot, flags) = (libc::PROT_READ, libc::MAP_PRIVATE);
+        // SAFETY: a private, read-only mapping of `len` bytes of an open file; it is never
+        // unmapped, and the file is never written in place (see above).
+        let at = unsafe { libc::mmap(std::ptr::null_mut(), len, prot, flags, file.as_raw_fd(), 0) };
+        if at == libc::MAP_FAILED {
+            return None;
+        }
+        // SAFETY: `at` is the start of `len` readable bytes that stay mapped for good.
+        Some(unsafe { std::slice::from_raw_parts(at.cast::<u8>(), len) })
+    }
+    #[cfg(not(unix))]
+    {
+        Some(Vec::leak(std::fs::read(path).ok()?))
     }
 }
 

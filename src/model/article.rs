@@ -12,14 +12,22 @@ use super::{AuthorId, TermId};
 /// Index of an article in `Archive::articles` (newest first).
 pub type ArticleId = u32;
 
+/// Text of the archive: owned when built from the sources, borrowed from the build
+/// cache's archive (mapped for the rest of the process) when read from there, so that a
+/// cached build allocates nothing for the text of the articles it does not show.
+pub type Text = std::borrow::Cow<'static, str>;
+
 /// An article as the archive knows it; its body stays in its source until its page is written.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Article {
     /// The source file, relative to the site root (`content/2025/10/x.txt`).
     pub source: PathBuf,
     pub format: Format,
-    pub title: String,
-    pub slug: String,
+    #[serde(deserialize_with = "borrowed")]
+    pub title: Text,
+    #[serde(deserialize_with = "borrowed")]
+    pub slug: Text,
     pub date: ArticleDate,
     pub updated: Option<ArticleDate>,
     pub corrections: Vec<Correction>,
@@ -28,16 +36,23 @@ pub struct Article {
     pub tags: Vec<TermId>,
     /// Index into `Archive::sections`.
     pub section: Option<TermId>,
-    pub summary: String,
+    #[serde(deserialize_with = "borrowed")]
+    pub summary: Text,
     pub draft: bool,
     /// Site-relative paths that redirect here (`old/path/` or `old/page.html`).
     pub aliases: Vec<String>,
     /// Where the `aliases` key is in the source.
     pub aliases_at: (usize, usize),
     /// Site-relative path of its page: `2025/10/26/<slug>/`.
-    pub path: String,
+    #[serde(deserialize_with = "borrowed")]
+    pub path: Text,
     /// Hash of the source's bytes (stands for the body in page fingerprints).
     pub source_hash: u64,
+}
+
+/// Text read borrowed from bytes that live as long as the process.
+fn borrowed<'de: 'static, D: serde::Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+    <&'static str as serde::Deserialize>::deserialize(d).map(Text::Borrowed)
 }
 
 impl Article {

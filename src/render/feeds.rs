@@ -322,7 +322,7 @@ impl Feed {
                             }
                             let description = match (config.feed_content, body(id)) {
                                 (FeedContent::Full, Some(html)) => absolute_links(&html, origin(env)),
-                                _ => article.summary.clone(),
+                                _ => article.summary.to_string(),
                             };
                             text(w, "description", &description)
                         })?;

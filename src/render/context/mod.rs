@@ -102,7 +102,7 @@ impl<'a> Renderer<'a> {
     pub fn rel_path(&self, page: &Page) -> String {
         let archive = self.env.archive;
         match *page {
-            Page::Article(id) => archive.article(id).path.clone(),
+            Page::Article(id) => archive.article(id).path.to_string(),
             Page::Home(n) => page_path("", n),
             Page::Year(y, n) => page_path(&year_path(archive.years[y].year), n),
             Page::Month(i, n) => {

@@ -121,13 +121,18 @@ impl Plan<'_> {
     /// The fingerprint of every page, in order.
     pub fn fingerprints(&self) -> Result<Vec<u64>, Vec<Diagnostic>> {
         let r = &self.renderer;
-        let results: Vec<Result<u64, Diagnostic>> = self.pages.par_iter().map(|page| r.fingerprint(page)).collect();
+        // Boxed: a problem is large, and there is a result for each of 142,000 pages.
+        let results: Vec<Result<u64, Box<Diagnostic>>> = self
+            .pages
+            .par_iter()
+            .map(|page| r.fingerprint(page).map_err(Box::new))
+            .collect();
         let mut list = Vec::with_capacity(results.len());
         let mut problems = Vec::new();
         for result in results {
             match result {
                 Ok(entry) => list.push(entry),
-                Err(d) => problems.push(d),
+                Err(d) => problems.push(*d),
             }
         }
         if problems.is_empty() { Ok(list) } else { Err(problems) }

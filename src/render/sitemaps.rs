@@ -129,19 +129,21 @@ fn sitemaps_of_at_most(
 
 /// A fingerprint of what `urlset` reads.
 fn fingerprint_of(env: &Env<'_>, entries: &[Entry<'_>]) -> u64 {
-    let urls: Vec<(&str, i64, u32, i32)> = entries
-        .iter()
-        .map(|e| {
-            let at = e.lastmod;
-            (
-                e.rel.as_ref(),
-                at.timestamp(),
-                at.timestamp_subsec_nanos(),
-                at.offset().local_minus_utc(),
-            )
-        })
-        .collect();
-    super::fingerprint::fingerprint(&(env.config.base_url.as_str(), urls))
+    struct Urls<'e, 'a>(&'e [Entry<'a>]);
+    impl serde::Serialize for Urls<'_, '_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.iter().map(|e| {
+                let at = e.lastmod;
+                (
+                    e.rel.as_ref(),
+                    at.timestamp(),
+                    at.timestamp_subsec_nanos(),
+                    at.offset().local_minus_utc(),
+                )
+            }))
+        }
+    }
+    super::fingerprint::fingerprint(&(env.config.base_url.as_str(), Urls(entries)))
 }
 
 /// `robots.txt`: everything may be crawled; where the sitemaps are.

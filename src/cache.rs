@@ -253,12 +253,12 @@ pub fn load_record(site: &Path, out: &Path) -> Option<(PathBuf, Records)> {
     if postcard::from_bytes::<Header<'_>>(&header).ok()?.version != VERSION {
         return None;
     }
-    let bytes = std::fs::read(dir.join("output.bin")).ok()?;
-    let (out, rest) = postcard::take_from_bytes::<Cow<'_, str>>(&bytes).ok()?;
+    let bytes = mapped(&dir.join("output.bin"))?;
+    let (out, rest) = postcard::take_from_bytes::<&str>(bytes).ok()?;
     // Straight into a map of the size the record gives (no larger than its bytes allow).
     let mut de = postcard::Deserializer::from_bytes(rest);
     let files = serde::de::DeserializeSeed::deserialize(RecordSeed { max: rest.len() }, &mut de).ok()?;
-    Some((PathBuf::from(out.as_ref()), files))
+    Some((PathBuf::from(out), files))
 }
 
 /// Decodes the files of a `CachedBuild` into a map allocated once.
@@ -266,7 +266,7 @@ struct RecordSeed {
     max: usize,
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for RecordSeed {
+impl<'de: 'static> serde::de::DeserializeSeed<'de> for RecordSeed {
     type Value = Records;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Records, D::Error> {
@@ -274,7 +274,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for RecordSeed {
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for RecordSeed {
+impl<'de: 'static> serde::de::Visitor<'de> for RecordSeed {
     type Value = Records;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -283,8 +283,8 @@ impl<'de> serde::de::Visitor<'de> for RecordSeed {
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Records, A::Error> {
         let mut files = Records::with_capacity(seq.size_hint().unwrap_or(0).min(self.max));
-        while let Some((rel, written)) = seq.next_element::<(Cow<'de, str>, Written)>()? {
-            files.insert(rel.into_owned(), written);
+        while let Some((rel, written)) = seq.next_element::<(&'static str, Written)>()? {
+            files.insert(Cow::Borrowed(rel), written);
         }
         Ok(files)
     }
@@ -436,7 +436,7 @@ pub fn output_intact(out: &Path, files: &Records) -> bool {
         let (dir, rest) = rel
             .rfind('/')
             .and_then(|last| rel[..last].rfind('/'))
-            .map_or(("", rel.as_str()), |at| (&rel[..at], &rel[at + 1..]));
+            .map_or(("", rel.as_ref()), |at| (&rel[..at], &rel[at + 1..]));
         groups.entry(dir).or_default().push((rest, written.file.len));
     }
     groups.iter().all(|(dir, list)| {
@@ -528,7 +528,7 @@ mod tests {
             .map(|(rel, text)| {
                 let file = FileRecord::of(text.as_bytes());
                 (
-                    rel.to_string(),
+                    Cow::Borrowed(*rel),
                     Written {
                         file,
                         fingerprint: None,

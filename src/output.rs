@@ -37,8 +37,9 @@ pub struct Written {
     pub fingerprint: Option<u64>,
 }
 
-/// What the last build wrote: output path → what is there.
-pub type Records = ahash::AHashMap<String, Written>;
+/// What the last build wrote: output path → what is there. (Paths read from the build
+/// cache borrow from its file, mapped for the rest of the process.)
+pub type Records = ahash::AHashMap<std::borrow::Cow<'static, str>, Written>;
 
 /// A file `Output::emit` was given (or `Emit::kept`).
 pub struct Emit {

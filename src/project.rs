@@ -215,7 +215,7 @@ impl Project {
         chunks.retain(|(n, _, _)| self.dirty[*n]);
         let last = self.last.as_ref().filter(|_| self.last_dirty).map(|l| CachedBuild {
             out: l.out.to_string_lossy(),
-            files: l.files.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), *v)).collect(),
+            files: l.files.iter().map(|(k, v)| (Cow::Borrowed(k.as_ref()), *v)).collect(),
         });
         let changes = cache::Changes {
             chunks,
@@ -627,7 +627,7 @@ impl Project {
                     .iter()
                     .zip(&fingerprints)
                     .enumerate()
-                    .filter(|(_, (file, f))| last.files.get(*file).and_then(|w| w.fingerprint) != Some(**f))
+                    .filter(|(_, (file, f))| last.files.get(file.as_str()).and_then(|w| w.fingerprint) != Some(**f))
                     .map(|(i, _)| i)
                     .collect();
                 (Output::patch(&out_dir, &root)?, changed, &last.files)
@@ -654,7 +654,11 @@ impl Project {
             Some(last) => {
                 let emitted_now: HashSet<&str> = emitted.files.iter().map(|(f, _)| f.as_str()).collect();
                 let generated = |file: &str| plan.files().contains(file) || emitted_now.contains(file);
-                last.files.keys().filter(|f| !generated(f)).cloned().collect()
+                last.files
+                    .keys()
+                    .filter(|f| !generated(f))
+                    .map(|f| f.to_string())
+                    .collect()
             }
             None => Vec::new(),
         };
@@ -673,7 +677,7 @@ impl Project {
             Some(last) => {
                 let mut files = Arc::try_unwrap(last.files).unwrap_or_else(|shared| (*shared).clone());
                 for file in &removed {
-                    files.remove(file);
+                    files.remove(file.as_str());
                 }
                 files
             }
@@ -681,10 +685,10 @@ impl Project {
         };
         let written = emitted.written;
         for (rel, written) in emitted.files {
-            files.insert(rel, written);
+            files.insert(rel.into(), written);
         }
         for &i in &which {
-            if let Some(w) = files.get_mut(&plan.page_files()[i]) {
+            if let Some(w) = files.get_mut(plan.page_files()[i].as_str()) {
                 w.fingerprint = Some(fingerprints[i]);
             }
         }

@@ -122,15 +122,17 @@ const RUN: usize = 2048;
 impl Serialize for Runs<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{Error, SerializeSeq};
-        let runs: Vec<Vec<u8>> = self
-            .0
-            .par_chunks(RUN)
-            .map(postcard::to_allocvec)
-            .collect::<Result<_, _>>()
-            .map_err(S::Error::custom)?;
-        let mut seq = s.serialize_seq(Some(runs.len()))?;
-        for run in &runs {
-            seq.serialize_element(&Bytes(run))?;
+        let mut seq = s.serialize_seq(Some(self.0.len().div_ceil(RUN)))?;
+        // Encoded in parallel, a few runs at a time (not the whole archive at once).
+        for batch in self.0.chunks(RUN * 16) {
+            let runs: Vec<Vec<u8>> = batch
+                .par_chunks(RUN)
+                .map(postcard::to_allocvec)
+                .collect::<Result<_, _>>()
+                .map_err(S::Error::custom)?;
+            for run in &runs {
+                seq.serialize_element(&Bytes(run))?;
+            }
         }
         seq.end()
     }

@@ -60,6 +60,8 @@ pub struct LastBuild {
     /// Every file written, with its bytes' record and a page's fingerprint (shared with
     /// the check of the output folder).
     files: Arc<Records>,
+    /// What its article pages shared (`Plan::article_globals`).
+    article_globals: Option<u64>,
 }
 
 /// A site and what is known of it between builds.
@@ -80,7 +82,10 @@ pub struct Project {
     /// What the last build wrote, as the build cache recorded it, if every file of it is
     /// still in the output folder: read and checked on a thread of its own while the
     /// sources are read (`last` once the build needs it).
-    pending_last: Option<std::thread::JoinHandle<Option<LastBuild>>>,
+    pending_last: Option<(std::sync::mpsc::Receiver<LastBuild>, std::thread::JoinHandle<bool>)>,
+    /// Article sources edited since the build `last` records (their pages may differ
+    /// from its record, the others' not while the archive keeps its shape).
+    edits_since_record: HashSet<PathBuf>,
     /// Stages of reading the sources since the last build (for its timings).
     read_stages: Vec<(&'static str, std::time::Duration, Option<u64>)>,
     /// The archive of the last build, while the sources changed since can patch it.
@@ -112,6 +117,7 @@ impl Project {
             parsed_in: None,
             last: None,
             pending_last: None,
+            edits_since_record: HashSet::new(),
             read_stages: Vec::new(),
             dirty: vec![false; cache::CHUNKS],
             last_dirty: false,
@@ -130,14 +136,21 @@ impl Project {
         let started = Instant::now();
         let out = project.out_dir();
         let (site, cache_of) = (root.clone(), out.clone());
-        project.pending_last = Some(std::thread::spawn(move || {
-            let (out, files) = cache::load_record(&site, &cache_of)?;
+        let (record, recorded) = std::sync::mpsc::sync_channel(1);
+        let check = std::thread::spawn(move || {
+            let Some((out, article_globals, files)) = cache::load_record(&site, &cache_of) else {
+                return false;
+            };
             let last = LastBuild {
                 out,
                 files: Arc::new(files),
+                article_globals,
             };
-            cache::output_intact(&last.out, &last.files).then_some(last)
-        }));
+            let (out, files) = (last.out.clone(), Arc::clone(&last.files));
+            let _ = record.send(last);
+            cache::output_intact(&out, &files)
+        });
+        project.pending_last = Some((recorded, check));
         if let Some(snapshot) = cache::load(&root, &out, project.timezone().name()) {
             project.parsed_in = Some(project.timezone());
             project.entries = snapshot
@@ -163,6 +176,7 @@ impl Project {
                 // by the build, from what the cache holds of them.
                 let chunks: Vec<usize> = edited.iter().map(|rel| cache::chunk_of(rel)).collect();
                 project.unsaved_edits = edited.iter().cloned().collect();
+                project.edits_since_record = edited.iter().cloned().collect();
                 project.kept = Some(Kept {
                     archive,
                     selection,
@@ -215,6 +229,7 @@ impl Project {
         chunks.retain(|(n, _, _)| self.dirty[*n]);
         let last = self.last.as_ref().filter(|_| self.last_dirty).map(|l| CachedBuild {
             out: l.out.to_string_lossy(),
+            article_globals: l.article_globals,
             files: l.files.iter().map(|(k, v)| (Cow::Borrowed(k.as_ref()), *v)).collect(),
         });
         let changes = cache::Changes {
@@ -530,7 +545,10 @@ impl Project {
             self.patched(kept, &selection).map(|archive| (archive, edits))
         });
         match patched {
-            Some((_, ref edits)) => self.unsaved_edits.extend(edits.iter().cloned()),
+            Some((_, ref edits)) => {
+                self.unsaved_edits.extend(edits.iter().cloned());
+                self.edits_since_record.extend(edits.iter().cloned());
+            }
             None => {
                 self.resolve_all();
                 self.read_stages.push(("resolve", lap.elapsed(), resident_memory()));
@@ -574,6 +592,7 @@ impl Project {
                 return Err(problems.into());
             }
         };
+        let kept_shape = patched.is_some();
         let archive = match patched {
             Some((archive, _)) => {
                 mark("patch");
@@ -607,13 +626,41 @@ impl Project {
         let plan = render::plan(&render_input)?;
         assets.check(&root, plan.files())?;
         mark("plan");
-        let fingerprints = plan.fingerprints()?;
-        mark("fingerprints");
         let out_dir = self.out_dir();
+        // While the archive keeps its shape and article pages share what they shared, the
+        // article pages that show no article edited since the last build keep the
+        // fingerprints it recorded.
+        if self.last.is_none()
+            && let Some((recorded, _)) = &self.pending_last
+        {
+            self.last = recorded.recv().ok();
+        }
+        let article_globals = plan.article_globals();
+        let unchanged_pages = self
+            .last
+            .as_ref()
+            .filter(|l| kept_shape && l.out == out_dir && l.article_globals == Some(article_globals))
+            .map(|l| {
+                let edited = articles_of(&archive, &self.edits_since_record);
+                (plan.article_pages_showing(&edited), &l.files)
+            });
+        let known = |i: usize| -> Option<u64> {
+            let (showing, files) = unchanged_pages.as_ref()?;
+            match plan.pages()[i] {
+                render::Page::Article(id) if !showing.contains(&id) => {
+                    files.get(plan.page_files()[i].as_str())?.fingerprint
+                }
+                _ => None,
+            }
+        };
+        let fingerprints = plan.fingerprints(&known)?;
+        mark("fingerprints");
 
         // Incremental when the last build wrote this same folder and it is still there.
-        if let Some(pending) = self.pending_last.take() {
-            self.last = pending.join().ok().flatten();
+        if let Some((_, check)) = self.pending_last.take()
+            && !check.join().unwrap_or(false)
+        {
+            self.last = None;
         }
         let last = self
             .last
@@ -698,7 +745,9 @@ impl Project {
         self.last = Some(LastBuild {
             out: out_dir.clone(),
             files: Arc::new(files),
+            article_globals: Some(article_globals),
         });
+        self.edits_since_record.clear();
         let summary = BuildSummary {
             articles: archive.articles.len(),
             authors: archive.authors.len(),
@@ -770,6 +819,18 @@ fn cached_entry<'a>(rel: &'a Path, entry: &'a Entry) -> Option<CachedEntry<'a>> 
         modified: cache::time_to_parts(stamp.modified),
         source,
     })
+}
+
+/// The ids of the articles of `archive` whose sources are `sources` (those it has).
+fn articles_of(archive: &Archive, sources: &HashSet<PathBuf>) -> Vec<crate::model::ArticleId> {
+    if sources.is_empty() {
+        return Vec::new();
+    }
+    (0..archive.articles.len())
+        .into_par_iter()
+        .filter(|&i| sources.contains(&archive.articles[i].source))
+        .map(|i| i as crate::model::ArticleId)
+        .collect()
 }
 
 /// How the index of the build cache lists an entry (sources with problems are not kept).

@@ -118,15 +118,70 @@ impl Plan<'_> {
         &self.page_files
     }
 
-    /// The fingerprint of every page, in order.
-    pub fn fingerprints(&self) -> Result<Vec<u64>, Vec<Diagnostic>> {
+    /// The pages, in order.
+    pub fn pages(&self) -> &[Page] {
+        &self.pages
+    }
+
+    /// A fingerprint of all that article pages show besides their articles: their template,
+    /// the site's globals and feeds, the environment of links and dates, the site's folder
+    /// (in messages), the authors, tags and sections as cards show them, and where each
+    /// article is filed (its shape, in archive order). While it stays the same, an article
+    /// page changes only with the articles `article_pages_showing` names.
+    pub fn article_globals(&self) -> u64 {
         let r = &self.renderer;
+        let shared = &r.env.shared;
+        let hashes =
+            |list: &[(Value, u64)]| fingerprint::fingerprint(&list.iter().map(|(_, h)| *h).collect::<Vec<_>>());
+        fingerprint::combine(&[
+            r.template_version(Page::Article(0).template()),
+            r.globals_hash,
+            r.site_feeds_hash,
+            views::env_fingerprint(&r.env),
+            fingerprint::fingerprint(&r.input.root.to_string_lossy()),
+            hashes(&shared.authors),
+            hashes(&shared.tags),
+            hashes(&shared.sections),
+            fingerprint::fingerprint(&r.env.archive.shapes),
+        ])
+    }
+
+    /// The articles whose pages show any of `articles`: themselves, the next newer and
+    /// older, and those that show them among more by an author.
+    pub fn article_pages_showing(&self, articles: &[ArticleId]) -> HashSet<ArticleId> {
+        let archive = self.renderer.env.archive;
+        let mut showing = HashSet::new();
+        for &id in articles {
+            let around =
+                (id.saturating_sub(1)..=id.saturating_add(1)).filter(|&i| (i as usize) < archive.articles.len());
+            showing.extend(around);
+            for &a in &archive.article(id).authors {
+                showing.extend(context::shown_with(&archive.author(a).articles, id));
+            }
+        }
+        showing
+    }
+
+    /// The fingerprint of every page, in order; `known(i)` gives those known already (a
+    /// debug build checks them).
+    pub fn fingerprints(&self, known: &(dyn Fn(usize) -> Option<u64> + Sync)) -> Result<Vec<u64>, Vec<Diagnostic>> {
+        let r = &self.renderer;
+        let fingerprint = |i: usize| -> Result<u64, Box<Diagnostic>> {
+            let page = &self.pages[i];
+            match known(i) {
+                Some(f) => {
+                    #[cfg(debug_assertions)]
+                    if let Ok(computed) = r.fingerprint(page) {
+                        assert_eq!(f, computed, "the fingerprint known for {page:?} is not its own");
+                    }
+                    Ok(f)
+                }
+                None => r.fingerprint(page).map_err(Box::new),
+            }
+        };
         // Boxed: a problem is large, and there is a result for each of 142,000 pages.
-        let results: Vec<Result<u64, Box<Diagnostic>>> = self
-            .pages
-            .par_iter()
-            .map(|page| r.fingerprint(page).map_err(Box::new))
-            .collect();
+        let results: Vec<Result<u64, Box<Diagnostic>>> =
+            (0..self.pages.len()).into_par_iter().map(fingerprint).collect();
         let mut list = Vec::with_capacity(results.len());
         let mut problems = Vec::new();
         for result in results {

@@ -73,7 +73,7 @@ impl Renderer<'_> {
             .iter()
             .map(|&a| {
                 let author = archive.author(a);
-                let ids: Vec<ArticleId> = neighbours(&author.articles, id, 4).collect();
+                let ids: Vec<ArticleId> = neighbours(&author.articles, id, MORE_BY).collect();
                 MoreBy {
                     author: AuthorLink::new(env, author),
                     articles: self.cards_of(&ids, mode),
@@ -155,6 +155,18 @@ impl Renderer<'_> {
             context => context,
         })
     }
+}
+
+/// How many other articles by each author an article page shows.
+const MORE_BY: usize = 4;
+
+/// The articles of `list` (an author's article ids, ascending) whose pages may show `id`
+/// among more by the author: those up to `MORE_BY` places from it.
+pub fn shown_with(list: &[ArticleId], id: ArticleId) -> impl Iterator<Item = ArticleId> + '_ {
+    let at = list.binary_search(&id).unwrap_or_else(|i| i);
+    list[at.saturating_sub(MORE_BY)..(at + MORE_BY + 1).min(list.len())]
+        .iter()
+        .copied()
 }
 
 /// Up to `count` of `list` (an author's article ids, ascending) nearest to `id`, without it.

@@ -7,6 +7,7 @@ mod lists;
 use serde::Serialize;
 use tera::{Context, Value};
 
+pub use article::shown_with;
 pub use dates::on_this_day_path;
 
 use super::fingerprint;

@@ -242,7 +242,9 @@ pub fn load(site: &Path, out: &Path, timezone: &str) -> Option<Loaded> {
             postcard::from_bytes::<CachedArchive<'static>>(bytes).ok()?.decoded()
         },
     );
-    let index: Vec<Listed<'static>> = index?.into_iter().flatten().collect();
+    let chunks = index?;
+    let mut index = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+    chunks.into_iter().for_each(|chunk| index.extend(chunk));
     let archive = archive.and_then(|a| a.reconcile(&index));
     Some(Loaded { index, archive })
 }

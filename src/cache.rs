@@ -198,8 +198,8 @@ impl DecodedArchive {
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct CachedBuild<'a> {
     pub out: Cow<'a, str>,
-    /// What its article pages shared (`Plan::article_globals`).
-    pub article_globals: Option<u64>,
+    /// What its pages shared besides their articles (`Plan::page_globals`).
+    pub page_globals: Option<u64>,
     pub files: Vec<(Cow<'a, str>, Written)>,
 }
 
@@ -250,7 +250,7 @@ pub fn load(site: &Path, out: &Path, timezone: &str) -> Option<Loaded> {
 }
 
 /// Reads what the last build into `out` wrote, if the cache of builds of `site` into
-/// `out` recorded it: the output folder it wrote, what its article pages shared, and its
+/// `out` recorded it: the output folder it wrote, what its pages shared, and its
 /// files.
 pub fn load_record(site: &Path, out: &Path) -> Option<(PathBuf, Option<u64>, Records)> {
     let dir = site.join(cache_dir(out));
@@ -260,11 +260,11 @@ pub fn load_record(site: &Path, out: &Path) -> Option<(PathBuf, Option<u64>, Rec
     }
     let bytes = mapped(&dir.join("output.bin"))?;
     let (out, rest) = postcard::take_from_bytes::<&str>(bytes).ok()?;
-    let (article_globals, rest) = postcard::take_from_bytes::<Option<u64>>(rest).ok()?;
+    let (page_globals, rest) = postcard::take_from_bytes::<Option<u64>>(rest).ok()?;
     // Straight into a map of the size the record gives (no larger than its bytes allow).
     let mut de = postcard::Deserializer::from_bytes(rest);
     let files = serde::de::DeserializeSeed::deserialize(RecordSeed { max: rest.len() }, &mut de).ok()?;
-    Some((PathBuf::from(out), article_globals, files))
+    Some((PathBuf::from(out), page_globals, files))
 }
 
 /// Decodes the files of a `CachedBuild` into a map allocated once.

@@ -60,8 +60,8 @@ pub struct LastBuild {
     /// Every file written, with its bytes' record and a page's fingerprint (shared with
     /// the check of the output folder).
     files: Arc<Records>,
-    /// What its article pages shared (`Plan::article_globals`).
-    article_globals: Option<u64>,
+    /// What its pages shared besides their articles (`Plan::page_globals`).
+    page_globals: Option<u64>,
 }
 
 /// A site and what is known of it between builds.
@@ -138,13 +138,13 @@ impl Project {
         let (site, cache_of) = (root.clone(), out.clone());
         let (record, recorded) = std::sync::mpsc::sync_channel(1);
         let check = std::thread::spawn(move || {
-            let Some((out, article_globals, files)) = cache::load_record(&site, &cache_of) else {
+            let Some((out, page_globals, files)) = cache::load_record(&site, &cache_of) else {
                 return false;
             };
             let last = LastBuild {
                 out,
                 files: Arc::new(files),
-                article_globals,
+                page_globals,
             };
             let (out, files) = (last.out.clone(), Arc::clone(&last.files));
             let _ = record.send(last);
@@ -229,7 +229,7 @@ impl Project {
         chunks.retain(|(n, _, _)| self.dirty[*n]);
         let last = self.last.as_ref().filter(|_| self.last_dirty).map(|l| CachedBuild {
             out: l.out.to_string_lossy(),
-            article_globals: l.article_globals,
+            page_globals: l.page_globals,
             files: l.files.iter().map(|(k, v)| (Cow::Borrowed(k.as_ref()), *v)).collect(),
         });
         let changes = cache::Changes {
@@ -627,30 +627,31 @@ impl Project {
         assets.check(&root, plan.files())?;
         mark("plan");
         let out_dir = self.out_dir();
-        // While the archive keeps its shape and article pages share what they shared, the
-        // article pages that show no article edited since the last build keep the
+        // While the archive keeps its shape and pages share what they shared, the article
+        // pages and listings that show no article edited since the last build keep the
         // fingerprints it recorded.
         if self.last.is_none()
             && let Some((recorded, _)) = &self.pending_last
         {
             self.last = recorded.recv().ok();
         }
-        let article_globals = plan.article_globals();
+        let page_globals = plan.page_globals();
         let unchanged_pages = self
             .last
             .as_ref()
-            .filter(|l| kept_shape && l.out == out_dir && l.article_globals == Some(article_globals))
+            .filter(|l| kept_shape && l.out == out_dir && l.page_globals == Some(page_globals))
             .map(|l| {
                 let edited = articles_of(&archive, &self.edits_since_record);
-                (plan.article_pages_showing(&edited), &l.files)
+                (plan.pages_showing(&edited), &l.files)
             });
         let known = |i: usize| -> Option<u64> {
+            use render::Page;
             let (showing, files) = unchanged_pages.as_ref()?;
-            match plan.pages()[i] {
-                render::Page::Article(id) if !showing.contains(&id) => {
-                    files.get(plan.page_files()[i].as_str())?.fingerprint
-                }
-                _ => None,
+            let page = plan.pages()[i];
+            match page {
+                Page::Authors | Page::Tags | Page::Sections | Page::NotFound | Page::Redirect(_) => None,
+                _ if showing.contains(&page) => None,
+                _ => files.get(plan.page_files()[i].as_str())?.fingerprint,
             }
         };
         let fingerprints = plan.fingerprints(&known)?;
@@ -745,7 +746,7 @@ impl Project {
         self.last = Some(LastBuild {
             out: out_dir.clone(),
             files: Arc::new(files),
-            article_globals: Some(article_globals),
+            page_globals: Some(page_globals),
         });
         self.edits_since_record.clear();
         let summary = BuildSummary {

@@ -3,7 +3,7 @@
 use crate::model::{Archive, ArticleId, AuthorId, TermId};
 
 /// One page to write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Page {
     Article(ArticleId),
     /// Home, page `n` (1-based).

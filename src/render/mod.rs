@@ -365,7 +365,9 @@ pub struct Renderer<'a> {
     /// shared by every page that does.
     cards: Vec<OnceLock<Value>>,
     /// The fingerprint of each card.
-    card_hashes: Vec<u64>,
+    card_hashes: Vec<OnceLock<u64>>,
+    /// The fingerprint of what shapes every card (`views::env_fingerprint`).
+    env_hash: u64,
     /// The view of each year and of each month (in `Index::months`), shared by its pages.
     year_views: Vec<views::Memo>,
     month_views: Vec<views::Memo>,
@@ -393,12 +395,8 @@ impl<'a> Renderer<'a> {
         };
         env.shared = Shared::new(&env);
         let env_hash = views::env_fingerprint(&env);
-        let card_hashes = input
-            .archive
-            .articles
-            .par_iter()
-            .map(|a| views::card_fingerprint(&env, a, env_hash))
-            .collect();
+        // Worked out on first use: a rebuild fingerprints few pages, so needs few cards.
+        let card_hashes = (0..input.archive.articles.len()).map(|_| OnceLock::new()).collect();
         let cards = (0..input.archive.articles.len()).map(|_| OnceLock::new()).collect();
         let site_feeds: Vec<FeedLink> = feeds::site_feeds(&env).iter().map(|f| f.link(&env)).collect();
         let site_feeds_hash = fingerprint::fingerprint(&site_feeds);
@@ -428,6 +426,7 @@ impl<'a> Renderer<'a> {
             env,
             cards,
             card_hashes,
+            env_hash,
             globals_hash,
             tera,
         }

@@ -129,7 +129,7 @@ impl Renderer<'_> {
             Mode::Fingerprint => {
                 let view = ArticlePage {
                     article: ArticleKey {
-                        card: self.card_hashes[i],
+                        card: self.card_hash(i),
                         updated: article.updated,
                         corrections: &article.corrections,
                         source: &source,

@@ -226,8 +226,13 @@ impl<'a> Renderer<'a> {
         });
         Prebuilt {
             value,
-            hash: self.card_hashes[i],
+            hash: self.card_hash(i),
         }
+    }
+
+    /// The fingerprint of the card of article `i` (worked out the first time it is needed).
+    pub(super) fn card_hash(&self, i: usize) -> u64 {
+        *self.card_hashes[i].get_or_init(|| card_fingerprint(&self.env, &self.env.archive.articles[i], self.env_hash))
     }
 
     /// The cards of a range of articles.

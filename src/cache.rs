@@ -194,8 +194,9 @@ impl DecodedArchive {
     }
 }
 
-/// What the last build wrote (borrowed when saved; loading gives owned strings).
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// What the last build wrote, as saved (borrowed); `load_record` reads it back straight
+/// into a map.
+#[derive(Debug, Serialize)]
 pub struct CachedBuild<'a> {
     pub out: Cow<'a, str>,
     /// What its pages shared besides their articles (`Plan::page_globals`).

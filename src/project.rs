@@ -305,21 +305,24 @@ impl Project {
             return;
         }
         self.kept = None;
+        for (rel, entry) in self.read_files(missing) {
+            self.set_entry(rel, Some(entry));
+        }
+    }
+
+    /// Reads and parses the files at `rels` (relative to the site root), in parallel.
+    fn read_files(&self, rels: Vec<PathBuf>) -> Vec<(PathBuf, Entry)> {
+        let root = self.root();
         let cx = ParseContext {
             timezone: self.timezone(),
         };
-        let read: Vec<(PathBuf, Entry)> = missing
-            .into_par_iter()
+        rels.into_par_iter()
             .map(|rel| {
                 let stamp = Stamp::of(&root.join(&rel));
-                let entry = read_entry(&root, &rel, stamp, &cx);
+                let entry = read_entry(root, &rel, stamp, &cx);
                 (rel, entry)
             })
-            .collect();
-        for (rel, entry) in read {
-            self.dirty[cache::chunk_of(&rel)] = true;
-            self.entries.insert(rel, entry);
-        }
+            .collect()
     }
 
     /// `resolve` for every chunk.
@@ -422,18 +425,7 @@ impl Project {
         for known in gone {
             self.set_entry(known, None);
         }
-        let cx = ParseContext {
-            timezone: self.timezone(),
-        };
-        let read: Vec<(PathBuf, Entry)> = to_read
-            .into_par_iter()
-            .map(|rel| {
-                let stamp = Stamp::of(&root.join(&rel));
-                let entry = read_entry(&root, &rel, stamp, &cx);
-                (rel, entry)
-            })
-            .collect();
-        for (rel, entry) in read {
+        for (rel, entry) in self.read_files(to_read) {
             self.set_entry(rel, Some(entry));
         }
         self.read_stages.push(("read", started.elapsed(), resident_memory()));

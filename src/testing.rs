@@ -10,3 +10,47 @@ pub fn folder_with(files: &[(&str, &str)]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// The configuration (base URL `https://e.org/`) and archive of a site of Markdown
+/// articles `texts` (`content/0.md`, `content/1.md`, …), built as of "the present", which
+/// is also returned: 2025-02-01.
+pub fn site_of(
+    texts: &[String],
+) -> (
+    crate::config::Config,
+    crate::model::Archive,
+    chrono::DateTime<chrono::FixedOffset>,
+) {
+    use crate::model::{Archive, BuildInput, Selection};
+    use crate::parse::{Format, ParseContext, parse_article};
+    use std::path::{Path, PathBuf};
+    let config = crate::config::Config::parse(
+        Path::new("dateline.toml"),
+        "title = \"T\"\nbase_url = \"https://e.org/\"\n",
+        None,
+    )
+    .unwrap();
+    let cx = ParseContext {
+        timezone: config.timezone,
+    };
+    let owned: Vec<(PathBuf, Format, _)> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let parsed = parse_article(Path::new("a.md"), text.as_bytes(), Format::Markdown, &cx).unwrap();
+            (PathBuf::from(format!("content/{i}.md")), Format::Markdown, parsed)
+        })
+        .collect();
+    let now = chrono::DateTime::parse_from_rfc3339("2025-02-01T00:00:00Z").unwrap();
+    let selection = Selection {
+        drafts: false,
+        future: false,
+        now,
+    };
+    let input = BuildInput {
+        articles: owned.iter().map(|(p, f, a)| (p.as_path(), *f, a)).collect(),
+        profiles: vec![],
+    };
+    let archive = Archive::build(Path::new("."), input, &selection).unwrap();
+    (config, archive, now)
+}

@@ -383,45 +383,11 @@ fn find_root_relative(html: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
-
-    use chrono::DateTime;
-
     use super::*;
-    use crate::config::Config;
-    use crate::model::{Archive, BuildInput, Selection};
-    use crate::parse::{Format, ParseContext, parse_article};
 
     /// The fingerprint of the site's Atom feed of articles made from `texts`.
     fn site_feed_fingerprint(texts: &[String]) -> u64 {
-        let config = Config::parse(
-            Path::new("dateline.toml"),
-            "title = \"T\"\nbase_url = \"https://e.org/\"\n",
-            None,
-        )
-        .unwrap();
-        let cx = ParseContext {
-            timezone: config.timezone,
-        };
-        let owned: Vec<(PathBuf, Format, _)> = texts
-            .iter()
-            .enumerate()
-            .map(|(i, text)| {
-                let parsed = parse_article(Path::new("a.md"), text.as_bytes(), Format::Markdown, &cx).unwrap();
-                (PathBuf::from(format!("content/{i}.md")), Format::Markdown, parsed)
-            })
-            .collect();
-        let now = DateTime::parse_from_rfc3339("2025-02-01T00:00:00Z").unwrap();
-        let selection = Selection {
-            drafts: false,
-            future: false,
-            now,
-        };
-        let input = BuildInput {
-            articles: owned.iter().map(|(p, f, a)| (p.as_path(), *f, a)).collect(),
-            profiles: vec![],
-        };
-        let archive = Archive::build(Path::new("."), input, &selection).unwrap();
+        let (config, archive, now) = crate::testing::site_of(texts);
         let env = Env {
             config: &config,
             archive: &archive,

@@ -303,46 +303,14 @@ fn news_language(tag: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
-
     use super::*;
-    use crate::config::Config;
-    use crate::model::{Archive, BuildInput, Selection};
-    use crate::parse::{Format, ParseContext, parse_article};
 
     #[test]
     fn a_year_past_the_limit_is_split_into_numbered_parts() {
-        let config = Config::parse(
-            Path::new("dateline.toml"),
-            "title = \"T\"\nbase_url = \"https://e.org/\"\n",
-            None,
-        )
-        .unwrap();
-        let cx = ParseContext {
-            timezone: config.timezone,
-        };
-        let owned: Vec<(PathBuf, Format, _)> = (1..=5)
-            .map(|d| {
-                let text = format!("---\ntitle: Day {d}\ndate: 2025-01-0{d}T10:00:00Z\n---\nx\n");
-                let parsed = parse_article(Path::new("a.md"), text.as_bytes(), Format::Markdown, &cx).unwrap();
-                (PathBuf::from(format!("content/{d}.md")), Format::Markdown, parsed)
-            })
+        let texts: Vec<String> = (1..=5)
+            .map(|d| format!("---\ntitle: Day {d}\ndate: 2025-01-0{d}T10:00:00Z\n---\nx\n"))
             .collect();
-        let now = DateTime::parse_from_rfc3339("2025-02-01T00:00:00Z").unwrap();
-        let selection = Selection {
-            drafts: false,
-            future: false,
-            now,
-        };
-        let archive = Archive::build(
-            Path::new("."),
-            BuildInput {
-                articles: owned.iter().map(|(p, f, a)| (p.as_path(), *f, a)).collect(),
-                profiles: vec![],
-            },
-            &selection,
-        )
-        .unwrap();
+        let (config, archive, now) = crate::testing::site_of(&texts);
         let env = Env {
             config: &config,
             archive: &archive,

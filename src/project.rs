@@ -540,6 +540,7 @@ impl Project {
             Some((_, ref edits)) => {
                 self.unsaved_edits.extend(edits.iter().cloned());
                 self.edits_since_record.extend(edits.iter().cloned());
+                self.read_stages.push(("patch", lap.elapsed(), resident_memory()));
             }
             None => {
                 self.resolve_all();
@@ -586,10 +587,7 @@ impl Project {
         };
         let kept_shape = patched.is_some();
         let archive = match patched {
-            Some((archive, _)) => {
-                mark("patch");
-                archive
-            }
+            Some((archive, _)) => archive,
             None => {
                 let archive = Archive::build(&root, self.build_input(), &selection)?;
                 self.archive_dirty = true;

@@ -91,7 +91,7 @@ pub struct Archive {
     /// The date of the next article held back as scheduled (dated after "the present"
     /// of the build), if any: the archive changes when that moment passes.
     pub scheduled: Option<ArticleDate>,
-    /// For each article, a hash of what files and sorts it (`shape_of` its source): an
+    /// For each article, a hash of what files and sorts it (its `shape`): an
     /// edit that keeps it can be patched in.
     pub shapes: Vec<u64>,
 }
@@ -176,20 +176,13 @@ pub struct Edit<'a> {
     pub after: &'a ParsedArticle,
 }
 
-/// A hash of what files and sorts an article: its date, slug, draft flag, bylines, bio,
-/// tags, section and aliases (stable across runs: it is kept in the build cache).
-pub fn shape_of(source: &Path, a: &ParsedArticle) -> u64 {
-    let fields = (
-        &a.date,
-        slug_of(source, a),
-        a.draft,
-        &a.bylines,
-        &a.bio,
-        &a.tags,
-        &a.section,
-        &a.aliases,
-    );
-    postcard::to_allocvec(&fields).map_or(0, |bytes| crate::parse::content_hash(&bytes))
+/// A hash of what files and sorts an article whose slug is `slug`: its date, slug, draft
+/// flag, bylines, bio, tags, section and aliases (stable across runs: it is kept in the
+/// build cache).
+fn shape(a: &ParsedArticle, slug: &str) -> u64 {
+    crate::render::fingerprint::fingerprint(&(
+        &a.date, slug, a.draft, &a.bylines, &a.bio, &a.tags, &a.section, &a.aliases,
+    ))
 }
 
 impl Archive {
@@ -210,13 +203,21 @@ impl Archive {
             sources.into_par_iter().filter(|(_, _, a)| selection.takes(a)).collect();
         // No two sources share a path, so the order is total and an unstable sort gives it.
         sources.par_sort_unstable_by(|(pa, _, a), (pb, _, b)| b.date.at.cmp(&a.date.at).then_with(|| pa.cmp(pb)));
-        let shapes = sources.par_iter().map(|(path, _, a)| shape_of(path, a)).collect();
+        // Slugs and shapes in parallel, before the articles are filed one by one.
+        let (slugs, shapes): (Vec<String>, Vec<u64>) = sources
+            .par_iter()
+            .map(|(path, _, a)| {
+                let slug = slug_of(path, a);
+                let shape = shape(a, &slug);
+                (slug, shape)
+            })
+            .unzip();
 
         let mut staff = Staff::from_profiles(root, profiles, &mut problems);
         let mut tags = TermIndex::new("tags");
         let mut sections = TermIndex::new("sections");
         let mut articles = Vec::with_capacity(sources.len());
-        for (id, (source, format, parsed)) in sources.into_iter().enumerate() {
+        for (id, ((source, format, parsed), slug)) in sources.into_iter().zip(slugs).enumerate() {
             let id = id as ArticleId;
             let authors = parsed
                 .bylines
@@ -235,7 +236,6 @@ impl Archive {
                 .as_deref()
                 .and_then(|s| sections.add(s, id))
                 .map(|i| i as TermId);
-            let slug = slug_of(source, parsed);
             let mut aliases = Vec::with_capacity(parsed.aliases.len());
             for alias in &parsed.aliases {
                 match normalize_alias(alias) {
@@ -379,7 +379,10 @@ impl Archive {
         let mut updates = Vec::with_capacity(edits.len());
         for edit in edits {
             match find(edit.source) {
-                Some(id) if selection.takes(edit.after) && shape_of(edit.source, edit.after) == self.shapes[id] => {
+                Some(id)
+                    if selection.takes(edit.after)
+                        && shape(edit.after, &slug_of(edit.source, edit.after)) == self.shapes[id] =>
+                {
                     updates.push((id, edit.after));
                 }
                 Some(_) => return false,

@@ -3,7 +3,7 @@
 
 mod context;
 mod feeds;
-mod fingerprint;
+pub(crate) mod fingerprint;
 mod format;
 mod jsonld;
 mod pages;

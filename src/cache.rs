@@ -102,12 +102,7 @@ impl<'a> CachedArchive<'a> {
     /// The cache's form of `archive`, built with `selection` from the parsed sources of
     /// `index`; `None` if an article's source is not there.
     pub fn new(archive: &'a Archive, selection: &Selection, index: &[Listed<'a>]) -> Option<CachedArchive<'a>> {
-        let by_source: HashMap<&Path, usize> = archive
-            .articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.source.as_path(), i))
-            .collect();
+        let by_source = archive.by_source();
         let mut stamps = vec![None; archive.articles.len()];
         let mut others = Vec::new();
         let mut parsed = 0;
@@ -115,7 +110,7 @@ impl<'a> CachedArchive<'a> {
             parsed += 1;
             let stamped = (listed.len, listed.modified);
             match by_source.get(Path::new(listed.rel.as_ref())) {
-                Some(&i) => stamps[i] = Some(stamped),
+                Some(&i) => stamps[i as usize] = Some(stamped),
                 None => others.push((listed.rel.clone(), stamped)),
             }
         }
@@ -167,13 +162,7 @@ impl DecodedArchive {
         if self.stamps.len() != self.archive.articles.len() {
             return None;
         }
-        let by_source: HashMap<&Path, usize> = self
-            .archive
-            .articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.source.as_path(), i))
-            .collect();
+        let by_source = self.archive.by_source();
         let others: HashMap<&str, Stamped> = self.others.iter().map(|(rel, s)| (rel.as_ref(), *s)).collect();
         let mut edited = Vec::new();
         let mut parsed = 0;
@@ -182,7 +171,7 @@ impl DecodedArchive {
             let stamped = (listed.len, listed.modified);
             let rel = listed.rel.as_ref();
             match by_source.get(Path::new(rel)) {
-                Some(&i) if self.stamps[i] != stamped => edited.push(PathBuf::from(rel)),
+                Some(&i) if self.stamps[i as usize] != stamped => edited.push(PathBuf::from(rel)),
                 Some(_) => {}
                 None if others.get(rel) == Some(&stamped) => {}
                 None => return None,

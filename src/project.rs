@@ -15,7 +15,7 @@ use crate::assets::Assets;
 use crate::cache::{self, CachedBuild, CachedEntry, CachedSource};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, shown};
-use crate::model::{Archive, BuildInput, Edit, Selection};
+use crate::model::{Archive, ArticleId, BuildInput, Edit, Selection};
 use crate::output::{Emitted, Output, Records};
 use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParseContext, ParsedArticle};
@@ -83,17 +83,17 @@ pub struct Project {
     /// still in the output folder: read and checked on a thread of its own while the
     /// sources are read (`last` once the build needs it).
     pending_last: Option<(std::sync::mpsc::Receiver<LastBuild>, std::thread::JoinHandle<bool>)>,
-    /// Article sources edited since the build `last` records (their pages may differ
-    /// from its record, the others' not while the archive keeps its shape).
-    edits_since_record: HashSet<PathBuf>,
+    /// Articles patched since the build `last` records (their pages may differ from its
+    /// record, the others' not while the archive keeps its shape).
+    edits_since_record: HashSet<ArticleId>,
     /// Stages of reading the sources since the last build (for its timings).
     read_stages: Vec<(&'static str, std::time::Duration, Option<u64>)>,
     /// The archive of the last build, while the sources changed since can patch it.
     kept: Option<Kept>,
     /// Whether the kept archive was built since the cache was saved.
     archive_dirty: bool,
-    /// Article sources edited since the cache's archive was written.
-    unsaved_edits: HashSet<PathBuf>,
+    /// Articles patched since the cache's archive was written.
+    unsaved_edits: HashSet<ArticleId>,
 }
 
 impl Project {
@@ -175,8 +175,6 @@ impl Project {
                 // Articles edited since the cache's archive was written: patched in
                 // by the build, from what the cache holds of them.
                 let chunks: Vec<usize> = edited.iter().map(|rel| cache::chunk_of(rel)).collect();
-                project.unsaved_edits = edited.iter().cloned().collect();
-                project.edits_since_record = edited.iter().cloned().collect();
                 project.kept = Some(Kept {
                     archive,
                     selection,
@@ -532,14 +530,11 @@ impl Project {
         // The kept archive patched with the edits since; or else every parsed source, to
         // build it again.
         let lap = Instant::now();
-        let patched = self.kept.take().and_then(|kept| {
-            let edits: Vec<PathBuf> = kept.edited.keys().cloned().collect();
-            self.patched(kept, &selection).map(|archive| (archive, edits))
-        });
+        let patched = self.kept.take().and_then(|kept| self.patched(kept, &selection));
         match patched {
             Some((_, ref edits)) => {
-                self.unsaved_edits.extend(edits.iter().cloned());
-                self.edits_since_record.extend(edits.iter().cloned());
+                self.unsaved_edits.extend(edits);
+                self.edits_since_record.extend(edits);
                 self.read_stages.push(("patch", lap.elapsed(), resident_memory()));
             }
             None => {
@@ -631,7 +626,7 @@ impl Project {
             .as_ref()
             .filter(|l| kept_shape && l.out == out_dir && l.page_globals == Some(page_globals))
             .map(|l| {
-                let edited = articles_of(&archive, &self.edits_since_record);
+                let edited: Vec<ArticleId> = self.edits_since_record.iter().copied().collect();
                 (plan.pages_showing(&edited), &l.files)
             });
         let known = |i: usize| -> Option<u64> {
@@ -774,9 +769,9 @@ impl Project {
         input
     }
 
-    /// The kept archive, patched with the articles edited since it was built; `None` if
-    /// it must be built again.
-    fn patched(&self, mut kept: Kept, selection: &Selection) -> Option<Archive> {
+    /// The kept archive, patched with the articles edited since it was built, and the
+    /// articles it changed; `None` if it must be built again.
+    fn patched(&self, mut kept: Kept, selection: &Selection) -> Option<(Archive, Vec<ArticleId>)> {
         if !kept.archive.holds_for(&kept.selection, selection) {
             return None;
         }
@@ -791,7 +786,8 @@ impl Project {
                 _ => return None,
             }
         }
-        kept.archive.patch(&edits, selection).then_some(kept.archive)
+        let changed = kept.archive.patch(&edits, selection)?;
+        Some((kept.archive, changed))
     }
 }
 
@@ -810,18 +806,6 @@ fn cached_entry<'a>(rel: &'a Path, entry: &'a Entry) -> Option<CachedEntry<'a>> 
         modified: cache::time_to_parts(stamp.modified),
         source,
     })
-}
-
-/// The ids of the articles of `archive` whose sources are `sources` (those it has).
-fn articles_of(archive: &Archive, sources: &HashSet<PathBuf>) -> Vec<crate::model::ArticleId> {
-    if sources.is_empty() {
-        return Vec::new();
-    }
-    (0..archive.articles.len())
-        .into_par_iter()
-        .filter(|&i| sources.contains(&archive.articles[i].source))
-        .map(|i| i as crate::model::ArticleId)
-        .collect()
 }
 
 /// How the index of the build cache lists an entry (sources with problems are not kept).

@@ -357,24 +357,29 @@ impl Archive {
                     && self.scheduled.is_none_or(|s| selection.now < s.at)))
     }
 
+    /// The id of each article, by the path of its source.
+    pub fn by_source(&self) -> HashMap<&Path, ArticleId> {
+        self.articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.source.as_path(), i as ArticleId))
+            .collect()
+    }
+
     /// Applies edits of article sources that change only what articles show (title,
     /// summary, updates, corrections, body), not where they are filed, how they sort or
-    /// whom they credit, and returns true; otherwise returns false and leaves the archive
-    /// as it was, to be built again. The result is the archive `build` gives.
-    pub fn patch(&mut self, edits: &[Edit<'_>], selection: &Selection) -> bool {
-        let by_source: HashMap<&Path, usize> = match edits.len() {
-            0 => return true,
+    /// whom they credit, and returns the articles it changed; otherwise returns `None`
+    /// and leaves the archive as it was, to be built again. The result is the archive
+    /// `build` gives.
+    pub fn patch(&mut self, edits: &[Edit<'_>], selection: &Selection) -> Option<Vec<ArticleId>> {
+        let by_source = match edits.len() {
+            0 => return Some(Vec::new()),
             1..=8 => HashMap::new(),
-            _ => self
-                .articles
-                .iter()
-                .enumerate()
-                .map(|(i, a)| (a.source.as_path(), i))
-                .collect(),
+            _ => self.by_source(),
         };
         let find = |source: &Path| match by_source.is_empty() {
             true => self.articles.iter().position(|a| a.source == source),
-            false => by_source.get(source).copied(),
+            false => by_source.get(source).map(|&id| id as usize),
         };
         let mut updates = Vec::with_capacity(edits.len());
         for edit in edits {
@@ -385,7 +390,7 @@ impl Archive {
                 {
                     updates.push((id, edit.after));
                 }
-                Some(_) => return false,
+                Some(_) => return None,
                 // Held back before and after, due at the same moment.
                 None => match edit.before {
                     Some(before)
@@ -393,11 +398,11 @@ impl Archive {
                             && !selection.takes(edit.after)
                             && before.date == edit.after.date
                             && before.draft == edit.after.draft => {}
-                    _ => return false,
+                    _ => return None,
                 },
             }
         }
-        for (id, after) in updates {
+        for &(id, after) in &updates {
             let article = &mut self.articles[id];
             article.title = after.title.clone().into();
             article.summary = after.summary.clone().into();
@@ -406,7 +411,7 @@ impl Archive {
             article.aliases_at = after.aliases_at;
             article.source_hash = after.source_hash;
         }
-        true
+        Some(updates.into_iter().map(|(id, _)| id as ArticleId).collect())
     }
 
     /// An article by id.

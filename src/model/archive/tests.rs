@@ -259,7 +259,7 @@ fn patched(site: &Sources, i: usize, edit: impl FnOnce(&mut ParsedArticle)) -> b
         before: Some(&site.articles[i].2),
         after: &edited.articles[i].2,
     }];
-    if !archive.patch(&edits, &selection) {
+    if archive.patch(&edits, &selection).is_none() {
         assert_eq!(archive.articles, before, "a refused patch changes nothing");
         return false;
     }
@@ -356,7 +356,7 @@ fn without_the_fields_before_only_published_articles_are_patched() {
         after: &after,
     };
     assert!(
-        archive.patch(&[edit], &selection),
+        archive.patch(&[edit], &selection).is_some(),
         "a published article: its shape is known"
     );
     let scheduled = site.articles[2].2.clone();
@@ -366,7 +366,7 @@ fn without_the_fields_before_only_published_articles_are_patched() {
         after: &scheduled,
     };
     assert!(
-        !archive.patch(&[edit], &selection),
+        archive.patch(&[edit], &selection).is_none(),
         "held back: when it was due is not known"
     );
 }

@@ -19,7 +19,7 @@
 use ahash::AHashMap as HashMap;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +27,7 @@ use crate::model::{Archive, Selection, StoredArchive};
 use crate::output::{Records, Written};
 use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParsedArticle};
+use crate::walk::Stamp;
 
 /// Where the caches live in a site: one folder per output folder.
 pub const CACHE_DIR: &str = ".dateline/cache";
@@ -61,9 +62,7 @@ pub enum CachedSource<'a> {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct CachedEntry<'a> {
     pub rel: Cow<'a, str>,
-    pub len: u64,
-    /// Seconds and nanoseconds since 1970.
-    pub modified: Option<(u64, u32)>,
+    pub stamp: Stamp,
     pub source: CachedSource<'a>,
 }
 
@@ -72,30 +71,50 @@ pub struct CachedEntry<'a> {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Listed<'a> {
     pub rel: Cow<'a, str>,
-    pub len: u64,
-    /// Seconds and nanoseconds since 1970.
-    pub modified: Option<(u64, u32)>,
+    pub stamp: Stamp,
     pub parsed: bool,
 }
 
-/// A source's size and modification time as the cache keeps them.
-pub type Stamped = (u64, Option<(u64, u32)>);
+/// Kept as its length, then seconds and nanoseconds since 1970.
+impl Serialize for Stamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let since_1970 = self.modified.and_then(|t| t.duration_since(UNIX_EPOCH).ok());
+        (self.len, since_1970.map(|d| (d.as_secs(), d.subsec_nanos()))).serialize(s)
+    }
+}
 
-/// The archive of a build, and what it was built from: the stamp of each article's source
-/// (in the order of the articles), and of every other parsed source (profiles, and
-/// articles held back as drafts or scheduled), with their count. The index of a later
-/// build tells from these which articles were edited since: they are patched in.
+impl<'de> Deserialize<'de> for Stamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (len, since_1970): (u64, Option<(u64, u32)>) = Deserialize::deserialize(d)?;
+        Ok(Stamp {
+            len,
+            modified: since_1970.and_then(|(secs, nanos)| UNIX_EPOCH.checked_add(Duration::new(secs, nanos))),
+        })
+    }
+}
+
+/// The archive of a build, and what it was built from.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct CachedArchive<'a> {
-    pub drafts: bool,
-    pub future: bool,
-    /// "The present" of the build: seconds since 1970 and offset from UTC.
-    pub now: (i64, i32),
+    pub built_from: BuiltFrom<'a>,
     #[serde(borrow)]
     pub archive: StoredArchive<'a>,
-    pub stamps: Vec<Stamped>,
-    pub others: Vec<(Cow<'a, str>, Stamped)>,
-    pub parsed: u64,
+}
+
+/// What an archive was built from: the selection, the stamp of each article's source (in
+/// the order of the articles), and of every other parsed source (profiles, and articles
+/// held back as drafts or scheduled), with their count. The index of a later build tells
+/// from these which articles were edited since: they are patched in.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct BuiltFrom<'a> {
+    drafts: bool,
+    future: bool,
+    /// "The present" of the build: seconds since 1970 and offset from UTC.
+    now: (i64, i32),
+    stamps: Vec<Stamp>,
+    #[serde(borrow)]
+    others: Vec<(Cow<'a, str>, Stamp)>,
+    parsed: u64,
 }
 
 impl<'a> CachedArchive<'a> {
@@ -108,78 +127,54 @@ impl<'a> CachedArchive<'a> {
         let mut parsed = 0;
         for listed in index.iter().filter(|l| l.parsed) {
             parsed += 1;
-            let stamped = (listed.len, listed.modified);
             match by_source.get(Path::new(listed.rel.as_ref())) {
-                Some(&i) => stamps[i as usize] = Some(stamped),
-                None => others.push((listed.rel.clone(), stamped)),
+                Some(&i) => stamps[i as usize] = Some(listed.stamp),
+                None => others.push((listed.rel.clone(), listed.stamp)),
             }
         }
-        Some(CachedArchive {
+        let built_from = BuiltFrom {
             drafts: selection.drafts,
             future: selection.future,
             now: (selection.now.timestamp(), selection.now.offset().local_minus_utc()),
-            archive: archive.stored(),
             stamps: stamps.into_iter().collect::<Option<_>>()?,
             others,
             parsed,
+        };
+        Some(CachedArchive {
+            built_from,
+            archive: archive.stored(),
         })
     }
 }
 
-impl CachedArchive<'static> {
-    /// What it holds, its articles' text borrowed from the bytes read.
-    fn decoded(self) -> Option<DecodedArchive> {
+impl BuiltFrom<'_> {
+    /// The selection `archive` was built with, and the article sources of `index` edited
+    /// since; `None` if any other parsed source came, went or changed.
+    fn reconcile(&self, archive: &Archive, index: &[Listed<'_>]) -> Option<(Selection, Vec<PathBuf>)> {
+        if self.stamps.len() != archive.articles.len() {
+            return None;
+        }
         let offset = chrono::FixedOffset::east_opt(self.now.1)?;
         let selection = Selection {
             drafts: self.drafts,
             future: self.future,
             now: chrono::DateTime::from_timestamp(self.now.0, 0)?.with_timezone(&offset),
         };
-        Some(DecodedArchive {
-            archive: Archive::from_stored(self.archive)?,
-            selection,
-            stamps: self.stamps,
-            others: self.others.into_iter().map(|(rel, s)| (rel.into_owned(), s)).collect(),
-            parsed: self.parsed,
-        })
-    }
-}
-
-/// A `CachedArchive` as read.
-#[derive(Debug)]
-struct DecodedArchive {
-    archive: Archive,
-    selection: Selection,
-    stamps: Vec<Stamped>,
-    others: Vec<(String, Stamped)>,
-    parsed: u64,
-}
-
-impl DecodedArchive {
-    /// The archive, with the selection it was built with and the article sources of
-    /// `index` edited since; `None` if any other parsed source came, went or changed.
-    fn reconcile(self, index: &[Listed<'_>]) -> Option<(Archive, Selection, Vec<PathBuf>)> {
-        if self.stamps.len() != self.archive.articles.len() {
-            return None;
-        }
-        let by_source = self.archive.by_source();
-        let others: HashMap<&str, Stamped> = self.others.iter().map(|(rel, s)| (rel.as_ref(), *s)).collect();
+        let by_source = archive.by_source();
+        let others: HashMap<&str, Stamp> = self.others.iter().map(|(rel, s)| (rel.as_ref(), *s)).collect();
         let mut edited = Vec::new();
         let mut parsed = 0;
         for listed in index.iter().filter(|l| l.parsed) {
             parsed += 1;
-            let stamped = (listed.len, listed.modified);
             let rel = listed.rel.as_ref();
             match by_source.get(Path::new(rel)) {
-                Some(&i) if self.stamps[i as usize] != stamped => edited.push(PathBuf::from(rel)),
+                Some(&i) if self.stamps[i as usize] != listed.stamp => edited.push(PathBuf::from(rel)),
                 Some(_) => {}
-                None if others.get(rel) == Some(&stamped) => {}
+                None if others.get(rel) == Some(&listed.stamp) => {}
                 None => return None,
             }
         }
-        let complete = parsed == self.parsed;
-        drop((by_source, others));
-        complete.then_some((self.archive, self.selection, edited))
+        (parsed == self.parsed).then_some((selection, edited))
     }
 }
 
@@ -227,15 +222,19 @@ pub fn load(site: &Path, out: &Path, timezone: &str) -> Option<Loaded> {
                 .map(|n| postcard::from_bytes(&read(&format!("index-{n:02}.bin"))?).ok())
                 .collect()
         },
-        || -> Option<DecodedArchive> {
+        || -> Option<(BuiltFrom<'static>, Archive)> {
             let bytes = mapped(&dir.join("archive.bin"))?;
-            postcard::from_bytes::<CachedArchive<'static>>(bytes).ok()?.decoded()
+            let cached = postcard::from_bytes::<CachedArchive<'static>>(bytes).ok()?;
+            Some((cached.built_from, Archive::from_stored(cached.archive)?))
         },
     );
     let chunks = index?;
     let mut index = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
     chunks.into_iter().for_each(|chunk| index.extend(chunk));
-    let archive = archive.and_then(|a| a.reconcile(&index));
+    let archive = archive.and_then(|(built_from, archive)| {
+        let (selection, edited) = built_from.reconcile(&archive, &index)?;
+        Some((archive, selection, edited))
+    });
     Some(Loaded { index, archive })
 }
 
@@ -404,17 +403,6 @@ pub fn save(site: &Path, out: &Path, timezone: &str, changes: Changes<'_>) -> st
         save_atomically(&dir.join("header.bin"), &header)?;
     }
     Ok(())
-}
-
-/// A modification time as stored in the cache.
-pub fn time_to_parts(time: Option<SystemTime>) -> Option<(u64, u32)> {
-    let d = time?.duration_since(UNIX_EPOCH).ok()?;
-    Some((d.as_secs(), d.subsec_nanos()))
-}
-
-pub fn parts_to_time(parts: Option<(u64, u32)>) -> Option<SystemTime> {
-    let (secs, nanos) = parts?;
-    UNIX_EPOCH.checked_add(Duration::new(secs, nanos))
 }
 
 /// Whether every file the last build wrote is still in `out`, with its length: if

@@ -157,15 +157,11 @@ impl Project {
                 .index
                 .into_iter()
                 .map(|listed| {
-                    let stamp = Stamp {
-                        len: listed.len,
-                        modified: cache::parts_to_time(listed.modified),
-                    };
                     let source = if listed.parsed { Source::Cached } else { Source::Asset };
                     (
                         PathBuf::from(listed.rel.into_owned()),
                         Entry {
-                            stamp: Some(stamp),
+                            stamp: Some(listed.stamp),
                             source,
                         },
                     )
@@ -279,11 +275,7 @@ impl Project {
             let Some(entry) = self.entries.get_mut(Path::new(cached.rel.as_ref())) else {
                 continue;
             };
-            let stamp = Stamp {
-                len: cached.len,
-                modified: cache::parts_to_time(cached.modified),
-            };
-            if !matches!(entry.source, Source::Cached) || entry.stamp != Some(stamp) {
+            if !matches!(entry.source, Source::Cached) || entry.stamp != Some(cached.stamp) {
                 continue;
             }
             entry.source = match cached.source {
@@ -802,8 +794,7 @@ fn cached_entry<'a>(rel: &'a Path, entry: &'a Entry) -> Option<CachedEntry<'a>> 
     };
     Some(CachedEntry {
         rel: rel.to_string_lossy(),
-        len: stamp.len,
-        modified: cache::time_to_parts(stamp.modified),
+        stamp,
         source,
     })
 }
@@ -818,8 +809,7 @@ fn listed<'a>(rel: &'a Path, entry: &Entry) -> Option<cache::Listed<'a>> {
     };
     Some(cache::Listed {
         rel: rel.to_string_lossy(),
-        len: stamp.len,
-        modified: cache::time_to_parts(stamp.modified),
+        stamp,
         parsed,
     })
 }

@@ -353,10 +353,13 @@ pub struct Changes<'a> {
     pub archive: Option<(&'a Archive, &'a Selection, Vec<Listed<'a>>)>,
     /// A new record of what the last build wrote.
     pub last: Option<CachedBuild<'a>>,
+    /// Whether the header is new (another version of dateline or time zone than the
+    /// cache's, or no cache yet): then every chunk is in `chunks`.
+    pub new_header: bool,
 }
 
 /// Whether the cache of builds of `site` into `out` holds sources parsed by this version
-/// of dateline in `timezone`: if not, `save` must write every chunk.
+/// of dateline in `timezone`: if not, `save` must write every chunk and a new header.
 pub fn is_current(site: &Path, out: &Path, timezone: &str) -> bool {
     let header = std::fs::read(site.join(cache_dir(out)).join("header.bin")).ok();
     header.is_some_and(|h| {
@@ -371,7 +374,12 @@ pub fn is_current(site: &Path, out: &Path, timezone: &str) -> bool {
 /// which records the stamps of the index, comes after every chunk.
 pub fn save(site: &Path, out: &Path, timezone: &str, changes: Changes<'_>) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let Changes { chunks, archive, last } = changes;
+    let Changes {
+        chunks,
+        archive,
+        last,
+        new_header,
+    } = changes;
     let dir = site.join(cache_dir(out));
     std::fs::create_dir_all(&dir)?;
     let (written, recorded) = rayon::join(
@@ -395,11 +403,11 @@ pub fn save(site: &Path, out: &Path, timezone: &str, changes: Changes<'_>) -> st
     );
     written?;
     recorded?;
-    let header = Header {
-        version: VERSION.into(),
-        timezone: timezone.into(),
-    };
-    if !is_current(site, out, timezone) {
+    if new_header {
+        let header = Header {
+            version: VERSION.into(),
+            timezone: timezone.into(),
+        };
         save_atomically(&dir.join("header.bin"), &header)?;
     }
     Ok(())

@@ -189,7 +189,8 @@ impl Project {
     /// Writes the build cache for the next `open_cached`.
     pub fn save_cache(&mut self) -> Result<(), Diagnostics> {
         let out = self.out_dir();
-        if !cache::is_current(self.root(), &out, self.timezone().name()) {
+        let new_header = !cache::is_current(self.root(), &out, self.timezone().name());
+        if new_header {
             self.resolve_all();
             self.dirty = vec![true; cache::CHUNKS];
         }
@@ -230,6 +231,7 @@ impl Project {
             chunks,
             archive: archive.map(|k| (&k.archive, &k.selection, index)),
             last,
+            new_header,
         };
         cache::save(self.root(), &out, self.timezone().name(), changes).map_err(|e| {
             Diagnostics::from(Diagnostic::file(

@@ -309,12 +309,14 @@ impl Plan<'_> {
             })
             .collect();
         generated.gather(results, &mut problems);
-        let keep = |rel: &str, made_from: u64| previous.get(rel).is_some_and(|w| w.fingerprint == Some(made_from));
+        let keep = |rel: &str, made_from: u64| Emit::kept(rel, made_from, previous).is_some();
         match sitemaps::sitemaps(env, now, &keep) {
             Ok(files) => {
                 let results = files.par_iter().map(|file| match (&file.bytes, file.made_from) {
-                    (Some(bytes), None) => emit(&file.rel, bytes),
-                    (Some(bytes), Some(made_from)) => emit(&file.rel, bytes).map(|e| e.made_from(made_from)),
+                    (Some(bytes), made_from) => emit(&file.rel, bytes).map(|e| match made_from {
+                        Some(f) => e.made_from(f),
+                        None => e,
+                    }),
                     (None, made_from) => made_from
                         .and_then(|f| Emit::kept(&file.rel, f, previous))
                         .ok_or_else(|| {

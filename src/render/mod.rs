@@ -1,6 +1,7 @@
 //! Render: the archive → one job per page → HTML, in parallel; then feeds, sitemaps and
 //! redirects. The only module that uses tera.
 
+mod compiled;
 mod context;
 mod feeds;
 pub(crate) mod fingerprint;
@@ -384,6 +385,8 @@ pub struct Renderer<'a> {
     feed_bodies: Mutex<HashMap<ArticleId, String>>,
     parse_cx: ParseContext,
     tera: tera::Tera,
+    /// The default theme's templates compiled, where the site keeps them.
+    compiled: Option<compiled::Compiled>,
 }
 
 impl<'a> Renderer<'a> {
@@ -411,6 +414,7 @@ impl<'a> Renderer<'a> {
         };
         let mut tera = input.theme.tera.clone();
         let globals_hash = context::globals(&env, &input.stylesheet, tera.global_context());
+        let compiled = compiled::Compiled::new(input.theme, tera.global_context());
         let index = pages::Index::new(input.archive);
         Renderer {
             year_views: input.archive.years.iter().map(|_| views::Memo::default()).collect(),
@@ -431,6 +435,7 @@ impl<'a> Renderer<'a> {
             env_hash,
             globals_hash,
             tera,
+            compiled,
         }
     }
 
@@ -443,18 +448,43 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders one page to HTML (bytes, as written: no second pass to check UTF-8).
+    /// Renders one page to HTML (bytes, as written: no second pass to check UTF-8): with
+    /// the compiled template where there is one, else with tera.
     pub fn render(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
-        match context::prepare(self, page, Mode::Render)? {
-            Prepared::Context(cx) => {
-                let mut html = Vec::with_capacity(24 * 1024);
-                self.tera
-                    .render_to(page.template(), &cx, &mut html)
-                    .map_err(|e| self.input.theme.diagnostic(&e))?;
-                Ok(html)
-            }
+        let template = page.template();
+        let compiled = self.compiled.as_ref().filter(|c| c.covers(template));
+        let cx = match context::prepare(self, page, Mode::Render)? {
+            Prepared::Context(cx) => cx,
             Prepared::Fingerprint(_) => unreachable!("render mode gives a context"),
+        };
+        let mut html = Vec::with_capacity(24 * 1024);
+        match compiled {
+            Some(compiled) => {
+                compiled.render(template, &cx, &mut html);
+                // Every page a debug build (and so every test) writes from a compiled
+                // template is also rendered by tera, from the template itself.
+                #[cfg(debug_assertions)]
+                compiled::assert_same(page, &html, &self.render_with_tera(page)?);
+            }
+            None => self
+                .tera
+                .render_to(template, &cx, &mut html)
+                .map_err(|e| self.input.theme.diagnostic(&e))?,
         }
+        Ok(html)
+    }
+
+    /// Renders one page with tera, compiled template or not.
+    #[cfg(debug_assertions)]
+    fn render_with_tera(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
+        let Prepared::Context(cx) = context::prepare(self, page, Mode::Render)? else {
+            unreachable!("render mode gives a context")
+        };
+        let mut html = Vec::new();
+        self.tera
+            .render_to(page.template(), &cx, &mut html)
+            .map_err(|e| self.input.theme.diagnostic(&e))?;
+        Ok(html)
     }
 
     /// The fingerprint of a page: equal fingerprints, equal HTML.

@@ -165,7 +165,13 @@ impl Output {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.staging.join(rel);
         if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| self.problem(rel, e))?;
+            // Most pages have a folder of their own, whose parent exists already: one
+            // mkdir, instead of create_dir_all's look at the folder and its parent first.
+            match fs::create_dir(dir) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(_) => fs::create_dir_all(dir).map_err(|e| self.problem(rel, e))?,
+            }
         }
         fs::write(&path, bytes).map_err(|e| self.problem(rel, e))
     }

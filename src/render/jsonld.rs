@@ -5,7 +5,7 @@
 //! the page's view or in the globals (`site`), so that a change to it changes the page's
 //! fingerprint.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::views::Env;
 use crate::model::{Article, Author};
@@ -16,133 +16,278 @@ pub struct Trail<'a> {
     pub url: String,
 }
 
-/// JSON text that is safe inside `<script type="application/ld+json">`: `<`, `>` and `&`
-/// are written as `\u` escapes (so `</script>` cannot appear), as are U+2028 and U+2029.
-pub fn script_safe(value: &Value) -> String {
-    let text = value.to_string();
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut last = 0;
-    // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
-    for (i, &b) in bytes.iter().enumerate() {
-        let (escape, len) = match b {
-            b'<' => ("\\u003c", 1),
-            b'>' => ("\\u003e", 1),
-            b'&' => ("\\u0026", 1),
-            0xE2 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0xA8]) => ("\\u2028", 3),
-            0xE2 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0xA9]) => ("\\u2029", 3),
-            _ => continue,
-        };
-        out.push_str(&text[last..i]);
-        out.push_str(escape);
-        last = i + len;
-    }
-    out.push_str(&text[last..]);
-    out
+// The nodes below are written as they are declared: their fields are in the order of
+// their names (as a JSON object with sorted keys would be), and absent ones are left out.
+
+#[derive(Serialize)]
+struct Graph<A: Serialize> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@graph")]
+    graph: (A, BreadcrumbList),
 }
 
-/// The publishing organisation.
-pub fn publisher(env: &Env<'_>) -> Value {
+#[derive(Serialize)]
+struct Typed<'a> {
+    #[serde(skip_serializing_if = "Option::is_none", rename = "@id")]
+    id: Option<&'a str>,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Organization<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo: Option<Typed<'a>>,
+    name: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct Person<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    name: &'a str,
+    #[serde(rename = "sameAs", skip_serializing_if = "Vec::is_empty")]
+    same_as: Vec<&'a str>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct BreadcrumbList {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "itemListElement")]
+    items: Vec<ListItem>,
+}
+
+#[derive(Serialize)]
+struct ListItem {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item: String,
+    name: String,
+    position: usize,
+}
+
+#[derive(Serialize)]
+struct NewsArticle<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "articleSection", skip_serializing_if = "Option::is_none")]
+    section: Option<&'a str>,
+    author: Vec<Person<'a>>,
+    #[serde(rename = "dateModified")]
+    modified: String,
+    #[serde(rename = "datePublished")]
+    published: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    description: &'a str,
+    headline: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<[String; 1]>,
+    #[serde(rename = "inLanguage")]
+    language: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    keywords: Vec<&'a str>,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity: Typed<'a>,
+    publisher: Organization<'a>,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct CollectionPage<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "inLanguage")]
+    language: &'a str,
+    #[serde(rename = "isPartOf")]
+    part_of: Typed<'a>,
+    name: &'a str,
+    publisher: Organization<'a>,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct ProfilePage<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "inLanguage")]
+    language: &'a str,
+    #[serde(rename = "mainEntity")]
+    main_entity: Person<'a>,
+    url: String,
+}
+
+/// A node and the breadcrumbs of its page, as JSON text that is safe inside
+/// `<script type="application/ld+json">`: `<`, `>` and `&` are written as `\u` escapes
+/// (so `</script>` cannot appear), as are U+2028 and U+2029.
+fn script_safe<A: Serialize>(node: A, trail: &[Trail<'_>]) -> String {
+    let graph = Graph {
+        context: "https://schema.org",
+        graph: (node, breadcrumbs(trail)),
+    };
+    let mut out = ScriptSafe(Vec::with_capacity(2048));
+    // Writing to memory cannot fail, and every value here is a string, a number or a list.
+    serde_json::to_writer(&mut out, &graph).expect("structured data is plain JSON");
+    String::from_utf8(out.0).expect("JSON is UTF-8")
+}
+
+/// Writes JSON text with what could end a `<script>` element escaped. (serde_json hands
+/// over whole characters: an escape never falls across two writes.)
+struct ScriptSafe(Vec<u8>);
+
+impl std::io::Write for ScriptSafe {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let mut last = 0;
+        // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+        for (i, &b) in bytes.iter().enumerate() {
+            let (escape, len): (&[u8], usize) = match b {
+                b'<' => (b"\\u003c", 1),
+                b'>' => (b"\\u003e", 1),
+                b'&' => (b"\\u0026", 1),
+                0xE2 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0xA8]) => (b"\\u2028", 3),
+                0xE2 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0xA9]) => (b"\\u2029", 3),
+                _ => continue,
+            };
+            self.0.extend_from_slice(&bytes[last..i]);
+            self.0.extend_from_slice(escape);
+            last = i + len;
+        }
+        self.0.extend_from_slice(&bytes[last..]);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The publishing organisation, with the absolute URL of its logo.
+fn publisher<'a>(env: &'a Env<'_>, logo: Option<&'a str>) -> Organization<'a> {
     let config = env.config;
-    let mut org = json!({
-        "@type": "Organization",
-        "name": config.publisher.name,
-        "url": config.base_url.as_str(),
-    });
-    if let Some(logo) = &config.publisher.logo {
-        org["logo"] = json!({ "@type": "ImageObject", "url": absolute(env, logo) });
+    Organization {
+        kind: "Organization",
+        logo: logo.map(|url| Typed {
+            id: None,
+            kind: "ImageObject",
+            name: None,
+            url: Some(url),
+        }),
+        name: &config.publisher.name,
+        url: config.base_url.as_str(),
     }
-    org
 }
 
-fn person(env: &Env<'_>, author: &Author) -> Value {
-    json!({ "@type": "Person", "name": author.name, "url": env.url(&author.path) })
+fn person<'a>(env: &Env<'_>, author: &'a Author) -> Person<'a> {
+    Person {
+        kind: "Person",
+        image: None,
+        name: &author.name,
+        same_as: Vec::new(),
+        url: env.url(&author.path),
+    }
 }
 
 /// `BreadcrumbList` of a trail that ends at the current page.
-pub fn breadcrumbs(trail: &[Trail<'_>]) -> Value {
-    let items: Vec<Value> = trail
-        .iter()
-        .enumerate()
-        .map(|(i, t)| json!({ "@type": "ListItem", "position": i + 1, "name": t.name, "item": t.url }))
-        .collect();
-    json!({ "@type": "BreadcrumbList", "itemListElement": items })
+fn breadcrumbs(trail: &[Trail<'_>]) -> BreadcrumbList {
+    BreadcrumbList {
+        kind: "BreadcrumbList",
+        items: trail
+            .iter()
+            .enumerate()
+            .map(|(i, t)| ListItem {
+                kind: "ListItem",
+                item: t.url.clone(),
+                name: t.name.to_string(),
+                position: i + 1,
+            })
+            .collect(),
+    }
 }
 
 /// An article page: `NewsArticle` and its breadcrumbs.
-pub fn news_article(env: &Env<'_>, article: &Article, trail: &[Trail<'_>]) -> Value {
+pub fn news_article(env: &Env<'_>, article: &Article, trail: &[Trail<'_>]) -> String {
     let archive = env.archive;
     let url = env.url(&article.path);
-    let mut news = json!({
-        "@type": "NewsArticle",
-        "headline": article.title,
-        "url": url,
-        "mainEntityOfPage": { "@type": "WebPage", "@id": url },
-        "datePublished": article.date.at.to_rfc3339(),
-        "dateModified": article.last_change().at.to_rfc3339(),
-        "author": article.authors.iter().map(|&a| person(env, archive.author(a))).collect::<Vec<_>>(),
-        "publisher": publisher(env),
-        "inLanguage": env.config.language,
-    });
-    if !article.summary.is_empty() {
-        news["description"] = json!(article.summary);
-    }
-    if !article.tags.is_empty() {
-        let keywords: Vec<&str> = article
+    let logo = env.config.publisher.logo.as_deref().map(|l| absolute(env, l));
+    let news = NewsArticle {
+        kind: "NewsArticle",
+        section: article.section.map(|s| archive.sections[s as usize].name.as_str()),
+        author: article
+            .authors
+            .iter()
+            .map(|&a| person(env, archive.author(a)))
+            .collect(),
+        modified: article.last_change().at.to_rfc3339(),
+        published: article.date.at.to_rfc3339(),
+        description: &article.summary,
+        headline: &article.title,
+        image: logo.clone().map(|l| [l]),
+        language: &env.config.language,
+        keywords: article
             .tags
             .iter()
             .map(|&t| archive.tags[t as usize].name.as_str())
-            .collect();
-        news["keywords"] = json!(keywords);
-    }
-    if let Some(s) = article.section {
-        news["articleSection"] = json!(archive.sections[s as usize].name);
-    }
-    if let Some(logo) = &env.config.publisher.logo {
-        news["image"] = json!([absolute(env, logo)]);
-    }
-    graph(vec![news, breadcrumbs(trail)])
+            .collect(),
+        main_entity: Typed {
+            id: Some(&url),
+            kind: "WebPage",
+            name: None,
+            url: None,
+        },
+        publisher: publisher(env, logo.as_deref()),
+        url: &url,
+    };
+    script_safe(news, trail)
 }
 
 /// A listing page (archive, tag, section, home): `CollectionPage` and its breadcrumbs.
-pub fn collection_page(env: &Env<'_>, name: &str, url: &str, trail: &[Trail<'_>]) -> Value {
-    let page = json!({
-        "@type": "CollectionPage",
-        "name": name,
-        "url": url,
-        "inLanguage": env.config.language,
-        "isPartOf": { "@type": "WebSite", "name": env.config.title, "url": env.config.base_url.as_str() },
-        "publisher": publisher(env),
-    });
-    graph(vec![page, breadcrumbs(trail)])
+pub fn collection_page(env: &Env<'_>, name: &str, url: &str, trail: &[Trail<'_>]) -> String {
+    let config = env.config;
+    let logo = config.publisher.logo.as_deref().map(|l| absolute(env, l));
+    let page = CollectionPage {
+        kind: "CollectionPage",
+        language: &config.language,
+        part_of: Typed {
+            id: None,
+            kind: "WebSite",
+            name: Some(&config.title),
+            url: Some(config.base_url.as_str()),
+        },
+        name,
+        publisher: publisher(env, logo.as_deref()),
+        url,
+    };
+    script_safe(page, trail)
 }
 
 /// An author's page: `ProfilePage` about a `Person`, and its breadcrumbs.
-pub fn profile_page(env: &Env<'_>, author: &Author, trail: &[Trail<'_>]) -> Value {
+pub fn profile_page(env: &Env<'_>, author: &Author, trail: &[Trail<'_>]) -> String {
     let mut who = person(env, author);
-    if let Some(photo) = &author.photo {
-        who["image"] = json!(absolute(env, photo));
-    }
-    let same_as: Vec<&str> = author
+    who.image = author.photo.as_deref().map(|p| absolute(env, p));
+    who.same_as = author
         .links
         .iter()
         .map(|l| l.url.as_str())
         .filter(|u| u.starts_with("http"))
         .collect();
-    if !same_as.is_empty() {
-        who["sameAs"] = json!(same_as);
-    }
-    let page = json!({
-        "@type": "ProfilePage",
-        "url": env.url(&author.path),
-        "mainEntity": who,
-        "inLanguage": env.config.language,
-    });
-    graph(vec![page, breadcrumbs(trail)])
-}
-
-fn graph(nodes: Vec<Value>) -> Value {
-    json!({ "@context": "https://schema.org", "@graph": nodes })
+    let page = ProfilePage {
+        kind: "ProfilePage",
+        language: &env.config.language,
+        main_entity: who,
+        url: env.url(&author.path),
+    };
+    script_safe(page, trail)
 }
 
 /// An absolute URL for a site path or a URL.
@@ -162,10 +307,53 @@ mod tests {
 
     #[test]
     fn nothing_can_close_the_script() {
-        let v = json!({ "headline": "</script><script>alert(1)</script> & \u{2028}" });
-        let s = script_safe(&v);
-        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'), "{s}");
-        let back: Value = serde_json::from_str(&s).unwrap();
-        assert_eq!(back, v, "still the same JSON");
+        let text = "</script><script>alert(1)</script> & \u{2028} \u{2029} – ok";
+        let trail = [Trail {
+            name: text,
+            url: "https://e.org/?a=1&b=<2>".to_string(),
+        }];
+        let s = script_safe(serde_json::json!({ "headline": text }), &trail);
+        assert!(!s.contains(['<', '>', '&', '\u{2028}', '\u{2029}']), "{s}");
+        assert!(s.contains("\\u003c/script\\u003e") && s.contains("– ok"), "{s}");
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back["@graph"][0]["headline"], text, "still the same JSON");
+        assert_eq!(back["@graph"][1]["itemListElement"][0]["name"], text);
+        assert_eq!(
+            back["@graph"][1]["itemListElement"][0]["item"],
+            "https://e.org/?a=1&b=<2>"
+        );
+    }
+
+    /// Keys come out sorted, as a JSON object writes them, whatever is left out.
+    #[test]
+    fn nodes_write_their_keys_in_order() {
+        let texts = [
+            "---\ntitle: A\ndate: 2025-01-02\nauthors: [Ann]\ntags: [X, Y]\nsection: News\nsummary: S\n---\n\nBody\n"
+                .to_string(),
+        ];
+        let (mut config, archive, _) = crate::testing::site_of(&texts);
+        config.publisher.logo = Some("/logo.png".to_string());
+        let env = Env {
+            config: &config,
+            archive: &archive,
+            locale: crate::render::Locale::for_language("en"),
+            shared: Default::default(),
+        };
+        let trail = [Trail {
+            name: "Home",
+            url: "https://e.org/".to_string(),
+        }];
+        let article = archive.article(0);
+        let logo = "\"logo\":{\"@type\":\"ImageObject\",\"url\":\"https://e.org/logo.png\"}";
+        for (text, published) in [
+            (news_article(&env, article, &trail), true),
+            (collection_page(&env, "Tags", "https://e.org/tags/", &trail), true),
+            (profile_page(&env, archive.author(0), &trail), false),
+        ] {
+            // Parsed into maps that sort their keys, then written again: the same text.
+            let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(serde_json::to_string(&value).unwrap(), text);
+            assert_eq!(text.contains(logo), published, "{text}");
+        }
     }
 }

@@ -145,7 +145,7 @@ impl<'a> Renderer<'a> {
             own: extra.feed,
         };
         let jsonld = match &extra.jsonld {
-            Some(v) => Value::safe_string(&jsonld::script_safe(v)),
+            Some(text) => Value::safe_string(text),
             None => Value::from(""),
         };
         let page = PageView {
@@ -244,7 +244,8 @@ impl<'a> Renderer<'a> {
 /// Structured data and an extra feed of one page.
 #[derive(Default)]
 struct Meta {
-    jsonld: Option<serde_json::Value>,
+    /// Structured data, ready for a `<script>` element.
+    jsonld: Option<String>,
     feed: Option<FeedLink>,
 }
 

@@ -261,6 +261,13 @@ impl Plan<'_> {
             p.stage("Rendering pages", which.len());
         }
         let r = &self.renderer;
+        // A full build shows every card: built first, in order, they sit in memory in
+        // the order listings read them.
+        if which.len() == self.pages.len() {
+            (0..r.cards.len()).into_par_iter().with_min_len(4096).for_each(|i| {
+                r.card(i, Mode::Render);
+            });
+        }
         let failed: HashMap<&'static str, AtomicBool> = which
             .iter()
             .map(|&i| (self.pages[i].template(), AtomicBool::new(false)))

@@ -220,7 +220,7 @@ impl<'a> Renderer<'a> {
 
     /// The card of article `i`: its fingerprint, and when rendering its value (built the
     /// first time a page needs it).
-    fn card(&self, i: usize, mode: Mode) -> Prebuilt<'_> {
+    pub(super) fn card(&self, i: usize, mode: Mode) -> Prebuilt<'_> {
         let value = (mode == Mode::Render).then(|| {
             self.cards[i].get_or_init(|| Value::from_serializable(&Card::new(&self.env, &self.env.archive.articles[i])))
         });

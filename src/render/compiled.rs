@@ -10,7 +10,7 @@
 //! templates that is not made here too fails them (`tests::compiled_equals_tera`).
 
 use std::io::Write;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use tera::{Context, Value};
 
@@ -37,6 +37,8 @@ pub struct Compiled {
     covered: Vec<&'static str>,
     site: Value,
     nav: Value,
+    /// The middle of every card, when a full build wrote them first.
+    card_meta: OnceLock<CardMeta>,
 }
 
 impl Compiled {
@@ -50,7 +52,35 @@ impl Compiled {
             covered: COMPILED.iter().copied().filter(|t| !theme.changes(t)).collect(),
             site: globals.get("site")?.clone(),
             nav: globals.get("nav")?.clone(),
+            card_meta: OnceLock::new(),
         })
+    }
+
+    /// Writes the middle of each of `cards` (every card of the archive, as listings share
+    /// them) once, for every listing to copy: a full build shows each card ~10 times.
+    pub fn write_cards(&self, cards: &[&Value]) {
+        use rayon::prelude::*;
+        let html: Vec<Box<str>> = cards
+            .par_iter()
+            .with_min_len(4096)
+            .map(|card| {
+                let mut out = Vec::with_capacity(256);
+                card_meta(
+                    &mut W {
+                        out: &mut out,
+                        cards: None,
+                    },
+                    card,
+                );
+                String::from_utf8(out).expect("templates write UTF-8").into_boxed_str()
+            })
+            .collect();
+        let by_card = cards
+            .iter()
+            .enumerate()
+            .filter_map(|(i, card)| Some((identity(card)?, i as u32)))
+            .collect();
+        let _ = self.card_meta.set(CardMeta { by_card, html });
     }
 
     /// Whether pages of `template` are written here.
@@ -66,7 +96,10 @@ impl Compiled {
             nav: &self.nav,
             page: var(cx, "page"),
         };
-        let mut w = W(out);
+        let mut w = W {
+            out,
+            cards: self.card_meta.get(),
+        };
         match template {
             "article.html" => page.base(&mut w, Page::article_title, Page::article_meta, Page::article),
             "home.html" => page.base(&mut w, Page::home_title, Page::default_meta, Page::home),
@@ -82,23 +115,46 @@ impl Compiled {
     }
 }
 
+/// The middle of each card of the archive (date, authors, section: the same on every
+/// listing), written once; found by the identity of the card's value, which every page's
+/// context shares rather than copies.
+struct CardMeta {
+    by_card: ahash::AHashMap<usize, u32>,
+    html: Vec<Box<str>>,
+}
+
+impl CardMeta {
+    fn of(&self, card: &Value) -> Option<&str> {
+        let i = *self.by_card.get(&identity(card)?)?;
+        self.html.get(i as usize).map(|h| &**h)
+    }
+}
+
+/// Where a card's fields are in memory, shared by every copy of its value.
+fn identity(card: &Value) -> Option<usize> {
+    card.as_map().map(|m| m as *const tera::value::Map as usize)
+}
+
 /// The output, with tera's way of writing values.
-struct W<'a>(&'a mut Vec<u8>);
+struct W<'a> {
+    out: &'a mut Vec<u8>,
+    cards: Option<&'a CardMeta>,
+}
 
 impl W<'_> {
     /// Template text, as it is.
     fn t(&mut self, text: &str) -> &mut Self {
-        self.0.extend_from_slice(text.as_bytes());
+        self.out.extend_from_slice(text.as_bytes());
         self
     }
 
     /// `{{ value }}`: escaped unless marked safe, as tera's autoescape does.
     fn v(&mut self, value: &Value) -> &mut Self {
         match value.as_str() {
-            Some(s) if value.is_safe() => self.0.extend_from_slice(s.as_bytes()),
+            Some(s) if value.is_safe() => self.out.extend_from_slice(s.as_bytes()),
             Some(s) => self.s(s),
             None if value.is_safe() => {
-                let _ = write!(self.0, "{value}");
+                let _ = write!(self.out, "{value}");
             }
             None => {
                 let shown = value.to_string();
@@ -110,7 +166,7 @@ impl W<'_> {
 
     /// An escaped string.
     fn s(&mut self, text: &str) {
-        let _ = tera::escape_html(text, self.0);
+        let _ = tera::escape_html(text, self.out);
     }
 
     /// `{{ n | pluralize }}`
@@ -121,7 +177,7 @@ impl W<'_> {
 
     /// `{{ n }}` for a number the page computed.
     fn n(&mut self, n: usize) -> &mut Self {
-        let _ = write!(self.0, "{n}");
+        let _ = write!(self.out, "{n}");
         self
     }
 }
@@ -842,6 +898,20 @@ fn article_card(w: &mut W<'_>, a: &Value, summary: bool, level: u8) {
         _ => ("<h3 class=\"card-title\"><a href=\"", "</a></h3>"),
     };
     w.t(open).v(at(a, "path")).t("\">").v(at(a, "title")).t(close);
+    match w.cards.and_then(|c| c.of(a)) {
+        Some(meta) => {
+            w.t(meta);
+        }
+        None => card_meta(w, a),
+    }
+    if summary && truthy(at(a, "summary")) {
+        w.t("<p class=\"summary\">").v(at(a, "summary")).t("</p>");
+    }
+    w.t("\n</article>");
+}
+
+/// The middle of `article_card`: date, authors and section.
+fn card_meta(w: &mut W<'_>, a: &Value) {
     let date = at(a, "date");
     w.t("\n<p class=\"meta\"><time datetime=\"")
         .v(at(date, "iso"))
@@ -868,10 +938,6 @@ fn article_card(w: &mut W<'_>, a: &Value, summary: bool, level: u8) {
             .t("</a>");
     }
     w.t("</p>\n");
-    if summary && truthy(at(a, "summary")) {
-        w.t("<p class=\"summary\">").v(at(a, "summary")).t("</p>");
-    }
-    w.t("\n</article>");
 }
 
 /// `macros.html`: `card_list`.

@@ -267,6 +267,10 @@ impl Plan<'_> {
             (0..r.cards.len()).into_par_iter().with_min_len(4096).for_each(|i| {
                 r.card(i, Mode::Render);
             });
+            if let Some(compiled) = &r.compiled {
+                let cards: Vec<&Value> = r.cards.iter().filter_map(|c| c.get()).collect();
+                compiled.write_cards(&cards);
+            }
         }
         let failed: HashMap<&'static str, AtomicBool> = which
             .iter()

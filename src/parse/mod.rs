@@ -78,14 +78,14 @@ pub struct Correction {
     pub text: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCorrection {
     date: DateText,
     text: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFrontMatter {
     title: Option<String>,

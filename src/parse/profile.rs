@@ -29,7 +29,7 @@ pub struct AuthorProfile {
     pub aliases: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawProfile {
     name: Option<String>,

@@ -1,13 +1,17 @@
 //! The default theme's busiest templates, compiled: Rust that writes, from the same
 //! context, the very bytes that tera writes from `templates/` (article pages and every
-//! listing of cards: ~98% of an archive's pages, and most of a build's time in tera's
-//! interpreter).
+//! listing of cards: all of an archive's pages but a handful of indexes, and most of a
+//! build's time in tera's interpreter).
 //!
 //! The templates stay the source of truth: a page kind is written here only while the
 //! site replaces neither its template nor the layout and components it uses
-//! (`base.html`, `macros.html`); otherwise tera renders it. The tests render every
-//! page of their sites both ways and compare the bytes, so a change to one of these
-//! templates that is not made here too fails them (`tests::compiled_equals_tera`).
+//! (`base.html`, `macros.html`); otherwise tera renders it. A debug build (and so every
+//! test) renders each compiled page with tera too and compares the bytes
+//! (`assert_same`), and `tests::compiled_equals_tera` reaches every branch: a change to
+//! one of these templates that is not made here too fails the tests.
+//!
+//! A full build also writes the part of each card that every listing shows the same
+//! once (`Compiled::write_cards`), for listings to copy.
 
 use std::io::Write;
 use std::sync::{LazyLock, OnceLock};

@@ -136,40 +136,38 @@ fn script_safe<A: Serialize>(node: A, trail: &[Trail<'_>]) -> String {
         context: "https://schema.org",
         graph: (node, breadcrumbs(trail)),
     };
-    let mut out = ScriptSafe(Vec::with_capacity(2048));
-    // Writing to memory cannot fail, and every value here is a string, a number or a list.
-    serde_json::to_writer(&mut out, &graph).expect("structured data is plain JSON");
-    String::from_utf8(out.0).expect("JSON is UTF-8")
+    // Every value here is a string, a number or a list: writing it cannot fail.
+    let json = serde_json::to_vec(&graph).expect("structured data is plain JSON");
+    String::from_utf8(escape_for_script(json)).expect("JSON is UTF-8")
 }
 
-/// Writes JSON text with what could end a `<script>` element escaped. (serde_json hands
-/// over whole characters: an escape never falls across two writes.)
-struct ScriptSafe(Vec<u8>);
-
-impl std::io::Write for ScriptSafe {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        let mut last = 0;
-        // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
-        for (i, &b) in bytes.iter().enumerate() {
-            let (escape, len): (&[u8], usize) = match b {
-                b'<' => (b"\\u003c", 1),
-                b'>' => (b"\\u003e", 1),
-                b'&' => (b"\\u0026", 1),
-                0xE2 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0xA8]) => (b"\\u2028", 3),
-                0xE2 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0xA9]) => (b"\\u2029", 3),
-                _ => continue,
-            };
-            self.0.extend_from_slice(&bytes[last..i]);
-            self.0.extend_from_slice(escape);
-            last = i + len;
-        }
-        self.0.extend_from_slice(&bytes[last..]);
-        Ok(bytes.len())
+/// `json` with what could end a `<script>` element escaped. Such bytes are rare: the
+/// text is searched for them (SIMD) and returned as it is when there are none.
+fn escape_for_script(json: Vec<u8>) -> Vec<u8> {
+    // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+    let separators = |bytes: &[u8]| {
+        memchr::memmem::find_iter(bytes, b"\xE2\x80").any(|i| matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)))
+    };
+    if memchr::memchr3(b'<', b'>', b'&', &json).is_none() && !separators(&json) {
+        return json;
     }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+    let mut out = Vec::with_capacity(json.len() + 32);
+    let mut last = 0;
+    for (i, &b) in json.iter().enumerate() {
+        let (escape, len): (&[u8], usize) = match b {
+            b'<' => (b"\\u003c", 1),
+            b'>' => (b"\\u003e", 1),
+            b'&' => (b"\\u0026", 1),
+            0xE2 if json.get(i + 1..i + 3) == Some(&[0x80, 0xA8]) => (b"\\u2028", 3),
+            0xE2 if json.get(i + 1..i + 3) == Some(&[0x80, 0xA9]) => (b"\\u2029", 3),
+            _ => continue,
+        };
+        out.extend_from_slice(&json[last..i]);
+        out.extend_from_slice(escape);
+        last = i + len;
     }
+    out.extend_from_slice(&json[last..]);
+    out
 }
 
 /// The publishing organisation, with the absolute URL of its logo.

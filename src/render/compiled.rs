@@ -179,10 +179,23 @@ impl W<'_> {
         self.t(if one { "" } else { "s" })
     }
 
-    /// `{{ n }}` for a number the page computed.
-    fn n(&mut self, n: usize) -> &mut Self {
-        let _ = write!(self.out, "{n}");
-        self
+    /// `{{ n }} NOUN{{ n | pluralize }}`: `1 article`, `3 articles`.
+    fn counted(&mut self, n: &Value, noun: &str) -> &mut Self {
+        self.v(n).t(" ").t(noun).plural(n)
+    }
+
+    /// `counted` for a number the page computed (`{{ list | length }}`).
+    fn counted_n(&mut self, n: usize, noun: &str) -> &mut Self {
+        self.counted(&Value::from(n), noun)
+    }
+
+    /// `<time datetime="{{ date.iso }}">{{ date[shown] }}</time>`
+    fn time(&mut self, date: &Value, shown: &str) -> &mut Self {
+        self.t("<time datetime=\"")
+            .v(at(date, "iso"))
+            .t("\">")
+            .v(at(date, shown))
+            .t("</time>")
     }
 }
 
@@ -493,12 +506,9 @@ impl<'a> Page<'a> {
                 .plural(&Value::from(len(corrections)))
                 .t("</h2>\n<ul>\n");
             for c in items(corrections) {
-                let date = at(c, "date");
-                w.t("<li><time datetime=\"")
-                    .v(at(date, "iso"))
-                    .t("\">")
-                    .v(at(date, "date"))
-                    .t("</time>: ")
+                w.t("<li>")
+                    .time(at(c, "date"), "date")
+                    .t(": ")
                     .v(at(c, "text"))
                     .t("</li>\n");
             }
@@ -605,8 +615,7 @@ impl<'a> Page<'a> {
         w.t("\n");
         breadcrumbs(w, self.var("breadcrumbs"), true);
         w.t("\n<h1>").v(at(year, "year")).t("</h1>\n<p class=\"count\">");
-        let count = at(year, "count");
-        w.v(count).t(" article").plural(count).t("</p>\n");
+        w.counted(at(year, "count"), "article").t("</p>\n");
         if number(at(pagination, "current")) == 1 {
             w.t("<nav class=\"months\" aria-label=\"Months of ")
                 .v(at(year, "year"))
@@ -648,18 +657,12 @@ impl<'a> Page<'a> {
         let pagination = self.var("pagination");
         w.t("\n");
         breadcrumbs(w, self.var("breadcrumbs"), true);
-        let count = at(month, "count");
-        let days = len(at(month, "days"));
         w.t("\n<h1>")
             .v(at(month, "name"))
             .t("</h1>\n<p class=\"count\">")
-            .v(count)
-            .t(" article")
-            .plural(count)
+            .counted(at(month, "count"), "article")
             .t(" on ")
-            .n(days)
-            .t(" day")
-            .plural(&Value::from(days))
+            .counted_n(len(at(month, "days")), "day")
             .t("</p>\n");
         if number(at(pagination, "current")) == 1 {
             let calendar = at(month, "calendar");
@@ -674,19 +677,16 @@ impl<'a> Page<'a> {
                 w.t("<tr>");
                 for d in items(week) {
                     if truthy(at(d, "path")) {
-                        let count = at(d, "count");
                         w.t("<td class=\"has\"><a href=\"")
                             .v(at(d, "path"))
                             .t("\" aria-label=\"")
                             .v(at(d, "date"))
                             .t(": ")
-                            .v(count)
-                            .t(" article")
-                            .plural(count)
+                            .counted(at(d, "count"), "article")
                             .t("\">")
                             .v(at(d, "day"))
                             .t("<span class=\"n\">")
-                            .v(count)
+                            .v(at(d, "count"))
                             .t("</span></a></td>");
                     } else if truthy(at(d, "day")) {
                         w.t("<td>").v(at(d, "day")).t("</td>");
@@ -710,13 +710,10 @@ impl<'a> Page<'a> {
         let day = self.var("day");
         w.t("\n");
         breadcrumbs(w, self.var("breadcrumbs"), true);
-        let count = at(day, "count");
         w.t("\n<h1>")
             .v(at(day, "long"))
             .t("</h1>\n<p class=\"count\">")
-            .v(count)
-            .t(" article")
-            .plural(count);
+            .counted(at(day, "count"), "article");
         let other_years = at(day, "on_this_day");
         if truthy(other_years) {
             w.t(" · <a href=\"")
@@ -739,18 +736,13 @@ impl<'a> Page<'a> {
         let otd = self.var("on_this_day");
         w.t("\n");
         breadcrumbs(w, self.var("breadcrumbs"), true);
-        let count = at(otd, "count");
         let years = items(at(otd, "years"));
         w.t("\n<h1>On this day: ")
             .v(at(otd, "name"))
             .t("</h1>\n<p class=\"count\">")
-            .v(count)
-            .t(" article")
-            .plural(count)
+            .counted(at(otd, "count"), "article")
             .t(" from ")
-            .n(years.len())
-            .t(" year")
-            .plural(&Value::from(years.len()))
+            .counted_n(years.len(), "year")
             .t("</p>\n");
         for y in years {
             w.t("<section class=\"day-group\">\n<h2><a href=\"")
@@ -809,32 +801,22 @@ impl<'a> Page<'a> {
             };
             w.t("\n</div>\n");
         }
-        let count = at(author, "count");
         w.t("<dl class=\"stats\">\n<div><dt>In this archive</dt><dd>")
-            .v(count)
-            .t(" article")
-            .plural(count)
+            .counted(at(author, "count"), "article")
             .t("</dd></div>\n");
         let source_count = at(author, "source_count");
         if truthy(source_count) {
             w.t("<div><dt>At the source</dt><dd>")
-                .v(source_count)
-                .t(" article")
-                .plural(source_count)
+                .counted(source_count, "article")
                 .t("</dd></div>\n");
         }
         let first = at(author, "first_published");
         if truthy(first) {
-            let last = at(author, "last_published");
-            w.t("<div><dt>First article</dt><dd><time datetime=\"")
-                .v(at(first, "iso"))
-                .t("\">")
-                .v(at(first, "date"))
-                .t("</time></dd></div>\n<div><dt>Latest article</dt><dd><time datetime=\"")
-                .v(at(last, "iso"))
-                .t("\">")
-                .v(at(last, "date"))
-                .t("</time></dd></div>\n");
+            w.t("<div><dt>First article</dt><dd>")
+                .time(first, "date")
+                .t("</dd></div>\n<div><dt>Latest article</dt><dd>")
+                .time(at(author, "last_published"), "date")
+                .t("</dd></div>\n");
         }
         w.t("</dl>\n");
         let links = at(author, "links");
@@ -876,13 +858,10 @@ impl<'a> Page<'a> {
         let term = self.var("term");
         w.t("\n");
         breadcrumbs(w, self.var("breadcrumbs"), true);
-        let count = at(term, "count");
         w.t("\n<h1>")
             .v(at(term, "name"))
             .t("</h1>\n<p class=\"count\">")
-            .v(count)
-            .t(" article")
-            .plural(count);
+            .counted(at(term, "count"), "article");
         if tag {
             w.t(" tagged “").v(at(term, "name")).t("”");
         }
@@ -916,12 +895,7 @@ fn article_card(w: &mut W<'_>, a: &Value, summary: bool, level: u8) {
 
 /// The middle of `article_card`: date, authors and section.
 fn card_meta(w: &mut W<'_>, a: &Value) {
-    let date = at(a, "date");
-    w.t("\n<p class=\"meta\"><time datetime=\"")
-        .v(at(date, "iso"))
-        .t("\">")
-        .v(at(date, "date"))
-        .t("</time>");
+    w.t("\n<p class=\"meta\">").time(at(a, "date"), "date");
     let authors = items(at(a, "authors"));
     if !authors.is_empty() {
         w.t(" · <span class=\"by\">");

@@ -20,11 +20,11 @@ pub struct Trail<'a> {
 // their names (as a JSON object with sorted keys would be), and absent ones are left out.
 
 #[derive(Serialize)]
-struct Graph<A: Serialize> {
+struct Graph<'a, A: Serialize> {
     #[serde(rename = "@context")]
     context: &'static str,
     #[serde(rename = "@graph")]
-    graph: (A, BreadcrumbList),
+    graph: (A, BreadcrumbList<'a>),
 }
 
 #[derive(Serialize)]
@@ -62,19 +62,19 @@ struct Person<'a> {
 }
 
 #[derive(Serialize)]
-struct BreadcrumbList {
+struct BreadcrumbList<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
     #[serde(rename = "itemListElement")]
-    items: Vec<ListItem>,
+    items: Vec<ListItem<'a>>,
 }
 
 #[derive(Serialize)]
-struct ListItem {
+struct ListItem<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
-    item: String,
-    name: String,
+    item: &'a str,
+    name: &'a str,
     position: usize,
 }
 
@@ -197,7 +197,7 @@ fn person<'a>(env: &Env<'_>, author: &'a Author) -> Person<'a> {
 }
 
 /// `BreadcrumbList` of a trail that ends at the current page.
-fn breadcrumbs(trail: &[Trail<'_>]) -> BreadcrumbList {
+fn breadcrumbs<'a>(trail: &'a [Trail<'_>]) -> BreadcrumbList<'a> {
     BreadcrumbList {
         kind: "BreadcrumbList",
         items: trail
@@ -205,8 +205,8 @@ fn breadcrumbs(trail: &[Trail<'_>]) -> BreadcrumbList {
             .enumerate()
             .map(|(i, t)| ListItem {
                 kind: "ListItem",
-                item: t.url.clone(),
-                name: t.name.to_string(),
+                item: &t.url,
+                name: t.name,
                 position: i + 1,
             })
             .collect(),

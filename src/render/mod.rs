@@ -473,28 +473,34 @@ impl<'a> Renderer<'a> {
             Some(compiled) => {
                 compiled.render(template, &cx, &mut html);
                 // Every page a debug build (and so every test) writes from a compiled
-                // template is also rendered by tera, from the template itself.
+                // template is also rendered by tera, from the same context.
                 #[cfg(debug_assertions)]
-                compiled::assert_same(page, &html, &self.render_with_tera(page)?);
+                {
+                    let mut by_tera = Vec::new();
+                    self.tera_render(template, &cx, &mut by_tera)?;
+                    compiled::assert_same(page, &html, &by_tera);
+                }
             }
-            None => self
-                .tera
-                .render_to(template, &cx, &mut html)
-                .map_err(|e| self.input.theme.diagnostic(&e))?,
+            None => self.tera_render(template, &cx, &mut html)?,
         }
         Ok(html)
     }
 
+    /// Renders a page's context with tera's template.
+    fn tera_render(&self, template: &str, cx: &tera::Context, out: &mut Vec<u8>) -> Result<(), Diagnostic> {
+        self.tera
+            .render_to(template, cx, out)
+            .map_err(|e| self.input.theme.diagnostic(&e))
+    }
+
     /// Renders one page with tera, compiled template or not.
-    #[cfg(debug_assertions)]
+    #[cfg(test)]
     fn render_with_tera(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         let Prepared::Context(cx) = context::prepare(self, page, Mode::Render)? else {
             unreachable!("render mode gives a context")
         };
         let mut html = Vec::new();
-        self.tera
-            .render_to(page.template(), &cx, &mut html)
-            .map_err(|e| self.input.theme.diagnostic(&e))?;
+        self.tera_render(page.template(), &cx, &mut html)?;
         Ok(html)
     }
 

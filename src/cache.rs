@@ -409,8 +409,40 @@ pub fn save(site: &Path, out: &Path, timezone: &str, changes: Changes<'_>) -> st
             timezone: timezone.into(),
         };
         save_atomically(&dir.join("header.bin"), &header)?;
+        // A cache folder is new: the site may be built into ever new output folders
+        // (`-o` to a fresh temporary folder, say), each leaving a cache as large as its
+        // archive's metadata. The oldest go.
+        prune(&site.join(CACHE_DIR), &dir, KEPT_CACHES);
     }
     Ok(())
+}
+
+/// How many caches a site keeps (one per output folder, the most recently saved).
+pub const KEPT_CACHES: usize = 4;
+
+/// Removes all but the `keep` most recently saved caches in `caches` (the folder of a
+/// site's caches), `current` always among them. A cache is saved by renaming files into
+/// its folder, so the folder's modification time tells when. Nothing but `build-*`
+/// folders is touched, and a cache that cannot be removed is left: at worst the next
+/// build into its output is a full one.
+fn prune(caches: &Path, current: &Path, keep: usize) {
+    let Ok(read) = std::fs::read_dir(caches) else {
+        return;
+    };
+    let mut found: Vec<(std::time::SystemTime, PathBuf)> = read
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().as_encoded_bytes().starts_with(b"build-"))
+        .filter(|e| Some(e.file_name().as_os_str()) != current.file_name())
+        .filter_map(|e| {
+            let meta = e.metadata().ok().filter(|m| m.is_dir())?;
+            Some((meta.modified().ok()?, e.path()))
+        })
+        .collect();
+    // Newest first; the same time orders by name, so that which are kept is determined.
+    found.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    for (_, old) in found.into_iter().skip(keep.saturating_sub(1)) {
+        let _ = std::fs::remove_dir_all(old);
+    }
 }
 
 /// Whether every file the last build wrote is still in `out`, with its length: if
@@ -502,6 +534,57 @@ impl Folder {
 mod tests {
     use super::*;
     use crate::output::FileRecord;
+
+    #[test]
+    fn a_site_keeps_its_latest_caches() {
+        let site = tempfile::tempdir().unwrap();
+        let caches = site.path().join(CACHE_DIR);
+        let made: Vec<PathBuf> = (0..6).map(|n| caches.join(format!("build-{n}"))).collect();
+        let base = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        for (n, dir) in made.iter().enumerate() {
+            std::fs::create_dir_all(dir).unwrap();
+            std::fs::write(dir.join("header.bin"), "x").unwrap();
+            // build-0 is the newest, build-5 the oldest.
+            let when = base - Duration::from_secs(60 * n as u64);
+            std::fs::File::open(dir).unwrap().set_modified(when).unwrap();
+        }
+        std::fs::write(caches.join("build-file"), "not a cache folder").unwrap();
+        std::fs::create_dir_all(caches.join("other")).unwrap();
+        prune(&caches, &caches.join("build-4"), 4);
+        let mut left: Vec<String> = std::fs::read_dir(&caches)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            ["build-0", "build-1", "build-2", "build-4", "build-file", "other"]
+        );
+    }
+
+    #[test]
+    fn a_new_cache_makes_room() {
+        let site = tempfile::tempdir().unwrap();
+        let save_into = |out: &str| {
+            let changes = Changes {
+                chunks: Vec::new(),
+                archive: None,
+                last: None,
+                new_header: true,
+            };
+            save(site.path(), Path::new(out), "UTC", changes).unwrap();
+        };
+        for n in 0..KEPT_CACHES + 2 {
+            save_into(&format!("/tmp/out-{n}"));
+        }
+        let count = std::fs::read_dir(site.path().join(CACHE_DIR)).unwrap().count();
+        assert_eq!(count, KEPT_CACHES);
+        assert!(is_current(
+            site.path(),
+            Path::new(&format!("/tmp/out-{}", KEPT_CACHES + 1)),
+            "UTC"
+        ));
+    }
 
     #[test]
     fn output_is_intact_while_every_file_is_there_with_its_length() {

@@ -457,14 +457,19 @@ pub fn output_intact(out: &Path, files: &Records) -> bool {
     // walks two names per file, not the whole path.
     let mut groups: HashMap<&str, Vec<(&str, u64)>> = HashMap::new();
     for (rel, written) in files {
-        let (dir, rest) = rel
-            .rfind('/')
-            .and_then(|last| rel[..last].rfind('/'))
+        let bytes = rel.as_bytes();
+        let (dir, rest) = memchr::memrchr(b'/', bytes)
+            .and_then(|last| memchr::memrchr(b'/', &bytes[..last]))
             .map_or(("", rel.as_ref()), |at| (&rel[..at], &rel[at + 1..]));
         groups.entry(dir).or_default().push((rest, written.file.len));
     }
+    // One buffer for the names handed to the kernel (NUL-terminated), not one each.
+    let mut name = Vec::with_capacity(256);
     groups.iter().all(|(dir, list)| {
-        let all_there = |folder: &Folder| list.iter().all(|(rel, len)| folder.len_of(rel) == Some(*len));
+        let mut all_there = |folder: &Folder| {
+            list.iter()
+                .all(|(rel, len)| folder.len_of(rel, &mut name) == Some(*len))
+        };
         match *dir {
             "" => all_there(&root),
             dir => root.folder(dir).is_some_and(|folder| all_there(&folder)),
@@ -512,20 +517,26 @@ impl Folder {
         })
     }
 
-    /// The length of the file at `rel` (following links), if there is one.
+    /// The length of the file at `rel` (following links), if there is one; `name` is a
+    /// buffer for the name as the kernel takes it.
     #[cfg(unix)]
-    fn len_of(&self, rel: &str) -> Option<u64> {
+    fn len_of(&self, rel: &str, name: &mut Vec<u8>) -> Option<u64> {
         use std::os::fd::AsRawFd;
-        let rel = std::ffi::CString::new(rel).ok()?;
+        if memchr::memchr(0, rel.as_bytes()).is_some() {
+            return None;
+        }
+        name.clear();
+        name.extend_from_slice(rel.as_bytes());
+        name.push(0);
         let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
-        // SAFETY: `rel` is a NUL-terminated path, `stat` is written by the call before it is read.
-        let found = unsafe { libc::fstatat(self.dir.as_raw_fd(), rel.as_ptr(), stat.as_mut_ptr(), 0) } == 0;
+        // SAFETY: `name` is a NUL-terminated path, `stat` is written by the call before it is read.
+        let found = unsafe { libc::fstatat(self.dir.as_raw_fd(), name.as_ptr().cast(), stat.as_mut_ptr(), 0) } == 0;
         // SAFETY: fstatat filled `stat` when it returned 0.
         found.then(|| unsafe { stat.assume_init() }.st_size as u64)
     }
 
     #[cfg(not(unix))]
-    fn len_of(&self, rel: &str) -> Option<u64> {
+    fn len_of(&self, rel: &str, _: &mut Vec<u8>) -> Option<u64> {
         std::fs::metadata(self.path.join(rel)).ok().map(|m| m.len())
     }
 }

@@ -14,7 +14,7 @@
 //!   was built from (later builds patch it with the articles edited since, and write it
 //!   again after a full build or 32 edits);
 //! - `output.bin`: every file the last build wrote (read and checked against the output
-//!   folder on a thread of its own).
+//!   folder beside the walk of the sources).
 
 use ahash::AHashMap as HashMap;
 use std::borrow::Cow;
@@ -447,8 +447,9 @@ fn prune(caches: &Path, current: &Path, keep: usize) {
 
 /// Whether every file the last build wrote is still in `out`, with its length: if
 /// someone changed the output folder, the next build writes it all again. Runs on the
-/// calling thread only (it is meant to run beside a build, not to compete with it).
-pub fn output_intact(out: &Path, files: &Records) -> bool {
+/// calling thread and `threads - 1` more (beside the walk of the sources, it keeps the
+/// two cores of a small machine busy until both are done).
+pub fn output_intact(out: &Path, files: &Records, threads: usize) -> bool {
     let Some(root) = Folder::open(out) else {
         return false;
     };
@@ -463,18 +464,40 @@ pub fn output_intact(out: &Path, files: &Records) -> bool {
             .map_or(("", rel.as_ref()), |at| (&rel[..at], &rel[at + 1..]));
         groups.entry(dir).or_default().push((rest, written.file.len));
     }
-    // One buffer for the names handed to the kernel (NUL-terminated), not one each.
-    let mut name = Vec::with_capacity(256);
-    groups.iter().all(|(dir, list)| {
-        let mut all_there = |folder: &Folder| {
-            list.iter()
-                .all(|(rel, len)| folder.len_of(rel, &mut name) == Some(*len))
-        };
-        match *dir {
-            "" => all_there(&root),
-            dir => root.folder(dir).is_some_and(|folder| all_there(&folder)),
+    // The folders are shared out among `threads` threads; one that finds a file missing
+    // or changed stops the others.
+    let groups: Vec<(&str, Vec<(&str, u64)>)> = groups.into_iter().collect();
+    let changed = std::sync::atomic::AtomicBool::new(false);
+    let check = |part: &[(&str, Vec<(&str, u64)>)]| {
+        // One buffer for the names handed to the kernel (NUL-terminated), not one each.
+        let mut name = Vec::with_capacity(256);
+        for (dir, list) in part {
+            let mut all_there = |folder: &Folder| {
+                list.iter()
+                    .all(|(rel, len)| folder.len_of(rel, &mut name) == Some(*len))
+            };
+            let intact = match *dir {
+                "" => all_there(&root),
+                dir => root.folder(dir).is_some_and(|folder| all_there(&folder)),
+            };
+            if !intact {
+                changed.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            if changed.load(std::sync::atomic::Ordering::Relaxed) {
+                return;
+            }
         }
-    })
+    };
+    let per_thread = groups.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|s| {
+        let mut parts = groups.chunks(per_thread);
+        let first = parts.next().unwrap_or_default();
+        for part in parts {
+            s.spawn(move || check(part));
+        }
+        check(first);
+    });
+    !changed.into_inner()
 }
 
 /// An open folder, to look up files relative to it: the kernel then resolves only the
@@ -622,19 +645,19 @@ mod tests {
                 )
             })
             .collect();
-        assert!(output_intact(out, &files));
+        assert!(output_intact(out, &files, 2));
 
         std::fs::write(out.join("2025/10/26/b/index.html"), "article bb").unwrap();
-        assert!(!output_intact(out, &files), "a length changed");
+        assert!(!output_intact(out, &files, 2), "a length changed");
         std::fs::write(out.join("2025/10/26/b/index.html"), "article b").unwrap();
-        assert!(output_intact(out, &files));
+        assert!(output_intact(out, &files, 2));
 
         std::fs::remove_dir_all(out.join("2025/10/27")).unwrap();
-        assert!(!output_intact(out, &files), "a folder is gone");
+        assert!(!output_intact(out, &files, 2), "a folder is gone");
         std::fs::create_dir_all(out.join("2025/10/27/c")).unwrap();
         std::fs::write(out.join("2025/10/27/c/index.html"), "article c").unwrap();
         std::fs::remove_file(out.join("feed.xml")).unwrap();
-        assert!(!output_intact(out, &files), "a top-level file is gone");
-        assert!(!output_intact(&out.join("nowhere"), &files));
+        assert!(!output_intact(out, &files, 2), "a top-level file is gone");
+        assert!(!output_intact(&out.join("nowhere"), &files, 2));
     }
 }

@@ -80,7 +80,7 @@ pub struct Project {
     /// Whether the record of the last build changed since the cache was saved.
     last_dirty: bool,
     /// What the last build wrote, as the build cache recorded it, if every file of it is
-    /// still in the output folder: read and checked on a thread of its own while the
+    /// still in the output folder: read and checked by threads of their own while the
     /// sources are read (`last` once the build needs it).
     pending_last: Option<(std::sync::mpsc::Receiver<LastBuild>, std::thread::JoinHandle<bool>)>,
     /// Articles patched since the build `last` records (their pages may differ from its
@@ -137,6 +137,7 @@ impl Project {
         let out = project.out_dir();
         let (site, cache_of) = (root.clone(), out.clone());
         let (record, recorded) = std::sync::mpsc::sync_channel(1);
+        let threads = rayon::current_num_threads();
         let check = std::thread::spawn(move || {
             let Some((out, page_globals, files)) = cache::load_record(&site, &cache_of) else {
                 return false;
@@ -148,7 +149,7 @@ impl Project {
             };
             let (out, files) = (last.out.clone(), Arc::clone(&last.files));
             let _ = record.send(last);
-            cache::output_intact(&out, &files)
+            cache::output_intact(&out, &files, threads)
         });
         project.pending_last = Some((recorded, check));
         if let Some(snapshot) = cache::load(&root, &out, project.timezone().name()) {

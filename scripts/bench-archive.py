@@ -13,6 +13,10 @@ builds into a fresh output folder, the tools taking turns run after run:
 
 and an incremental dateline build after one article changed (a different one each run,
 at least 9 runs: a rebuild is short and the most sensitive to a noisy machine).
+Beside them, what the file system alone costs (target/release/examples/io_bounds): writing
+a copy of dateline's output (the same files and sizes, nothing made), and the lookups a
+rebuild makes before it knows what changed (every source's size and time, every output
+file's size).
 It prints, per size and tool, the median wall time, milliseconds per article, the median
 peak resident memory (/usr/bin/time) and the pages (HTML files) written, then the ratios
 the project holds itself to.
@@ -36,6 +40,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Incremental builds timed per size (each after a different article was changed).
 REBUILD_RUNS = 9
 
+# What the file system alone costs (examples/io_bounds.rs), beside the tools.
+FILES_ALONE = "writing dateline's files alone"
+LOOKUPS_ALONE = "a rebuild's lookups alone"
+
 
 def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
@@ -51,6 +59,12 @@ def timed(cmd):
         sys.exit(f"failed ({run.returncode}): {' '.join(cmd)}\n{run.stderr[-2000:]}")
     rss_kb = int(run.stderr.strip().splitlines()[-1])
     return wall, rss_kb / 1024
+
+
+def io_bound(cmd):
+    """Runs an io_bounds measurement; returns (the seconds it printed, None)."""
+    run = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True)
+    return float(re.search(r"in ([0-9.]+) s", run.stdout).group(1)), None
 
 
 def pages(out):
@@ -85,9 +99,11 @@ def main():
                                   "/dev/shm takes the disk's noise out of the comparison")
     a = ap.parse_args()
 
-    sh(["cargo", "build", "--release", "--quiet", "--bin", "dateline", "--example", "floor"], cwd=ROOT)
+    sh(["cargo", "build", "--release", "--quiet", "--bin", "dateline", "--example", "floor",
+        "--example", "io_bounds"], cwd=ROOT)
     dateline = os.path.join(ROOT, "target", "release", "dateline")
     floor = os.path.join(ROOT, "target", "release", "examples", "floor")
+    io_bounds = os.path.join(ROOT, "target", "release", "examples", "io_bounds")
     hugo = find_hugo(a.hugo)
     tools = {"dateline": True, "hugo": bool(hugo), "zola": bool(a.zola and os.path.exists(a.zola)), "floor": True}
     print(f"machine: {os.cpu_count()} cores; hugo: {hugo or 'absent'}; zola: {a.zola if tools['zola'] else 'absent'}")
@@ -124,6 +140,16 @@ def main():
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(os.path.join(sites["dateline"], ".dateline"), ignore_errors=True)
         sh([dateline, "build", "-q", "-s", sites["dateline"], "-o", out])
+        # What the file system alone costs: writing dateline's files (a copy of its output,
+        # nothing made), and the lookups a rebuild makes before it knows what changed.
+        copy = out + "-copy"
+        files_alone, lookups_alone = [], []
+        for _ in range(runs):
+            shutil.rmtree(copy, ignore_errors=True)
+            subprocess.run(["sync"])
+            files_alone.append(io_bound([io_bounds, "files", out, copy]))
+            lookups_alone.append(io_bound([io_bounds, "stats", sites["dateline"], out]))
+        shutil.rmtree(copy, ignore_errors=True)
         sources = sorted(os.path.join(r, n) for r, _, ns in os.walk(os.path.join(sites["dateline"], "content"))
                          for n in ns if n.endswith(".md"))
         rebuild = []
@@ -141,6 +167,8 @@ def main():
         shutil.rmtree(out, ignore_errors=True)
         samples["dateline (1 changed)"] = rebuild
         counts["dateline (1 changed)"] = None
+        samples[FILES_ALONE] = files_alone
+        samples[LOOKUPS_ALONE] = lookups_alone
         results[size] = (samples, counts)
 
         print(f"\n{size:,} articles ({runs} runs each, {rebuild_runs} of the rebuild; medians)")
@@ -148,14 +176,18 @@ def main():
         print("|---|---:|---:|---:|---:|")
         for tool, s in samples.items():
             wall = statistics.median(x for x, _ in s)
-            rss = statistics.median(m for _, m in s)
             n = counts.get(tool)
+            if tool in (FILES_ALONE, LOOKUPS_ALONE):
+                print(f"| {tool} | {wall:.2f} | {1000 * wall / size:.3f} | | |")
+                continue
+            rss = statistics.median(m for _, m in s)
             print(f"| {tool} | {wall:.2f} | {1000 * wall / size:.3f} | {rss:.0f} | {'' if n is None else f'{n:,}'} |")
         sys.stdout.flush()
 
     print("\nratios")
     for size, (samples, _) in results.items():
-        med = {t: (statistics.median(x for x, _ in s), statistics.median(m for _, m in s)) for t, s in samples.items()}
+        med = {t: (statistics.median(x for x, _ in s), statistics.median(m or 0 for _, m in s))
+               for t, s in samples.items()}
         d = med["dateline"]
         line = []
         if "hugo" in med:
@@ -165,6 +197,9 @@ def main():
         line.append(f"dateline/floor wall {d[0] / med['floor'][0]:.2f}×")
         line.append(f"rebuild/full {100 * med['dateline (1 changed)'][0] / d[0]:.1f}%")
         print(f"  {size:,}: " + "; ".join(line))
+        print(f"  {size:,}, the file system alone: writing dateline's files / floor "
+              f"{med[FILES_ALONE][0] / med['floor'][0]:.2f}×; a rebuild's lookups / full build "
+              f"{100 * med[LOOKUPS_ALONE][0] / d[0]:.1f}%")
     sizes = sorted(results)
     if len(sizes) >= 2:
         small, big = sizes[-2], sizes[-1]

@@ -634,7 +634,11 @@ impl Project {
                 _ => files.get(plan.page_files()[i].as_str())?.fingerprint,
             }
         };
-        let fingerprints = plan.fingerprints(&known)?;
+        let render::Fingerprints {
+            of: fingerprints,
+            known: kept,
+        } = plan.fingerprints(&known)?;
+        let same_pages = unchanged_pages.is_some();
         mark("fingerprints");
 
         // Incremental when the last build wrote this same folder and it is still there.
@@ -650,13 +654,15 @@ impl Project {
         let empty = HashMap::new();
         let (output, which, previous): (Output, Vec<usize>, &Records) = match last {
             Some(last) => {
-                let changed = plan
-                    .page_files()
-                    .iter()
-                    .zip(&fingerprints)
-                    .enumerate()
-                    .filter(|(_, (file, f))| last.files.get(file.as_str()).and_then(|w| w.fingerprint) != Some(**f))
-                    .map(|(i, _)| i)
+                // A page whose fingerprint was known has the one `last` records: it is
+                // looked up only if it was computed.
+                let recorded = |i: usize| {
+                    last.files
+                        .get(plan.page_files()[i].as_str())
+                        .and_then(|w| w.fingerprint)
+                };
+                let changed = (0..fingerprints.len())
+                    .filter(|&i| !kept[i] && recorded(i) != Some(fingerprints[i]))
                     .collect();
                 (Output::patch(&out_dir, &root)?, changed, &last.files)
             }
@@ -682,11 +688,31 @@ impl Project {
             Some(last) => {
                 let emitted_now: HashSet<&str> = emitted.files.iter().map(|(f, _)| f.as_str()).collect();
                 let generated = |file: &str| plan.files().contains(file) || emitted_now.contains(file);
-                last.files
-                    .keys()
-                    .filter(|f| !generated(f))
-                    .map(|f| f.to_string())
-                    .collect()
+                let gone = || -> Vec<String> {
+                    last.files
+                        .keys()
+                        .filter(|f| !generated(f))
+                        .map(|f| f.to_string())
+                        .collect()
+                };
+                // While pages keep their fingerprints (the archive kept its shape and pages
+                // share what they shared), the plan has the files of the last one: only
+                // copied files can have gone, and none did if the record holds as many
+                // files as the plan and the files copied now, and every one copied now.
+                let copied: Vec<&str> = emitted_now
+                    .iter()
+                    .copied()
+                    .filter(|f| !plan.files().contains(*f))
+                    .collect();
+                let none_gone = same_pages
+                    && last.files.len() == plan.files().len() + copied.len()
+                    && copied.iter().all(|f| last.files.contains_key(*f));
+                if none_gone {
+                    debug_assert_eq!(gone(), Vec::<String>::new(), "files gone from a plan of the same pages");
+                    Vec::new()
+                } else {
+                    gone()
+                }
             }
             None => Vec::new(),
         };

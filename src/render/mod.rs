@@ -49,6 +49,13 @@ pub struct RenderInput<'a> {
     pub assets: HashSet<String>,
 }
 
+/// The fingerprint of each page of a plan, in order, and whether it was known already
+/// (given by the caller rather than computed).
+pub struct Fingerprints {
+    pub of: Vec<u64>,
+    pub known: Vec<bool>,
+}
+
 /// Every file a build will write, known before any is written.
 pub struct Plan<'a> {
     renderer: Renderer<'a>,
@@ -215,11 +222,11 @@ impl Plan<'_> {
         showing
     }
 
-    /// The fingerprint of every page, in order; `known(i)` gives those known already (a
-    /// debug build checks them).
-    pub fn fingerprints(&self, known: &(dyn Fn(usize) -> Option<u64> + Sync)) -> Result<Vec<u64>, Vec<Diagnostic>> {
+    /// The fingerprint of every page, in order, and whether it was known: `known(i)` gives
+    /// those known already (a debug build checks them).
+    pub fn fingerprints(&self, known: &(dyn Fn(usize) -> Option<u64> + Sync)) -> Result<Fingerprints, Vec<Diagnostic>> {
         let r = &self.renderer;
-        let fingerprint = |i: usize| -> Result<u64, Box<Diagnostic>> {
+        let fingerprint = |i: usize| -> Result<(u64, bool), Box<Diagnostic>> {
             let page = &self.pages[i];
             match known(i) {
                 Some(f) => {
@@ -227,19 +234,25 @@ impl Plan<'_> {
                     if let Ok(computed) = r.fingerprint(page) {
                         assert_eq!(f, computed, "the fingerprint known for {page:?} is not its own");
                     }
-                    Ok(f)
+                    Ok((f, true))
                 }
-                None => r.fingerprint(page).map_err(Box::new),
+                None => r.fingerprint(page).map(|f| (f, false)).map_err(Box::new),
             }
         };
         // Boxed: a problem is large, and there is a result for each of 142,000 pages.
-        let results: Vec<Result<u64, Box<Diagnostic>>> =
+        let results: Vec<Result<(u64, bool), Box<Diagnostic>>> =
             (0..self.pages.len()).into_par_iter().map(fingerprint).collect();
-        let mut list = Vec::with_capacity(results.len());
+        let mut list = Fingerprints {
+            of: Vec::with_capacity(results.len()),
+            known: Vec::with_capacity(results.len()),
+        };
         let mut problems = Vec::new();
         for result in results {
             match result {
-                Ok(entry) => list.push(entry),
+                Ok((f, known)) => {
+                    list.of.push(f);
+                    list.known.push(known);
+                }
                 Err(d) => problems.push(*d),
             }
         }

@@ -127,7 +127,7 @@ impl<'a> CachedArchive<'a> {
         let mut parsed = 0;
         for listed in index.iter().filter(|l| l.parsed) {
             parsed += 1;
-            match by_source.get(Path::new(listed.rel.as_ref())) {
+            match by_source.get(std::ffi::OsStr::new(listed.rel.as_ref())) {
                 Some(&i) => stamps[i as usize] = Some(listed.stamp),
                 None => others.push((listed.rel.clone(), listed.stamp)),
             }
@@ -167,7 +167,7 @@ impl BuiltFrom<'_> {
         for listed in index.iter().filter(|l| l.parsed) {
             parsed += 1;
             let rel = listed.rel.as_ref();
-            match by_source.get(Path::new(rel)) {
+            match by_source.get(std::ffi::OsStr::new(rel)) {
                 Some(&i) if self.stamps[i as usize] != listed.stamp => edited.push(PathBuf::from(rel)),
                 Some(_) => {}
                 None if others.get(rel) == Some(&listed.stamp) => {}

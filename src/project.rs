@@ -4,6 +4,7 @@
 
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::borrow::Cow;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -43,6 +44,41 @@ struct Entry {
     source: Source,
 }
 
+/// The path of a file under `content/` relative to the site root, as the walk spells it:
+/// hashed and compared as bytes (`Path` hashes itself component by component, several
+/// times slower, and a site has hundreds of thousands of them).
+#[derive(Debug, Clone)]
+struct SourcePath(PathBuf);
+
+impl PartialEq for SourcePath {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.as_os_str() == other.0.as_os_str()
+    }
+}
+
+impl Eq for SourcePath {}
+
+impl std::hash::Hash for SourcePath {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.as_os_str().hash(state);
+    }
+}
+
+/// Looked up by the path's bytes (`Path::as_os_str`).
+impl std::borrow::Borrow<OsStr> for SourcePath {
+    fn borrow(&self) -> &OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl std::ops::Deref for SourcePath {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
 /// The archive of the last successful build, kept for the next one to patch, with the
 /// selection it was built with and the article sources edited since, as they were then.
 struct Kept {
@@ -70,7 +106,7 @@ pub struct Project {
     config: Result<Config, Vec<Diagnostic>>,
     theme: Result<Theme, Vec<Diagnostic>>,
     /// Files under `content/`, by path relative to the site root.
-    entries: HashMap<PathBuf, Entry>,
+    entries: HashMap<SourcePath, Entry>,
     walk_problems: Vec<Diagnostic>,
     /// The time zone the articles were parsed in (dates without offset depend on it).
     parsed_in: Option<Tz>,
@@ -160,7 +196,7 @@ impl Project {
                 .map(|listed| {
                     let source = if listed.parsed { Source::Cached } else { Source::Asset };
                     (
-                        PathBuf::from(listed.rel.into_owned()),
+                        SourcePath(PathBuf::from(listed.rel.into_owned())),
                         Entry {
                             stamp: Some(listed.stamp),
                             source,
@@ -275,7 +311,7 @@ impl Project {
             .map(|&n| cache::load_chunk(&root, &out, n).unwrap_or_default())
             .collect();
         for cached in loaded.into_iter().flatten() {
-            let Some(entry) = self.entries.get_mut(Path::new(cached.rel.as_ref())) else {
+            let Some(entry) = self.entries.get_mut(OsStr::new(cached.rel.as_ref())) else {
                 continue;
             };
             if !matches!(entry.source, Source::Cached) || entry.stamp != Some(cached.stamp) {
@@ -291,7 +327,7 @@ impl Project {
             .entries
             .iter()
             .filter(|(_, e)| matches!(e.source, Source::Cached))
-            .map(|(rel, _)| rel.clone())
+            .map(|(rel, _)| rel.0.clone())
             .filter(|rel| cached[cache::chunk_of(rel)])
             .collect();
         if missing.is_empty() {
@@ -408,7 +444,12 @@ impl Project {
                 }
             } else {
                 // A file, or a whole folder, is gone.
-                gone.extend(self.entries.keys().filter(|known| known.starts_with(&rel)).cloned());
+                gone.extend(
+                    self.entries
+                        .keys()
+                        .filter(|known| known.starts_with(&rel))
+                        .map(|known| known.0.clone()),
+                );
             }
         }
         to_read.sort();
@@ -436,8 +477,8 @@ impl Project {
             Some(_) => Some(false),
         };
         let before = match entry {
-            Some(entry) => self.entries.insert(rel.clone(), entry),
-            None => self.entries.remove(&rel),
+            Some(entry) => self.entries.insert(SourcePath(rel.clone()), entry),
+            None => self.entries.remove(rel.as_os_str()),
         };
         let Some(kept) = &mut self.kept else {
             return;
@@ -465,19 +506,26 @@ impl Project {
         let files = walk::stamped_files_under(&root, Path::new(CONTENT_DIR), &mut problems);
         let cx = ParseContext { timezone };
         // Sources already known and unchanged stay as they are; the others are read.
-        let unchanged = |entries: &HashMap<PathBuf, Entry>, rel: &PathBuf, stamp: &Option<Stamp>| {
-            !reparse_all && stamp.is_some() && entries.get(rel).is_some_and(|e| e.stamp == *stamp)
+        let unchanged = |entries: &HashMap<SourcePath, Entry>, rel: &PathBuf, stamp: &Option<Stamp>| {
+            !reparse_all && stamp.is_some() && entries.get(rel.as_os_str()).is_some_and(|e| e.stamp == *stamp)
         };
         let entries = &self.entries;
         let changed: Vec<usize> = (0..files.len())
             .into_par_iter()
             .filter(|&i| !unchanged(entries, &files[i].0, &files[i].1))
             .collect();
-        let new = changed.iter().filter(|&&i| !entries.contains_key(&files[i].0)).count();
+        let new = changed
+            .iter()
+            .filter(|&&i| !entries.contains_key(files[i].0.as_os_str()))
+            .count();
         let gone: Vec<PathBuf> = match files.len() - new < entries.len() {
             true => {
-                let found: HashSet<&PathBuf> = files.iter().map(|(rel, _)| rel).collect();
-                entries.keys().filter(|rel| !found.contains(rel)).cloned().collect()
+                let found: HashSet<&OsStr> = files.iter().map(|(rel, _)| rel.as_os_str()).collect();
+                entries
+                    .keys()
+                    .filter(|rel| !found.contains(rel.as_os_str()))
+                    .map(|rel| rel.0.clone())
+                    .collect()
             }
             false => Vec::new(),
         };
@@ -547,7 +595,7 @@ impl Project {
                 Source::Article(_, Ok(_)) | Source::Profile(Ok(_)) | Source::Cached => {}
                 Source::Article(_, Err(list)) => problems.extend(list.iter().cloned()),
                 Source::Profile(Err(d)) | Source::Unreadable(d) => problems.push(d.clone()),
-                Source::Asset => content_assets.push(rel.clone()),
+                Source::Asset => content_assets.push(rel.0.clone()),
             }
         }
         if let Err(list) = &self.theme {
@@ -782,8 +830,8 @@ impl Project {
         let mut input = BuildInput::default();
         for (rel, entry) in &self.entries {
             match &entry.source {
-                Source::Article(format, Ok(article)) => input.articles.push((rel.as_path(), *format, article)),
-                Source::Profile(Ok(profile)) => input.profiles.push((rel.as_path(), profile)),
+                Source::Article(format, Ok(article)) => input.articles.push((&rel.0, *format, article)),
+                Source::Profile(Ok(profile)) => input.profiles.push((&rel.0, profile)),
                 _ => {}
             }
         }
@@ -798,7 +846,7 @@ impl Project {
         }
         let mut edits = Vec::with_capacity(kept.edited.len());
         for (rel, before) in &kept.edited {
-            match self.entries.get(rel).map(|e| &e.source) {
+            match self.entries.get(rel.as_os_str()).map(|e| &e.source) {
                 Some(Source::Article(_, Ok(after))) => edits.push(Edit {
                     source: rel,
                     before: before.as_deref(),

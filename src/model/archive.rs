@@ -1,6 +1,7 @@
 //! Building the archive from parsed sources.
 
 use ahash::AHashMap as HashMap;
+use std::ffi::OsStr;
 use std::ops::Range;
 use std::path::Path;
 
@@ -357,12 +358,13 @@ impl Archive {
                     && self.scheduled.is_none_or(|s| selection.now < s.at)))
     }
 
-    /// The id of each article, by the path of its source.
-    pub fn by_source(&self) -> HashMap<&Path, ArticleId> {
+    /// The id of each article, by the path of its source (as it is spelled: hashed as
+    /// bytes, several times faster than `Path` hashes itself component by component).
+    pub fn by_source(&self) -> HashMap<&OsStr, ArticleId> {
         self.articles
             .iter()
             .enumerate()
-            .map(|(i, a)| (a.source.as_path(), i as ArticleId))
+            .map(|(i, a)| (a.source.as_os_str(), i as ArticleId))
             .collect()
     }
 
@@ -379,7 +381,7 @@ impl Archive {
         };
         let find = |source: &Path| match by_source.is_empty() {
             true => self.articles.iter().position(|a| a.source == source),
-            false => by_source.get(source).map(|&id| id as usize),
+            false => by_source.get(source.as_os_str()).map(|&id| id as usize),
         };
         let mut updates = Vec::with_capacity(edits.len());
         for edit in edits {

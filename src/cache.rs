@@ -200,6 +200,8 @@ struct Header<'a> {
 #[derive(Debug)]
 pub struct Loaded {
     pub index: Vec<Listed<'static>>,
+    /// The chunk of each source of the index (the file that listed it).
+    pub chunks: Vec<u8>,
     /// The archive of the last build written to the cache, its selection, and the article
     /// sources of the index edited since (to patch it with).
     pub archive: Option<(Archive, Selection, Vec<PathBuf>)>,
@@ -230,12 +232,20 @@ pub fn load(site: &Path, out: &Path, timezone: &str) -> Option<Loaded> {
     );
     let chunks = index?;
     let mut index = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
-    chunks.into_iter().for_each(|chunk| index.extend(chunk));
+    let mut chunk_of_listed = Vec::with_capacity(index.capacity());
+    for (n, chunk) in chunks.into_iter().enumerate() {
+        chunk_of_listed.extend(std::iter::repeat_n(n as u8, chunk.len()));
+        index.extend(chunk);
+    }
     let archive = archive.and_then(|(built_from, archive)| {
         let (selection, edited) = built_from.reconcile(&archive, &index)?;
         Some((archive, selection, edited))
     });
-    Some(Loaded { index, archive })
+    Some(Loaded {
+        index,
+        chunks: chunk_of_listed,
+        archive,
+    })
 }
 
 /// Reads what the last build into `out` wrote, if the cache of builds of `site` into

@@ -46,13 +46,38 @@ struct Entry {
 
 /// The path of a file under `content/` relative to the site root, as the walk spells it:
 /// hashed and compared as bytes (`Path` hashes itself component by component, several
-/// times slower, and a site has hundreds of thousands of them).
+/// times slower, and a site has hundreds of thousands of them), with the chunk of the
+/// build cache that keeps it.
 #[derive(Debug, Clone)]
-struct SourcePath(PathBuf);
+struct SourcePath {
+    path: PathBuf,
+    chunk: u8,
+}
+
+impl SourcePath {
+    fn new(path: PathBuf) -> SourcePath {
+        let chunk = cache::chunk_of(&path) as u8;
+        SourcePath { path, chunk }
+    }
+
+    /// The path the cache's index file `chunk` listed.
+    fn listed_in(path: PathBuf, chunk: u8) -> SourcePath {
+        debug_assert_eq!(
+            cache::chunk_of(&path),
+            chunk as usize,
+            "{path:?} listed in another chunk"
+        );
+        SourcePath { path, chunk }
+    }
+
+    fn chunk(&self) -> usize {
+        self.chunk as usize
+    }
+}
 
 impl PartialEq for SourcePath {
     fn eq(&self, other: &Self) -> bool {
-        self.0.as_os_str() == other.0.as_os_str()
+        self.path.as_os_str() == other.path.as_os_str()
     }
 }
 
@@ -60,14 +85,14 @@ impl Eq for SourcePath {}
 
 impl std::hash::Hash for SourcePath {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.as_os_str().hash(state);
+        self.path.as_os_str().hash(state);
     }
 }
 
 /// Looked up by the path's bytes (`Path::as_os_str`).
 impl std::borrow::Borrow<OsStr> for SourcePath {
     fn borrow(&self) -> &OsStr {
-        self.0.as_os_str()
+        self.path.as_os_str()
     }
 }
 
@@ -75,7 +100,7 @@ impl std::ops::Deref for SourcePath {
     type Target = Path;
 
     fn deref(&self) -> &Path {
-        &self.0
+        &self.path
     }
 }
 
@@ -193,10 +218,11 @@ impl Project {
             project.entries = snapshot
                 .index
                 .into_iter()
-                .map(|listed| {
+                .zip(snapshot.chunks)
+                .map(|(listed, chunk)| {
                     let source = if listed.parsed { Source::Cached } else { Source::Asset };
                     (
-                        SourcePath(PathBuf::from(listed.rel.into_owned())),
+                        SourcePath::listed_in(PathBuf::from(listed.rel.into_owned()), chunk),
                         Entry {
                             stamp: Some(listed.stamp),
                             source,
@@ -243,7 +269,7 @@ impl Project {
             (0..cache::CHUNKS).map(|n| (n, Vec::new(), Vec::new())).collect();
         let mut index = Vec::new();
         for (rel, entry) in &self.entries {
-            let n = cache::chunk_of(rel);
+            let n = rel.chunk();
             if !self.dirty[n] && archive.is_none() {
                 continue;
             }
@@ -298,8 +324,7 @@ impl Project {
             .filter(|(_, e)| matches!(e.source, Source::Cached))
             .map(|(rel, _)| rel)
         {
-            let n = cache::chunk_of(rel);
-            cached[n] |= wanted[n];
+            cached[rel.chunk()] |= wanted[rel.chunk()];
         }
         let chunks: Vec<usize> = (0..cache::CHUNKS).filter(|&n| cached[n]).collect();
         if chunks.is_empty() {
@@ -326,9 +351,8 @@ impl Project {
         let missing: Vec<PathBuf> = self
             .entries
             .iter()
-            .filter(|(_, e)| matches!(e.source, Source::Cached))
-            .map(|(rel, _)| rel.0.clone())
-            .filter(|rel| cached[cache::chunk_of(rel)])
+            .filter(|(rel, e)| matches!(e.source, Source::Cached) && cached[rel.chunk()])
+            .map(|(rel, _)| rel.path.clone())
             .collect();
         if missing.is_empty() {
             return;
@@ -448,7 +472,7 @@ impl Project {
                     self.entries
                         .keys()
                         .filter(|known| known.starts_with(&rel))
-                        .map(|known| known.0.clone()),
+                        .map(|known| known.path.clone()),
                 );
             }
         }
@@ -470,16 +494,18 @@ impl Project {
     /// for the kept archive: edits of articles are kept to patch it; any other change of
     /// an article or a profile means building it again.
     fn set_entry(&mut self, rel: PathBuf, entry: Option<Entry>) {
-        self.dirty[cache::chunk_of(&rel)] = true;
         let after_ok = match entry.as_ref().map(|e| &e.source) {
             None | Some(Source::Asset) => None,
             Some(Source::Article(_, Ok(_))) => Some(true),
             Some(_) => Some(false),
         };
+        let key = SourcePath::new(rel);
+        self.dirty[key.chunk()] = true;
         let before = match entry {
-            Some(entry) => self.entries.insert(SourcePath(rel.clone()), entry),
-            None => self.entries.remove(rel.as_os_str()),
+            Some(entry) => self.entries.insert(key.clone(), entry),
+            None => self.entries.remove(key.path.as_os_str()),
         };
+        let rel = key.path;
         let Some(kept) = &mut self.kept else {
             return;
         };
@@ -524,7 +550,7 @@ impl Project {
                 entries
                     .keys()
                     .filter(|rel| !found.contains(rel.as_os_str()))
-                    .map(|rel| rel.0.clone())
+                    .map(|rel| rel.path.clone())
                     .collect()
             }
             false => Vec::new(),
@@ -595,7 +621,7 @@ impl Project {
                 Source::Article(_, Ok(_)) | Source::Profile(Ok(_)) | Source::Cached => {}
                 Source::Article(_, Err(list)) => problems.extend(list.iter().cloned()),
                 Source::Profile(Err(d)) | Source::Unreadable(d) => problems.push(d.clone()),
-                Source::Asset => content_assets.push(rel.0.clone()),
+                Source::Asset => content_assets.push(rel.path.clone()),
             }
         }
         if let Err(list) = &self.theme {
@@ -830,8 +856,8 @@ impl Project {
         let mut input = BuildInput::default();
         for (rel, entry) in &self.entries {
             match &entry.source {
-                Source::Article(format, Ok(article)) => input.articles.push((&rel.0, *format, article)),
-                Source::Profile(Ok(profile)) => input.profiles.push((&rel.0, profile)),
+                Source::Article(format, Ok(article)) => input.articles.push((&rel.path, *format, article)),
+                Source::Profile(Ok(profile)) => input.profiles.push((&rel.path, profile)),
                 _ => {}
             }
         }

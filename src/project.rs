@@ -770,17 +770,18 @@ impl Project {
                         .collect()
                 };
                 // While pages keep their fingerprints (the archive kept its shape and pages
-                // share what they shared), the plan has the files of the last one: only
-                // copied files can have gone, and none did if the record holds as many
-                // files as the plan and the files copied now, and every one copied now.
-                let copied: Vec<&str> = emitted_now
+                // share what they shared), the plan lists the files of the last one: only
+                // files it does not list (copied files, robots.txt, the parts of the
+                // sitemap) can have gone, and none did if the record holds as many files as
+                // the plan and those made now, and every one of those.
+                let unlisted: Vec<&str> = emitted_now
                     .iter()
                     .copied()
                     .filter(|f| !plan.files().contains(*f))
                     .collect();
                 let none_gone = same_pages
-                    && last.files.len() == plan.files().len() + copied.len()
-                    && copied.iter().all(|f| last.files.contains_key(*f));
+                    && last.files.len() == plan.files().len() + unlisted.len()
+                    && unlisted.iter().all(|f| last.files.contains_key(*f));
                 if none_gone {
                     debug_assert_eq!(gone(), Vec::<String>::new(), "files gone from a plan of the same pages");
                     Vec::new()

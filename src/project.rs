@@ -887,7 +887,8 @@ impl Project {
     }
 }
 
-/// An entry as the build cache keeps it (sources with problems are not kept).
+/// An entry as the build cache keeps it (sources with problems are not kept, nor those
+/// whose path is not UTF-8: read again by every build, as the cache keeps paths as text).
 fn cached_entry<'a>(rel: &'a Path, entry: &'a Entry) -> Option<CachedEntry<'a>> {
     let stamp = entry.stamp?;
     let source = match &entry.source {
@@ -897,13 +898,14 @@ fn cached_entry<'a>(rel: &'a Path, entry: &'a Entry) -> Option<CachedEntry<'a>> 
         _ => return None,
     };
     Some(CachedEntry {
-        rel: rel.to_string_lossy(),
+        rel: Cow::Borrowed(rel.to_str()?),
         stamp,
         source,
     })
 }
 
-/// How the index of the build cache lists an entry (sources with problems are not kept).
+/// How the index of the build cache lists an entry (sources with problems are not kept,
+/// nor those whose path is not UTF-8).
 fn listed<'a>(rel: &'a Path, entry: &Entry) -> Option<cache::Listed<'a>> {
     let stamp = entry.stamp?;
     let parsed = match &entry.source {
@@ -912,7 +914,7 @@ fn listed<'a>(rel: &'a Path, entry: &Entry) -> Option<cache::Listed<'a>> {
         _ => return None,
     };
     Some(cache::Listed {
-        rel: rel.to_string_lossy(),
+        rel: Cow::Borrowed(rel.to_str()?),
         stamp,
         parsed,
     })

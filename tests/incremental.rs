@@ -186,6 +186,30 @@ fn one_thread_builds_the_same_bytes() {
     assert!(parallel == tree(&site.root().join("serial")));
 }
 
+/// The build cache keeps paths as text: a source whose name is not UTF-8 is not kept
+/// there, and is read again by every build, which still equals a clean one.
+#[cfg(unix)]
+#[test]
+fn a_source_whose_name_is_not_utf8_is_read_by_every_build() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = Site::fixture("basic");
+    let budget = std::fs::read_to_string(site.root().join("content/2025/12/budget-vote.md")).unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"content/2025/12/budget-caf\xe9.md");
+    std::fs::write(
+        site.root().join(name),
+        budget.replace("title: \"", "title: \"Caf\u{e9}: "),
+    )
+    .unwrap();
+    let first = site.built();
+    assert_eq!(first.rendered, first.pages);
+    for step in ["a second build", "a third build"] {
+        let next = site.built();
+        assert_eq!(next.articles, first.articles, "{step}");
+        assert_eq!(next.written, 0, "{step}: {next:?}");
+        assert_same_as_clean_build(&site, step);
+    }
+}
+
 #[test]
 fn the_build_cache_makes_the_next_build_incremental() {
     let site = Site::fixture("basic");

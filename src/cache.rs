@@ -39,7 +39,7 @@ pub fn cache_dir(out: &Path) -> PathBuf {
 }
 
 /// Changes whenever the format or the meaning of what is cached changes.
-const VERSION: &str = concat!("dateline ", env!("CARGO_PKG_VERSION"), " / cache 5");
+const VERSION: &str = concat!("dateline ", env!("CARGO_PKG_VERSION"), " / cache 6");
 
 /// The sources are kept in this many files, by a hash of their path: after an edit only
 /// the file holding the edited source is written again.
@@ -185,6 +185,8 @@ pub struct CachedBuild<'a> {
     pub out: Cow<'a, str>,
     /// What its pages shared besides their articles (`Plan::page_globals`).
     pub page_globals: Option<u64>,
+    /// The fingerprint of each of its pages, in the order of its plan.
+    pub pages: &'a [u64],
     pub files: Vec<(Cow<'a, str>, Written)>,
 }
 
@@ -251,7 +253,7 @@ pub fn load(site: &Path, out: &Path, timezone: &str) -> Option<Loaded> {
 /// Reads what the last build into `out` wrote, if the cache of builds of `site` into
 /// `out` recorded it: the output folder it wrote, what its pages shared, and its
 /// files.
-pub fn load_record(site: &Path, out: &Path) -> Option<(PathBuf, Option<u64>, Records)> {
+pub fn load_record(site: &Path, out: &Path) -> Option<Record> {
     let dir = site.join(cache_dir(out));
     let header = std::fs::read(dir.join("header.bin")).ok()?;
     if postcard::from_bytes::<Header<'_>>(&header).ok()?.version != VERSION {
@@ -260,10 +262,24 @@ pub fn load_record(site: &Path, out: &Path) -> Option<(PathBuf, Option<u64>, Rec
     let bytes = mapped(&dir.join("output.bin"))?;
     let (out, rest) = postcard::take_from_bytes::<&str>(bytes).ok()?;
     let (page_globals, rest) = postcard::take_from_bytes::<Option<u64>>(rest).ok()?;
+    let (pages, rest) = postcard::take_from_bytes::<Vec<u64>>(rest).ok()?;
     // Straight into a map of the size the record gives (no larger than its bytes allow).
     let mut de = postcard::Deserializer::from_bytes(rest);
     let files = serde::de::DeserializeSeed::deserialize(RecordSeed { max: rest.len() }, &mut de).ok()?;
-    Some((PathBuf::from(out), page_globals, files))
+    Some(Record {
+        out: PathBuf::from(out),
+        page_globals,
+        pages,
+        files,
+    })
+}
+
+/// What the last build wrote, as `load_record` reads it.
+pub struct Record {
+    pub out: PathBuf,
+    pub page_globals: Option<u64>,
+    pub pages: Vec<u64>,
+    pub files: Records,
 }
 
 /// Decodes the files of a `CachedBuild` into a map allocated once.

@@ -123,6 +123,10 @@ pub struct LastBuild {
     files: Arc<Records>,
     /// What its pages shared besides their articles (`Plan::page_globals`).
     page_globals: Option<u64>,
+    /// The fingerprint of each of its pages, in the order of its plan (while the archive
+    /// keeps its shape and `page_globals` holds, the next plan has the same pages in the
+    /// same order).
+    pages: Arc<Vec<u64>>,
 }
 
 /// A site and what is known of it between builds.
@@ -200,13 +204,14 @@ impl Project {
         let (record, recorded) = std::sync::mpsc::sync_channel(1);
         let threads = rayon::current_num_threads();
         let check = std::thread::spawn(move || {
-            let Some((out, page_globals, files)) = cache::load_record(&site, &cache_of) else {
+            let Some(loaded) = cache::load_record(&site, &cache_of) else {
                 return false;
             };
             let last = LastBuild {
-                out,
-                files: Arc::new(files),
-                page_globals,
+                out: loaded.out,
+                files: Arc::new(loaded.files),
+                page_globals: loaded.page_globals,
+                pages: Arc::new(loaded.pages),
             };
             let (out, files) = (last.out.clone(), Arc::clone(&last.files));
             let _ = record.send(last);
@@ -288,6 +293,7 @@ impl Project {
         let last = self.last.as_ref().filter(|_| self.last_dirty).map(|l| CachedBuild {
             out: l.out.to_string_lossy(),
             page_globals: l.page_globals,
+            pages: &l.pages,
             files: l.files.iter().map(|(k, v)| (Cow::Borrowed(k.as_ref()), *v)).collect(),
         });
         let changes = cache::Changes {
@@ -693,19 +699,25 @@ impl Project {
         let unchanged_pages = self
             .last
             .as_ref()
-            .filter(|l| kept_shape && l.out == out_dir && l.page_globals == Some(page_globals))
+            .filter(|l| {
+                kept_shape
+                    && l.out == out_dir
+                    && l.page_globals == Some(page_globals)
+                    && l.pages.len() == plan.pages().len()
+            })
             .map(|l| {
                 let edited: Vec<ArticleId> = self.edits_since_record.iter().copied().collect();
-                (plan.pages_showing(&edited), &l.files)
+                (plan.pages_showing(&edited), &l.pages)
             });
+        // Page `i` of this plan is page `i` of the last one (see `LastBuild::pages`).
         let known = |i: usize| -> Option<u64> {
             use render::Page;
-            let (showing, files) = unchanged_pages.as_ref()?;
+            let (showing, pages) = unchanged_pages.as_ref()?;
             let page = plan.pages()[i];
             match page {
                 Page::Authors | Page::Tags | Page::Sections | Page::NotFound | Page::Redirect(_) => None,
                 _ if showing.contains(&page) => None,
-                _ => files.get(plan.page_files()[i].as_str())?.fingerprint,
+                _ => Some(pages[i]),
             }
         };
         let render::Fingerprints {
@@ -828,6 +840,7 @@ impl Project {
             out: out_dir.clone(),
             files: Arc::new(files),
             page_globals: Some(page_globals),
+            pages: Arc::new(fingerprints),
         });
         self.edits_since_record.clear();
         let summary = BuildSummary {

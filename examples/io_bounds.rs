@@ -6,10 +6,10 @@
 //!   as a build does; times that alone (listing TREE is not timed). With TREE a site
 //!   dateline built, it is the cost of writing that site without making any of it.
 //! - `io_bounds stats SITE OUT`: what an incremental build must ask the file system
-//!   before it knows what changed: the size and time of every file under `SITE/content`
-//!   (read folder by folder, each file looked up from its folder) and the size of every
-//!   file under OUT (looked up from the folder two levels above it, as dateline checks the
-//!   output of its last build), both spread over every core. Listing OUT is not timed.
+//!   before it knows what changed, with dateline's own code for it: the walk of
+//!   `SITE/content` (the size and time of every file) and the check that every file under
+//!   OUT is still there with its length, side by side as a rebuild runs them. Listing OUT
+//!   is not timed.
 //!
 //! Each prints one line: what it did, and `in S s`.
 //!
@@ -68,70 +68,35 @@ fn files(tree: &Path, out: &Path) {
 }
 
 fn stats(site: &Path, out: &Path) {
-    let written = list(out);
+    use dateline::output::{FileRecord, Records, Written};
+    // What a build records of its output: only the lengths are checked.
+    let written: Records = list(out)
+        .into_iter()
+        .map(|(rel, len)| {
+            let file = FileRecord { hash: 0, len };
+            (
+                rel.into(),
+                Written {
+                    file,
+                    fingerprint: None,
+                },
+            )
+        })
+        .collect();
+    // As a rebuild does it: the output checked by threads of its own, the sources walked
+    // on the pool, side by side.
     let started = Instant::now();
-    let (sources, outputs) = rayon::join(|| walk(&site.join("content")), || check(out, &written));
+    let threads = rayon::current_num_threads();
+    let (sources, intact) = std::thread::scope(|s| {
+        let check = s.spawn(|| dateline::cache::output_intact(out, &written, threads));
+        let mut problems = Vec::new();
+        let sources = dateline::walk::stamped_files_under(site, Path::new(dateline::walk::CONTENT_DIR), &mut problems);
+        (sources.len(), check.join().expect("the check ran"))
+    });
+    assert!(intact, "{} is not as listed", out.display());
     println!(
-        "{sources} sources and {outputs} output files looked up in {:.3} s",
+        "{sources} sources and {} output files looked up in {:.3} s",
+        written.len(),
         started.elapsed().as_secs_f64()
     );
-}
-
-/// The files under `dir` whose size and time were read.
-fn walk(dir: &Path) -> usize {
-    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)
-        .expect("cannot read a folder")
-        .filter_map(Result::ok)
-        .collect();
-    entries
-        .par_iter()
-        .map(|entry| match entry.file_type() {
-            Ok(kind) if kind.is_dir() => walk(&entry.path()),
-            Ok(_) => entry
-                .metadata()
-                .map(|m| usize::from(m.len() > 0 || m.modified().is_ok()))
-                .unwrap_or(0),
-            Err(_) => 0,
-        })
-        .sum()
-}
-
-/// How many of `files` are under `out` with their size.
-fn check(out: &Path, files: &[(String, u64)]) -> usize {
-    use std::collections::HashMap;
-    let mut groups: HashMap<&str, Vec<(&str, u64)>> = HashMap::new();
-    for (rel, len) in files {
-        let (dir, rest) = rel
-            .rfind('/')
-            .and_then(|last| rel[..last].rfind('/'))
-            .map_or(("", rel.as_str()), |at| (&rel[..at], &rel[at + 1..]));
-        groups.entry(dir).or_default().push((rest, *len));
-    }
-    let groups: Vec<(&str, Vec<(&str, u64)>)> = groups.into_iter().collect();
-    groups
-        .par_iter()
-        .map(|(dir, list)| {
-            let Ok(folder) = std::fs::File::open(out.join(dir)) else {
-                return 0;
-            };
-            list.iter()
-                .filter(|(rel, len)| size_at(&folder, rel) == Some(*len))
-                .count()
-        })
-        .sum()
-}
-
-#[cfg(unix)]
-fn size_at(folder: &std::fs::File, rel: &str) -> Option<u64> {
-    use std::os::fd::AsRawFd;
-    let name = std::ffi::CString::new(rel).ok()?;
-    let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
-    // SAFETY: `name` is NUL-terminated; `stat` is read only when fstatat filled it.
-    let found = unsafe { libc::fstatat(folder.as_raw_fd(), name.as_ptr(), stat.as_mut_ptr(), 0) } == 0;
-    found.then(|| unsafe { stat.assume_init() }.st_size as u64)
-}
-
-#[cfg(not(unix))]
-fn size_at(_: &std::fs::File, _: &str) -> Option<u64> {
-    None
 }

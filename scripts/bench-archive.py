@@ -15,8 +15,8 @@ and an incremental dateline build after one article changed (a different one eac
 at least 9 runs: a rebuild is short and the most sensitive to a noisy machine).
 Beside them, what the file system alone costs (target/release/examples/io_bounds): writing
 a copy of dateline's output (the same files and sizes, nothing made), and the lookups a
-rebuild makes before it knows what changed (every source's size and time, every output
-file's size).
+rebuild makes before it knows what changed (dateline's own walk of the sources and check
+of every output file's size, alone).
 It prints, per size and tool, the median wall time, milliseconds per article, the median
 peak resident memory (/usr/bin/time) and the pages (HTML files) written, then the ratios
 the project holds itself to.

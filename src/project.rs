@@ -115,7 +115,7 @@ struct Kept {
 }
 
 /// What the last successful build wrote, to write only what changes next time.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug)]
 pub struct LastBuild {
     out: PathBuf,
     /// Every file written, with its bytes' record and a page's fingerprint (shared with
@@ -126,7 +126,7 @@ pub struct LastBuild {
     /// The fingerprint of each of its pages, in the order of its plan (while the archive
     /// keeps its shape and `page_globals` holds, the next plan has the same pages in the
     /// same order).
-    pages: Arc<Vec<u64>>,
+    pages: Vec<u64>,
 }
 
 /// A site and what is known of it between builds.
@@ -211,7 +211,7 @@ impl Project {
                 out: loaded.out,
                 files: Arc::new(loaded.files),
                 page_globals: loaded.page_globals,
-                pages: Arc::new(loaded.pages),
+                pages: loaded.pages,
             };
             let (out, files) = (last.out.clone(), Arc::clone(&last.files));
             let _ = record.send(last);
@@ -840,7 +840,7 @@ impl Project {
             out: out_dir.clone(),
             files: Arc::new(files),
             page_globals: Some(page_globals),
-            pages: Arc::new(fingerprints),
+            pages: fingerprints,
         });
         self.edits_since_record.clear();
         let summary = BuildSummary {

@@ -170,7 +170,12 @@ fn escape_for_script(json: Vec<u8>) -> Vec<u8> {
     out
 }
 
-/// The publishing organisation, with the absolute URL of its logo.
+/// The absolute URL of the publisher's logo, if it has one.
+fn logo_url(env: &Env<'_>) -> Option<String> {
+    env.config.publisher.logo.as_deref().map(|l| absolute(env, l))
+}
+
+/// The publishing organisation, with the absolute URL of its logo (`logo_url`).
 fn publisher<'a>(env: &'a Env<'_>, logo: Option<&'a str>) -> Organization<'a> {
     let config = env.config;
     Organization {
@@ -217,7 +222,7 @@ fn breadcrumbs<'a>(trail: &'a [Trail<'_>]) -> BreadcrumbList<'a> {
 pub fn news_article(env: &Env<'_>, article: &Article, trail: &[Trail<'_>]) -> String {
     let archive = env.archive;
     let url = env.url(&article.path);
-    let logo = env.config.publisher.logo.as_deref().map(|l| absolute(env, l));
+    let logo = logo_url(env);
     let news = NewsArticle {
         kind: "NewsArticle",
         section: article.section.map(|s| archive.sections[s as usize].name.as_str()),
@@ -252,7 +257,7 @@ pub fn news_article(env: &Env<'_>, article: &Article, trail: &[Trail<'_>]) -> St
 /// A listing page (archive, tag, section, home): `CollectionPage` and its breadcrumbs.
 pub fn collection_page(env: &Env<'_>, name: &str, url: &str, trail: &[Trail<'_>]) -> String {
     let config = env.config;
-    let logo = config.publisher.logo.as_deref().map(|l| absolute(env, l));
+    let logo = logo_url(env);
     let page = CollectionPage {
         kind: "CollectionPage",
         language: &config.language,

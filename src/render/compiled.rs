@@ -10,15 +10,17 @@
 //! (`assert_same`), and `tests::compiled_equals_tera` reaches every branch: a change to
 //! one of these templates that is not made here too fails the tests.
 //!
-//! A full build also writes the part of each card that every listing shows the same
-//! once (`Compiled::write_cards`), for listings to copy.
+//! Listings show each card as its short value (`short_card`): the few fields these
+//! templates read, and the part of the card every listing shows the same, written once.
 
 use std::io::Write;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::LazyLock;
 
+use tera::value::Key;
 use tera::{Context, Value};
 
 use super::theme::Theme;
+use super::views::Card;
 
 /// The page templates written here.
 const COMPILED: &[&str] = &[
@@ -41,8 +43,6 @@ pub struct Compiled {
     covered: Vec<&'static str>,
     site: Value,
     nav: Value,
-    /// The middle of every card, when a full build wrote them first.
-    card_meta: OnceLock<CardMeta>,
 }
 
 impl Compiled {
@@ -56,35 +56,7 @@ impl Compiled {
             covered: COMPILED.iter().copied().filter(|t| !theme.changes(t)).collect(),
             site: globals.get("site")?.clone(),
             nav: globals.get("nav")?.clone(),
-            card_meta: OnceLock::new(),
         })
-    }
-
-    /// Writes the middle of each of `cards` (every card of the archive, as listings share
-    /// them) once, for every listing to copy: a full build shows each card ~10 times.
-    pub fn write_cards(&self, cards: &[&Value]) {
-        use rayon::prelude::*;
-        let html: Vec<Box<str>> = cards
-            .par_iter()
-            .with_min_len(4096)
-            .map(|card| {
-                let mut out = Vec::with_capacity(256);
-                card_meta(
-                    &mut W {
-                        out: &mut out,
-                        cards: None,
-                    },
-                    card,
-                );
-                String::from_utf8(out).expect("templates write UTF-8").into_boxed_str()
-            })
-            .collect();
-        let by_card = cards
-            .iter()
-            .enumerate()
-            .filter_map(|(i, card)| Some((identity(card)?, i as u32)))
-            .collect();
-        let _ = self.card_meta.set(CardMeta { by_card, html });
     }
 
     /// Whether pages of `template` are written here.
@@ -100,10 +72,7 @@ impl Compiled {
             nav: &self.nav,
             page: var(cx, "page"),
         };
-        let mut w = W {
-            out,
-            cards: self.card_meta.get(),
-        };
+        let mut w = W { out };
         match template {
             "article.html" => page.base(&mut w, Page::article_title, Page::article_meta, Page::article),
             "home.html" => page.base(&mut w, Page::home_title, Page::default_meta, Page::home),
@@ -119,30 +88,24 @@ impl Compiled {
     }
 }
 
-/// The middle of each card of the archive (date, authors, section: the same on every
-/// listing), written once; found by the identity of the card's value, which every page's
-/// context shares rather than copies.
-struct CardMeta {
-    by_card: ahash::AHashMap<usize, u32>,
-    html: Vec<Box<str>>,
-}
-
-impl CardMeta {
-    fn of(&self, card: &Value) -> Option<&str> {
-        let i = *self.by_card.get(&identity(card)?)?;
-        self.html.get(i as usize).map(|h| &**h)
-    }
-}
-
-/// Where a card's fields are in memory, shared by every copy of its value.
-fn identity(card: &Value) -> Option<usize> {
-    card.as_map().map(|m| m as *const tera::value::Map as usize)
+/// A card as the compiled templates show it (`Mode::Compiled`): its link, title and
+/// summary, and its middle (date, authors, section: the same on every listing) written
+/// once, for every listing to copy (a full build shows each card ~10 times).
+pub fn short_card(card: &Card<'_>) -> Value {
+    let mut middle = Vec::with_capacity(256);
+    card_meta(&mut W { out: &mut middle }, card);
+    let middle = String::from_utf8(middle).expect("templates write UTF-8");
+    let mut map = tera::value::Map::with_capacity(4);
+    map.insert(Key::Str("path"), Value::from(card.path.as_str()));
+    map.insert(Key::Str("title"), Value::from(card.title));
+    map.insert(Key::Str("summary"), Value::from(card.summary));
+    map.insert(Key::Str("meta"), Value::safe_string(&middle));
+    Value::from(map)
 }
 
 /// The output, with tera's way of writing values.
 struct W<'a> {
     out: &'a mut Vec<u8>,
-    cards: Option<&'a CardMeta>,
 }
 
 impl W<'_> {
@@ -171,6 +134,12 @@ impl W<'_> {
     /// An escaped string.
     fn s(&mut self, text: &str) {
         let _ = tera::escape_html(text, self.out);
+    }
+
+    /// `{{ text }}` for text of dateline's own views (never marked safe): escaped.
+    fn e(&mut self, text: &str) -> &mut Self {
+        self.s(text);
+        self
     }
 
     /// `{{ n | pluralize }}`
@@ -880,13 +849,13 @@ fn article_card(w: &mut W<'_>, a: &Value, summary: bool, level: u8) {
         2 => ("<h2 class=\"card-title\"><a href=\"", "</a></h2>"),
         _ => ("<h3 class=\"card-title\"><a href=\"", "</a></h3>"),
     };
-    w.t(open).v(at(a, "path")).t("\">").v(at(a, "title")).t(close);
-    match w.cards.and_then(|c| c.of(a)) {
-        Some(meta) => {
-            w.t(meta);
-        }
-        None => card_meta(w, a),
-    }
+    // A short card (`short_card`): its middle is written already.
+    w.t(open)
+        .v(at(a, "path"))
+        .t("\">")
+        .v(at(a, "title"))
+        .t(close)
+        .v(at(a, "meta"));
     if summary && truthy(at(a, "summary")) {
         w.t("<p class=\"summary\">").v(at(a, "summary")).t("</p>");
     }
@@ -894,12 +863,17 @@ fn article_card(w: &mut W<'_>, a: &Value, summary: bool, level: u8) {
 }
 
 /// The middle of `article_card`: date, authors and section.
-fn card_meta(w: &mut W<'_>, a: &Value) {
-    w.t("\n<p class=\"meta\">").time(at(a, "date"), "date");
-    let authors = items(at(a, "authors"));
+fn card_meta(w: &mut W<'_>, card: &Card<'_>) {
+    let date = &card.date;
+    w.t("\n<p class=\"meta\"><time datetime=\"")
+        .e(&date.iso)
+        .t("\">")
+        .e(&date.date)
+        .t("</time>");
+    let authors: Vec<&Value> = card.authors.iter().filter_map(|a| a.value).collect();
     if !authors.is_empty() {
         w.t(" · <span class=\"by\">");
-        for (i, au) in authors.iter().enumerate() {
+        for (i, au) in authors.into_iter().enumerate() {
             if i > 0 {
                 w.t(", ");
             }
@@ -907,8 +881,7 @@ fn card_meta(w: &mut W<'_>, a: &Value) {
         }
         w.t("</span>");
     }
-    let section = at(a, "section");
-    if truthy(section) {
+    if let Some(section) = card.section.as_ref().and_then(|s| s.value) {
         w.t(" · <a class=\"section\" href=\"")
             .v(at(section, "path"))
             .t("\">")

@@ -275,15 +275,17 @@ impl Plan<'_> {
         }
         let r = &self.renderer;
         // A full build shows every card: built first, in order, they sit in memory in
-        // the order listings read them.
+        // the order listings read them. Listings are compiled unless the site's theme
+        // replaces the layout.
         if which.len() == self.pages.len() {
+            let mode = if r.compiled.is_some() {
+                Mode::Compiled
+            } else {
+                Mode::Render
+            };
             (0..r.cards.len()).into_par_iter().with_min_len(4096).for_each(|i| {
-                r.card(i, Mode::Render);
+                r.card(i, mode);
             });
-            if let Some(compiled) = &r.compiled {
-                let cards: Vec<&Value> = r.cards.iter().filter_map(|c| c.get()).collect();
-                compiled.write_cards(&cards);
-            }
         }
         let failed: HashMap<&'static str, AtomicBool> = which
             .iter()
@@ -370,11 +372,22 @@ impl Plan<'_> {
     }
 }
 
-/// Whether a page is rendered, or only fingerprinted.
+/// Whether a page is rendered, and by what, or only fingerprinted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
+    /// For tera: every view in full.
     Render,
+    /// For the compiled templates: the same, but cards as those templates show them
+    /// (`compiled::short_card`), a third of the memory of a card in full.
+    Compiled,
     Fingerprint,
+}
+
+impl Mode {
+    /// Whether the page is rendered (not only fingerprinted).
+    pub fn renders(self) -> bool {
+        self != Mode::Fingerprint
+    }
 }
 
 /// A page ready to render, or its fingerprint.
@@ -389,8 +402,9 @@ pub struct Renderer<'a> {
     env: Env<'a>,
     index: pages::Index,
     /// One card per article (same order), built the first time a page shows it and
-    /// shared by every page that does.
+    /// shared by every page that does: in full for tera, short for compiled templates.
     cards: Vec<OnceLock<Value>>,
+    short_cards: Vec<OnceLock<Value>>,
     /// The fingerprint of each card.
     card_hashes: Vec<OnceLock<u64>>,
     /// The fingerprint of what shapes every card (`views::env_fingerprint`).
@@ -427,6 +441,7 @@ impl<'a> Renderer<'a> {
         // Worked out on first use: a rebuild fingerprints few pages, so needs few cards.
         let card_hashes = (0..input.archive.articles.len()).map(|_| OnceLock::new()).collect();
         let cards = (0..input.archive.articles.len()).map(|_| OnceLock::new()).collect();
+        let short_cards = (0..input.archive.articles.len()).map(|_| OnceLock::new()).collect();
         let site_feeds: Vec<FeedLink> = feeds::site_feeds(&env).iter().map(|f| f.link(&env)).collect();
         let site_feeds_hash = fingerprint::fingerprint(&site_feeds);
         let in_feeds = match config.feed_content {
@@ -455,6 +470,7 @@ impl<'a> Renderer<'a> {
             input,
             env,
             cards,
+            short_cards,
             card_hashes,
             env_hash,
             globals_hash,
@@ -477,26 +493,30 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
         let template = page.template();
         let compiled = self.compiled.as_ref().filter(|c| c.covers(template));
-        let cx = match context::prepare(self, page, Mode::Render)? {
-            Prepared::Context(cx) => cx,
-            Prepared::Fingerprint(_) => unreachable!("render mode gives a context"),
-        };
         let mut html = Vec::with_capacity(24 * 1024);
         match compiled {
             Some(compiled) => {
-                compiled.render(template, &cx, &mut html);
+                compiled.render(template, &self.context(page, Mode::Compiled)?, &mut html);
                 // Every page a debug build (and so every test) writes from a compiled
-                // template is also rendered by tera, from the same context.
+                // template is also rendered by tera, from the context in full.
                 #[cfg(debug_assertions)]
                 {
                     let mut by_tera = Vec::new();
-                    self.tera_render(template, &cx, &mut by_tera)?;
+                    self.tera_render(template, &self.context(page, Mode::Render)?, &mut by_tera)?;
                     compiled::assert_same(page, &html, &by_tera);
                 }
             }
-            None => self.tera_render(template, &cx, &mut html)?,
+            None => self.tera_render(template, &self.context(page, Mode::Render)?, &mut html)?,
         }
         Ok(html)
+    }
+
+    /// The context of a page to render in `mode`.
+    fn context(&self, page: &Page, mode: Mode) -> Result<tera::Context, Diagnostic> {
+        match context::prepare(self, page, mode)? {
+            Prepared::Context(cx) => Ok(cx),
+            Prepared::Fingerprint(_) => unreachable!("{mode:?} gives a context"),
+        }
     }
 
     /// Renders a page's context with tera's template.
@@ -509,11 +529,8 @@ impl<'a> Renderer<'a> {
     /// Renders one page with tera, compiled template or not.
     #[cfg(test)]
     fn render_with_tera(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
-        let Prepared::Context(cx) = context::prepare(self, page, Mode::Render)? else {
-            unreachable!("render mode gives a context")
-        };
         let mut html = Vec::new();
-        self.tera_render(page.template(), &cx, &mut html)?;
+        self.tera_render(page.template(), &self.context(page, Mode::Render)?, &mut html)?;
         Ok(html)
     }
 

@@ -249,7 +249,7 @@ impl Memo {
     /// The view `build` makes, as a page needs it in `mode`.
     pub fn get<T: Serialize>(&self, mode: super::Mode, build: impl FnOnce() -> T) -> Prebuilt<'_> {
         match mode {
-            super::Mode::Render => Prebuilt {
+            super::Mode::Render | super::Mode::Compiled => Prebuilt {
                 value: Some(self.value.get_or_init(|| tera::Value::from_serializable(&build()))),
                 hash: 0,
             },

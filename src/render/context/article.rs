@@ -56,7 +56,7 @@ impl Renderer<'_> {
         let source = shown(self.input.root, &article.source);
         // The body is rendered only to write the page; a fingerprint uses the source's hash.
         let body = match mode {
-            Mode::Render => {
+            Mode::Render | Mode::Compiled => {
                 let bytes = std::fs::read(self.input.root.join(&article.source))
                     .map_err(|e| Diagnostic::file(&source, format!("cannot read: {e}")))?;
                 Some(crate::parse::body_html(
@@ -87,7 +87,7 @@ impl Renderer<'_> {
         let body_value = body.as_deref().map_or_else(Value::none, Value::safe_string);
         let page = Page::Article(id);
         let prepared = match mode {
-            Mode::Render => {
+            Mode::Render | Mode::Compiled => {
                 let breadcrumbs = self.day_crumbs(article.date.day());
                 let mut full_trail = trail(&breadcrumbs);
                 full_trail.push(Trail {

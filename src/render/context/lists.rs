@@ -93,7 +93,9 @@ impl Renderer<'_> {
             self.crumb(author.name.as_str(), &author.path),
         ];
         let meta = Meta {
-            jsonld: (mode == Mode::Render).then(|| jsonld::profile_page(env, author, &super::trail(&breadcrumbs))),
+            jsonld: mode
+                .renders()
+                .then(|| jsonld::profile_page(env, author, &super::trail(&breadcrumbs))),
             feed: (!author.articles.is_empty()).then(|| feeds::author_feed(env, author).link(env)),
         };
         let slice = self.page_slice(&(0..author.articles.len()), n);

@@ -159,7 +159,7 @@ impl<'a> Renderer<'a> {
         };
         let data = WithPage { page, rest: view };
         match mode {
-            Mode::Render => Context::from_serialize(&data)
+            Mode::Render | Mode::Compiled => Context::from_serialize(&data)
                 .map(Prepared::Context)
                 .map_err(|e| Diagnostic::file("(dateline)", format!("internal error building a page: {e}"))),
             Mode::Fingerprint => Ok(Prepared::Fingerprint(fingerprint::combine(&[
@@ -173,7 +173,7 @@ impl<'a> Renderer<'a> {
     /// JSON-LD of a listing page whose visible breadcrumbs are `crumbs` (ending at the page).
     /// Made of values the page's view holds, so a fingerprint need not build it.
     fn collection(&self, mode: Mode, name: &str, page: &Page, crumbs: &[Crumb]) -> Meta {
-        let jsonld = (mode == Mode::Render).then(|| {
+        let jsonld = mode.renders().then(|| {
             let url = self.env.url(&self.rel_path(page));
             jsonld::collection_page(&self.env, name, &url, &trail(crumbs))
         });
@@ -219,11 +219,14 @@ impl<'a> Renderer<'a> {
     }
 
     /// The card of article `i`: its fingerprint, and when rendering its value (built the
-    /// first time a page needs it).
+    /// first time a page needs it), in full or short as `mode` wants it.
     pub(super) fn card(&self, i: usize, mode: Mode) -> Prebuilt<'_> {
-        let value = (mode == Mode::Render).then(|| {
-            self.cards[i].get_or_init(|| Value::from_serializable(&Card::new(&self.env, &self.env.archive.articles[i])))
-        });
+        let card = || Card::new(&self.env, &self.env.archive.articles[i]);
+        let value = match mode {
+            Mode::Render => Some(self.cards[i].get_or_init(|| Value::from_serializable(&card()))),
+            Mode::Compiled => Some(self.short_cards[i].get_or_init(|| super::compiled::short_card(&card()))),
+            Mode::Fingerprint => None,
+        };
         Prebuilt {
             value,
             hash: self.card_hash(i),

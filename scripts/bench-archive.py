@@ -19,7 +19,7 @@ rebuild makes before it knows what changed (dateline's own walk of the sources a
 of every output file's size, alone).
 It prints, per size and tool, the median wall time, milliseconds per article, the median
 peak resident memory (/usr/bin/time) and the pages (HTML files) written, then the ratios
-the project holds itself to.
+the project holds itself to, and last its targets, met or missed, at the largest size.
 
 Usage: scripts/bench-archive.py [--sizes 1000,10000,100000] [--runs 5] [--work DIR]
                                 [--hugo PATH] [--zola PATH] [--corpus DIR]
@@ -201,10 +201,37 @@ def main():
               f"{med[FILES_ALONE][0] / med['floor'][0]:.2f}×; a rebuild's lookups / full build "
               f"{100 * med[LOOKUPS_ALONE][0] / d[0]:.1f}%")
     sizes = sorted(results)
+    growth = None
     if len(sizes) >= 2:
         small, big = sizes[-2], sizes[-1]
         rss = lambda n: statistics.median(m for _, m in results[n][0]["dateline"])
-        print(f"  dateline peak RSS {small:,} → {big:,}: ×{rss(big) / rss(small):.1f} (archive ×{big / small:.0f})")
+        growth = (rss(big) / rss(small), big / small)
+        print(f"  dateline peak RSS {small:,} → {big:,}: ×{growth[0]:.1f} (archive ×{growth[1]:.0f})")
+    targets(sizes[-1], results[sizes[-1]][0], growth)
+
+
+def targets(size, samples, growth):
+    """The project's targets (issue 5: set for 100,000 articles), checked at the largest size."""
+    med = {t: (statistics.median(x for x, _ in s), statistics.median(m or 0 for _, m in s))
+           for t, s in samples.items()}
+    d = med["dateline"]
+    checks = []
+    if "hugo" in med:
+        checks.append(("full build at least 5× faster than Hugo", med["hugo"][0] / d[0] >= 5,
+                       f"{med['hugo'][0] / d[0]:.1f}×"))
+        checks.append(("peak memory at most a quarter of Hugo's", d[1] / med["hugo"][1] <= 0.25,
+                       f"{d[1] / med['hugo'][1]:.2f}"))
+    checks.append(("full build within 2× of the floor", d[0] / med["floor"][0] <= 2,
+                   f"{d[0] / med['floor'][0]:.2f}×"))
+    if growth:
+        checks.append(("memory grows no faster than the archive (≤ its growth × 1.1)",
+                       growth[0] <= growth[1] * 1.1, f"×{growth[0]:.1f} for ×{growth[1]:.0f}"))
+    rebuild = med["dateline (1 changed)"][0] / d[0]
+    checks.append(("rebuild after one changed article under 5% of the full build", rebuild < 0.05,
+                   f"{100 * rebuild:.1f}%"))
+    print(f"\ntargets at {size:,} articles" + ("" if size >= 100_000 else " (they are set for 100,000)"))
+    for what, met, value in checks:
+        print(f"  {'met ' if met else 'MISSED'} {what}: {value}")
 
 
 if __name__ == "__main__":

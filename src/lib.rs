@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod html;
+pub mod lock;
 pub mod model;
 pub mod output;
 pub mod parse;
@@ -58,6 +59,9 @@ pub struct BuildOptions {
     pub use_cache: bool,
     /// Show the progress of long builds on stderr (for a terminal).
     pub progress: bool,
+    /// Say nothing on stderr but errors (not even that the build waits for another build
+    /// of the site to finish).
+    pub quiet: bool,
 }
 
 impl BuildOptions {
@@ -74,6 +78,7 @@ impl BuildOptions {
             versioned_assets: true,
             use_cache: true,
             progress: false,
+            quiet: false,
         }
     }
 }
@@ -121,6 +126,8 @@ impl std::fmt::Display for Timings {
 }
 
 /// Builds a site, or reports every problem found (writing nothing).
+/// One build of a site runs at a time: a build waits while another holds the site's
+/// lock (`lock`).
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     with_threads(options.jobs, || build_project(options).map(|(summary, _)| summary))
 }
@@ -137,6 +144,7 @@ pub fn build_once(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
 }
 
 fn build_project(options: &BuildOptions) -> Result<(BuildSummary, Project), Diagnostics> {
+    let _lock = lock::SiteLock::take(&options.site, || waiting_notice(options))?;
     let mut project = if options.use_cache {
         Project::open_cached(options.clone())
     } else {
@@ -146,6 +154,13 @@ fn build_project(options: &BuildOptions) -> Result<(BuildSummary, Project), Diag
     // The parsed sources are worth keeping even when the build failed.
     project.save_cache()?;
     result.map(|summary| (summary, project))
+}
+
+/// Says on stderr that a build waits for another build of its site.
+fn waiting_notice(options: &BuildOptions) {
+    if !options.quiet {
+        eprintln!("Waiting for another build of {} to finish…", options.site.display());
+    }
 }
 
 /// Runs `work` on a pool of `jobs` threads (default: one per core).

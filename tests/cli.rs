@@ -207,3 +207,34 @@ fn check_passes_on_a_good_site_and_names_broken_links() {
         "{err}"
     );
 }
+
+/// A build of a site that another build holds waits for it, says so, and then builds.
+/// The test holds the lock itself: the build can only finish once it lets go.
+#[test]
+fn a_build_waits_for_another_build_of_the_site() {
+    use std::io::{BufRead, BufReader};
+    let site = Site::fixture("basic");
+    let lock = site.root().join(dateline::lock::LOCK_FILE);
+    std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
+    let held = std::fs::File::create(&lock).unwrap();
+    held.lock().unwrap();
+    let mut build = Command::new(env!("CARGO_BIN_EXE_dateline"))
+        .args(["build"])
+        .current_dir(site.root())
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run dateline");
+    let mut notice = String::new();
+    BufReader::new(build.stderr.take().unwrap())
+        .read_line(&mut notice)
+        .unwrap();
+    assert!(notice.starts_with("Waiting for another build of"), "{notice:?}");
+    assert!(!site.root().join("public").exists(), "built while the lock was held");
+    drop(held);
+    let done = build.wait_with_output().unwrap();
+    assert!(done.status.success());
+    assert!(String::from_utf8_lossy(&done.stdout).starts_with("Built "));
+    assert!(site.root().join("public/index.html").is_file());
+}

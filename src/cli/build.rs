@@ -51,11 +51,13 @@ impl BuildArgs {
             versioned_assets: true,
             use_cache: !self.clean,
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            quiet: false,
         })
     }
 
     pub fn run(self, verbosity: Verbosity) -> Result<(), Failure> {
-        let options = self.options()?;
+        let mut options = self.options()?;
+        options.quiet = verbosity == Verbosity::Quiet;
         let summary = crate::build_once(&options)?;
         if verbosity != Verbosity::Quiet {
             let plural = |n: usize, word: &str| format!("{} {word}{}", thousands(n), if n == 1 { "" } else { "s" });

@@ -15,7 +15,8 @@ pub struct CheckArgs {
 impl CheckArgs {
     /// Builds the site as `build` does, then checks what was written.
     pub fn run(self, verbosity: Verbosity) -> Result<(), Failure> {
-        let options = self.build.options()?;
+        let mut options = self.build.options()?;
+        options.quiet = verbosity == Verbosity::Quiet;
         let summary = crate::build_once(&options)?;
         let report = crate::check::check_output(&summary.output, &summary.output, &summary.base_url)
             .map_err(|list| Failure::Check(list.into()))?;

@@ -106,6 +106,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         versioned_assets: false,
         use_cache: false,
         progress: false,
+        quiet: options.quiet,
     };
     let (events, _) = broadcast::channel(64);
     let shared = Arc::new(Shared {
@@ -193,6 +194,8 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
 }
 
 fn project_build(project: &mut Project) -> Result<BuildSummary, Diagnostics> {
+    let options = project.options();
+    let _lock = crate::lock::SiteLock::take(&options.site, || crate::waiting_notice(options))?;
     project.set_now(chrono::Utc::now().fixed_offset());
     crate::with_threads(project.options().jobs, || project.build())
 }

@@ -62,6 +62,7 @@ impl Site {
             versioned_assets: true,
             use_cache: true,
             progress: false,
+            quiet: false,
         }
     }
 

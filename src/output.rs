@@ -148,6 +148,7 @@ impl Output {
             .to_string_lossy()
             .into_owned();
         fs::create_dir_all(&parent).map_err(|e| Diagnostic::file(&parent, format!("cannot create the folder: {e}")))?;
+        remove_stopped_builds(&parent, &name);
         let staging = parent.join(format!(".{name}.dateline-{}", std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(|e| Diagnostic::file(&staging, format!("cannot remove: {e}")))?;
@@ -240,6 +241,48 @@ impl Output {
 
 /// Removes a previous build, its top-level folders in parallel (a big archive has
 /// hundreds of thousands of files).
+/// Removes what builds into `PARENT/NAME` left when they were stopped before they could
+/// clean up (killed, out of memory, the power lost): their staging folders
+/// `.NAME.dateline-PID`, and `.NAME.dateline-PID.old`, the previous output being replaced.
+/// Only those of processes that are gone: a build of another site into the same folder
+/// may be running.
+fn remove_stopped_builds(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.dateline-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Ok(pid) = rest.strip_suffix(".old").unwrap_or(rest).parse::<u32>() else {
+            continue;
+        };
+        if pid != std::process::id() && process_gone(pid) {
+            remove_tree(&entry.path());
+        }
+    }
+}
+
+/// Whether no process `pid` exists (never said where it cannot be known).
+#[cfg(unix)]
+fn process_gone(pid: u32) -> bool {
+    match libc::pid_t::try_from(pid) {
+        Ok(pid) if pid > 0 => {
+            // SAFETY: signal 0 sends nothing; it only checks that the process exists.
+            let refused = unsafe { libc::kill(pid, 0) } != 0;
+            refused && io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn process_gone(_: u32) -> bool {
+    false
+}
+
 fn remove_tree(dir: &Path) {
     use rayon::prelude::*;
     if let Ok(entries) = fs::read_dir(dir) {
@@ -304,6 +347,43 @@ fn check_target(target: &Path, site: &Path) -> Result<(), Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What stopped builds left beside the output goes when the next build starts; what
+    /// running builds stage, and anything else, stays.
+    #[cfg(unix)]
+    #[test]
+    fn a_build_removes_what_stopped_builds_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        fs::create_dir(&site).unwrap();
+        // No system hands out this process id (Linux's largest is 2^22), and 1 always runs.
+        let gone = 4_194_999;
+        let left = [
+            format!(".public.dateline-{gone}"),
+            format!(".public.dateline-{gone}.old"),
+        ];
+        let kept = [
+            ".public.dateline-1".to_string(),
+            format!(".other.dateline-{gone}"),
+            ".public.dateline-x".to_string(),
+        ];
+        for name in left.iter().chain(&kept) {
+            fs::create_dir_all(dir.path().join(name).join("2025/01")).unwrap();
+            fs::write(dir.path().join(name).join("2025/01/index.html"), "x").unwrap();
+        }
+        let o = Output::create(&dir.path().join("public"), &site).unwrap();
+        o.write("index.html", b"one").unwrap();
+        o.commit(&[], &[]).unwrap();
+        for name in &left {
+            assert!(!dir.path().join(name).exists(), "{name} left");
+        }
+        for name in &kept {
+            assert!(
+                dir.path().join(name).join("2025/01/index.html").exists(),
+                "{name} removed"
+            );
+        }
+    }
 
     #[test]
     fn commit_replaces_and_drop_discards() {

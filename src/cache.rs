@@ -360,7 +360,29 @@ fn remove_if_there(path: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Writes `value` encoded to `path` atomically, streaming it (no copy of the whole).
+/// Removes the files that saves stopped half-way (a build killed while it wrote the cache)
+/// left in the cache folder `dir`: `NAME.tmp-PID` of processes that are gone.
+fn remove_stopped_saves(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let pid = name
+            .to_str()
+            .and_then(|n| n.rsplit_once(".tmp-"))
+            .and_then(|(_, pid)| pid.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && crate::output::process_gone(pid)
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Writes `value` encoded to `path` whole or not at all, streaming it (no copy of the
+/// whole): into `path.tmp-PID`, then renamed.
 fn save_atomically<T: Serialize + ?Sized>(path: &Path, value: &T) -> std::io::Result<()> {
     use std::io::Write;
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
@@ -408,6 +430,7 @@ pub fn save(site: &Path, out: &Path, timezone: &str, changes: Changes<'_>) -> st
     } = changes;
     let dir = site.join(cache_dir(out));
     std::fs::create_dir_all(&dir)?;
+    remove_stopped_saves(&dir);
     let (written, recorded) = rayon::join(
         || -> std::io::Result<()> {
             chunks.par_iter().try_for_each(|(n, index, sources)| {
@@ -644,6 +667,32 @@ mod tests {
             Path::new(&format!("/tmp/out-{}", KEPT_CACHES + 1)),
             "UTC"
         ));
+    }
+
+    /// A save removes what a save stopped half-way left (its process gone), and leaves
+    /// what a running process writes.
+    #[cfg(unix)]
+    #[test]
+    fn a_save_removes_what_stopped_saves_left() {
+        let site = tempfile::tempdir().unwrap();
+        let out = Path::new("/tmp/out");
+        let dir = site.path().join(cache_dir(out));
+        std::fs::create_dir_all(&dir).unwrap();
+        // No system hands out the first process id (Linux's largest is 2^22); 1 always runs.
+        let (left, kept) = ("archive.tmp-4194999", "sources-03.tmp-1");
+        for name in [left, kept] {
+            std::fs::write(dir.join(name), "half").unwrap();
+        }
+        let changes = Changes {
+            chunks: Vec::new(),
+            archive: None,
+            last: None,
+            new_header: true,
+        };
+        save(site.path(), out, "UTC", changes).unwrap();
+        assert!(!dir.join(left).exists());
+        assert!(dir.join(kept).exists());
+        assert!(dir.join("header.bin").exists());
     }
 
     #[test]

@@ -267,7 +267,7 @@ fn remove_stopped_builds(parent: &Path, name: &str) {
 
 /// Whether no process `pid` exists (never said where it cannot be known).
 #[cfg(unix)]
-fn process_gone(pid: u32) -> bool {
+pub(crate) fn process_gone(pid: u32) -> bool {
     match libc::pid_t::try_from(pid) {
         Ok(pid) if pid > 0 => {
             // SAFETY: signal 0 sends nothing; it only checks that the process exists.
@@ -279,7 +279,7 @@ fn process_gone(pid: u32) -> bool {
 }
 
 #[cfg(not(unix))]
-fn process_gone(_: u32) -> bool {
+pub(crate) fn process_gone(_: u32) -> bool {
     false
 }
 

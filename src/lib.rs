@@ -129,22 +129,31 @@ impl std::fmt::Display for Timings {
 /// One build of a site runs at a time: a build waits while another holds the site's
 /// lock (`lock`).
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
+    let _lock = lock::SiteLock::take(&options.site, || waiting_notice(options))?;
     with_threads(options.jobs, || build_project(options).map(|(summary, _)| summary))
 }
 
 /// `build` for a process that ends right after it: the memory of the parsed site is
 /// left for the system to take back, which is faster than freeing it piece by piece.
-pub fn build_once(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
-    with_threads(options.jobs, || {
+/// `then` runs on the result while the site's lock is still held, so that no other build
+/// replaces the output under it (`dateline check` reads it).
+pub fn build_once<T>(
+    options: &BuildOptions,
+    then: impl FnOnce(&BuildSummary) -> T,
+) -> Result<(BuildSummary, T), Diagnostics> {
+    let _lock = lock::SiteLock::take(&options.site, || waiting_notice(options))?;
+    let summary = with_threads(options.jobs, || {
         build_project(options).map(|(summary, project)| {
             std::mem::forget(project);
             summary
         })
-    })
+    })?;
+    let after = then(&summary);
+    Ok((summary, after))
 }
 
+/// Builds the site; the caller holds its lock.
 fn build_project(options: &BuildOptions) -> Result<(BuildSummary, Project), Diagnostics> {
-    let _lock = lock::SiteLock::take(&options.site, || waiting_notice(options))?;
     let mut project = if options.use_cache {
         Project::open_cached(options.clone())
     } else {

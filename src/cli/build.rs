@@ -58,7 +58,7 @@ impl BuildArgs {
     pub fn run(self, verbosity: Verbosity) -> Result<(), Failure> {
         let mut options = self.options()?;
         options.quiet = verbosity == Verbosity::Quiet;
-        let summary = crate::build_once(&options)?;
+        let (summary, ()) = crate::build_once(&options, |_| ())?;
         if verbosity != Verbosity::Quiet {
             let plural = |n: usize, word: &str| format!("{} {word}{}", thousands(n), if n == 1 { "" } else { "s" });
             let seconds = summary.elapsed.as_secs_f64();

@@ -17,9 +17,10 @@ impl CheckArgs {
     pub fn run(self, verbosity: Verbosity) -> Result<(), Failure> {
         let mut options = self.build.options()?;
         options.quiet = verbosity == Verbosity::Quiet;
-        let summary = crate::build_once(&options)?;
-        let report = crate::check::check_output(&summary.output, &summary.output, &summary.base_url)
-            .map_err(|list| Failure::Check(list.into()))?;
+        let (_, checked) = crate::build_once(&options, |summary| {
+            crate::check::check_output(&summary.output, &summary.output, &summary.base_url)
+        })?;
+        let report = checked.map_err(|list| Failure::Check(list.into()))?;
         if verbosity != Verbosity::Quiet {
             println!(
                 "Checked {} pages, {} links and {} feeds and sitemaps: no problems",

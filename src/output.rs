@@ -148,7 +148,7 @@ impl Output {
             .to_string_lossy()
             .into_owned();
         fs::create_dir_all(&parent).map_err(|e| Diagnostic::file(&parent, format!("cannot create the folder: {e}")))?;
-        remove_stopped_builds(&parent, &name);
+        clean_up_stopped_builds(&parent, &name);
         let staging = parent.join(format!(".{name}.dateline-{}", std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(|e| Diagnostic::file(&staging, format!("cannot remove: {e}")))?;
@@ -239,29 +239,37 @@ impl Output {
     }
 }
 
-/// Removes a previous build, its top-level folders in parallel (a big archive has
-/// hundreds of thousands of files).
-/// Removes what builds into `PARENT/NAME` left when they were stopped before they could
-/// clean up (killed, out of memory, the power lost): their staging folders
-/// `.NAME.dateline-PID`, and `.NAME.dateline-PID.old`, the previous output being replaced.
-/// Only those of processes that are gone: a build of another site into the same folder
-/// may be running.
-fn remove_stopped_builds(parent: &Path, name: &str) {
+/// Cleans up after builds into `PARENT/NAME` that were stopped before they could
+/// (killed, out of memory, the power lost), and whose process is gone: a build of another
+/// site into the same folder may be running. Their staging folders `.NAME.dateline-PID`
+/// go. `.NAME.dateline-PID.old` is the previous output that a build was replacing: moved
+/// back to `NAME` if the build was stopped before its own output took that place (the
+/// site then keeps its last complete build), otherwise removed.
+fn clean_up_stopped_builds(parent: &Path, name: &str) {
     let prefix = format!(".{name}.dateline-");
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
+    let target = parent.join(name);
     for entry in entries.filter_map(Result::ok) {
         let file_name = entry.file_name();
         let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
             continue;
         };
-        let Ok(pid) = rest.strip_suffix(".old").unwrap_or(rest).parse::<u32>() else {
+        let (pid, previous_output) = match rest.strip_suffix(".old") {
+            Some(pid) => (pid, true),
+            None => (rest, false),
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
             continue;
         };
-        if pid != std::process::id() && process_gone(pid) {
-            remove_tree(&entry.path());
+        if pid == std::process::id() || !process_gone(pid) {
+            continue;
         }
+        if previous_output && !target.exists() && fs::rename(entry.path(), &target).is_ok() {
+            continue;
+        }
+        remove_tree(&entry.path());
     }
 }
 
@@ -283,6 +291,8 @@ pub(crate) fn process_gone(_: u32) -> bool {
     false
 }
 
+/// Removes a previous build, its top-level folders in parallel (a big archive has
+/// hundreds of thousands of files).
 fn remove_tree(dir: &Path) {
     use rayon::prelude::*;
     if let Ok(entries) = fs::read_dir(dir) {
@@ -348,40 +358,55 @@ fn check_target(target: &Path, site: &Path) -> Result<(), Diagnostic> {
 mod tests {
     use super::*;
 
-    /// What stopped builds left beside the output goes when the next build starts; what
-    /// running builds stage, and anything else, stays.
+    /// What stopped builds left beside the output is cleaned up when the next build starts:
+    /// staging folders go, and so does a previous output being replaced, unless the output
+    /// is missing, when it comes back. What running builds stage, and anything else, stays.
     #[cfg(unix)]
     #[test]
-    fn a_build_removes_what_stopped_builds_left() {
+    fn a_build_cleans_up_after_stopped_builds() {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
         fs::create_dir(&site).unwrap();
+        let out = dir.path().join("public");
+        let folder = |name: &str, page: &str| {
+            fs::create_dir_all(dir.path().join(name).join("2025")).unwrap();
+            fs::write(dir.path().join(name).join("2025/index.html"), page).unwrap();
+            fs::write(dir.path().join(name).join("index.html"), page).unwrap();
+        };
+        let page = |name: &str| fs::read_to_string(dir.path().join(name).join("2025/index.html")).ok();
         // No system hands out this process id (Linux's largest is 2^22), and 1 always runs.
         let gone = 4_194_999;
-        let left = [
+        let (staged, previous) = (
             format!(".public.dateline-{gone}"),
             format!(".public.dateline-{gone}.old"),
-        ];
+        );
         let kept = [
             ".public.dateline-1".to_string(),
+            ".public.dateline-1.old".to_string(),
             format!(".other.dateline-{gone}"),
             ".public.dateline-x".to_string(),
         ];
-        for name in left.iter().chain(&kept) {
-            fs::create_dir_all(dir.path().join(name).join("2025/01")).unwrap();
-            fs::write(dir.path().join(name).join("2025/01/index.html"), "x").unwrap();
-        }
-        let o = Output::create(&dir.path().join("public"), &site).unwrap();
-        o.write("index.html", b"one").unwrap();
-        o.commit(&[], &[]).unwrap();
-        for name in &left {
-            assert!(!dir.path().join(name).exists(), "{name} left");
-        }
+        folder(&staged, "half");
+        folder(&previous, "last complete build");
         for name in &kept {
-            assert!(
-                dir.path().join(name).join("2025/01/index.html").exists(),
-                "{name} removed"
-            );
+            folder(name, "x");
+        }
+
+        // Stopped between moving the output aside and its own in: the output comes back.
+        drop(Output::create(&out, &site).unwrap());
+        assert_eq!(page("public").as_deref(), Some("last complete build"));
+        assert_eq!(page(&staged), None);
+        assert_eq!(page(&previous), None);
+
+        // Stopped while removing the output it replaced: that goes.
+        folder(&previous, "older build");
+        let o = Output::create(&out, &site).unwrap();
+        o.write("index.html", b"new").unwrap();
+        o.commit(&[], &[]).unwrap();
+        assert_eq!(page(&previous), None);
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new");
+        for name in &kept {
+            assert_eq!(page(name).as_deref(), Some("x"), "{name}");
         }
     }
 

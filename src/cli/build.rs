@@ -38,8 +38,8 @@ pub struct BuildArgs {
 }
 
 impl BuildArgs {
-    /// The build these arguments ask for.
-    pub fn options(self) -> Result<crate::BuildOptions, Failure> {
+    /// The build these arguments ask for, saying as much as `verbosity` lets it.
+    pub fn options(self, verbosity: Verbosity) -> Result<crate::BuildOptions, Failure> {
         Ok(crate::BuildOptions {
             now: resolve_now(self.now)?,
             site: self.site,
@@ -51,13 +51,12 @@ impl BuildArgs {
             versioned_assets: true,
             use_cache: !self.clean,
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
-            quiet: false,
+            quiet: verbosity == Verbosity::Quiet,
         })
     }
 
     pub fn run(self, verbosity: Verbosity) -> Result<(), Failure> {
-        let mut options = self.options()?;
-        options.quiet = verbosity == Verbosity::Quiet;
+        let options = self.options(verbosity)?;
         let (summary, ()) = crate::build_once(&options, |_| ())?;
         if verbosity != Verbosity::Quiet {
             let plural = |n: usize, word: &str| format!("{} {word}{}", thousands(n), if n == 1 { "" } else { "s" });

@@ -15,8 +15,7 @@ pub struct CheckArgs {
 impl CheckArgs {
     /// Builds the site as `build` does, then checks what was written.
     pub fn run(self, verbosity: Verbosity) -> Result<(), Failure> {
-        let mut options = self.build.options()?;
-        options.quiet = verbosity == Verbosity::Quiet;
+        let options = self.build.options(verbosity)?;
         let (_, checked) = crate::build_once(&options, |summary| {
             crate::check::check_output(&summary.output, &summary.output, &summary.base_url)
         })?;

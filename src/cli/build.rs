@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::{Failure, Verbosity, parse_now, resolve_now};
 use crate::config::BaseUrl;
-use crate::render::thousands;
+use crate::render::counted;
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
@@ -59,21 +59,20 @@ impl BuildArgs {
         let options = self.options(verbosity)?;
         let (summary, ()) = crate::build_once(&options, |_| ())?;
         if verbosity != Verbosity::Quiet {
-            let plural = |n: usize, word: &str| format!("{} {word}{}", thousands(n), if n == 1 { "" } else { "s" });
             let seconds = summary.elapsed.as_secs_f64();
             let precision = if seconds < 1.0 { 3 } else { 2 };
             println!(
                 "Built {} → {} in {seconds:.precision$} s",
-                plural(summary.articles, "article"),
-                plural(summary.pages, "page"),
+                counted(summary.articles, "article"),
+                counted(summary.pages, "page"),
             );
             if verbosity == Verbosity::Verbose {
                 println!("Stages: {}", summary.timings);
                 println!(
                     "{} by {}; {} copied; output in {}",
-                    plural(summary.articles, "article"),
-                    plural(summary.authors, "author"),
-                    plural(summary.copied, "file"),
+                    counted(summary.articles, "article"),
+                    counted(summary.authors, "author"),
+                    counted(summary.copied, "file"),
                     summary.output.display()
                 );
             }

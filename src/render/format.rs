@@ -353,9 +353,21 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// `n` things in the messages of the command line: `1 page`, `2,345 pages`.
+pub fn counted(n: usize, noun: &str) -> String {
+    format!("{} {noun}{}", thousands(n), if n == 1 { "" } else { "s" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_for_messages() {
+        assert_eq!(counted(1, "page"), "1 page");
+        assert_eq!(counted(0, "file"), "0 files");
+        assert_eq!(counted(2345, "article"), "2,345 articles");
+    }
 
     #[test]
     fn english_and_other_languages() {

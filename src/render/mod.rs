@@ -28,7 +28,7 @@ use crate::diag::Diagnostic;
 use crate::model::{Archive, ArticleId};
 use crate::output::{Emit, Emitted, Output, Records};
 use crate::parse::ParseContext;
-pub use format::{Locale, thousands};
+pub use format::{Locale, counted, thousands};
 pub use pages::Page;
 use redirects::Redirect;
 pub use theme::Theme;

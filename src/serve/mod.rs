@@ -20,6 +20,7 @@ use tokio::sync::broadcast;
 use crate::config::{BaseUrl, Config};
 use crate::diag::Diagnostics;
 use crate::project::{Project, WATCHED};
+use crate::render::counted;
 use crate::{BuildOptions, BuildSummary};
 
 /// Folder (in the site) that holds the served build.
@@ -214,14 +215,17 @@ fn report(
             let ms = started.elapsed().as_millis();
             if first {
                 say(format!(
-                    "Built {} articles → {} pages in {ms} ms",
-                    crate::render::thousands(summary.articles),
-                    crate::render::thousands(summary.pages)
+                    "Built {} → {} in {ms} ms",
+                    counted(summary.articles, "article"),
+                    counted(summary.pages, "page")
                 ));
             } else {
                 say(format!(
-                    "Rebuilt in {ms} ms: {} pages rendered, {} files written, {} removed ({})",
-                    summary.rendered, summary.written, summary.removed, summary.timings
+                    "Rebuilt in {ms} ms: {} rendered, {} written, {} removed ({})",
+                    counted(summary.rendered, "page"),
+                    counted(summary.written, "file"),
+                    summary.removed,
+                    summary.timings
                 ));
             }
             let was_broken = *status != Status::Ok;

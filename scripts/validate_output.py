@@ -248,7 +248,7 @@ def main():
     for e in errors:
         print(e)
     print(f"feedparser: {feeds} feeds, {sum('feedparser' in e for e in errors)} with bozo")
-    print(f"xmllint: {sitemaps} sitemaps (news sitemap: {news} articles), {sum('xmllint' in e for e in errors)} errors")
+    print(f"xmllint: {sitemaps} sitemaps (news sitemap: {news} article{'' if news == 1 else 's'}), {sum('xmllint' in e for e in errors)} errors")
     print(f"JSON-LD: {blocks} blocks on {pages} pages")
     print(f"{len(errors)} errors in all")
     return 1 if errors else 0

@@ -4,7 +4,7 @@ use clap::Args;
 
 use super::build::BuildArgs;
 use super::{Failure, Verbosity};
-use crate::render::thousands;
+use crate::render::{counted, thousands};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -22,10 +22,13 @@ impl CheckArgs {
         let report = checked.map_err(|list| Failure::Check(list.into()))?;
         if verbosity != Verbosity::Quiet {
             println!(
-                "Checked {} pages, {} links and {} feeds and sitemaps: no problems",
-                thousands(report.pages),
-                thousands(report.links),
-                thousands(report.xml_files)
+                "Checked {}, {} and {}: no problems",
+                counted(report.pages, "page"),
+                counted(report.links, "link"),
+                match report.xml_files {
+                    1 => "1 feed or sitemap".to_string(),
+                    n => format!("{} feeds and sitemaps", thousands(n)),
+                }
             );
         }
         Ok(())

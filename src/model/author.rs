@@ -61,6 +61,9 @@ pub struct Staff {
     authors: Vec<Author>,
     profile_paths: Vec<Option<PathBuf>>,
     by_key: HashMap<String, usize>,
+    /// Each name seen in a byline, and its author: most are seen again and again, and are
+    /// then found without working out their key.
+    by_name: HashMap<String, usize>,
 }
 
 impl Staff {
@@ -113,15 +116,14 @@ impl Staff {
     /// Credits article `id` to the author of `byline` (creating the author on first sight);
     /// `bio` is the article's plain-text trailer. Articles must come newest first.
     pub fn credit(&mut self, byline: &Byline, bio: Option<&str>, id: ArticleId) -> Option<usize> {
-        let key = match slugify(&byline.name) {
-            s if s.is_empty() => format!("author-{}", short_hash(&byline.name)),
-            s => s,
+        let index = match self.by_name.get(&byline.name) {
+            Some(&index) => index,
+            None => {
+                let index = self.index_of_new_name(&byline.name);
+                self.by_name.insert(byline.name.clone(), index);
+                index
+            }
         };
-        let index = *self.by_key.entry(key.clone()).or_insert_with(|| {
-            self.authors.push(Author::new(byline.name.clone(), key));
-            self.profile_paths.push(None);
-            self.authors.len() - 1
-        });
         let author = &mut self.authors[index];
         if author.articles.last() == Some(&id) {
             return None; // the same author twice in one byline
@@ -137,6 +139,20 @@ impl Staff {
             author.bio_html = Some(plain_text::render_paragraphs(&paragraphs));
         }
         Some(index)
+    }
+
+    /// The author a name not seen before in a byline stands for (by its slug: a profile's
+    /// name or alias, or an author seen under another spelling), made if need be.
+    fn index_of_new_name(&mut self, name: &str) -> usize {
+        let key = match slugify(name) {
+            s if s.is_empty() => format!("author-{}", short_hash(name)),
+            s => s,
+        };
+        *self.by_key.entry(key.clone()).or_insert_with(|| {
+            self.authors.push(Author::new(name.to_string(), key));
+            self.profile_paths.push(None);
+            self.authors.len() - 1
+        })
     }
 
     /// The authors sorted by slug, and for each index given by `credit` its final id.

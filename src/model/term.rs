@@ -27,6 +27,9 @@ pub struct TermIndex {
     terms: Vec<Term>,
     spellings: Vec<Spellings>,
     by_slug: HashMap<String, usize>,
+    /// Each spelling seen, and its term: most are seen again and again, and are then found
+    /// without working out their slug.
+    by_spelling: HashMap<String, usize>,
 }
 
 impl TermIndex {
@@ -36,17 +39,37 @@ impl TermIndex {
             terms: Vec::new(),
             spellings: Vec::new(),
             by_slug: HashMap::new(),
+            by_spelling: HashMap::new(),
         }
     }
 
     /// Files article `id` under `name`; returns the term's index, or `None` if the article
     /// was already filed under it. Articles must come newest first.
     pub fn add(&mut self, name: &str, id: ArticleId) -> Option<usize> {
+        let index = match self.by_spelling.get(name) {
+            Some(&index) => index,
+            None => {
+                let index = self.index_of_new_spelling(name);
+                self.by_spelling.insert(name.to_string(), index);
+                index
+            }
+        };
+        self.spellings[index].see(name);
+        let term = &mut self.terms[index];
+        if term.articles.last() == Some(&id) {
+            return None;
+        }
+        term.articles.push(id);
+        Some(index)
+    }
+
+    /// The term a spelling not seen before belongs to (by its slug), made if need be.
+    fn index_of_new_spelling(&mut self, name: &str) -> usize {
         let slug = match slugify(name) {
             s if s.is_empty() => format!("{}-{}", self.folder.trim_end_matches('s'), short_hash(name)),
             s => s,
         };
-        let index = *self.by_slug.entry(slug.clone()).or_insert_with(|| {
+        *self.by_slug.entry(slug.clone()).or_insert_with(|| {
             self.terms.push(Term {
                 name: name.to_string(),
                 path: format!("{}/{slug}/", self.folder),
@@ -55,14 +78,7 @@ impl TermIndex {
             });
             self.spellings.push(Spellings::default());
             self.terms.len() - 1
-        });
-        self.spellings[index].see(name);
-        let term = &mut self.terms[index];
-        if term.articles.last() == Some(&id) {
-            return None;
-        }
-        term.articles.push(id);
-        Some(index)
+        })
     }
 
     /// The terms sorted by slug, and for each index given by `add` its final id.

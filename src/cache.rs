@@ -431,26 +431,32 @@ pub fn save(site: &Path, out: &Path, timezone: &str, changes: Changes<'_>) -> st
     let dir = site.join(cache_dir(out));
     std::fs::create_dir_all(&dir)?;
     remove_stopped_saves(&dir);
-    let (written, recorded) = rayon::join(
-        || -> std::io::Result<()> {
+    // The three parts side by side: the archive and the record are one file each.
+    let (written, (archived, recorded)) = rayon::join(
+        || {
             chunks.par_iter().try_for_each(|(n, index, sources)| {
                 save_atomically(&dir.join(format!("sources-{n:02}.bin")), sources)?;
                 save_atomically(&dir.join(format!("index-{n:02}.bin")), index)
-            })?;
-            if let Some((archive, selection, index)) = archive {
-                match CachedArchive::new(archive, selection, &index) {
-                    Some(cached) => save_atomically(&dir.join("archive.bin"), &cached)?,
-                    None => remove_if_there(&dir.join("archive.bin"))?,
-                }
-            }
-            Ok(())
+            })
         },
-        || match &last {
-            Some(last) => save_atomically(&dir.join("output.bin"), last),
-            None => Ok(()),
+        || {
+            rayon::join(
+                || match archive {
+                    Some((archive, selection, index)) => match CachedArchive::new(archive, selection, &index) {
+                        Some(cached) => save_atomically(&dir.join("archive.bin"), &cached),
+                        None => remove_if_there(&dir.join("archive.bin")),
+                    },
+                    None => Ok(()),
+                },
+                || match &last {
+                    Some(last) => save_atomically(&dir.join("output.bin"), last),
+                    None => Ok(()),
+                },
+            )
         },
     );
     written?;
+    archived?;
     recorded?;
     if new_header {
         let header = Header {

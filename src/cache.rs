@@ -368,14 +368,11 @@ fn remove_stopped_saves(dir: &Path) {
     };
     for entry in entries.filter_map(Result::ok) {
         let name = entry.file_name();
-        let pid = name
+        let left = name
             .to_str()
             .and_then(|n| n.rsplit_once(".tmp-"))
-            .and_then(|(_, pid)| pid.parse::<u32>().ok());
-        if let Some(pid) = pid
-            && pid != std::process::id()
-            && crate::output::process_gone(pid)
-        {
+            .is_some_and(|(_, pid)| crate::output::stopped_process(pid));
+        if left {
             let _ = std::fs::remove_file(entry.path());
         }
     }

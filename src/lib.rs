@@ -129,7 +129,7 @@ impl std::fmt::Display for Timings {
 /// One build of a site runs at a time: a build waits while another holds the site's
 /// lock (`lock`).
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
-    let _lock = lock::SiteLock::take(&options.site, || waiting_notice(options))?;
+    let _lock = lock::SiteLock::for_build(options)?;
     with_threads(options.jobs, || build_project(options).map(|(summary, _)| summary))
 }
 
@@ -141,7 +141,7 @@ pub fn build_once<T>(
     options: &BuildOptions,
     then: impl FnOnce(&BuildSummary) -> T,
 ) -> Result<(BuildSummary, T), Diagnostics> {
-    let _lock = lock::SiteLock::take(&options.site, || waiting_notice(options))?;
+    let _lock = lock::SiteLock::for_build(options)?;
     let summary = with_threads(options.jobs, || {
         build_project(options).map(|(summary, project)| {
             std::mem::forget(project);
@@ -163,13 +163,6 @@ fn build_project(options: &BuildOptions) -> Result<(BuildSummary, Project), Diag
     // The parsed sources are worth keeping even when the build failed.
     project.save_cache()?;
     result.map(|summary| (summary, project))
-}
-
-/// Says on stderr that a build waits for another build of its site.
-fn waiting_notice(options: &BuildOptions) {
-    if !options.quiet {
-        eprintln!("Waiting for another build of {} to finish…", options.site.display());
-    }
 }
 
 /// Runs `work` on a pool of `jobs` threads (default: one per core).

@@ -9,6 +9,7 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::ErrorKind;
 use std::path::Path;
 
+use crate::BuildOptions;
 use crate::diag::Diagnostic;
 
 /// The lock file, relative to the site.
@@ -22,6 +23,16 @@ pub struct SiteLock {
 }
 
 impl SiteLock {
+    /// The lock of the site `options` builds, for the build: taken as `take` does, and
+    /// said on stderr (unless `quiet`) when it waits for another build.
+    pub fn for_build(options: &BuildOptions) -> Result<SiteLock, Diagnostic> {
+        SiteLock::take(&options.site, || {
+            if !options.quiet {
+                eprintln!("Waiting for another build of {} to finish…", options.site.display());
+            }
+        })
+    }
+
     /// Takes the build lock of `site`, waiting while another process holds it, after
     /// calling `waiting` once. A folder that is not a site (no `dateline.toml`) gets no
     /// lock, and no `.dateline` folder: the build says what is wrong. Nor does a site on

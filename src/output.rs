@@ -260,10 +260,7 @@ fn clean_up_stopped_builds(parent: &Path, name: &str) {
             Some(pid) => (pid, true),
             None => (rest, false),
         };
-        let Ok(pid) = pid.parse::<u32>() else {
-            continue;
-        };
-        if pid == std::process::id() || !process_gone(pid) {
+        if !stopped_process(pid) {
             continue;
         }
         if previous_output && !target.exists() && fs::rename(entry.path(), &target).is_ok() {
@@ -273,9 +270,17 @@ fn clean_up_stopped_builds(parent: &Path, name: &str) {
     }
 }
 
+/// Whether `pid`, the process id in the name of a file a build writes beside its target
+/// (`….dateline-PID`, `NAME.tmp-PID`), is of a process that is gone: not this one, nor
+/// any that runs. What such a process left can go.
+pub(crate) fn stopped_process(pid: &str) -> bool {
+    pid.parse::<u32>()
+        .is_ok_and(|pid| pid != std::process::id() && process_gone(pid))
+}
+
 /// Whether no process `pid` exists (never said where it cannot be known).
 #[cfg(unix)]
-pub(crate) fn process_gone(pid: u32) -> bool {
+fn process_gone(pid: u32) -> bool {
     match libc::pid_t::try_from(pid) {
         Ok(pid) if pid > 0 => {
             // SAFETY: signal 0 sends nothing; it only checks that the process exists.
@@ -287,7 +292,7 @@ pub(crate) fn process_gone(pid: u32) -> bool {
 }
 
 #[cfg(not(unix))]
-pub(crate) fn process_gone(_: u32) -> bool {
+fn process_gone(_: u32) -> bool {
     false
 }
 

@@ -195,8 +195,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
 }
 
 fn project_build(project: &mut Project) -> Result<BuildSummary, Diagnostics> {
-    let options = project.options();
-    let _lock = crate::lock::SiteLock::take(&options.site, || crate::waiting_notice(options))?;
+    let _lock = crate::lock::SiteLock::for_build(project.options())?;
     project.set_now(chrono::Utc::now().fixed_offset());
     crate::with_threads(project.options().jobs, || project.build())
 }

@@ -1,7 +1,9 @@
-//! The default theme's busiest templates, compiled: Rust that writes, from the same
-//! context, the very bytes that tera writes from `templates/` (article pages and every
-//! listing of cards: all of an archive's pages but a handful of indexes, and most of a
-//! build's time in tera's interpreter).
+//! The default theme's busiest templates, compiled: Rust that writes the very bytes that
+//! tera writes from `templates/` (article pages and every listing of cards: all of an
+//! archive's pages but a handful of indexes, and most of a build's time in tera's
+//! interpreter). Listings are written from the same context tera gets; article pages,
+//! two in three of an archive's pages, from their views as they are (`ArticleDoc`), which
+//! spares turning each into template values first.
 //!
 //! The templates stay the source of truth: a page kind is written here only while the
 //! site replaces neither its template nor the layout and components it uses
@@ -19,8 +21,9 @@ use std::sync::LazyLock;
 use tera::value::Key;
 use tera::{Context, Value};
 
+use super::context::{ArticleDoc, ArticlePage};
 use super::theme::Theme;
-use super::views::Card;
+use super::views::{ArticleView, Card, Crumb, PageView, Prebuilt};
 
 /// The page templates written here.
 const COMPILED: &[&str] = &[
@@ -64,27 +67,51 @@ impl Compiled {
         self.covered.contains(&template)
     }
 
-    /// Writes the page of `template` (which `covers`) from its context.
+    /// Writes the page of `template` (which `covers`) from its context; not
+    /// `article.html` (see `render_article`).
     pub fn render(&self, template: &str, cx: &Context, out: &mut Vec<u8>) {
         let page = Page {
             cx,
+            layout: Layout {
+                site: &self.site,
+                nav: &self.nav,
+                head: Head::of_value(var(cx, "page")),
+            },
+        };
+        let (p, l, w) = (&page, &page.layout, &mut W { out });
+        let default_title = |w: &mut W<'_>| p.default_title(w);
+        let default_meta = |w: &mut W<'_>| l.default_meta(w);
+        match template {
+            "home.html" => l.base(w, |w| p.home_title(w), default_meta, |w| p.home(w)),
+            "year.html" => l.base(w, default_title, default_meta, |w| p.year(w)),
+            "month.html" => l.base(w, default_title, default_meta, |w| p.month(w)),
+            "day.html" => l.base(w, default_title, default_meta, |w| p.day(w)),
+            "on-this-day.html" => l.base(w, default_title, default_meta, |w| p.on_this_day(w)),
+            "author.html" => l.base(w, default_title, default_meta, |w| p.author(w)),
+            "tag.html" => l.base(w, default_title, default_meta, |w| p.tag(w)),
+            "section.html" => l.base(w, default_title, default_meta, |w| p.section(w)),
+            other => unreachable!("{other} is not compiled from a context"),
+        }
+    }
+
+    /// Writes an article page (`article.html`, which `covers`) from its views as they
+    /// are: the busiest template of an archive is spared turning them into template
+    /// values first.
+    pub fn render_article(&self, doc: &ArticleDoc<'_>, out: &mut Vec<u8>) {
+        let layout = Layout {
             site: &self.site,
             nav: &self.nav,
-            page: var(cx, "page"),
+            head: Head::of_view(&doc.page),
         };
-        let mut w = W { out };
-        match template {
-            "article.html" => page.base(&mut w, Page::article_title, Page::article_meta, Page::article),
-            "home.html" => page.base(&mut w, Page::home_title, Page::default_meta, Page::home),
-            "year.html" => page.base(&mut w, Page::default_title, Page::default_meta, Page::year),
-            "month.html" => page.base(&mut w, Page::default_title, Page::default_meta, Page::month),
-            "day.html" => page.base(&mut w, Page::default_title, Page::default_meta, Page::day),
-            "on-this-day.html" => page.base(&mut w, Page::default_title, Page::default_meta, Page::on_this_day),
-            "author.html" => page.base(&mut w, Page::default_title, Page::default_meta, Page::author),
-            "tag.html" => page.base(&mut w, Page::default_title, Page::default_meta, Page::tag),
-            "section.html" => page.base(&mut w, Page::default_title, Page::default_meta, Page::section),
-            other => unreachable!("{other} is not compiled"),
-        }
+        let (l, a) = (&layout, &doc.view.article);
+        l.base(
+            &mut W { out },
+            |w| {
+                w.e(a.card.title).t(" – ").v(at(l.site, "title"));
+            },
+            |w| l.article_meta(w, a),
+            |w| article(w, &doc.view),
+        );
     }
 }
 
@@ -148,6 +175,17 @@ impl W<'_> {
         self.t(if one { "" } else { "s" })
     }
 
+    /// `{{ list | length | pluralize }}`
+    fn plural_n(&mut self, n: usize) -> &mut Self {
+        self.t(if n == 1 { "" } else { "s" })
+    }
+
+    /// `{{ x }}` for a template value or for text of dateline's own views.
+    fn x(&mut self, shown: &(impl Show + ?Sized)) -> &mut Self {
+        shown.show(self);
+        self
+    }
+
     /// `{{ n }} NOUN{{ n | pluralize }}`: `1 article`, `3 articles`.
     fn counted(&mut self, n: &Value, noun: &str) -> &mut Self {
         self.v(n).t(" ").t(noun).plural(n)
@@ -168,7 +206,36 @@ impl W<'_> {
     }
 }
 
+/// What a template writes with `{{ … }}`: a template value (escaped unless marked safe),
+/// or text of dateline's own views (never marked safe: escaped).
+trait Show {
+    fn show(&self, w: &mut W<'_>);
+}
+
+impl Show for Value {
+    fn show(&self, w: &mut W<'_>) {
+        w.v(self);
+    }
+}
+
+impl Show for str {
+    fn show(&self, w: &mut W<'_>) {
+        w.e(self);
+    }
+}
+
 static NONE: LazyLock<Value> = LazyLock::new(Value::none);
+
+/// The value of a card, author or term built once and shared (always there when a page
+/// is rendered).
+fn prebuilt<'v>(p: &Prebuilt<'v>) -> &'v Value {
+    p.value.unwrap_or(&NONE)
+}
+
+/// Text that tera would show, or test in an `if`: none when empty.
+fn some(text: &str) -> Option<&str> {
+    (!text.is_empty()).then_some(text)
+}
 
 /// `value.key` (none when absent, as tera's lookups in `if` see it). The maps of views
 /// are small: a scan of their keys beats hashing the key.
@@ -197,71 +264,108 @@ fn len(value: &Value) -> usize {
     value.len().unwrap_or(0)
 }
 
-fn same(a: &Value, b: &Value) -> bool {
-    match (a.as_str(), b.as_str()) {
-        (Some(a), Some(b)) => a == b,
-        _ => a == b,
-    }
-}
-
 fn number(value: &Value) -> i128 {
     value.as_i128().unwrap_or(0)
 }
 
-/// One page being written: its context and the globals.
-struct Page<'a> {
-    cx: &'a Context,
+/// What `base.html` shows of any page: the globals, and the fields of `page`.
+struct Layout<'a> {
     site: &'a Value,
     nav: &'a Value,
-    page: &'a Value,
+    head: Head<'a>,
 }
 
-type Block<'a> = fn(&Page<'a>, &mut W<'_>);
+/// `page`'s fields (`PageView`): all text of dateline's own, but the structured data
+/// (marked safe).
+struct Head<'a> {
+    kind: &'a str,
+    title: &'a str,
+    description: &'a str,
+    path: &'a str,
+    url: &'a str,
+    /// Each feed's MIME type, title and URL.
+    feeds: Vec<[&'a str; 3]>,
+    jsonld: &'a str,
+}
 
-impl<'a> Page<'a> {
-    fn var(&self, name: &str) -> &'a Value {
-        var(self.cx, name)
+impl<'a> Head<'a> {
+    /// From `page` as a template value.
+    fn of_value(page: &'a Value) -> Head<'a> {
+        let text = |key| at(page, key).as_str().unwrap_or("");
+        Head {
+            kind: text("kind"),
+            title: text("title"),
+            description: text("description"),
+            path: text("path"),
+            url: text("url"),
+            feeds: items(at(page, "feeds"))
+                .iter()
+                .map(|f| ["mime", "title", "url"].map(|key| at(f, key).as_str().unwrap_or("")))
+                .collect(),
+            jsonld: text("jsonld"),
+        }
     }
 
+    /// From the view.
+    fn of_view(page: &'a PageView<'_>) -> Head<'a> {
+        Head {
+            kind: page.kind,
+            title: page.title,
+            description: page.description,
+            path: &page.path,
+            url: &page.url,
+            feeds: (page.feeds.site.iter().chain(&page.feeds.own))
+                .map(|f| [f.mime, f.title.as_str(), f.url.as_str()])
+                .collect(),
+            jsonld: page.jsonld.as_str().unwrap_or(""),
+        }
+    }
+}
+
+/// A block of `base.html` that a page template fills.
+type Block<'b> = &'b dyn Fn(&mut W<'_>);
+
+impl Layout<'_> {
     /// `base.html`, with the blocks a page template overrides.
-    fn base(&self, w: &mut W<'_>, title: Block<'a>, meta: Block<'a>, main: Block<'a>) {
-        let (site, nav, page) = (self.site, self.nav, self.page);
+    fn base(&self, w: &mut W<'_>, title: impl Fn(&mut W<'_>), meta: impl Fn(&mut W<'_>), main: impl Fn(&mut W<'_>)) {
+        self.base_of(w, &title, &meta, &main);
+    }
+
+    fn base_of(&self, w: &mut W<'_>, title: Block<'_>, meta: Block<'_>, main: Block<'_>) {
+        let (site, nav, head) = (self.site, self.nav, &self.head);
         w.t("<!doctype html>\n<html lang=\"")
             .v(at(site, "language"))
             .t("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-        title(self, w);
+        title(w);
         w.t("</title>\n");
-        if truthy(at(page, "description")) {
-            w.t("<meta name=\"description\" content=\"")
-                .v(at(page, "description"))
-                .t("\">\n");
+        if let Some(description) = some(head.description) {
+            w.t("<meta name=\"description\" content=\"").e(description).t("\">\n");
         }
         w.t("<link rel=\"canonical\" href=\"")
-            .v(at(page, "url"))
+            .e(head.url)
             .t("\">\n<link rel=\"stylesheet\" href=\"")
             .v(at(site, "stylesheet"))
             .t("\">\n");
-        for f in items(at(page, "feeds")) {
+        for [mime, title, url] in &head.feeds {
             w.t("<link rel=\"alternate\" type=\"")
-                .v(at(f, "mime"))
+                .e(mime)
                 .t("\" title=\"")
-                .v(at(f, "title"))
+                .e(title)
                 .t("\" href=\"")
-                .v(at(f, "url"))
+                .e(url)
                 .t("\">\n");
         }
         w.t("<meta name=\"generator\" content=\"")
             .v(at(site, "generator"))
             .t("\">\n");
-        meta(self, w);
+        meta(w);
         w.t("\n");
-        if truthy(at(page, "jsonld")) {
-            w.t("<script type=\"application/ld+json\">")
-                .v(at(page, "jsonld"))
-                .t("</script>\n");
+        if let Some(jsonld) = some(head.jsonld) {
+            // Marked safe: escaped for a `<script>` element already.
+            w.t("<script type=\"application/ld+json\">").t(jsonld).t("</script>\n");
         }
         w.t("\n</head>\n<body class=\"kind-")
-            .v(at(page, "kind"))
+            .e(head.kind)
             .t("\">\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"masthead\">\n<div class=\"wrap\">\n<a class=\"site-title\" href=\"")
             .v(at(nav, "home"))
             .t("\">")
@@ -269,7 +373,7 @@ impl<'a> Page<'a> {
             .t("</a>\n<nav class=\"site-nav\" aria-label=\"Site\">\n<ul>\n<li><a href=\"")
             .v(at(nav, "home"))
             .t("\"");
-        let kind = at(page, "kind").as_str().unwrap_or("");
+        let kind = head.kind;
         let current = |w: &mut W<'_>, yes: bool| {
             if yes {
                 w.t(" aria-current=\"page\"");
@@ -280,7 +384,7 @@ impl<'a> Page<'a> {
         let sections = at(nav, "sections");
         for s in items(sections).iter().take(6) {
             w.t("<li><a href=\"").v(at(s, "path")).t("\"");
-            current(w, same(at(page, "path"), at(s, "path")));
+            current(w, at(s, "path").as_str() == Some(head.path));
             w.t(">").v(at(s, "name")).t("</a></li>\n");
         }
         if len(sections) > 6 {
@@ -298,13 +402,13 @@ impl<'a> Page<'a> {
             w.t("<ul class=\"years\" aria-label=\"Years\">\n");
             for y in items(years) {
                 w.t("<li><a href=\"").v(at(y, "path")).t("\"");
-                current(w, same(at(page, "path"), at(y, "path")));
+                current(w, at(y, "path").as_str() == Some(head.path));
                 w.t(">").v(at(y, "year")).t("</a></li>\n");
             }
             w.t("</ul>");
         }
         w.t("\n</nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">\n");
-        main(self, w);
+        main(w);
         w.t("\n</main>\n<footer class=\"site-footer\">\n<div class=\"wrap\">\n<p><a href=\"")
             .v(at(nav, "home"))
             .t("\">")
@@ -318,63 +422,49 @@ impl<'a> Page<'a> {
             .t(". Dates and times are in ")
             .v(at(site, "timezone"))
             .t(".");
-        let feeds = items(at(page, "feeds"));
-        for (i, f) in feeds.iter().enumerate() {
+        for (i, [_, title, url]) in head.feeds.iter().enumerate() {
             if i == 0 {
                 w.t(" Feeds:");
             }
-            w.t(" <a href=\"").v(at(f, "url")).t("\">").v(at(f, "title")).t("</a>");
-            if i + 1 < feeds.len() {
+            w.t(" <a href=\"").e(url).t("\">").e(title).t("</a>");
+            if i + 1 < head.feeds.len() {
                 w.t(",");
             }
         }
         w.t("</p>\n</div>\n</footer>\n</body>\n</html>\n");
     }
 
-    /// `base.html`'s title block.
-    fn default_title(&self, w: &mut W<'_>) {
-        w.v(at(self.page, "title"));
-        let pagination = self.var("pagination");
-        if truthy(pagination) && number(at(pagination, "current")) > 1 {
-            w.t(" (page ").v(at(pagination, "current")).t(")");
-        }
-        w.t(" – ").v(at(self.site, "title"));
-    }
-
     /// `base.html`'s meta block.
     fn default_meta(&self, w: &mut W<'_>) {
-        let (site, page) = (self.site, self.page);
+        let (site, head) = (self.site, &self.head);
         w.t("<meta property=\"og:type\" content=\"website\">\n<meta property=\"og:site_name\" content=\"")
             .v(at(site, "title"))
             .t("\">\n<meta property=\"og:title\" content=\"")
-            .v(at(page, "title"))
+            .e(head.title)
             .t("\">\n<meta property=\"og:url\" content=\"")
-            .v(at(page, "url"))
+            .e(head.url)
             .t("\">\n");
-        if truthy(at(page, "description")) {
+        if let Some(description) = some(head.description) {
             w.t("<meta property=\"og:description\" content=\"")
-                .v(at(page, "description"))
+                .e(description)
                 .t("\">\n");
         }
     }
 
-    fn article_title(&self, w: &mut W<'_>) {
-        w.v(at(self.var("article"), "title")).t(" – ").v(at(self.site, "title"));
-    }
-
-    fn article_meta(&self, w: &mut W<'_>) {
-        let (site, page, article) = (self.site, self.page, self.var("article"));
+    /// `article.html`'s meta block.
+    fn article_meta(&self, w: &mut W<'_>, article: &ArticleView<'_>) {
+        let (site, card) = (self.site, &article.card);
         w.t("<meta property=\"og:type\" content=\"article\">\n<meta property=\"og:site_name\" content=\"")
             .v(at(site, "title"))
             .t("\">\n<meta property=\"og:title\" content=\"")
-            .v(at(article, "title"))
+            .e(card.title)
             .t("\">\n<meta property=\"og:url\" content=\"")
-            .v(at(page, "url"))
+            .e(self.head.url)
             .t("\">\n");
-        let summary = at(article, "summary");
-        if truthy(summary) {
+        let summary = some(card.summary);
+        if let Some(summary) = summary {
             w.t("<meta property=\"og:description\" content=\"")
-                .v(summary)
+                .e(summary)
                 .t("\">\n");
         }
         let logo = at(at(site, "publisher"), "logo_url");
@@ -382,168 +472,187 @@ impl<'a> Page<'a> {
             w.t("<meta property=\"og:image\" content=\"").v(logo).t("\">\n");
         }
         w.t("<meta property=\"article:published_time\" content=\"")
-            .v(at(at(article, "date"), "iso"))
+            .e(&card.date.iso)
             .t("\">\n");
-        let modified = at(article, "modified");
-        if truthy(modified) {
+        if let Some(modified) = &article.modified {
             w.t("<meta property=\"article:modified_time\" content=\"")
-                .v(at(modified, "iso"))
+                .e(&modified.iso)
                 .t("\">\n");
         }
-        for a in items(at(article, "authors")) {
+        for a in &card.authors {
             w.t("<meta property=\"article:author\" content=\"")
-                .v(at(a, "url"))
+                .v(at(prebuilt(a), "url"))
                 .t("\">\n");
         }
-        let section = at(article, "section");
-        if truthy(section) {
+        if let Some(section) = &card.section {
             w.t("<meta property=\"article:section\" content=\"")
-                .v(at(section, "name"))
+                .v(at(prebuilt(section), "name"))
                 .t("\">\n");
         }
-        for t in items(at(article, "tags")) {
+        for t in &card.tags {
             w.t("<meta property=\"article:tag\" content=\"")
-                .v(at(t, "name"))
+                .v(at(prebuilt(t), "name"))
                 .t("\">\n");
         }
         w.t("<meta name=\"twitter:card\" content=\"summary\">\n<meta name=\"twitter:title\" content=\"")
-            .v(at(article, "title"))
+            .e(card.title)
             .t("\">\n");
-        if truthy(summary) {
+        if let Some(summary) = summary {
             w.t("<meta name=\"twitter:description\" content=\"")
-                .v(summary)
+                .e(summary)
                 .t("\">\n");
         }
     }
+}
 
-    /// `article.html`'s main block.
-    fn article(&self, w: &mut W<'_>) {
-        let article = self.var("article");
-        w.t("\n");
-        breadcrumbs(w, self.var("breadcrumbs"), false);
-        w.t("\n<article class=\"story\">\n<header class=\"story-head\">\n");
-        let section = at(article, "section");
-        if truthy(section) {
-            w.t("<p class=\"kicker\"><a href=\"")
-                .v(at(section, "path"))
-                .t("\">")
-                .v(at(section, "name"))
-                .t("</a></p>\n");
-        }
-        w.t("<h1>").v(at(article, "title")).t("</h1>\n");
-        let authors = items(at(article, "authors"));
-        if !authors.is_empty() {
-            w.t("<p class=\"byline\">By ");
-            for (i, a) in authors.iter().enumerate() {
-                if i > 0 {
-                    w.t(if i + 1 == authors.len() { " and " } else { ", " });
-                }
-                w.t("<a href=\"")
-                    .v(at(a, "path"))
-                    .t("\" rel=\"author\">")
-                    .v(at(a, "name"))
-                    .t("</a>");
-            }
-            w.t("</p>\n");
-        }
-        let date = at(article, "date");
-        w.t("<p class=\"dateline\"><time datetime=\"")
-            .v(at(date, "iso"))
+/// `article.html`'s main block.
+fn article(w: &mut W<'_>, page: &ArticlePage<'_, ArticleView<'_>, Vec<Crumb>>) {
+    let (article, card) = (&page.article, &page.article.card);
+    w.t("\n");
+    let crumbs = page.breadcrumbs.iter();
+    breadcrumbs(w, crumbs.map(|c| (c.path.as_str(), c.title.as_str())), false);
+    w.t("\n<article class=\"story\">\n<header class=\"story-head\">\n");
+    if let Some(section) = card.section.as_ref().map(prebuilt) {
+        w.t("<p class=\"kicker\"><a href=\"")
+            .v(at(section, "path"))
             .t("\">")
-            .v(at(date, "long"));
-        if truthy(at(date, "time")) {
-            w.t(", ").v(at(date, "time"));
+            .v(at(section, "name"))
+            .t("</a></p>\n");
+    }
+    w.t("<h1>").e(card.title).t("</h1>\n");
+    let authors = &card.authors;
+    if !authors.is_empty() {
+        w.t("<p class=\"byline\">By ");
+        for (i, a) in authors.iter().map(prebuilt).enumerate() {
+            if i > 0 {
+                w.t(if i + 1 == authors.len() { " and " } else { ", " });
+            }
+            w.t("<a href=\"")
+                .v(at(a, "path"))
+                .t("\" rel=\"author\">")
+                .v(at(a, "name"))
+                .t("</a>");
+        }
+        w.t("</p>\n");
+    }
+    let date = &card.date;
+    w.t("<p class=\"dateline\"><time datetime=\"")
+        .e(&date.iso)
+        .t("\">")
+        .e(&date.long);
+    if let Some(time) = date.time.as_deref().and_then(some) {
+        w.t(", ").e(time);
+    }
+    w.t("</time>");
+    if let Some(modified) = &article.modified {
+        w.t(" · Updated <time datetime=\"")
+            .e(&modified.iso)
+            .t("\">")
+            .e(&modified.date);
+        if let Some(time) = modified.time.as_deref().and_then(some) {
+            w.t(", ").e(time);
         }
         w.t("</time>");
-        let modified = at(article, "modified");
-        if truthy(modified) {
-            w.t(" · Updated <time datetime=\"")
-                .v(at(modified, "iso"))
+    }
+    w.t("</p>\n</header>\n<div class=\"story-body\">\n")
+        .v(&page.body)
+        .t("\n</div>\n");
+    let corrections = &article.corrections;
+    if !corrections.is_empty() {
+        w.t("<section class=\"corrections\" aria-labelledby=\"corrections\">\n<h2 id=\"corrections\">Correction")
+            .plural_n(corrections.len())
+            .t("</h2>\n<ul>\n");
+        for c in corrections {
+            w.t("<li><time datetime=\"")
+                .e(&c.date.iso)
                 .t("\">")
-                .v(at(modified, "date"));
-            if truthy(at(modified, "time")) {
-                w.t(", ").v(at(modified, "time"));
-            }
-            w.t("</time>");
+                .e(&c.date.date)
+                .t("</time>: ")
+                .e(c.text)
+                .t("</li>\n");
         }
-        w.t("</p>\n</header>\n<div class=\"story-body\">\n")
-            .v(self.var("body"))
-            .t("\n</div>\n");
-        let corrections = at(article, "corrections");
-        if truthy(corrections) {
-            w.t("<section class=\"corrections\" aria-labelledby=\"corrections\">\n<h2 id=\"corrections\">Correction")
-                .plural(&Value::from(len(corrections)))
-                .t("</h2>\n<ul>\n");
-            for c in items(corrections) {
-                w.t("<li>")
-                    .time(at(c, "date"), "date")
-                    .t(": ")
-                    .v(at(c, "text"))
-                    .t("</li>\n");
-            }
-            w.t("</ul>\n</section>\n");
+        w.t("</ul>\n</section>\n");
+    }
+    if !card.tags.is_empty() {
+        w.t("<ul class=\"tags\" aria-label=\"Tags\">\n");
+        for t in card.tags.iter().map(prebuilt) {
+            w.t("<li><a href=\"")
+                .v(at(t, "path"))
+                .t("\" rel=\"tag\">")
+                .v(at(t, "name"))
+                .t("</a></li>\n");
         }
-        let tags = at(article, "tags");
-        if truthy(tags) {
-            w.t("<ul class=\"tags\" aria-label=\"Tags\">\n");
-            for t in items(tags) {
-                w.t("<li><a href=\"")
-                    .v(at(t, "path"))
-                    .t("\" rel=\"tag\">")
-                    .v(at(t, "name"))
-                    .t("</a></li>\n");
-            }
-            w.t("</ul>\n");
+        w.t("</ul>\n");
+    }
+    w.t("</article>\n");
+    if !page.more.is_empty() {
+        w.t("<div class=\"rail\">\n");
+        for m in &page.more {
+            let author = &m.author;
+            w.t("<aside class=\"more\" aria-label=\"More by ")
+                .e(author.name)
+                .t("\">\n<h2>More by <a href=\"")
+                .e(&author.path)
+                .t("\">")
+                .e(author.name)
+                .t("</a></h2>\n");
+            card_list(w, m.articles.iter().map(prebuilt), false, 3);
+            w.t("\n</aside>\n");
         }
-        w.t("</article>\n");
-        let more = self.var("more");
-        if truthy(more) {
-            w.t("<div class=\"rail\">\n");
-            for m in items(more) {
-                let author = at(m, "author");
-                w.t("<aside class=\"more\" aria-label=\"More by ")
-                    .v(at(author, "name"))
-                    .t("\">\n<h2>More by <a href=\"")
-                    .v(at(author, "path"))
-                    .t("\">")
-                    .v(at(author, "name"))
-                    .t("</a></h2>\n");
-                card_list(w, items(at(m, "articles")), false, 3);
-                w.t("\n</aside>\n");
-            }
-            w.t("</div>\n");
+        w.t("</div>\n");
+    }
+    let (older, newer) = (page.older.as_ref().map(prebuilt), page.newer.as_ref().map(prebuilt));
+    if older.is_some() || newer.is_some() {
+        w.t("<nav class=\"prevnext\" aria-label=\"Older and newer articles\">\n");
+        if let Some(older) = older {
+            w.t("<a class=\"older\" rel=\"prev\" href=\"")
+                .v(at(older, "path"))
+                .t("\"><span class=\"label\">Previous article</span> <span class=\"title\">")
+                .v(at(older, "title"))
+                .t("</span></a>");
         }
-        let (older, newer) = (self.var("older"), self.var("newer"));
-        if truthy(older) || truthy(newer) {
-            w.t("<nav class=\"prevnext\" aria-label=\"Older and newer articles\">\n");
-            if truthy(older) {
-                w.t("<a class=\"older\" rel=\"prev\" href=\"")
-                    .v(at(older, "path"))
-                    .t("\"><span class=\"label\">Previous article</span> <span class=\"title\">")
-                    .v(at(older, "title"))
-                    .t("</span></a>");
-            }
-            w.t("\n");
-            if truthy(newer) {
-                w.t("<a class=\"newer\" rel=\"next\" href=\"")
-                    .v(at(newer, "path"))
-                    .t("\"><span class=\"label\">Next article</span> <span class=\"title\">")
-                    .v(at(newer, "title"))
-                    .t("</span></a>");
-            }
-            w.t("\n</nav>\n");
+        w.t("\n");
+        if let Some(newer) = newer {
+            w.t("<a class=\"newer\" rel=\"next\" href=\"")
+                .v(at(newer, "path"))
+                .t("\"><span class=\"label\">Next article</span> <span class=\"title\">")
+                .v(at(newer, "title"))
+                .t("</span></a>");
         }
+        w.t("\n</nav>\n");
+    }
+}
+
+/// One listing page being written: its context, and what every page shows.
+struct Page<'a> {
+    cx: &'a Context,
+    layout: Layout<'a>,
+}
+
+impl<'a> Page<'a> {
+    fn var(&self, name: &str) -> &'a Value {
+        var(self.cx, name)
+    }
+
+    /// `base.html`'s title block.
+    fn default_title(&self, w: &mut W<'_>) {
+        w.e(self.layout.head.title);
+        let pagination = self.var("pagination");
+        if truthy(pagination) && number(at(pagination, "current")) > 1 {
+            w.t(" (page ").v(at(pagination, "current")).t(")");
+        }
+        w.t(" – ").v(at(self.layout.site, "title"));
     }
 
     fn home_title(&self, w: &mut W<'_>) {
         let current = at(self.var("pagination"), "current");
         if number(current) == 1 {
-            w.v(at(self.site, "title"));
+            w.v(at(self.layout.site, "title"));
         } else {
             w.t("Latest articles (page ")
                 .v(current)
                 .t(") – ")
-                .v(at(self.site, "title"));
+                .v(at(self.layout.site, "title"));
         }
     }
 
@@ -554,7 +663,7 @@ impl<'a> Page<'a> {
         w.t("\n");
         if number(at(pagination, "current")) == 1 {
             w.t("<h1 class=\"visually-hidden\">")
-                .v(at(self.site, "title"))
+                .v(at(self.layout.site, "title"))
                 .t("</h1>\n");
             if let Some((lead, rest)) = articles.split_first() {
                 w.t("<section class=\"lead\" aria-label=\"Lead story\">\n");
@@ -582,7 +691,7 @@ impl<'a> Page<'a> {
         let year = self.var("year");
         let pagination = self.var("pagination");
         w.t("\n");
-        breadcrumbs(w, self.var("breadcrumbs"), true);
+        listing_crumbs(w, self.var("breadcrumbs"));
         w.t("\n<h1>").v(at(year, "year")).t("</h1>\n<p class=\"count\">");
         w.counted(at(year, "count"), "article").t("</p>\n");
         if number(at(pagination, "current")) == 1 {
@@ -625,7 +734,7 @@ impl<'a> Page<'a> {
         let month = self.var("month");
         let pagination = self.var("pagination");
         w.t("\n");
-        breadcrumbs(w, self.var("breadcrumbs"), true);
+        listing_crumbs(w, self.var("breadcrumbs"));
         w.t("\n<h1>")
             .v(at(month, "name"))
             .t("</h1>\n<p class=\"count\">")
@@ -678,7 +787,7 @@ impl<'a> Page<'a> {
     fn day(&self, w: &mut W<'_>) {
         let day = self.var("day");
         w.t("\n");
-        breadcrumbs(w, self.var("breadcrumbs"), true);
+        listing_crumbs(w, self.var("breadcrumbs"));
         w.t("\n<h1>")
             .v(at(day, "long"))
             .t("</h1>\n<p class=\"count\">")
@@ -704,7 +813,7 @@ impl<'a> Page<'a> {
     fn on_this_day(&self, w: &mut W<'_>) {
         let otd = self.var("on_this_day");
         w.t("\n");
-        breadcrumbs(w, self.var("breadcrumbs"), true);
+        listing_crumbs(w, self.var("breadcrumbs"));
         let years = items(at(otd, "years"));
         w.t("\n<h1>On this day: ")
             .v(at(otd, "name"))
@@ -749,7 +858,7 @@ impl<'a> Page<'a> {
     fn author(&self, w: &mut W<'_>) {
         let author = self.var("author");
         w.t("\n");
-        breadcrumbs(w, self.var("breadcrumbs"), true);
+        listing_crumbs(w, self.var("breadcrumbs"));
         w.t("\n<header class=\"author-head\">\n");
         let photo = at(author, "photo");
         if truthy(photo) {
@@ -826,7 +935,7 @@ impl<'a> Page<'a> {
     fn term(&self, w: &mut W<'_>, tag: bool) {
         let term = self.var("term");
         w.t("\n");
-        breadcrumbs(w, self.var("breadcrumbs"), true);
+        listing_crumbs(w, self.var("breadcrumbs"));
         w.t("\n<h1>")
             .v(at(term, "name"))
             .t("</h1>\n<p class=\"count\">")
@@ -892,7 +1001,7 @@ fn card_meta(w: &mut W<'_>, card: &Card<'_>) {
 }
 
 /// `macros.html`: `card_list`.
-fn card_list(w: &mut W<'_>, articles: &[Value], summary: bool, level: u8) {
+fn card_list<'v>(w: &mut W<'_>, articles: impl IntoIterator<Item = &'v Value>, summary: bool, level: u8) {
     w.t("<ul class=\"cards\">\n");
     for a in articles {
         w.t("<li>");
@@ -954,18 +1063,27 @@ fn pager(w: &mut W<'_>, p: &Value) {
     w.t("\n</nav>");
 }
 
-/// `macros.html`: `breadcrumbs`.
-fn breadcrumbs(w: &mut W<'_>, items_: &Value, here: bool) {
+/// `macros.html`: `breadcrumbs`, of each crumb's link and title.
+fn breadcrumbs<'v, S: Show + ?Sized + 'v>(
+    w: &mut W<'_>,
+    crumbs: impl ExactSizeIterator<Item = (&'v S, &'v S)>,
+    here: bool,
+) {
     w.t("<nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\">\n<ol>\n");
-    let crumbs = items(items_);
-    for (i, c) in crumbs.iter().enumerate() {
-        w.t("<li><a href=\"").v(at(c, "path")).t("\"");
-        if here && i + 1 == crumbs.len() {
+    let last = crumbs.len();
+    for (i, (path, title)) in crumbs.enumerate() {
+        w.t("<li><a href=\"").x(path).t("\"");
+        if here && i + 1 == last {
             w.t(" aria-current=\"page\"");
         }
-        w.t(">").v(at(c, "title")).t("</a></li>\n");
+        w.t(">").x(title).t("</a></li>\n");
     }
     w.t("</ol>\n</nav>");
+}
+
+/// `breadcrumbs` of the crumbs of a listing's context.
+fn listing_crumbs(w: &mut W<'_>, crumbs: &Value) {
+    breadcrumbs(w, items(crumbs).iter().map(|c| (at(c, "path"), at(c, "title"))), true);
 }
 
 /// `macros.html`: `periods`.
@@ -1056,9 +1174,10 @@ mod tests {
                     1 => "authors: [\"Ann O'Neil\", \"Bo <Bold>\", \"Cy\"]",
                     _ => "authors: []",
                 };
-                let extra = match i % 5 {
+                let extra = match i % 10 {
                     0 => "updated: 2025-01-20T10:00:00Z\ncorrections:\n  - date: 2025-01-21T10:00:00Z\n    text: \"A name was <misspelt> & fixed.\"\n",
-                    1 => "summary: \"\"\n",
+                    5 => "corrections:\n  - date: 2025-01-21T10:00:00Z\n    text: \"One.\"\n  - date: 2025-01-22T10:00:00Z\n    text: \"Two.\"\n",
+                    1 | 6 => "summary: \"\"\n",
                     _ => "",
                 };
                 format!(

@@ -496,7 +496,10 @@ impl<'a> Renderer<'a> {
         let mut html = Vec::with_capacity(24 * 1024);
         match compiled {
             Some(compiled) => {
-                compiled.render(template, &self.context(page, Mode::Compiled)?, &mut html);
+                match *page {
+                    Page::Article(id) => compiled.render_article(&self.article_doc(id, Mode::Compiled)?, &mut html),
+                    _ => compiled.render(template, &self.context(page, Mode::Compiled)?, &mut html),
+                }
                 // Every page a debug build (and so every test) writes from a compiled
                 // template is also rendered by tera, from the context in full.
                 #[cfg(debug_assertions)]

@@ -6,7 +6,7 @@ use chrono::Datelike;
 use serde::Serialize;
 use tera::Value;
 
-use super::{Meta, trail};
+use super::{Meta, WithPage, to_context, trail};
 use crate::diag::{Diagnostic, shown};
 use crate::model::ArticleId;
 use crate::parse::Correction;
@@ -20,15 +20,23 @@ use crate::render::{Mode, Prepared, Renderer};
 /// The context of an article page; `A` is an `ArticleView` and `B` the breadcrumbs
 /// (or, for a fingerprint, what they are made from).
 #[derive(Serialize)]
-struct ArticlePage<'a, A, B> {
-    article: A,
-    body: Value,
+pub struct ArticlePage<'a, A, B> {
+    pub article: A,
+    /// The body's HTML (none in a fingerprint, which has the source's hash instead).
+    pub body: Value,
     /// The next newer and older articles of the archive.
-    newer: Option<Prebuilt<'a>>,
-    older: Option<Prebuilt<'a>>,
+    pub newer: Option<Prebuilt<'a>>,
+    pub older: Option<Prebuilt<'a>>,
     /// Other articles by each author, around this one in time.
-    more: Vec<MoreBy<'a>>,
-    breadcrumbs: B,
+    pub more: Vec<MoreBy<'a>>,
+    pub breadcrumbs: B,
+}
+
+/// An article page's views, as they are before they become template values: the
+/// compiled `article.html` writes them as they are.
+pub struct ArticleDoc<'a> {
+    pub page: PageView<'a>,
+    pub view: ArticlePage<'a, ArticleView<'a>, Vec<Crumb>>,
 }
 
 /// What an `ArticleView` is made from, for a fingerprint: the card stands for its own
@@ -43,39 +51,112 @@ struct ArticleKey<'a> {
 }
 
 #[derive(Serialize)]
-struct MoreBy<'a> {
-    author: AuthorLink<'a>,
-    articles: Vec<Prebuilt<'a>>,
+pub struct MoreBy<'a> {
+    pub author: AuthorLink<'a>,
+    pub articles: Vec<Prebuilt<'a>>,
 }
+
+/// The cards an article page shows besides its own: more by each author, the next newer
+/// and the next older article.
+type Around<'a> = (Vec<MoreBy<'a>>, Option<Prebuilt<'a>>, Option<Prebuilt<'a>>);
 
 impl Renderer<'_> {
     pub(super) fn article_context(&self, id: ArticleId, mode: Mode) -> Result<Prepared, Diagnostic> {
-        let env = &self.env;
-        let archive = env.archive;
-        let article = archive.article(id);
+        if mode.renders() {
+            let doc = self.article_doc(id, mode)?;
+            let data = WithPage {
+                page: doc.page,
+                rest: doc.view,
+            };
+            return to_context(&data).map(Prepared::Context);
+        }
+        // Structured data and breadcrumbs are made of the values below (the crumbs of the
+        // article's day), and the body of the source (its hash): a fingerprint need not
+        // build them.
+        let article = self.env.archive.article(id);
         let source = shown(self.input.root, &article.source);
-        // The body is rendered only to write the page; a fingerprint uses the source's hash.
-        let body = match mode {
-            Mode::Render | Mode::Compiled => {
-                let bytes = std::fs::read(self.input.root.join(&article.source))
-                    .map_err(|e| Diagnostic::file(&source, format!("cannot read: {e}")))?;
-                Some(crate::parse::body_html(
-                    &source,
-                    &bytes,
-                    article.format,
-                    &self.parse_cx,
-                )?)
-            }
-            Mode::Fingerprint => None,
+        let (more, newer, older) = self.around(id, mode);
+        let day = article.date.day();
+        let view = ArticlePage {
+            article: ArticleKey {
+                card: self.card_hash(id as usize),
+                updated: article.updated,
+                corrections: &article.corrections,
+                source: &source,
+            },
+            body: Value::none(),
+            newer,
+            older,
+            more,
+            breadcrumbs: (day.year(), day.month(), day.day()),
         };
-        let more = article
+        let page = Page::Article(id);
+        match self.finish(mode, &page, &article.title, &article.summary, Meta::default(), view)? {
+            Prepared::Fingerprint(f) => Ok(Prepared::Fingerprint(fingerprint::combine(&[f, article.source_hash]))),
+            context => Ok(context),
+        }
+    }
+
+    /// The views of an article page, to render in `mode` (`Render` or `Compiled`, which
+    /// decides the form of the cards): its body read from the source and rendered.
+    pub(in crate::render) fn article_doc(&self, id: ArticleId, mode: Mode) -> Result<ArticleDoc<'_>, Diagnostic> {
+        let env = &self.env;
+        let article = env.archive.article(id);
+        let source = shown(self.input.root, &article.source);
+        let bytes = std::fs::read(self.input.root.join(&article.source))
+            .map_err(|e| Diagnostic::file(&source, format!("cannot read: {e}")))?;
+        let body = crate::parse::body_html(&source, &bytes, article.format, &self.parse_cx)?;
+        let (more, newer, older) = self.around(id, mode);
+        let breadcrumbs = self.day_crumbs(article.date.day());
+        let mut full_trail = trail(&breadcrumbs);
+        full_trail.push(Trail {
+            name: &article.title,
+            url: env.url(&article.path),
+        });
+        let meta = Meta {
+            jsonld: Some(jsonld::news_article(env, article, &full_trail)),
+            feed: None,
+        };
+        let view = ArticlePage {
+            article: ArticleView {
+                card: Card::new(env, article),
+                updated: article.updated.as_ref().map(|d| DateView::new(env, d)),
+                modified: article
+                    .modified()
+                    .filter(|m| m.at > article.date.at)
+                    .map(|d| DateView::new(env, &d)),
+                corrections: article
+                    .corrections
+                    .iter()
+                    .map(|c| CorrectionView {
+                        date: DateView::new(env, &c.date),
+                        text: &c.text,
+                    })
+                    .collect(),
+                source: source.to_string_lossy().into_owned(),
+            },
+            body: Value::safe_string(&body),
+            newer,
+            older,
+            more,
+            breadcrumbs,
+        };
+        let page = self.page_view(&Page::Article(id), &article.title, &article.summary, meta);
+        self.keep_for_feeds(id, body);
+        Ok(ArticleDoc { page, view })
+    }
+
+    fn around(&self, id: ArticleId, mode: Mode) -> Around<'_> {
+        let archive = self.env.archive;
+        let more = archive
+            .article(id)
             .authors
             .iter()
             .map(|&a| {
                 let author = archive.author(a);
                 let ids: Vec<ArticleId> = neighbours(&author.articles, id, MORE_BY).collect();
                 MoreBy {
-                    author: AuthorLink::new(env, author),
+                    author: AuthorLink::new(&self.env, author),
                     articles: self.cards_of(&ids, mode),
                 }
             })
@@ -84,76 +165,7 @@ impl Renderer<'_> {
         let i = id as usize;
         let newer = i.checked_sub(1).map(|j| self.card(j, mode));
         let older = (i + 1 < self.cards.len()).then(|| self.card(i + 1, mode));
-        let body_value = body.as_deref().map_or_else(Value::none, Value::safe_string);
-        let page = Page::Article(id);
-        let prepared = match mode {
-            Mode::Render | Mode::Compiled => {
-                let breadcrumbs = self.day_crumbs(article.date.day());
-                let mut full_trail = trail(&breadcrumbs);
-                full_trail.push(Trail {
-                    name: &article.title,
-                    url: env.url(&article.path),
-                });
-                let meta = Meta {
-                    jsonld: Some(jsonld::news_article(env, article, &full_trail)),
-                    feed: None,
-                };
-                let view = ArticlePage {
-                    article: ArticleView {
-                        card: Card::new(env, article),
-                        updated: article.updated.as_ref().map(|d| DateView::new(env, d)),
-                        modified: article
-                            .modified()
-                            .filter(|m| m.at > article.date.at)
-                            .map(|d| DateView::new(env, &d)),
-                        corrections: article
-                            .corrections
-                            .iter()
-                            .map(|c| CorrectionView {
-                                date: DateView::new(env, &c.date),
-                                text: &c.text,
-                            })
-                            .collect(),
-                        source: source.to_string_lossy().into_owned(),
-                    },
-                    body: body_value,
-                    newer,
-                    older,
-                    more,
-                    breadcrumbs,
-                };
-                self.finish(mode, &page, &article.title, &article.summary, meta, view)?
-            }
-            // Structured data and breadcrumbs are made of the values below (the crumbs of
-            // the article's day): a fingerprint need not build them.
-            Mode::Fingerprint => {
-                let view = ArticlePage {
-                    article: ArticleKey {
-                        card: self.card_hash(i),
-                        updated: article.updated,
-                        corrections: &article.corrections,
-                        source: &source,
-                    },
-                    body: body_value,
-                    newer,
-                    older,
-                    more,
-                    breadcrumbs: {
-                        let day = article.date.day();
-                        (day.year(), day.month(), day.day())
-                    },
-                };
-                let meta = Meta::default();
-                self.finish(mode, &page, &article.title, &article.summary, meta, view)?
-            }
-        };
-        if let Some(body) = body {
-            self.keep_for_feeds(id, body);
-        }
-        Ok(match prepared {
-            Prepared::Fingerprint(f) => Prepared::Fingerprint(fingerprint::combine(&[f, article.source_hash])),
-            context => context,
-        })
+        (more, newer, older)
     }
 }
 

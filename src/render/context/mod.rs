@@ -7,7 +7,7 @@ mod lists;
 use serde::Serialize;
 use tera::{Context, Value};
 
-pub use article::shown_with;
+pub use article::{ArticleDoc, ArticlePage, shown_with};
 pub use dates::on_this_day_path;
 
 use super::fingerprint;
@@ -138,6 +138,22 @@ impl<'a> Renderer<'a> {
         view: T,
     ) -> Result<Prepared, Diagnostic> {
         let template = page.template();
+        let data = WithPage {
+            page: self.page_view(page, title, description, extra),
+            rest: view,
+        };
+        match mode {
+            Mode::Render | Mode::Compiled => to_context(&data).map(Prepared::Context),
+            Mode::Fingerprint => Ok(Prepared::Fingerprint(fingerprint::combine(&[
+                fingerprint::fingerprint(&data),
+                self.template_version(template),
+                self.globals_hash,
+            ]))),
+        }
+    }
+
+    /// `page`: what every template is told of the page it renders.
+    fn page_view<'s>(&'s self, page: &Page, title: &'s str, description: &'s str, extra: Meta) -> PageView<'s> {
         let rel = self.rel_path(page);
         let feeds = Feeds {
             site: &self.site_feeds,
@@ -148,7 +164,7 @@ impl<'a> Renderer<'a> {
             Some(text) => Value::safe_string(text),
             None => Value::from(""),
         };
-        let page = PageView {
+        PageView {
             kind: page.kind(),
             title,
             description,
@@ -156,17 +172,6 @@ impl<'a> Renderer<'a> {
             url: self.env.url(&rel),
             feeds,
             jsonld,
-        };
-        let data = WithPage { page, rest: view };
-        match mode {
-            Mode::Render | Mode::Compiled => Context::from_serialize(&data)
-                .map(Prepared::Context)
-                .map_err(|e| Diagnostic::file("(dateline)", format!("internal error building a page: {e}"))),
-            Mode::Fingerprint => Ok(Prepared::Fingerprint(fingerprint::combine(&[
-                fingerprint::fingerprint(&data),
-                self.template_version(template),
-                self.globals_hash,
-            ]))),
         }
     }
 
@@ -250,6 +255,12 @@ struct Meta {
     /// Structured data, ready for a `<script>` element.
     jsonld: Option<String>,
     feed: Option<FeedLink>,
+}
+
+/// A page's context: its views as template values.
+fn to_context<T: Serialize>(data: &WithPage<'_, T>) -> Result<Context, Diagnostic> {
+    Context::from_serialize(data)
+        .map_err(|e| Diagnostic::file("(dateline)", format!("internal error building a page: {e}")))
 }
 
 fn trail(crumbs: &[Crumb]) -> Vec<Trail<'_>> {

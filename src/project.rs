@@ -507,12 +507,13 @@ impl Project {
         };
         let key = SourcePath::new(rel);
         self.dirty[key.chunk()] = true;
+        // The path is wanted again only to patch a kept archive.
+        let rel = self.kept.is_some().then(|| key.path.clone());
         let before = match entry {
-            Some(entry) => self.entries.insert(key.clone(), entry),
+            Some(entry) => self.entries.insert(key, entry),
             None => self.entries.remove(key.path.as_os_str()),
         };
-        let rel = key.path;
-        let Some(kept) = &mut self.kept else {
+        let (Some(kept), Some(rel)) = (&mut self.kept, rel) else {
             return;
         };
         match (before.map(|e| e.source), after_ok) {
@@ -584,6 +585,9 @@ impl Project {
         for rel in gone {
             self.set_entry(rel, None);
         }
+        // Room for the new sources at once: a full build would otherwise grow the map (an
+        // entry holds its parsed source) some twenty times, copying it each time.
+        self.entries.reserve(new);
         for (rel, entry) in read {
             self.set_entry(rel, Some(entry));
         }

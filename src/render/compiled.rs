@@ -117,15 +117,21 @@ impl Compiled {
 
 /// A card as the compiled templates show it (`Mode::Compiled`): its link, title and
 /// summary, and its middle (date, authors, section: the same on every listing) written
-/// once, for every listing to copy (a full build shows each card ~10 times).
+/// once, for every listing to copy (a full build shows each card ~10 times). The link,
+/// title and summary are escaped once too, and marked safe.
 pub fn short_card(card: &Card<'_>) -> Value {
     let mut middle = Vec::with_capacity(256);
     card_meta(&mut W { out: &mut middle }, card);
+    let escaped = |text: &str| {
+        let mut html = Vec::with_capacity(text.len() + 16);
+        W { out: &mut html }.s(text);
+        Value::safe_string(&String::from_utf8(html).expect("escaped UTF-8 is UTF-8"))
+    };
     let middle = String::from_utf8(middle).expect("templates write UTF-8");
     let mut map = tera::value::Map::with_capacity(4);
-    map.insert(Key::Str("path"), Value::from(card.path.as_str()));
-    map.insert(Key::Str("title"), Value::from(card.title));
-    map.insert(Key::Str("summary"), Value::from(card.summary));
+    map.insert(Key::Str("path"), escaped(&card.path));
+    map.insert(Key::Str("title"), escaped(card.title));
+    map.insert(Key::Str("summary"), escaped(card.summary));
     map.insert(Key::Str("meta"), Value::safe_string(&middle));
     Value::from(map)
 }
@@ -1181,7 +1187,7 @@ mod tests {
                     _ => "",
                 };
                 format!(
-                    "---\ntitle: \"Story {i} & “quotes” <b>\"\ndate: 20{:02}-{:02}-{:02}{}\n{authors}\ntags: [\"Tag {}\", \"T&T\"]\nsection: \"{}\"\n{extra}---\n\nBody of story {i}, with *emphasis* and <em>markup</em>.\n",
+                    "---\ntitle: \"Story {i} & “quotes” <b>\"\ndate: 20{:02}-{:02}-{:02}{}\n{authors}\ntags: [\"Tag {}\", \"T&T\"]\nsection: \"{}\"\n{extra}---\n\nBody of story {i} & \"co\", with *emphasis* and <em>markup</em>.\n",
                     20 + i % 4,
                     1 + i % 12,
                     1 + i % 3,

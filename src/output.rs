@@ -122,6 +122,8 @@ pub struct Output {
     staging: PathBuf,
     mode: Mode,
     committed: bool,
+    /// How many files were written to the staging folder.
+    files: std::sync::atomic::AtomicUsize,
 }
 
 impl Output {
@@ -159,6 +161,7 @@ impl Output {
             staging,
             mode,
             committed: false,
+            files: std::sync::atomic::AtomicUsize::new(0),
         })
     }
 
@@ -174,7 +177,9 @@ impl Output {
                 Err(_) => fs::create_dir_all(dir).map_err(|e| self.problem(rel, e))?,
             }
         }
-        fs::write(&path, bytes).map_err(|e| self.problem(rel, e))
+        fs::write(&path, bytes).map_err(|e| self.problem(rel, e))?;
+        self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     }
 
     /// Writes a file at `rel` unless `previous` records these very bytes there.
@@ -210,7 +215,13 @@ impl Output {
                         let _ = fs::rename(&old, &self.target);
                         return Err(fail(e));
                     }
-                    remove_tree(&old);
+                    // The previous output is about as big as this one: when that is big,
+                    // removing it takes longer than writing it did, and nothing waits for it.
+                    let big = self.files.load(std::sync::atomic::Ordering::Relaxed) >= BIG_OUTPUT;
+                    let trash = self.staging.with_extension("trash");
+                    if !big || fs::rename(&old, &trash).is_err() || remove_in_background(&trash).is_none() {
+                        remove_tree(if trash.exists() { &trash } else { &old });
+                    }
                 } else {
                     fs::rename(&self.staging, &self.target).map_err(fail)?;
                 }
@@ -244,7 +255,8 @@ impl Output {
 /// site into the same folder may be running. Their staging folders `.NAME.dateline-PID`
 /// go. `.NAME.dateline-PID.old` is the previous output that a build was replacing: moved
 /// back to `NAME` if the build was stopped before its own output took that place (the
-/// site then keeps its last complete build), otherwise removed.
+/// site then keeps its last complete build), otherwise removed. `.NAME.dateline-PID.trash`
+/// is a previous output that was being removed (`remove_in_background`): it goes.
 fn clean_up_stopped_builds(parent: &Path, name: &str) {
     let prefix = format!(".{name}.dateline-");
     let Ok(entries) = fs::read_dir(parent) else {
@@ -256,9 +268,10 @@ fn clean_up_stopped_builds(parent: &Path, name: &str) {
         let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
             continue;
         };
-        let (pid, previous_output) = match rest.strip_suffix(".old") {
-            Some(pid) => (pid, true),
-            None => (rest, false),
+        let (pid, previous_output) = match (rest.strip_suffix(".old"), rest.strip_suffix(".trash")) {
+            (Some(pid), _) => (pid, true),
+            (None, Some(pid)) => (pid, false),
+            (None, None) => (rest, false),
         };
         if !stopped_process(pid) {
             continue;
@@ -312,6 +325,51 @@ fn remove_tree(dir: &Path) {
     }
     let _ = fs::remove_dir_all(dir);
 }
+
+/// Files written from which an output is big enough for the one it replaces to be
+/// removed in the background: below it, removing takes a fraction of the build.
+const BIG_OUTPUT: usize = 5_000;
+
+/// Starts removing `dir` in a process of its own, which goes on once this one has
+/// finished: removing the 140,000 files of the output a clean build replaced takes longer
+/// than writing them, and the new output is complete already. Runs `rm -rf` at a low
+/// priority, in a session of its own (an interrupt of the terminal's foreground jobs does
+/// not stop it). None if it cannot be started; if it is stopped before it is done, the
+/// next build removes the rest (`clean_up_stopped_builds`, by the build's process id in
+/// the folder's name).
+#[cfg(unix)]
+fn remove_in_background(dir: &Path) -> Option<Removal> {
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+    let mut command = Command::new("rm");
+    command
+        .arg("-rf")
+        .arg("--")
+        .arg(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    // SAFETY: between fork and exec the child only makes two system calls, both
+    // async-signal-safe, and allocates nothing.
+    unsafe {
+        command.pre_exec(|| {
+            libc::setsid();
+            libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().ok()?;
+    // Reaped when it ends, should this process (`dateline serve`) outlive it.
+    Some(std::thread::spawn(move || child.wait()))
+}
+
+#[cfg(not(unix))]
+fn remove_in_background(_: &Path) -> Option<Removal> {
+    None
+}
+
+/// A removal in the background: its end, for whoever wants to wait for it.
+type Removal = std::thread::JoinHandle<io::Result<std::process::ExitStatus>>;
 
 /// Removes the folders above `file` that became empty, up to `root`.
 fn prune_empty_parents(root: &Path, file: &Path) {
@@ -381,17 +439,20 @@ mod tests {
         let page = |name: &str| fs::read_to_string(dir.path().join(name).join("2025/index.html")).ok();
         // No system hands out this process id (Linux's largest is 2^22), and 1 always runs.
         let gone = 4_194_999;
-        let (staged, previous) = (
+        let (staged, previous, trash) = (
             format!(".public.dateline-{gone}"),
             format!(".public.dateline-{gone}.old"),
+            format!(".public.dateline-{gone}.trash"),
         );
         let kept = [
             ".public.dateline-1".to_string(),
             ".public.dateline-1.old".to_string(),
+            ".public.dateline-1.trash".to_string(),
             format!(".other.dateline-{gone}"),
             ".public.dateline-x".to_string(),
         ];
         folder(&staged, "half");
+        folder(&trash, "being removed");
         folder(&previous, "last complete build");
         for name in &kept {
             folder(name, "x");
@@ -402,6 +463,7 @@ mod tests {
         assert_eq!(page("public").as_deref(), Some("last complete build"));
         assert_eq!(page(&staged), None);
         assert_eq!(page(&previous), None);
+        assert_eq!(page(&trash), None);
 
         // Stopped while removing the output it replaced: that goes.
         folder(&previous, "older build");
@@ -447,6 +509,53 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+    }
+
+    /// The output a big build replaces is removed by a process of its own, which this one
+    /// does not wait for.
+    #[cfg(unix)]
+    #[test]
+    fn a_big_output_replaced_is_removed_in_the_background() {
+        let dir = tempfile::tempdir().unwrap();
+        let tree = dir.path().join("old");
+        for i in 0..50 {
+            fs::create_dir_all(tree.join(format!("{i}/sub"))).unwrap();
+            fs::write(tree.join(format!("{i}/sub/index.html")), "x").unwrap();
+        }
+        let removal = super::remove_in_background(&tree).expect("rm starts");
+        assert!(removal.join().unwrap().unwrap().success());
+        assert!(!tree.exists());
+
+        // Through a build: the new output is in place when the commit returns, and the
+        // previous one goes.
+        let site = dir.path().join("site");
+        fs::create_dir(&site).unwrap();
+        let out = dir.path().join("public");
+        let build = |text: &str| {
+            let o = Output::create(&out, &site).unwrap();
+            o.write("index.html", text.as_bytes()).unwrap();
+            for i in 1..super::BIG_OUTPUT {
+                o.write(&format!("{}/{i}/index.html", i % 10), text.as_bytes()).unwrap();
+            }
+            o.commit(&[], &[]).unwrap();
+        };
+        build("one");
+        build("two");
+        assert_eq!(fs::read(out.join("3/3/index.html")).unwrap(), b"two");
+        let leftovers = || -> Vec<_> {
+            fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.contains("dateline-"))
+                .collect()
+        };
+        assert!(leftovers().iter().all(|n| n.ends_with(".trash")), "{:?}", leftovers());
+        // rm takes well under a second for these files; a minute allows any machine.
+        let started = std::time::Instant::now();
+        while !leftovers().is_empty() && started.elapsed() < std::time::Duration::from_secs(60) {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(leftovers(), Vec::<String>::new());
     }
 
     #[test]

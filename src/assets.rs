@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use ahash::AHashSet as HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -90,12 +89,10 @@ impl Assets {
 
     /// A site file at the path of a file dateline writes is a problem (`robots.txt` aside:
     /// the site's replaces the generated one).
-    pub fn check(&self, root: &Path, generated: &HashSet<String>) -> Result<(), Vec<Diagnostic>> {
-        let problems: Vec<Diagnostic> = self
-            .files
-            .iter()
-            .filter_map(|(target, source)| match source {
-                AssetSource::File(rel) if generated.contains(target) => Some(
+    pub fn check<'g>(&self, root: &Path, generated: impl Iterator<Item = &'g str>) -> Result<(), Vec<Diagnostic>> {
+        let problems: Vec<Diagnostic> = generated
+            .filter_map(|target| match self.files.get(target) {
+                Some(AssetSource::File(rel)) => Some(
                     Diagnostic::file(
                         shown(root, rel),
                         format!("/{target} is also a page or file that dateline writes"),

@@ -688,7 +688,7 @@ impl Project {
             assets: assets.targets().map(String::from).collect(),
         };
         let plan = render::plan(&render_input)?;
-        assets.check(&root, plan.files())?;
+        assets.check(&root, plan.generated())?;
         mark("plan");
         let out_dir = self.out_dir();
         // While the archive keeps its shape and pages share what they shared, the article
@@ -777,7 +777,8 @@ impl Project {
         let removed: Vec<String> = match last {
             Some(last) => {
                 let emitted_now: HashSet<&str> = emitted.files.iter().map(|(f, _)| f.as_str()).collect();
-                let generated = |file: &str| plan.files().contains(file) || emitted_now.contains(file);
+                let plan_files = plan.files();
+                let generated = |file: &str| plan_files.contains(file) || emitted_now.contains(file);
                 let gone = || -> Vec<String> {
                     last.files
                         .keys()
@@ -793,10 +794,10 @@ impl Project {
                 let unlisted: Vec<&str> = emitted_now
                     .iter()
                     .copied()
-                    .filter(|f| !plan.files().contains(*f))
+                    .filter(|f| !plan_files.contains(*f))
                     .collect();
                 let none_gone = same_pages
-                    && last.files.len() == plan.files().len() + unlisted.len()
+                    && last.files.len() == plan_files.len() + unlisted.len()
                     && unlisted.iter().all(|f| last.files.contains_key(*f));
                 if none_gone {
                     debug_assert_eq!(gone(), Vec::<String>::new(), "files gone from a plan of the same pages");
@@ -853,7 +854,7 @@ impl Project {
             pages: plan.page_count(),
             rendered,
             written: written.len(),
-            written_files: written.clone(),
+            written_files: written,
             removed: removed.len(),
             copied: assets.len(),
             output: out_dir,

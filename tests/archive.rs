@@ -460,6 +460,25 @@ fn an_alias_on_a_page_is_an_error() {
 }
 
 #[test]
+fn a_static_file_at_the_path_of_a_generated_one_is_an_error() {
+    let site = Site::fixture("basic");
+    site.write("static/sitemap.xml", "<urlset/>");
+    site.write("static/2025/10/26/index.html", "<p>mine</p>");
+    site.write("static/2025/10/26/photo.jpg", "jpeg");
+    let err = site.build().unwrap_err();
+    let root = format!("{}/", site.root().display());
+    let messages: Vec<String> = err.iter().map(|d| d.to_string().replace(&root, "")).collect();
+    assert_eq!(
+        messages,
+        [
+            "static/2025/10/26/index.html:1:1: error: /2025/10/26/index.html is also a page or file that dateline writes\n  hint: rename or remove the file",
+            "static/sitemap.xml:1:1: error: /sitemap.xml is also a page or file that dateline writes\n  hint: rename or remove the file",
+        ]
+    );
+    assert!(!site.out().exists());
+}
+
+#[test]
 fn on_this_day_lists_every_year() {
     let site = built();
     let page = site.page("on-this-day/10-26/");

@@ -63,8 +63,6 @@ pub struct Plan<'a> {
     /// The file each page is written to (same order).
     page_files: Vec<String>,
     feeds: Vec<feeds::Feed>,
-    /// Site-relative paths of the pages, feeds and other generated files.
-    files: HashSet<String>,
 }
 
 /// Output files that are not pages.
@@ -84,36 +82,49 @@ pub fn plan<'a>(input: &'a RenderInput<'a>) -> Result<Plan<'a>, Vec<Diagnostic>>
     );
     let feeds = feeds::all_feeds(&renderer.env);
     let page_files: Vec<String> = pages.par_iter().map(|p| renderer.file_of(p)).collect();
-    let mut files: HashSet<String> = pages
-        .iter()
-        .zip(&page_files)
-        .filter(|(p, _)| !matches!(p, Page::Redirect(_)))
-        .map(|(_, file)| file.clone())
-        .chain(feeds.iter().map(|f| f.path.clone()))
-        .chain([SITEMAP_INDEX, NEWS_SITEMAP].map(String::from))
-        .collect();
-    if !renderer.redirects.is_empty() {
-        files.insert(REDIRECTS.to_string());
-    }
-    let taken = |file: &str| files.contains(file) || input.assets.contains(file);
-    let problems = redirects::collisions(input.root, input.archive, &renderer.redirects, &taken);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    files.extend(renderer.redirects.iter().map(Redirect::file));
-    Ok(Plan {
+    let plan = Plan {
         renderer,
         pages,
         page_files,
         feeds,
-        files,
-    })
+    };
+    if !plan.renderer.redirects.is_empty() {
+        let files = plan.files_but_redirects();
+        let taken = |file: &str| files.contains(file) || input.assets.contains(file);
+        let problems = redirects::collisions(input.root, input.archive, &plan.renderer.redirects, &taken);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+    }
+    Ok(plan)
 }
 
 impl Plan<'_> {
-    /// Site-relative paths of the files dateline generates (sitemaps under `sitemaps/` aside).
-    pub fn files(&self) -> &HashSet<String> {
-        &self.files
+    /// Site-relative paths of the files dateline generates (sitemaps under `sitemaps/` and
+    /// `robots.txt` aside): its pages, feeds, and the files of its redirects. Gathered when
+    /// asked (a build without a previous one to compare with never does), borrowed.
+    pub fn files(&self) -> HashSet<&str> {
+        self.generated().collect()
+    }
+
+    /// `files`, one by one.
+    pub fn generated(&self) -> impl Iterator<Item = &str> {
+        self.page_files.iter().map(String::as_str).chain(self.other_files())
+    }
+
+    /// `files`, less those of the redirects (which may not take any of these).
+    fn files_but_redirects(&self) -> HashSet<&str> {
+        let pages = self.pages.iter().zip(&self.page_files);
+        let pages = pages.filter(|(p, _)| !matches!(p, Page::Redirect(_)));
+        pages.map(|(_, file)| file.as_str()).chain(self.other_files()).collect()
+    }
+
+    /// The generated files that are not pages (sitemaps under `sitemaps/` aside).
+    fn other_files(&self) -> impl Iterator<Item = &str> {
+        let redirects = !self.renderer.redirects.is_empty();
+        (self.feeds.iter().map(|f| f.path.as_str()))
+            .chain([SITEMAP_INDEX, NEWS_SITEMAP])
+            .chain(redirects.then_some(REDIRECTS))
     }
 
     /// How many pages the site has.

@@ -63,14 +63,49 @@ fn assign_heading_ids(events: &mut [Event<'_>]) {
 
 /// The text of the first paragraph, shortened to a summary (Markdown and HTML removed).
 pub fn summary(body: &str) -> String {
+    summary_from(body, PREFIX)
+}
+
+/// How much of a body `summary` parses first, in bytes: up to the first blank line after
+/// this (a body is rarely more than a few times that).
+const PREFIX: usize = 1024;
+
+/// `summary`, parsing first the body up to the first blank line at or after `prefix`
+/// bytes. Markdown is parsed forwards: the blocks before a blank line are the same in
+/// that part as in the whole, and a paragraph ends at a blank line. So the first paragraph
+/// found there is the body's, unless it has a `[` (a link or footnote whose definition
+/// may come later). (A list still open at the cut may be tight there and loose in the
+/// whole, but then nothing of the part comes after it; a paragraph in one of its items
+/// makes it loose in both.) When the paragraph has a `[`, or the part none with text,
+/// the whole body is parsed.
+fn summary_from(body: &str, prefix: usize) -> String {
+    let cut = body
+        .get(prefix..)
+        .and_then(|rest| memchr::memmem::find(rest.as_bytes(), b"\n\n"))
+        .map(|at| prefix + at + 2);
+    let text = cut
+        .and_then(|cut| first_paragraph(&body[..cut], true))
+        .or_else(|| first_paragraph(body, false))
+        .unwrap_or_default();
+    summarize(&text, super::text::SUMMARY_CHARS)
+}
+
+/// The text of the first paragraph of `body` that has any, if there is one. With
+/// `part`, `body` is the start of a longer one: none when the paragraph found could read
+/// otherwise there (see `summary_from`).
+fn first_paragraph(body: &str, part: bool) -> Option<String> {
     let mut text = String::new();
-    let mut depth = 0usize;
-    for event in Parser::new_ext(body, options()) {
+    let (mut depth, mut from) = (0usize, 0);
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Paragraph) => depth += 1,
+            Event::Start(Tag::Paragraph) => {
+                depth += 1;
+                from = range.start;
+            }
             Event::End(TagEnd::Paragraph) if depth > 0 => {
                 if !text.trim().is_empty() {
-                    break;
+                    let unsure = memchr::memchr(b'[', &body.as_bytes()[from..range.end]).is_some();
+                    return (!part || !unsure).then_some(text);
                 }
                 depth -= 1;
             }
@@ -83,7 +118,7 @@ pub fn summary(body: &str) -> String {
             _ => {}
         }
     }
-    summarize(&text, super::text::SUMMARY_CHARS)
+    (!part).then_some(text)
 }
 
 #[cfg(test)]
@@ -112,6 +147,64 @@ mod tests {
     fn raw_text_is_escaped_but_markup_renders() {
         let html = render("Fish & chips < 5 *pounds*\n");
         assert_eq!(html, "<p>Fish &amp; chips &lt; 5 <em>pounds</em></p>\n");
+    }
+
+    /// The summary from the start of a body is the summary from the whole, for bodies
+    /// made of blocks that read otherwise in part (lists tight or loose, fences and HTML
+    /// left open, links and notes defined further on, setext headings, tables), cut at
+    /// every blank line.
+    #[test]
+    fn summary_from_the_start_is_the_summary_of_the_whole() {
+        const BLOCKS: &[&str] = &[
+            "## Heading",
+            "# Title",
+            "Plain paragraph with *emphasis* & more.",
+            "   ",
+            "",
+            "- item one\n- item two",
+            "- item\n\n- loose item",
+            "1. first\n2. second",
+            "```\ncode\n\nmore code\n```",
+            "```\nan open fence",
+            "<div>\nhtml block\n</div>",
+            "<!--\ncomment\n\nstill comment\n-->",
+            "> quoted paragraph",
+            "> quote\ncontinued lazily",
+            "Text with [a link](https://x.org).",
+            "Text with [a reference][ref].",
+            "Text with [shortcut].",
+            "[ref]: https://example.org",
+            "[shortcut]: https://example.org",
+            "Text with a note[^1].",
+            "[^1]: The note.",
+            "| a | b |\n|---|---|\n| 1 | 2 |",
+            "Setext heading\n===",
+            "Para before\n---",
+            "***",
+            "    indented code",
+            "Line one\nline two",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut cuts = 0;
+        for _ in 0..4000 {
+            let mut body = String::new();
+            for _ in 0..1 + next(6) {
+                body.push_str(BLOCKS[next(BLOCKS.len())]);
+                body.push_str(["\n\n", "\n", "\n\n\n"][next(3)]);
+            }
+            let whole = summary_from(&body, usize::MAX);
+            for (at, _) in body.match_indices("\n\n") {
+                assert_eq!(summary_from(&body, at), whole, "cut at {at} of {body:?}");
+                cuts += 1;
+            }
+        }
+        assert!(cuts > 4000, "{cuts}");
     }
 
     #[test]

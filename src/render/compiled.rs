@@ -337,6 +337,7 @@ impl Layout<'_> {
         self.base_of(w, &title, &meta, &main);
     }
 
+    /// `base`, compiled once rather than once for every page template's blocks.
     fn base_of(&self, w: &mut W<'_>, title: Block<'_>, meta: Block<'_>, main: Block<'_>) {
         let (site, nav, head) = (self.site, self.nav, &self.head);
         w.t("<!doctype html>\n<html lang=\"")

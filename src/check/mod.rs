@@ -31,32 +31,30 @@ pub fn check_output(out: &Path, shown_out: &Path, base: &BaseUrl) -> Result<Chec
     let existing: HashSet<&str> = files.iter().map(String::as_str).collect();
     let shown = |rel: &str| shown_out.join(rel);
 
-    // Scan every page (in parallel): its links, and the fragment ids it offers.
-    let pages: Vec<(&String, String, scan::Scan)> = files
+    // Every page is read and scanned once, in parallel, and its text let go: a built
+    // archive is gigabytes of HTML. A link is checked there and then, but for a fragment
+    // of another page, which waits until every page's ids are known.
+    let scanned: Vec<Scanned<'_>> = files
         .par_iter()
         .filter(|f| f.ends_with(".html"))
-        .filter_map(|f| std::fs::read_to_string(out.join(f)).ok().map(|text| (f, text)))
-        .map(|(f, text)| {
-            let found = scan::scan(&text);
-            (f, text, found)
+        .filter_map(|f| {
+            let text = std::fs::read_to_string(out.join(f)).ok()?;
+            Some(scan_page(f, &text, &shown(f), base, &existing))
         })
         .collect();
-    let ids: HashMap<&str, HashSet<&str>> = pages
-        .iter()
-        .map(|(f, _, s)| (f.as_str(), s.ids.iter().map(String::as_str).collect()))
-        .collect();
-
-    let link_count: usize = pages.iter().map(|(_, _, s)| s.links.len()).sum();
-    let mut link_problems: Vec<Diagnostic> = pages
-        .par_iter()
-        .flat_map_iter(|(file, text, found)| {
-            found.links.iter().filter_map(|link| {
-                let problem = check_link(base, file, &link.url, &existing, &ids)?;
-                Some(Diagnostic::at_offset(shown(file), text, link.offset, problem))
-            })
-        })
-        .collect();
-    problems.append(&mut link_problems);
+    let pages = scanned.len();
+    let link_count: usize = scanned.iter().map(|s| s.links).sum();
+    let mut ids: HashMap<&str, HashSet<String>> = HashMap::with_capacity(scanned.len());
+    let mut waiting = Vec::new();
+    for page in scanned {
+        problems.extend(page.problems);
+        waiting.extend(page.waiting);
+        ids.insert(page.file, page.ids);
+    }
+    problems.extend(waiting.into_iter().filter_map(|w| {
+        let found = ids.get(w.file.as_str()).is_some_and(|set| set.contains(&w.fragment));
+        (!found).then_some(w.problem)
+    }));
 
     // Feeds and sitemaps: well-formed, and their URLs of this site exist.
     let xml_files: Vec<&String> = files.iter().filter(|f| f.ends_with(".xml")).collect();
@@ -72,7 +70,7 @@ pub fn check_output(out: &Path, shown_out: &Path, base: &BaseUrl) -> Result<Chec
 
     if problems.is_empty() {
         Ok(CheckReport {
-            pages: pages.len(),
+            pages,
             links: link_count,
             xml_files: xml_files.len(),
         })
@@ -81,14 +79,79 @@ pub fn check_output(out: &Path, shown_out: &Path, base: &BaseUrl) -> Result<Chec
     }
 }
 
-/// What is wrong with a link found on page `from`, if anything.
-fn check_link(
-    base: &BaseUrl,
-    from: &str,
-    url: &str,
-    existing: &HashSet<&str>,
-    ids: &HashMap<&str, HashSet<&str>>,
-) -> Option<String> {
+/// What a page holds for the check, once its text is let go.
+struct Scanned<'f> {
+    file: &'f str,
+    /// The fragment ids it offers.
+    ids: HashSet<String>,
+    links: usize,
+    problems: Vec<Diagnostic>,
+    /// Its links to a fragment of another page.
+    waiting: Vec<Waiting>,
+}
+
+/// A link to a fragment of another page: the problem it is, unless that page has the id.
+struct Waiting {
+    file: String,
+    fragment: String,
+    problem: Diagnostic,
+}
+
+/// Scans the page `file` (shown as `shown`) and checks its links.
+fn scan_page<'f>(file: &'f str, text: &str, shown: &Path, base: &BaseUrl, existing: &HashSet<&str>) -> Scanned<'f> {
+    let found = scan::scan(text);
+    let ids: HashSet<String> = found.ids.into_iter().collect();
+    let mut page = Scanned {
+        file,
+        ids: HashSet::new(),
+        links: found.links.len(),
+        problems: Vec::new(),
+        waiting: Vec::new(),
+    };
+    for link in &found.links {
+        let at = |message: String| Diagnostic::at_offset(shown, text, link.offset, message);
+        match check_link(base, file, &link.url, existing) {
+            Link::Fine => {}
+            Link::Broken(message) => page.problems.push(at(message)),
+            Link::Fragment { file: target, fragment } => {
+                let problem = || {
+                    at(format!(
+                        "broken link: {} (no id=\"{fragment}\" on /{target})",
+                        link.url.trim()
+                    ))
+                };
+                if target == file {
+                    if !ids.contains(&fragment) {
+                        page.problems.push(problem());
+                    }
+                } else {
+                    let problem = problem();
+                    page.waiting.push(Waiting {
+                        file: target,
+                        fragment,
+                        problem,
+                    });
+                }
+            }
+        }
+    }
+    page.ids = ids;
+    page
+}
+
+/// What a link found on a page is.
+enum Link {
+    Fine,
+    Broken(String),
+    /// Fine if the page `file` has the id `fragment` (decoded).
+    Fragment {
+        file: String,
+        fragment: String,
+    },
+}
+
+/// Checks a link found on page `from`, but for the fragment of a page.
+fn check_link(base: &BaseUrl, from: &str, url: &str, existing: &HashSet<&str>) -> Link {
     let url = url.trim();
     let (target, fragment) = match url.split_once('#') {
         Some((t, f)) => (t, Some(f)),
@@ -99,26 +162,25 @@ fn check_link(
         from.to_string()
     } else {
         match resolve(base, from, target) {
-            Resolved::External => return None,
+            Resolved::External => return Link::Fine,
             Resolved::OutsideSite(path) => {
-                return Some(format!(
+                return Link::Broken(format!(
                     "link to {path}, which is outside the site (base_url path {})",
                     base.path()
                 ));
             }
             Resolved::Inside(rel) => match existing_file(&rel, existing) {
                 Some(file) => file,
-                None => return Some(format!("broken link: {url} (no /{rel} in the output)")),
+                None => return Link::Broken(format!("broken link: {url} (no /{rel} in the output)")),
             },
         }
     };
     match fragment {
-        Some(f) if !f.is_empty() && file.ends_with(".html") => {
-            let f = percent_decode(f);
-            let found = ids.get(file.as_str()).is_some_and(|set| set.contains(f.as_str()));
-            (!found).then(|| format!("broken link: {url} (no id=\"{f}\" on /{file})"))
-        }
-        _ => None,
+        Some(f) if !f.is_empty() && file.ends_with(".html") => Link::Fragment {
+            file,
+            fragment: percent_decode(f),
+        },
+        _ => Link::Fine,
     }
 }
 

@@ -40,7 +40,7 @@ fn broken_links_fragments_and_xml_are_reported_with_lines() {
     let dir = site(&[
         (
             "index.html",
-            "<p>\n  <a href=\"/news/gone/\">gone</a>\n<a href=\"/news/a/#nope\">frag</a> <a href=\"/elsewhere/\">out</a></p>",
+            "<p>\n  <a href=\"/news/gone/\">gone</a>\n<a href=\"/news/a/#nope\">frag</a> <a href=\"/elsewhere/\">out</a></p>\n<a href=\"#here\">here</a> <a href=\"#there\" id=\"there\">there</a>",
         ),
         ("a/index.html", "<h2 id=\"x\">X</h2>"),
         (
@@ -50,7 +50,7 @@ fn broken_links_fragments_and_xml_are_reported_with_lines() {
         ("bad.xml", "<?xml version=\"1.0\"?><a><b></a>"),
     ]);
     let p = problems(dir.path(), "https://e.org/news/");
-    assert_eq!(p.len(), 5, "{p:#?}");
+    assert_eq!(p.len(), 6, "{p:#?}");
     assert!(p[0].starts_with("public/atom.xml:1:"), "{}", p[0]);
     assert!(p[0].contains("https://e.org/news/missing/ does not exist"), "{}", p[0]);
     assert!(
@@ -71,6 +71,10 @@ fn broken_links_fragments_and_xml_are_reported_with_lines() {
     assert!(
         p.iter()
             .any(|l| l.contains("link to /elsewhere/, which is outside the site")),
+        "{p:#?}"
+    );
+    assert!(
+        p.contains(&"public/index.html:4:10: error: broken link: #here (no id=\"here\" on /index.html)".to_string()),
         "{p:#?}"
     );
 }

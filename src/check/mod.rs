@@ -4,6 +4,7 @@
 mod scan;
 
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
+use std::borrow::Cow;
 use std::path::Path;
 
 use quick_xml::Reader;
@@ -100,7 +101,7 @@ struct Waiting {
 /// Scans the page `file` (shown as `shown`) and checks its links.
 fn scan_page<'f>(file: &'f str, text: &str, shown: &Path, base: &BaseUrl, existing: &HashSet<&str>) -> Scanned<'f> {
     let found = scan::scan(text);
-    let ids: HashSet<String> = found.ids.into_iter().collect();
+    let ids: HashSet<String> = found.ids.into_iter().map(Cow::into_owned).collect();
     let mut page = Scanned {
         file,
         ids: HashSet::new(),
@@ -108,9 +109,10 @@ fn scan_page<'f>(file: &'f str, text: &str, shown: &Path, base: &BaseUrl, existi
         problems: Vec::new(),
         waiting: Vec::new(),
     };
+    let mut scratch = String::new();
     for link in &found.links {
         let at = |message: String| Diagnostic::at_offset(shown, text, link.offset, message);
-        match check_link(base, file, &link.url, existing) {
+        match check_link(base, file, &link.url, existing, &mut scratch) {
             Link::Fine => {}
             Link::Broken(message) => page.problems.push(at(message)),
             Link::Fragment { file: target, fragment } => {
@@ -151,17 +153,25 @@ enum Link {
 }
 
 /// Checks a link found on page `from`, but for the fragment of a page.
-fn check_link(base: &BaseUrl, from: &str, url: &str, existing: &HashSet<&str>) -> Link {
+fn check_link(base: &BaseUrl, from: &str, url: &str, existing: &HashSet<&str>, scratch: &mut String) -> Link {
     let url = url.trim();
     let (target, fragment) = match url.split_once('#') {
         Some((t, f)) => (t, Some(f)),
         None => (url, None),
     };
     let target = target.split('?').next().unwrap_or(target);
-    let file = if target.is_empty() {
-        from.to_string()
-    } else {
-        match resolve(base, from, target) {
+    // Most links of a site are of its own pages from its root (`/2025/10/26/`), with
+    // nothing to decode or resolve: the path below the base's is the file's.
+    let plain =
+        target.starts_with('/') && !target.contains(['%', '\\']) && !target.contains("//") && !target.contains("/.");
+    let below_base = target.strip_prefix(base.path()).filter(|_| plain);
+    let file = match below_base {
+        _ if target.is_empty() => from,
+        Some(rel) => match existing_file(rel, existing, scratch) {
+            Some(file) => file,
+            None => return Link::Broken(format!("broken link: {url} (no /{rel} in the output)")),
+        },
+        None => match resolve(base, from, target) {
             Resolved::External => return Link::Fine,
             Resolved::OutsideSite(path) => {
                 return Link::Broken(format!(
@@ -169,15 +179,15 @@ fn check_link(base: &BaseUrl, from: &str, url: &str, existing: &HashSet<&str>) -
                     base.path()
                 ));
             }
-            Resolved::Inside(rel) => match existing_file(&rel, existing) {
+            Resolved::Inside(rel) => match existing_file(&rel, existing, scratch) {
                 Some(file) => file,
                 None => return Link::Broken(format!("broken link: {url} (no /{rel} in the output)")),
             },
-        }
+        },
     };
     match fragment {
         Some(f) if !f.is_empty() && file.ends_with(".html") => Link::Fragment {
-            file,
+            file: file.to_string(),
             fragment: percent_decode(f),
         },
         _ => Link::Fine,
@@ -246,14 +256,25 @@ fn normalize(path: &str) -> String {
     out
 }
 
-/// The output file a site-relative path is served from, as a static host would.
-fn existing_file(rel: &str, existing: &HashSet<&str>) -> Option<String> {
-    let candidates = if rel.is_empty() || rel.ends_with('/') {
-        vec![format!("{rel}index.html")]
-    } else {
-        vec![rel.to_string(), format!("{rel}/index.html")]
+/// The output file a site-relative path is served from, as a static host would;
+/// `scratch` holds the names tried.
+fn existing_file<'e>(rel: &str, existing: &HashSet<&'e str>, scratch: &mut String) -> Option<&'e str> {
+    let tried = |name: &str| existing.get(name).copied();
+    let folder = |scratch: &mut String, slash: &str| {
+        scratch.clear();
+        scratch.push_str(rel);
+        scratch.push_str(slash);
+        scratch.push_str("index.html");
     };
-    candidates.into_iter().find(|c| existing.contains(c.as_str()))
+    if rel.is_empty() || rel.ends_with('/') {
+        folder(scratch, "");
+        tried(scratch)
+    } else {
+        tried(rel).or_else(|| {
+            folder(scratch, "/");
+            tried(scratch)
+        })
+    }
 }
 
 fn percent_decode(text: &str) -> String {
@@ -325,7 +346,7 @@ fn check_xml(out: &Path, rel: &str, base: &BaseUrl, existing: &HashSet<&str>) ->
 fn missing(base: &BaseUrl, url: &str, existing: &HashSet<&str>) -> Option<String> {
     let rel = url.strip_prefix(base.as_str())?;
     let rel = rel.split(['?', '#']).next().unwrap_or(rel);
-    existing_file(&percent_decode(rel), existing)
+    existing_file(&percent_decode(rel), existing, &mut String::new())
         .is_none()
         .then(|| format!("{url} does not exist in the output"))
 }

@@ -2,27 +2,31 @@
 //! it defines, with their byte offsets. Comments and the text of `<script>` and `<style>`
 //! are skipped; attribute values are entity-decoded.
 
-/// A URL found in a page.
+use std::borrow::Cow;
+
+/// A URL found in a page (borrowed from it unless it had entities to decode).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FoundLink {
-    pub url: String,
+pub struct FoundLink<'a> {
+    pub url: Cow<'a, str>,
     /// Byte offset of the attribute value in the page.
     pub offset: usize,
 }
 
 /// What a page links to and which fragment targets it has.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Scan {
-    pub links: Vec<FoundLink>,
-    pub ids: Vec<String>,
+pub struct Scan<'a> {
+    pub links: Vec<FoundLink<'a>>,
+    pub ids: Vec<Cow<'a, str>>,
 }
 
-/// Scans a page.
-pub fn scan(html: &str) -> Scan {
+/// Scans a page. Nothing is copied but attribute values with entities: a site's pages
+/// hold millions of tags.
+pub fn scan(html: &str) -> Scan<'_> {
     let bytes = html.as_bytes();
     let mut out = Scan::default();
+    let mut attrs = Vec::new();
     let mut i = 0;
-    while let Some(rel) = html[i..].find('<') {
+    while let Some(rel) = memchr::memchr(b'<', &bytes[i..]) {
         let lt = i + rel;
         let rest = &html[lt..];
         if rest.starts_with("<!--") {
@@ -30,7 +34,7 @@ pub fn scan(html: &str) -> Scan {
             continue;
         }
         if rest.starts_with("<!") || rest.starts_with("<?") || rest.starts_with("</") {
-            i = rest.find('>').map_or(html.len(), |e| lt + e + 1);
+            i = memchr::memchr(b'>', rest.as_bytes()).map_or(html.len(), |e| lt + e + 1);
             continue;
         }
         let name_len = rest[1..]
@@ -41,46 +45,50 @@ pub fn scan(html: &str) -> Scan {
             i = lt + 1;
             continue;
         }
-        let tag = rest[1..=name_len].to_ascii_lowercase();
-        let (attrs, end) = attributes(html, lt + 1 + name_len);
-        collect(&tag, &attrs, &mut out);
+        let tag = &rest[1..=name_len];
+        let end = attributes(html, lt + 1 + name_len, &mut attrs);
+        collect(tag, &mut attrs, &mut out);
         i = end;
-        if matches!(tag.as_str(), "script" | "style" | "textarea" | "title") {
+        if let Some(raw) = ["script", "style", "textarea", "title"]
+            .into_iter()
+            .find(|t| tag.eq_ignore_ascii_case(t))
+        {
             // Raw text: skip to the closing tag.
-            let close = format!("</{tag}");
+            let close = format!("</{raw}");
             i = find_ignore_case(&bytes[end..], close.as_bytes()).map_or(html.len(), |p| end + p);
         }
     }
     out
 }
 
-struct Attr {
-    name: String,
-    value: String,
+struct Attr<'a> {
+    /// As written (compare it ignoring case).
+    name: &'a str,
+    value: Cow<'a, str>,
     offset: usize,
 }
 
-/// Attributes from `start` (just after the tag name) to the end of the tag; returns them
-/// and the offset after `>`.
-fn attributes(html: &str, start: usize) -> (Vec<Attr>, usize) {
+/// Attributes from `start` (just after the tag name) to the end of the tag, into `attrs`
+/// (emptied first); returns the offset after `>`.
+fn attributes<'a>(html: &'a str, start: usize, attrs: &mut Vec<Attr<'a>>) -> usize {
     let bytes = html.as_bytes();
-    let mut attrs = Vec::new();
+    attrs.clear();
     let mut i = start;
     loop {
         while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
             i += 1;
         }
         if i >= bytes.len() {
-            return (attrs, bytes.len());
+            return bytes.len();
         }
         if bytes[i] == b'>' {
-            return (attrs, i + 1);
+            return i + 1;
         }
         let name_start = i;
         while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'=' | b'>' | b'/') {
             i += 1;
         }
-        let name = html[name_start..i].to_ascii_lowercase();
+        let name = &html[name_start..i];
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
@@ -91,7 +99,7 @@ fn attributes(html: &str, start: usize) -> (Vec<Attr>, usize) {
             }
             let (value_start, value_end, next) = match bytes.get(i) {
                 Some(&q @ (b'"' | b'\'')) => {
-                    let close = html[i + 1..].find(q as char).map_or(bytes.len(), |e| i + 1 + e);
+                    let close = memchr::memchr(q, &bytes[i + 1..]).map_or(bytes.len(), |e| i + 1 + e);
                     (i + 1, close, (close + 1).min(bytes.len()))
                 }
                 _ => {
@@ -111,7 +119,7 @@ fn attributes(html: &str, start: usize) -> (Vec<Attr>, usize) {
         } else if !name.is_empty() {
             attrs.push(Attr {
                 name,
-                value: String::new(),
+                value: Cow::Borrowed(""),
                 offset: i,
             });
         } else {
@@ -120,44 +128,50 @@ fn attributes(html: &str, start: usize) -> (Vec<Attr>, usize) {
     }
 }
 
-fn collect(tag: &str, attrs: &[Attr], out: &mut Scan) {
-    let get = |name: &str| attrs.iter().find(|a| a.name == name);
-    for attr in attrs {
-        match attr.name.as_str() {
-            "id" => out.ids.push(attr.value.clone()),
-            "name" if tag == "a" => out.ids.push(attr.value.clone()),
-            "href" if tag != "base" => out.links.push(FoundLink {
-                url: attr.value.clone(),
+fn collect<'a>(tag: &str, attrs: &mut [Attr<'a>], out: &mut Scan<'a>) {
+    let is = |a: &Attr<'_>, name: &str| a.name.eq_ignore_ascii_case(name);
+    let tag_is = |name: &str| tag.eq_ignore_ascii_case(name);
+    for attr in attrs.iter_mut() {
+        if is(attr, "id") || (is(attr, "name") && tag_is("a")) {
+            out.ids.push(std::mem::take(&mut attr.value));
+        } else if (is(attr, "href") && !tag_is("base")) || is(attr, "src") || is(attr, "poster") {
+            out.links.push(FoundLink {
+                url: std::mem::take(&mut attr.value),
                 offset: attr.offset,
-            }),
-            "src" | "poster" => out.links.push(FoundLink {
-                url: attr.value.clone(),
-                offset: attr.offset,
-            }),
-            "srcset" => {
-                for candidate in attr.value.split(',') {
-                    if let Some(url) = candidate.split_whitespace().next() {
-                        out.links.push(FoundLink {
-                            url: url.to_string(),
-                            offset: attr.offset,
-                        });
-                    }
-                }
+            });
+        } else if is(attr, "srcset") {
+            let offset = attr.offset;
+            let link = |url| FoundLink { url, offset };
+            match std::mem::take(&mut attr.value) {
+                Cow::Borrowed(text) => out.links.extend(srcset_urls(text).map(|u| link(Cow::Borrowed(u)))),
+                Cow::Owned(text) => out
+                    .links
+                    .extend(srcset_urls(&text).map(|u| link(Cow::Owned(u.to_string())))),
             }
-            _ => {}
         }
     }
     // <meta http-equiv="refresh" content="0; url=/new/">
-    if tag == "meta"
-        && get("http-equiv").is_some_and(|a| a.value.eq_ignore_ascii_case("refresh"))
-        && let Some(content) = get("content")
+    if tag_is("meta")
+        && attrs
+            .iter()
+            .any(|a| is(a, "http-equiv") && a.value.eq_ignore_ascii_case("refresh"))
+        && let Some(content) = attrs.iter().find(|a| is(a, "content"))
         && let Some(pos) = content.value.to_ascii_lowercase().find("url=")
     {
+        let url = match &content.value {
+            Cow::Borrowed(text) => Cow::Borrowed(text[pos + 4..].trim()),
+            Cow::Owned(text) => Cow::Owned(text[pos + 4..].trim().to_string()),
+        };
         out.links.push(FoundLink {
-            url: content.value[pos + 4..].trim().to_string(),
+            url,
             offset: content.offset,
         });
     }
+}
+
+/// The URLs of a `srcset` (each candidate's first word).
+fn srcset_urls(srcset: &str) -> impl Iterator<Item = &str> {
+    srcset.split(',').filter_map(|c| c.split_whitespace().next())
 }
 
 fn find_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -167,9 +181,9 @@ fn find_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// `&amp;` `&lt;` `&gt;` `&quot;` `&#39;` and numeric references.
-pub fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
+pub fn decode_entities(text: &str) -> Cow<'_, str> {
+    if memchr::memchr(b'&', text.as_bytes()).is_none() {
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -205,7 +219,7 @@ pub fn decode_entities(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -222,7 +236,7 @@ mod tests {
 <a href="/a/?x=1&amp;y=2#top">a</a> <img src='/i.png' srcset="/i-1x.png 1x, /i-2x.png 2x" alt="">
 <A HREF=/upper/>u</A></body></html>"#;
         let s = scan(html);
-        let urls: Vec<&str> = s.links.iter().map(|l| l.url.as_str()).collect();
+        let urls: Vec<&str> = s.links.iter().map(|l| l.url.as_ref()).collect();
         assert_eq!(
             urls,
             [

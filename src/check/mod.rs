@@ -61,11 +61,7 @@ pub fn check_output(out: &Path, shown_out: &Path, base: &BaseUrl) -> Result<Chec
     let xml_files: Vec<&String> = files.iter().filter(|f| f.ends_with(".xml")).collect();
     let mut xml_problems: Vec<Diagnostic> = xml_files
         .par_iter()
-        .flat_map_iter(|f| {
-            check_xml(out, f, base, &existing)
-                .into_iter()
-                .map(|(offset, text, m)| Diagnostic::at_offset(shown(f), &text, offset, m))
-        })
+        .flat_map_iter(|f| check_xml(out, f, &shown(f), base, &existing))
         .collect();
     problems.append(&mut xml_problems);
 
@@ -299,11 +295,11 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Problems of one XML file: (offset, file text, message).
-fn check_xml(out: &Path, rel: &str, base: &BaseUrl, existing: &HashSet<&str>) -> Vec<(usize, String, String)> {
+/// Problems of one XML file (shown as `shown`).
+fn check_xml(out: &Path, rel: &str, shown: &Path, base: &BaseUrl, existing: &HashSet<&str>) -> Vec<Diagnostic> {
     let text = match std::fs::read_to_string(out.join(rel)) {
         Ok(t) => t,
-        Err(e) => return vec![(0, String::new(), format!("cannot read: {e}"))],
+        Err(e) => return vec![Diagnostic::file(shown, format!("cannot read: {e}"))],
     };
     let mut problems = Vec::new();
     let mut reader = Reader::from_str(&text);
@@ -340,7 +336,12 @@ fn check_xml(out: &Path, rel: &str, base: &BaseUrl, existing: &HashSet<&str>) ->
             Ok(_) => {}
         }
     }
-    problems.into_iter().map(|(o, m)| (o, text.clone(), m)).collect()
+    // Each problem placed in the text here, not given a copy of it: a sitemap is
+    // megabytes, and one whose pages went may have thousands of problems.
+    problems
+        .into_iter()
+        .map(|(offset, m)| Diagnostic::at_offset(shown, &text, offset, m))
+        .collect()
 }
 
 fn missing(base: &BaseUrl, url: &str, existing: &HashSet<&str>) -> Option<String> {

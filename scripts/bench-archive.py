@@ -16,7 +16,8 @@ at least 9 runs: a rebuild is short and the most sensitive to a noisy machine).
 Beside them, what the file system alone costs (target/release/examples/io_bounds): writing
 a copy of dateline's output (the same files and sizes, nothing made), and the lookups a
 rebuild makes before it knows what changed (dateline's own walk of the sources and check
-of every output file's size, alone).
+of every output file's size, alone). Last, `dateline check` of the built site (the link
+check; its build finds nothing to do).
 It prints, per size and tool, the median wall time, milliseconds per article, the median
 peak resident memory (/usr/bin/time) and the pages (HTML files) written, then the ratios
 the project holds itself to, and last its targets, met or missed, at the largest size.
@@ -43,6 +44,7 @@ REBUILD_RUNS = 9
 # What the file system alone costs (examples/io_bounds.rs), beside the tools.
 FILES_ALONE = "writing dateline's files alone"
 LOOKUPS_ALONE = "a rebuild's lookups alone"
+CHECK = "dateline check (site built)"
 
 
 def sh(cmd, **kw):
@@ -164,9 +166,13 @@ def main():
             with open(path, "w", encoding="utf-8") as f:
                 f.write(original)
         sh([dateline, "build", "-q", "-s", sites["dateline"], "-o", out])
+        # The link check of the built site (its build then finds nothing to do).
+        check = [timed([dateline, "check", "-q", "-s", sites["dateline"], "-o", out]) for _ in range(runs)]
         shutil.rmtree(out, ignore_errors=True)
         samples["dateline (1 changed)"] = rebuild
         counts["dateline (1 changed)"] = None
+        samples[CHECK] = check
+        counts[CHECK] = None
         samples[FILES_ALONE] = files_alone
         samples[LOOKUPS_ALONE] = lookups_alone
         results[size] = (samples, counts)

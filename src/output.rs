@@ -122,8 +122,6 @@ pub struct Output {
     staging: PathBuf,
     mode: Mode,
     committed: bool,
-    /// How many files were written to the staging folder.
-    files: std::sync::atomic::AtomicUsize,
 }
 
 impl Output {
@@ -161,7 +159,6 @@ impl Output {
             staging,
             mode,
             committed: false,
-            files: std::sync::atomic::AtomicUsize::new(0),
         })
     }
 
@@ -177,9 +174,7 @@ impl Output {
                 Err(_) => fs::create_dir_all(dir).map_err(|e| self.problem(rel, e))?,
             }
         }
-        fs::write(&path, bytes).map_err(|e| self.problem(rel, e))?;
-        self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(())
+        fs::write(&path, bytes).map_err(|e| self.problem(rel, e))
     }
 
     /// Writes a file at `rel` unless `previous` records these very bytes there.
@@ -201,8 +196,9 @@ impl Output {
         Diagnostic::file(self.target.join(rel), format!("cannot write: {e}"))
     }
 
-    /// Puts the staged files in place. `written` lists them (patch mode), `removed` the
-    /// files of the previous build that are gone (patch mode).
+    /// Puts the staged files in place. `written` lists them (moved in one by one in patch
+    /// mode; their number tells how big the output is), `removed` the files of the previous
+    /// build that are gone (patch mode).
     pub fn commit(mut self, written: &[String], removed: &[String]) -> Result<(), Diagnostic> {
         let fail = |e: io::Error| Diagnostic::file(&self.target, format!("cannot update the output folder: {e}"));
         match self.mode {
@@ -217,10 +213,9 @@ impl Output {
                     }
                     // The previous output is about as big as this one: when that is big,
                     // removing it takes longer than writing it did, and nothing waits for it.
-                    let big = self.files.load(std::sync::atomic::Ordering::Relaxed) >= BIG_OUTPUT;
-                    let trash = self.staging.with_extension("trash");
-                    if !big || fs::rename(&old, &trash).is_err() || remove_in_background(&trash).is_none() {
-                        remove_tree(if trash.exists() { &trash } else { &old });
+                    match written.len() >= BIG_OUTPUT {
+                        true => discard(&old, &self.staging.with_extension("trash")),
+                        false => remove_tree(&old),
                     }
                 } else {
                     fs::rename(&self.staging, &self.target).map_err(fail)?;
@@ -326,6 +321,16 @@ fn remove_tree(dir: &Path) {
     let _ = fs::remove_dir_all(dir);
 }
 
+/// Removes `old`, a previous output: renamed `trash` and removed in the background, or
+/// here and now if either cannot be done.
+fn discard(old: &Path, trash: &Path) {
+    match fs::rename(old, trash) {
+        Ok(()) if remove_in_background(trash).is_some() => {}
+        Ok(()) => remove_tree(trash),
+        Err(_) => remove_tree(old),
+    }
+}
+
 /// Files written from which an output is big enough for the one it replaces to be
 /// removed in the background: below it, removing takes a fraction of the build.
 const BIG_OUTPUT: usize = 5_000;
@@ -421,16 +426,22 @@ fn check_target(target: &Path, site: &Path) -> Result<(), Diagnostic> {
 mod tests {
     use super::*;
 
+    /// A temporary folder with a site in it (`site`), and the path of its output (`public`).
+    fn site_and_output() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        fs::create_dir(&site).unwrap();
+        let out = dir.path().join("public");
+        (dir, site, out)
+    }
+
     /// What stopped builds left beside the output is cleaned up when the next build starts:
     /// staging folders go, and so does a previous output being replaced, unless the output
     /// is missing, when it comes back. What running builds stage, and anything else, stays.
     #[cfg(unix)]
     #[test]
     fn a_build_cleans_up_after_stopped_builds() {
-        let dir = tempfile::tempdir().unwrap();
-        let site = dir.path().join("site");
-        fs::create_dir(&site).unwrap();
-        let out = dir.path().join("public");
+        let (dir, site, out) = site_and_output();
         let folder = |name: &str, page: &str| {
             fs::create_dir_all(dir.path().join(name).join("2025")).unwrap();
             fs::write(dir.path().join(name).join("2025/index.html"), page).unwrap();
@@ -479,10 +490,7 @@ mod tests {
 
     #[test]
     fn commit_replaces_and_drop_discards() {
-        let dir = tempfile::tempdir().unwrap();
-        let site = dir.path().join("site");
-        fs::create_dir(&site).unwrap();
-        let out = dir.path().join("public");
+        let (dir, site, out) = site_and_output();
 
         let o = Output::create(&out, &site).unwrap();
         o.write("index.html", b"one").unwrap();
@@ -516,7 +524,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_big_output_replaced_is_removed_in_the_background() {
-        let dir = tempfile::tempdir().unwrap();
+        let (dir, site, out) = site_and_output();
         let tree = dir.path().join("old");
         for i in 0..50 {
             fs::create_dir_all(tree.join(format!("{i}/sub"))).unwrap();
@@ -528,16 +536,14 @@ mod tests {
 
         // Through a build: the new output is in place when the commit returns, and the
         // previous one goes.
-        let site = dir.path().join("site");
-        fs::create_dir(&site).unwrap();
-        let out = dir.path().join("public");
+        let mut files = vec!["index.html".to_string()];
+        files.extend((1..super::BIG_OUTPUT).map(|i| format!("{}/{i}/index.html", i % 10)));
         let build = |text: &str| {
             let o = Output::create(&out, &site).unwrap();
-            o.write("index.html", text.as_bytes()).unwrap();
-            for i in 1..super::BIG_OUTPUT {
-                o.write(&format!("{}/{i}/index.html", i % 10), text.as_bytes()).unwrap();
+            for rel in &files {
+                o.write(rel, text.as_bytes()).unwrap();
             }
-            o.commit(&[], &[]).unwrap();
+            o.commit(&files, &[]).unwrap();
         };
         build("one");
         build("two");
@@ -560,10 +566,7 @@ mod tests {
 
     #[test]
     fn a_patch_moves_changed_files_in_and_removes_gone_ones() {
-        let dir = tempfile::tempdir().unwrap();
-        let site = dir.path().join("site");
-        fs::create_dir(&site).unwrap();
-        let out = dir.path().join("public");
+        let (_dir, site, out) = site_and_output();
         let o = Output::create(&out, &site).unwrap();
         for (rel, text) in [("index.html", "home"), ("a/index.html", "a"), ("b/c/index.html", "c")] {
             o.write(rel, text.as_bytes()).unwrap();

@@ -98,43 +98,38 @@ struct Waiting {
 fn scan_page<'f>(file: &'f str, text: &str, shown: &Path, base: &BaseUrl, existing: &HashSet<&str>) -> Scanned<'f> {
     let found = scan::scan(text);
     let ids: HashSet<String> = found.ids.into_iter().map(Cow::into_owned).collect();
-    let mut page = Scanned {
-        file,
-        ids: HashSet::new(),
-        links: found.links.len(),
-        problems: Vec::new(),
-        waiting: Vec::new(),
-    };
+    let (mut problems, mut waiting) = (Vec::new(), Vec::new());
     let mut scratch = String::new();
     for link in &found.links {
         let at = |message: String| Diagnostic::at_offset(shown, text, link.offset, message);
         match check_link(base, file, &link.url, existing, &mut scratch) {
             Link::Fine => {}
-            Link::Broken(message) => page.problems.push(at(message)),
+            Link::Broken(message) => problems.push(at(message)),
             Link::Fragment { file: target, fragment } => {
+                // Worded only when it may be a problem: most pages link to their own ids.
                 let problem = || {
-                    at(format!(
-                        "broken link: {} (no id=\"{fragment}\" on /{target})",
-                        link.url.trim()
-                    ))
+                    let url = link.url.trim();
+                    at(format!("broken link: {url} (no id=\"{fragment}\" on /{target})"))
                 };
-                if target == file {
-                    if !ids.contains(&fragment) {
-                        page.problems.push(problem());
-                    }
-                } else {
-                    let problem = problem();
-                    page.waiting.push(Waiting {
+                match target == file {
+                    true if ids.contains(&fragment) => {}
+                    true => problems.push(problem()),
+                    false => waiting.push(Waiting {
+                        problem: problem(),
                         file: target,
                         fragment,
-                        problem,
-                    });
+                    }),
                 }
             }
         }
     }
-    page.ids = ids;
-    page
+    Scanned {
+        file,
+        ids,
+        links: found.links.len(),
+        problems,
+        waiting,
+    }
 }
 
 /// What a link found on a page is.

@@ -49,12 +49,11 @@ pub fn scan(html: &str) -> Scan<'_> {
         let end = attributes(html, lt + 1 + name_len, &mut attrs);
         collect(tag, &mut attrs, &mut out);
         i = end;
-        if let Some(raw) = ["script", "style", "textarea", "title"]
+        if let Some(close) = ["</script", "</style", "</textarea", "</title"]
             .into_iter()
-            .find(|t| tag.eq_ignore_ascii_case(t))
+            .find(|close| tag.eq_ignore_ascii_case(&close[2..]))
         {
             // Raw text: skip to the closing tag.
-            let close = format!("</{raw}");
             i = find_ignore_case(&bytes[end..], close.as_bytes()).map_or(html.len(), |p| end + p);
         }
     }

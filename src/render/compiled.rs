@@ -23,7 +23,7 @@ use tera::{Context, Value};
 
 use super::context::{ArticleDoc, ArticlePage};
 use super::theme::Theme;
-use super::views::{ArticleView, Card, Crumb, PageView, Prebuilt};
+use super::views::{ArticleView, Card, Crumb, DateView, PageView, Prebuilt};
 
 /// The page templates written here.
 const COMPILED: &[&str] = &[
@@ -204,11 +204,22 @@ impl W<'_> {
 
     /// `<time datetime="{{ date.iso }}">{{ date[shown] }}</time>`
     fn time(&mut self, date: &Value, shown: &str) -> &mut Self {
-        self.t("<time datetime=\"")
-            .v(at(date, "iso"))
-            .t("\">")
-            .v(at(date, shown))
-            .t("</time>")
+        self.time_at(at(date, "iso"), at(date, shown), None)
+    }
+
+    /// `<time datetime="{{ iso }}">{{ shown }}{% if clock %}, {{ clock }}{% endif %}</time>`
+    fn time_at<S: Show + ?Sized>(&mut self, iso: &S, shown: &S, clock: Option<&S>) -> &mut Self {
+        self.t("<time datetime=\"").x(iso).t("\">").x(shown);
+        if let Some(clock) = clock {
+            self.t(", ").x(clock);
+        }
+        self.t("</time>")
+    }
+
+    /// `time_at` of a date of dateline's own views, with its time of day if `clock`.
+    fn date(&mut self, date: &DateView, shown: &str, clock: bool) -> &mut Self {
+        let time = date.time.as_deref().and_then(some).filter(|_| clock);
+        self.time_at(date.iso.as_str(), shown, time)
     }
 }
 
@@ -542,24 +553,9 @@ fn article(w: &mut W<'_>, page: &ArticlePage<'_, ArticleView<'_>, Vec<Crumb>>) {
         }
         w.t("</p>\n");
     }
-    let date = &card.date;
-    w.t("<p class=\"dateline\"><time datetime=\"")
-        .e(&date.iso)
-        .t("\">")
-        .e(&date.long);
-    if let Some(time) = date.time.as_deref().and_then(some) {
-        w.t(", ").e(time);
-    }
-    w.t("</time>");
+    w.t("<p class=\"dateline\">").date(&card.date, &card.date.long, true);
     if let Some(modified) = &article.modified {
-        w.t(" · Updated <time datetime=\"")
-            .e(&modified.iso)
-            .t("\">")
-            .e(&modified.date);
-        if let Some(time) = modified.time.as_deref().and_then(some) {
-            w.t(", ").e(time);
-        }
-        w.t("</time>");
+        w.t(" · Updated ").date(modified, &modified.date, true);
     }
     w.t("</p>\n</header>\n<div class=\"story-body\">\n")
         .v(&page.body)
@@ -570,11 +566,9 @@ fn article(w: &mut W<'_>, page: &ArticlePage<'_, ArticleView<'_>, Vec<Crumb>>) {
             .plural_n(corrections.len())
             .t("</h2>\n<ul>\n");
         for c in corrections {
-            w.t("<li><time datetime=\"")
-                .e(&c.date.iso)
-                .t("\">")
-                .e(&c.date.date)
-                .t("</time>: ")
+            w.t("<li>")
+                .date(&c.date, &c.date.date, false)
+                .t(": ")
                 .e(c.text)
                 .t("</li>\n");
         }
@@ -980,12 +974,7 @@ fn article_card(w: &mut W<'_>, a: &Value, summary: bool, level: u8) {
 
 /// The middle of `article_card`: date, authors and section.
 fn card_meta(w: &mut W<'_>, card: &Card<'_>) {
-    let date = &card.date;
-    w.t("\n<p class=\"meta\"><time datetime=\"")
-        .e(&date.iso)
-        .t("\">")
-        .e(&date.date)
-        .t("</time>");
+    w.t("\n<p class=\"meta\">").date(&card.date, &card.date.date, false);
     let authors: Vec<&Value> = card.authors.iter().filter_map(|a| a.value).collect();
     if !authors.is_empty() {
         w.t(" · <span class=\"by\">");

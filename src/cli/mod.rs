@@ -54,6 +54,20 @@ pub enum Verbosity {
     Verbose,
 }
 
+/// mimalloc's option `purge_delay` (its place in `mi_option_t`).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Memory a command frees stays with the process for its next allocations, instead of
+/// going back to the system (mimalloc purges it after a delay) to be asked for again and
+/// cleared by the kernel once more. A build frees and allocates again the memory of every
+/// page it writes: at 100,000 articles mimalloc gave back 265 MiB that way, and clearing
+/// pages fell from 12% to 6% of a profile's samples without it. Not for `serve`: a server
+/// that lives on gives memory back.
+fn keep_freed_memory() {
+    // SAFETY: sets one of mimalloc's options, before the command starts any thread.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
@@ -62,6 +76,9 @@ pub fn main() -> i32 {
         (_, true) => Verbosity::Verbose,
         _ => Verbosity::Normal,
     };
+    if !matches!(cli.command, Command::Serve(_)) {
+        keep_freed_memory();
+    }
     let result = match cli.command {
         Command::Build(args) => args.run(verbosity),
         Command::Check(args) => args.run(verbosity),

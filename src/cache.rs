@@ -39,7 +39,7 @@ pub fn cache_dir(out: &Path) -> PathBuf {
 }
 
 /// Changes whenever the format or the meaning of what is cached changes.
-const VERSION: &str = concat!("dateline ", env!("CARGO_PKG_VERSION"), " / cache 6");
+const VERSION: &str = concat!("dateline ", env!("CARGO_PKG_VERSION"), " / cache 7");
 
 /// The sources are kept in this many files, by a hash of their path: after an edit only
 /// the file holding the edited source is written again.

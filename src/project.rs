@@ -941,7 +941,14 @@ fn listed<'a>(rel: &'a Path, entry: &Entry) -> Option<cache::Listed<'a>> {
 /// Reads and parses one file under `content/`.
 fn read_entry(root: &Path, rel: &Path, stamp: Option<Stamp>, cx: &ParseContext) -> Entry {
     let path = shown(root, rel);
-    let read = || std::fs::read(root.join(rel)).map_err(|e| Diagnostic::file(&path, format!("cannot read: {e}")));
+    let read = || {
+        let full = root.join(rel);
+        match stamp {
+            Some(stamp) => walk::read_known(&full, stamp.len),
+            None => std::fs::read(full),
+        }
+        .map_err(|e| Diagnostic::file(&path, format!("cannot read: {e}")))
+    };
     let source = match walk::classify(rel) {
         ContentKind::Asset => Source::Asset,
         ContentKind::Profile => read().map_or_else(Source::Unreadable, |bytes| {

@@ -68,6 +68,31 @@ impl Stamp {
     }
 }
 
+/// The bytes of the file at `path`, which was `len` bytes long when the walk found it.
+///
+/// `std::fs::read` asks the file system for the length first and reads once more at the
+/// end to make sure it is the end: a build reads every source twice (its front matter,
+/// then its body), and that is two system calls of every five. Here one read asks for a
+/// byte more than `len`; getting `len` is the end of the file. A file that changed since
+/// (or a short read) is read on to its end, as `std::fs::read` would.
+pub fn read_known(path: &Path, len: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let len = usize::try_from(len).unwrap_or(usize::MAX - 1);
+    let mut bytes = vec![0; len + 1];
+    let got = loop {
+        match file.read(&mut bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            got => break got?,
+        }
+    };
+    bytes.truncate(got);
+    if got != len {
+        file.read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
+}
+
 /// Every file under `root/dir`, relative to `root`, sorted; a missing folder has none.
 /// Entries that cannot be read are added to `problems`.
 pub fn files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
@@ -192,6 +217,26 @@ fn is_ignored_name(name: &std::ffi::OsStr) -> bool {
 mod tests {
     use super::*;
     use crate::testing::folder_with;
+
+    #[test]
+    fn a_file_is_read_whole_whatever_length_it_was_found_with() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        let text = "title: A\n\n".to_string() + &"body ".repeat(5_000);
+        std::fs::write(&path, &text).unwrap();
+        let len = text.len() as u64;
+        // The length the walk found; the file grew since, or shrank; no length at all.
+        for found in [len, 10, len + 7, 0, 1 << 20] {
+            assert_eq!(
+                read_known(&path, found).unwrap(),
+                text.as_bytes(),
+                "found at {found} bytes"
+            );
+        }
+        std::fs::write(&path, "").unwrap();
+        assert!(read_known(&path, 0).unwrap().is_empty());
+        assert!(read_known(&dir.path().join("gone.md"), 3).is_err());
+    }
 
     #[test]
     fn sorts_and_classifies_content() {

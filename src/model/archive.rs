@@ -269,6 +269,7 @@ impl Archive {
                 aliases,
                 aliases_at: parsed.aliases_at,
                 source_hash: parsed.source_hash,
+                source_len: parsed.source_len,
             });
         }
 
@@ -412,6 +413,7 @@ impl Archive {
             after.corrections.clone_into(&mut article.corrections);
             article.aliases_at = after.aliases_at;
             article.source_hash = after.source_hash;
+            article.source_len = after.source_len;
         }
         Some(updates.into_iter().map(|(id, _)| id as ArticleId).collect())
     }

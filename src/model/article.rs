@@ -1,6 +1,6 @@
 //! One article of the archive.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::Datelike;
 
@@ -48,6 +48,8 @@ pub struct Article {
     pub path: Text,
     /// Hash of the source's bytes (stands for the body in page fingerprints).
     pub source_hash: u64,
+    /// The source's length when it was read.
+    pub source_len: u64,
 }
 
 /// Text read borrowed from bytes that live as long as the process.
@@ -56,6 +58,12 @@ fn borrowed<'de: 'static, D: serde::Deserializer<'de>>(d: D) -> Result<Text, D::
 }
 
 impl Article {
+    /// The source's bytes, read again (for the body, which is not kept): `root` is the
+    /// site's folder.
+    pub fn read_source(&self, root: &Path) -> std::io::Result<Vec<u8>> {
+        crate::walk::read_known(&root.join(&self.source), self.source_len)
+    }
+
     /// The site-relative path of an article published on `date` with `slug`.
     pub fn path_for(date: &ArticleDate, slug: &str) -> String {
         let day = date.day();

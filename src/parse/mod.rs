@@ -69,6 +69,8 @@ pub struct ParsedArticle {
     pub bio: Option<String>,
     /// A hash of the source's bytes: the body, which is not kept, is the same while it is.
     pub source_hash: u64,
+    /// The source's length in bytes, to read it again for its body.
+    pub source_len: u64,
 }
 
 /// A correction appended to an article: when, and what was corrected.
@@ -130,6 +132,7 @@ pub fn parse_article(
         Format::PlainText => parse_plain(path, &text, cx).map_err(|d| vec![d]),
     }?;
     article.source_hash = content_hash(bytes);
+    article.source_len = bytes.len() as u64;
     Ok(article)
 }
 
@@ -163,6 +166,7 @@ fn parse_plain(path: &Path, text: &str, cx: &ParseContext) -> Result<ParsedArtic
         corrections: Vec::new(),
         bio: (!layout.bio.is_empty()).then(|| layout.bio.join("\n\n")),
         source_hash: 0,
+        source_len: 0,
     })
 }
 
@@ -298,6 +302,7 @@ fn parse_markdown(path: &Path, text: &str, cx: &ParseContext) -> Result<ParsedAr
             corrections,
             bio: None,
             source_hash: 0,
+            source_len: 0,
         }),
         _ => Err(problems),
     }

@@ -569,7 +569,7 @@ impl<'a> Renderer<'a> {
         }
         let article = self.env.archive.article(id);
         let source = crate::diag::shown(self.input.root, &article.source);
-        let bytes = std::fs::read(self.input.root.join(&article.source)).ok()?;
+        let bytes = article.read_source(self.input.root).ok()?;
         crate::parse::body_html(&source, &bytes, article.format, &self.parse_cx).ok()
     }
 

@@ -30,6 +30,7 @@ fn article(title: &str, date: &str, authors: &[(&str, Option<u32>)]) -> ParsedAr
         corrections: vec![],
         bio: None,
         source_hash: 0,
+        source_len: 0,
     }
 }
 

@@ -103,7 +103,8 @@ impl Renderer<'_> {
         let env = &self.env;
         let article = env.archive.article(id);
         let source = shown(self.input.root, &article.source);
-        let bytes = std::fs::read(self.input.root.join(&article.source))
+        let bytes = article
+            .read_source(self.input.root)
             .map_err(|e| Diagnostic::file(&source, format!("cannot read: {e}")))?;
         let body = crate::parse::body_html(&source, &bytes, article.format, &self.parse_cx)?;
         let (more, newer, older) = self.around(id, mode);

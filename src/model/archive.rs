@@ -204,43 +204,62 @@ impl Archive {
             sources.into_par_iter().filter(|(_, _, a)| selection.takes(a)).collect();
         // No two sources share a path, so the order is total and an unstable sort gives it.
         sources.par_sort_unstable_by(|(pa, _, a), (pb, _, b)| b.date.at.cmp(&a.date.at).then_with(|| pa.cmp(pb)));
-        // Slugs and shapes in parallel, before the articles are filed one by one.
-        let (slugs, shapes): (Vec<String>, Vec<u64>) = sources
+        // Each article and its shape in parallel; then, one by one, its authors, tags and
+        // section filed (their ids are given in the order the articles come).
+        let (mut articles, shapes): (Vec<Article>, Vec<u64>) = sources
             .par_iter()
-            .map(|(path, _, a)| {
-                let slug = slug_of(path, a);
-                let shape = shape(a, &slug);
-                (slug, shape)
+            .map(|&(source, format, parsed)| {
+                let slug = slug_of(source, parsed);
+                let shape = shape(parsed, &slug);
+                let article = Article {
+                    path: Article::path_for(&parsed.date, &slug).into(),
+                    source: source.to_path_buf(),
+                    format,
+                    title: parsed.title.clone().into(),
+                    slug: slug.into(),
+                    date: parsed.date,
+                    updated: parsed.updated,
+                    corrections: parsed.corrections.clone(),
+                    authors: Vec::new(),
+                    tags: Vec::new(),
+                    section: None,
+                    summary: parsed.summary.clone().into(),
+                    draft: parsed.draft,
+                    aliases: Vec::new(),
+                    aliases_at: parsed.aliases_at,
+                    source_hash: parsed.source_hash,
+                    source_len: parsed.source_len,
+                };
+                (article, shape)
             })
             .unzip();
 
         let mut staff = Staff::from_profiles(root, profiles, &mut problems);
         let mut tags = TermIndex::new("tags");
         let mut sections = TermIndex::new("sections");
-        let mut articles = Vec::with_capacity(sources.len());
-        for (id, ((source, format, parsed), slug)) in sources.into_iter().zip(slugs).enumerate() {
+        for (id, ((source, _, parsed), article)) in sources.into_iter().zip(&mut articles).enumerate() {
             let id = id as ArticleId;
-            let authors = parsed
+            article.authors = parsed
                 .bylines
                 .iter()
                 .filter_map(|b| staff.credit(b, parsed.bio.as_deref(), id))
                 .map(|i| i as AuthorId)
                 .collect();
-            let article_tags = parsed
+            article.tags = parsed
                 .tags
                 .iter()
                 .filter_map(|t| tags.add(t, id))
                 .map(|i| i as TermId)
                 .collect();
-            let section = parsed
+            article.section = parsed
                 .section
                 .as_deref()
                 .and_then(|s| sections.add(s, id))
                 .map(|i| i as TermId);
-            let mut aliases = Vec::with_capacity(parsed.aliases.len());
+            article.aliases.reserve_exact(parsed.aliases.len());
             for alias in &parsed.aliases {
                 match normalize_alias(alias) {
-                    Ok(a) => aliases.push(a),
+                    Ok(a) => article.aliases.push(a),
                     Err(message) => {
                         let (line, column) = parsed.aliases_at;
                         problems.push(Diagnostic::new(
@@ -252,25 +271,6 @@ impl Archive {
                     }
                 }
             }
-            articles.push(Article {
-                path: Article::path_for(&parsed.date, &slug).into(),
-                source: source.to_path_buf(),
-                format,
-                title: parsed.title.clone().into(),
-                slug: slug.into(),
-                date: parsed.date,
-                updated: parsed.updated,
-                corrections: parsed.corrections.clone(),
-                authors,
-                tags: article_tags,
-                section,
-                summary: parsed.summary.clone().into(),
-                draft: parsed.draft,
-                aliases,
-                aliases_at: parsed.aliases_at,
-                source_hash: parsed.source_hash,
-                source_len: parsed.source_len,
-            });
         }
 
         problems.extend(duplicate_urls(root, &articles));

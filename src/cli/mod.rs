@@ -54,7 +54,9 @@ pub enum Verbosity {
     Verbose,
 }
 
-/// mimalloc's option `purge_delay` (its place in `mi_option_t`).
+/// mimalloc's option `purge_delay`: its place in `mi_option_t`, the same in mimalloc 2
+/// and 3 as libmimalloc-sys 0.1.49 builds them (the crate does not name it; look again
+/// when it is upgraded: `MIMALLOC_VERBOSE=1` lists the options and their values).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Memory a command frees stays with the process for its next allocations, instead of

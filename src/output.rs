@@ -120,6 +120,10 @@ pub enum Mode {
 pub struct Output {
     target: PathBuf,
     staging: PathBuf,
+    /// The staging folder, open: files are made relative to it, so the kernel walks only
+    /// their path inside the site, not the folders above it, for every file.
+    #[cfg(unix)]
+    staging_dir: std::fs::File,
     mode: Mode,
     committed: bool,
 }
@@ -154,15 +158,50 @@ impl Output {
             fs::remove_dir_all(&staging).map_err(|e| Diagnostic::file(&staging, format!("cannot remove: {e}")))?;
         }
         fs::create_dir(&staging).map_err(|e| Diagnostic::file(&staging, format!("cannot create the folder: {e}")))?;
+        #[cfg(unix)]
+        let staging_dir =
+            fs::File::open(&staging).map_err(|e| Diagnostic::file(&staging, format!("cannot open the folder: {e}")))?;
         Ok(Output {
             target: target.to_path_buf(),
             staging,
+            #[cfg(unix)]
+            staging_dir,
             mode,
             committed: false,
         })
     }
 
     /// Writes a file at `rel` (a `/`-separated path).
+    #[cfg(unix)]
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        use std::io::Write;
+        let at = |rel: &str| std::ffi::CString::new(rel).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput));
+        let dir_fd = std::os::fd::AsRawFd::as_raw_fd(&self.staging_dir);
+        let written = || -> io::Result<()> {
+            if let Some((dir, _)) = rel.rsplit_once('/') {
+                // Most pages have a folder of their own, whose parent exists already: one
+                // mkdir, instead of create_dir_all's look at the folder and its parent first.
+                // SAFETY: `at` gives a NUL-terminated path; `dir_fd` is the open staging folder.
+                let made = unsafe { libc::mkdirat(dir_fd, at(dir)?.as_ptr(), 0o777) } == 0;
+                if !made && io::Error::last_os_error().kind() != io::ErrorKind::AlreadyExists {
+                    fs::create_dir_all(self.staging.join(dir))?;
+                }
+            }
+            let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC | libc::O_CLOEXEC;
+            // SAFETY: as above; a non-negative result is a new descriptor nothing else owns.
+            let fd = unsafe { libc::openat(dir_fd, at(rel)?.as_ptr(), flags, 0o666 as libc::c_uint) };
+            if fd < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            // SAFETY: `fd` was just opened here and is owned by the file from now on.
+            let mut file = unsafe { <fs::File as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+            file.write_all(bytes)
+        };
+        written().map_err(|e| self.problem(rel, e))
+    }
+
+    /// Writes a file at `rel` (a `/`-separated path).
+    #[cfg(not(unix))]
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.staging.join(rel);
         if let Some(dir) = path.parent() {
@@ -517,6 +556,28 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_written_is_named_in_the_output() {
+        let (_dir, site, out) = site_and_output();
+        let o = Output::create(&out, &site).unwrap();
+        o.write("a/b/c/index.html", b"deep").unwrap();
+        o.write("a/b/c/index.html", b"again").unwrap();
+        assert_eq!(fs::read(o.staging.join("a/b/c/index.html")).unwrap(), b"again");
+        // A file where a page's folder would be.
+        o.write("x", b"a file").unwrap();
+        let problem = o.write("x/y/index.html", b"page").unwrap_err().to_string();
+        assert!(
+            problem.contains(&out.join("x/y/index.html").display().to_string()),
+            "{problem}"
+        );
+        assert!(problem.contains("cannot write"), "{problem}");
+        let problem = o.write("x/index.html", b"page").unwrap_err().to_string();
+        assert!(
+            problem.contains(&out.join("x/index.html").display().to_string()),
+            "{problem}"
+        );
     }
 
     /// The output a big build replaces is removed by a process of its own, which this one

@@ -502,7 +502,7 @@ fn prune(caches: &Path, current: &Path, keep: usize) {
 /// calling thread and `threads - 1` more (beside the walk of the sources, it keeps the
 /// two cores of a small machine busy until both are done).
 pub fn output_intact(out: &Path, files: &Records, threads: usize) -> bool {
-    let Some(root) = Folder::open(out) else {
+    let Some(root) = crate::walk::Folder::open(out) else {
         return false;
     };
     // Files are looked up from the folder two levels above them (`2025/10/26` for
@@ -524,7 +524,7 @@ pub fn output_intact(out: &Path, files: &Records, threads: usize) -> bool {
         // One buffer for the names handed to the kernel (NUL-terminated), not one each.
         let mut name = Vec::with_capacity(256);
         for (dir, list) in part {
-            let mut all_there = |folder: &Folder| {
+            let mut all_there = |folder: &crate::walk::Folder| {
                 list.iter()
                     .all(|(rel, len)| folder.len_of(rel, &mut name) == Some(*len))
             };
@@ -550,70 +550,6 @@ pub fn output_intact(out: &Path, files: &Records, threads: usize) -> bool {
         check(first);
     });
     !changed.into_inner()
-}
-
-/// An open folder, to look up files relative to it: the kernel then resolves only the
-/// part of each path below it.
-struct Folder {
-    #[cfg(unix)]
-    dir: std::fs::File,
-    #[cfg(not(unix))]
-    path: PathBuf,
-}
-
-impl Folder {
-    fn open(path: &Path) -> Option<Folder> {
-        #[cfg(unix)]
-        return std::fs::File::open(path).ok().map(|dir| Folder { dir });
-        #[cfg(not(unix))]
-        return Some(Folder {
-            path: path.to_path_buf(),
-        });
-    }
-
-    /// The folder at `rel` below this one.
-    #[cfg(unix)]
-    fn folder(&self, rel: &str) -> Option<Folder> {
-        use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-        let rel = std::ffi::CString::new(rel).ok()?;
-        let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
-        // SAFETY: `rel` is a NUL-terminated path; the descriptor returned is owned here.
-        let fd = unsafe { libc::openat(self.dir.as_raw_fd(), rel.as_ptr(), flags) };
-        // SAFETY: a non-negative result is a new descriptor nothing else owns.
-        (fd >= 0).then(|| Folder {
-            dir: std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) }),
-        })
-    }
-
-    #[cfg(not(unix))]
-    fn folder(&self, rel: &str) -> Option<Folder> {
-        Some(Folder {
-            path: self.path.join(rel),
-        })
-    }
-
-    /// The length of the file at `rel` (following links), if there is one; `name` is a
-    /// buffer for the name as the kernel takes it.
-    #[cfg(unix)]
-    fn len_of(&self, rel: &str, name: &mut Vec<u8>) -> Option<u64> {
-        use std::os::fd::AsRawFd;
-        if memchr::memchr(0, rel.as_bytes()).is_some() {
-            return None;
-        }
-        name.clear();
-        name.extend_from_slice(rel.as_bytes());
-        name.push(0);
-        let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
-        // SAFETY: `name` is a NUL-terminated path, `stat` is written by the call before it is read.
-        let found = unsafe { libc::fstatat(self.dir.as_raw_fd(), name.as_ptr().cast(), stat.as_mut_ptr(), 0) } == 0;
-        // SAFETY: fstatat filled `stat` when it returned 0.
-        found.then(|| unsafe { stat.assume_init() }.st_size as u64)
-    }
-
-    #[cfg(not(unix))]
-    fn len_of(&self, rel: &str, _: &mut Vec<u8>) -> Option<u64> {
-        std::fs::metadata(self.path.join(rel)).ok().map(|m| m.len())
-    }
 }
 
 #[cfg(test)]

@@ -378,7 +378,7 @@ impl Project {
         rels.into_par_iter()
             .map(|rel| {
                 let stamp = Stamp::of(&root.join(&rel));
-                let entry = read_entry(root, &rel, stamp, &cx);
+                let entry = read_entry(root, None, &rel, stamp, &cx);
                 (rel, entry)
             })
             .collect()
@@ -576,11 +576,12 @@ impl Project {
             self.resolve(&chunks);
         }
         let entries = &self.entries;
+        let site = walk::Folder::open(&root);
         let read: Vec<(PathBuf, Entry)> = changed
             .into_par_iter()
             .map(|i| &files[i])
             .filter(|(rel, stamp)| !unchanged(entries, rel, stamp))
-            .map(|(rel, stamp)| (rel.clone(), read_entry(&root, rel, *stamp, &cx)))
+            .map(|(rel, stamp)| (rel.clone(), read_entry(&root, site.as_ref(), rel, *stamp, &cx)))
             .collect();
         for rel in gone {
             self.set_entry(rel, None);
@@ -939,13 +940,14 @@ fn listed<'a>(rel: &'a Path, entry: &Entry) -> Option<cache::Listed<'a>> {
 }
 
 /// Reads and parses one file under `content/`.
-fn read_entry(root: &Path, rel: &Path, stamp: Option<Stamp>, cx: &ParseContext) -> Entry {
+/// `site` is the site's folder open (sources are then opened relative to it), if it could be.
+fn read_entry(root: &Path, site: Option<&walk::Folder>, rel: &Path, stamp: Option<Stamp>, cx: &ParseContext) -> Entry {
     let path = shown(root, rel);
     let read = || {
-        let full = root.join(rel);
-        match stamp {
-            Some(stamp) => walk::read_known(&full, stamp.len),
-            None => std::fs::read(full),
+        match (stamp, site) {
+            (Some(stamp), Some(site)) => site.read_known(rel, stamp.len),
+            (Some(stamp), None) => walk::read_known(&root.join(rel), stamp.len),
+            (None, _) => std::fs::read(root.join(rel)),
         }
         .map_err(|e| Diagnostic::file(&path, format!("cannot read: {e}")))
     };

@@ -76,8 +76,12 @@ impl Stamp {
 /// byte more than `len`; getting `len` is the end of the file. A file that changed since
 /// (or a short read) is read on to its end, as `std::fs::read` would.
 pub fn read_known(path: &Path, len: u64) -> std::io::Result<Vec<u8>> {
+    read_whole(std::fs::File::open(path)?, len)
+}
+
+/// `read_known` of a file opened already.
+fn read_whole(mut file: std::fs::File, len: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
     let len = usize::try_from(len).unwrap_or(usize::MAX - 1);
     let mut bytes = vec![0; len + 1];
     let got = loop {
@@ -91,6 +95,98 @@ pub fn read_known(path: &Path, len: u64) -> std::io::Result<Vec<u8>> {
         file.read_to_end(&mut bytes)?;
     }
     Ok(bytes)
+}
+
+/// An open folder, to look up files relative to it: the kernel then resolves only the
+/// part of each path below it.
+pub struct Folder {
+    #[cfg(unix)]
+    dir: std::fs::File,
+    #[cfg(not(unix))]
+    path: PathBuf,
+}
+
+impl Folder {
+    pub fn open(path: &Path) -> Option<Folder> {
+        #[cfg(unix)]
+        return std::fs::File::open(path).ok().map(|dir| Folder { dir });
+        #[cfg(not(unix))]
+        return Some(Folder {
+            path: path.to_path_buf(),
+        });
+    }
+
+    /// The folder at `rel` below this one.
+    #[cfg(unix)]
+    pub fn folder(&self, rel: &str) -> Option<Folder> {
+        use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+        let rel = std::ffi::CString::new(rel).ok()?;
+        let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
+        // SAFETY: `rel` is a NUL-terminated path; the descriptor returned is owned here.
+        let fd = unsafe { libc::openat(self.dir.as_raw_fd(), rel.as_ptr(), flags) };
+        // SAFETY: a non-negative result is a new descriptor nothing else owns.
+        (fd >= 0).then(|| Folder {
+            dir: std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) }),
+        })
+    }
+
+    #[cfg(not(unix))]
+    pub fn folder(&self, rel: &str) -> Option<Folder> {
+        Some(Folder {
+            path: self.path.join(rel),
+        })
+    }
+
+    /// The length of the file at `rel` (following links), if there is one; `name` is a
+    /// buffer for the name as the kernel takes it.
+    #[cfg(unix)]
+    pub fn len_of(&self, rel: &str, name: &mut Vec<u8>) -> Option<u64> {
+        use std::os::fd::AsRawFd;
+        if memchr::memchr(0, rel.as_bytes()).is_some() {
+            return None;
+        }
+        name.clear();
+        name.extend_from_slice(rel.as_bytes());
+        name.push(0);
+        let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
+        // SAFETY: `name` is a NUL-terminated path, `stat` is written by the call before it is read.
+        let found = unsafe { libc::fstatat(self.dir.as_raw_fd(), name.as_ptr().cast(), stat.as_mut_ptr(), 0) } == 0;
+        // SAFETY: fstatat filled `stat` when it returned 0.
+        found.then(|| unsafe { stat.assume_init() }.st_size as u64)
+    }
+
+    #[cfg(not(unix))]
+    pub fn len_of(&self, rel: &str, _: &mut Vec<u8>) -> Option<u64> {
+        std::fs::metadata(self.path.join(rel)).ok().map(|m| m.len())
+    }
+
+    /// The file at `rel` below this folder, opened to read.
+    #[cfg(unix)]
+    pub fn open_file(&self, rel: &Path) -> std::io::Result<std::fs::File> {
+        use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+        use std::os::unix::ffi::OsStrExt;
+        let rel = std::ffi::CString::new(rel.as_os_str().as_bytes())
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+        let flags = libc::O_RDONLY | libc::O_CLOEXEC;
+        // SAFETY: `rel` is a NUL-terminated path; the descriptor returned is owned here.
+        let fd = unsafe { libc::openat(self.dir.as_raw_fd(), rel.as_ptr(), flags) };
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: a non-negative result is a new descriptor nothing else owns.
+        Ok(std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) }))
+    }
+
+    #[cfg(not(unix))]
+    pub fn open_file(&self, rel: &Path) -> std::io::Result<std::fs::File> {
+        std::fs::File::open(self.path.join(rel))
+    }
+
+    /// The bytes of the file at `rel` below this folder, `len` bytes long when the walk
+    /// found it (see `read_known`).
+    pub fn read_known(&self, rel: &Path, len: u64) -> std::io::Result<Vec<u8>> {
+        read_whole(self.open_file(rel)?, len)
+    }
 }
 
 /// Every file under `root/dir`, relative to `root`, sorted; a missing folder has none.
@@ -226,13 +322,21 @@ mod tests {
         std::fs::write(&path, &text).unwrap();
         let len = text.len() as u64;
         // The length the walk found; the file grew since, or shrank; no length at all.
+        let folder = Folder::open(dir.path()).unwrap();
         for found in [len, 10, len + 7, 0, 1 << 20] {
             assert_eq!(
                 read_known(&path, found).unwrap(),
                 text.as_bytes(),
                 "found at {found} bytes"
             );
+            let relative = folder.read_known(Path::new("a.md"), found).unwrap();
+            assert_eq!(
+                relative,
+                text.as_bytes(),
+                "found at {found} bytes, read from the folder"
+            );
         }
+        assert!(folder.read_known(Path::new("gone.md"), 3).is_err());
         std::fs::write(&path, "").unwrap();
         assert!(read_known(&path, 0).unwrap().is_empty());
         assert!(read_known(&dir.path().join("gone.md"), 3).is_err());

@@ -433,6 +433,8 @@ pub struct Renderer<'a> {
     in_feeds: HashSet<ArticleId>,
     feed_bodies: Mutex<HashMap<ArticleId, String>>,
     parse_cx: ParseContext,
+    /// The site's folder, open: sources are read again relative to it.
+    site: Option<crate::walk::Folder>,
     tera: tera::Tera,
     /// The default theme's templates compiled, where the site keeps them.
     compiled: Option<compiled::Compiled>,
@@ -471,6 +473,7 @@ impl<'a> Renderer<'a> {
             month_views: index.months.iter().map(|_| views::Memo::default()).collect(),
             index,
             redirects: redirects::collect(input.archive),
+            site: crate::walk::Folder::open(input.root),
             parse_cx: ParseContext {
                 timezone: config.timezone,
             },
@@ -569,7 +572,7 @@ impl<'a> Renderer<'a> {
         }
         let article = self.env.archive.article(id);
         let source = crate::diag::shown(self.input.root, &article.source);
-        let bytes = article.read_source(self.input.root).ok()?;
+        let bytes = article.read_source(self.input.root, self.site.as_ref()).ok()?;
         crate::parse::body_html(&source, &bytes, article.format, &self.parse_cx).ok()
     }
 

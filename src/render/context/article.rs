@@ -104,7 +104,7 @@ impl Renderer<'_> {
         let article = env.archive.article(id);
         let source = shown(self.input.root, &article.source);
         let bytes = article
-            .read_source(self.input.root)
+            .read_source(self.input.root, self.site.as_ref())
             .map_err(|e| Diagnostic::file(&source, format!("cannot read: {e}")))?;
         let body = crate::parse::body_html(&source, &bytes, article.format, &self.parse_cx)?;
         let (more, newer, older) = self.around(id, mode);

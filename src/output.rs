@@ -88,6 +88,8 @@ impl Emitted {
         results: impl IntoIterator<Item = Result<Emit, Diagnostic>>,
         problems: &mut Vec<Diagnostic>,
     ) {
+        let results = results.into_iter();
+        self.files.reserve(results.size_hint().0);
         for result in results {
             match result {
                 Ok(emit) => {

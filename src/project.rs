@@ -765,7 +765,14 @@ impl Project {
         };
         let progress = self.options.progress.then(crate::progress::Progress::start);
         let mut emitted = Emitted::default();
-        let generated = plan.generate(&output, &which, previous, progress.as_deref(), &mut emitted);
+        let generated = plan.generate(
+            &output,
+            &which,
+            &fingerprints,
+            previous,
+            progress.as_deref(),
+            &mut emitted,
+        );
         if let Some(p) = &progress {
             p.finish();
         }
@@ -830,14 +837,10 @@ impl Project {
             }
             None => Records::with_capacity(emitted.files.len()),
         };
+        // Pages come with their fingerprints (`Plan::generate`).
         let written = emitted.written;
         for (rel, written) in emitted.files {
             files.insert(rel.into(), written);
-        }
-        for &i in &which {
-            if let Some(w) = files.get_mut(plan.page_files()[i].as_str()) {
-                w.fingerprint = Some(fingerprints[i]);
-            }
         }
         mark("commit");
 

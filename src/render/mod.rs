@@ -272,11 +272,13 @@ impl Plan<'_> {
 
     /// Renders the pages `which` (indices into the pages, in order), and every feed,
     /// sitemap and redirect file; writes those whose bytes differ from `previous` (file →
-    /// content hash). Adds everything generated to `generated`.
+    /// content hash). Adds everything generated to `generated`, each page with its
+    /// fingerprint from `fingerprints` (one per page of the plan).
     pub fn generate(
         &self,
         output: &Output,
         which: &[usize],
+        fingerprints: &[u64],
         previous: &Records,
         progress: Option<&crate::progress::Progress>,
         generated: &mut Emitted,
@@ -303,8 +305,12 @@ impl Plan<'_> {
             .map(|&i| (self.pages[i].template(), AtomicBool::new(false)))
             .collect();
         let emit = |rel: &str, bytes: &[u8]| output.emit(rel, bytes, previous);
+        // Pieces of at most PAGES_A_PIECE pages: a core that is done can always take
+        // some from the other (left to itself, rayon left one core to write the last
+        // stretch of listings alone, ~0.1 s of a 100,000-article build).
         let results: Vec<Result<Emit, Diagnostic>> = which
             .par_iter()
+            .with_max_len(PAGES_A_PIECE)
             .filter_map(|&i| {
                 let page = &self.pages[i];
                 // After a template fails once, the other pages it renders would fail the same way.
@@ -312,7 +318,10 @@ impl Plan<'_> {
                 if flag.load(Ordering::Relaxed) {
                     return None;
                 }
-                let result = r.render(page).and_then(|html| emit(&self.page_files[i], &html));
+                let result = r
+                    .render(page)
+                    .and_then(|html| emit(&self.page_files[i], &html))
+                    .map(|e| e.made_from(fingerprints[i]));
                 if let Some(p) = progress {
                     p.step();
                 }
@@ -382,6 +391,9 @@ impl Plan<'_> {
         if problems.is_empty() { Ok(()) } else { Err(problems) }
     }
 }
+
+/// The most pages a thread renders before another may take the rest of its share.
+const PAGES_A_PIECE: usize = 256;
 
 /// Whether a page is rendered, and by what, or only fingerprinted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

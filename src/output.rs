@@ -122,10 +122,8 @@ pub enum Mode {
 pub struct Output {
     target: PathBuf,
     staging: PathBuf,
-    /// The staging folder, open: files are made relative to it, so the kernel walks only
-    /// their path inside the site, not the folders above it, for every file.
-    #[cfg(unix)]
-    staging_dir: std::fs::File,
+    /// The staging folder, to make files in by their path below it.
+    staging_dir: crate::walk::Folder,
     mode: Mode,
     committed: bool,
 }
@@ -160,62 +158,31 @@ impl Output {
             fs::remove_dir_all(&staging).map_err(|e| Diagnostic::file(&staging, format!("cannot remove: {e}")))?;
         }
         fs::create_dir(&staging).map_err(|e| Diagnostic::file(&staging, format!("cannot create the folder: {e}")))?;
-        #[cfg(unix)]
-        let staging_dir =
-            fs::File::open(&staging).map_err(|e| Diagnostic::file(&staging, format!("cannot open the folder: {e}")))?;
         Ok(Output {
             target: target.to_path_buf(),
+            staging_dir: crate::walk::Folder::at(&staging),
             staging,
-            #[cfg(unix)]
-            staging_dir,
             mode,
             committed: false,
         })
     }
 
     /// Writes a file at `rel` (a `/`-separated path).
-    #[cfg(unix)]
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         use std::io::Write;
-        let at = |rel: &str| std::ffi::CString::new(rel).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput));
-        let dir_fd = std::os::fd::AsRawFd::as_raw_fd(&self.staging_dir);
         let written = || -> io::Result<()> {
             if let Some((dir, _)) = rel.rsplit_once('/') {
                 // Most pages have a folder of their own, whose parent exists already: one
                 // mkdir, instead of create_dir_all's look at the folder and its parent first.
-                // SAFETY: `at` gives a NUL-terminated path; `dir_fd` is the open staging folder.
-                let made = unsafe { libc::mkdirat(dir_fd, at(dir)?.as_ptr(), 0o777) } == 0;
-                if !made && io::Error::last_os_error().kind() != io::ErrorKind::AlreadyExists {
-                    fs::create_dir_all(self.staging.join(dir))?;
+                match self.staging_dir.make_folder(dir) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                    Err(_) => fs::create_dir_all(self.staging.join(dir))?,
                 }
             }
-            let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC | libc::O_CLOEXEC;
-            // SAFETY: as above; a non-negative result is a new descriptor nothing else owns.
-            let fd = unsafe { libc::openat(dir_fd, at(rel)?.as_ptr(), flags, 0o666 as libc::c_uint) };
-            if fd < 0 {
-                return Err(io::Error::last_os_error());
-            }
-            // SAFETY: `fd` was just opened here and is owned by the file from now on.
-            let mut file = unsafe { <fs::File as std::os::fd::FromRawFd>::from_raw_fd(fd) };
-            file.write_all(bytes)
+            self.staging_dir.create_file(rel)?.write_all(bytes)
         };
         written().map_err(|e| self.problem(rel, e))
-    }
-
-    /// Writes a file at `rel` (a `/`-separated path).
-    #[cfg(not(unix))]
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let path = self.staging.join(rel);
-        if let Some(dir) = path.parent() {
-            // Most pages have a folder of their own, whose parent exists already: one
-            // mkdir, instead of create_dir_all's look at the folder and its parent first.
-            match fs::create_dir(dir) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-                Err(_) => fs::create_dir_all(dir).map_err(|e| self.problem(rel, e))?,
-            }
-        }
-        fs::write(&path, bytes).map_err(|e| self.problem(rel, e))
     }
 
     /// Writes a file at `rel` unless `previous` records these very bytes there.

@@ -375,10 +375,11 @@ impl Project {
         let cx = ParseContext {
             timezone: self.timezone(),
         };
+        let site = walk::Folder::at(root);
         rels.into_par_iter()
             .map(|rel| {
                 let stamp = Stamp::of(&root.join(&rel));
-                let entry = read_entry(root, None, &rel, stamp, &cx);
+                let entry = read_entry(root, &site, &rel, stamp, &cx);
                 (rel, entry)
             })
             .collect()
@@ -576,12 +577,12 @@ impl Project {
             self.resolve(&chunks);
         }
         let entries = &self.entries;
-        let site = walk::Folder::open(&root);
+        let site = walk::Folder::at(&root);
         let read: Vec<(PathBuf, Entry)> = changed
             .into_par_iter()
             .map(|i| &files[i])
             .filter(|(rel, stamp)| !unchanged(entries, rel, stamp))
-            .map(|(rel, stamp)| (rel.clone(), read_entry(&root, site.as_ref(), rel, *stamp, &cx)))
+            .map(|(rel, stamp)| (rel.clone(), read_entry(&root, &site, rel, *stamp, &cx)))
             .collect();
         for rel in gone {
             self.set_entry(rel, None);
@@ -943,14 +944,13 @@ fn listed<'a>(rel: &'a Path, entry: &Entry) -> Option<cache::Listed<'a>> {
 }
 
 /// Reads and parses one file under `content/`.
-/// `site` is the site's folder open (sources are then opened relative to it), if it could be.
-fn read_entry(root: &Path, site: Option<&walk::Folder>, rel: &Path, stamp: Option<Stamp>, cx: &ParseContext) -> Entry {
+/// `site` is the site's folder (`root`), to read the file from.
+fn read_entry(root: &Path, site: &walk::Folder, rel: &Path, stamp: Option<Stamp>, cx: &ParseContext) -> Entry {
     let path = shown(root, rel);
     let read = || {
-        match (stamp, site) {
-            (Some(stamp), Some(site)) => site.read_known(rel, stamp.len),
-            (Some(stamp), None) => walk::read_known(&root.join(rel), stamp.len),
-            (None, _) => std::fs::read(root.join(rel)),
+        match stamp {
+            Some(stamp) => site.read_known(rel, stamp.len),
+            None => std::fs::read(root.join(rel)),
         }
         .map_err(|e| Diagnostic::file(&path, format!("cannot read: {e}")))
     };

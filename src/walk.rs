@@ -68,18 +68,7 @@ impl Stamp {
     }
 }
 
-/// The bytes of the file at `path`, which was `len` bytes long when the walk found it.
-///
-/// `std::fs::read` asks the file system for the length first and reads once more at the
-/// end to make sure it is the end: a build reads every source twice (its front matter,
-/// then its body), and that is two system calls of every five. Here one read asks for a
-/// byte more than `len`; getting `len` is the end of the file. A file that changed since
-/// (or a short read) is read on to its end, as `std::fs::read` would.
-pub fn read_known(path: &Path, len: u64) -> std::io::Result<Vec<u8>> {
-    read_whole(std::fs::File::open(path)?, len)
-}
-
-/// `read_known` of a file opened already.
+/// `Folder::read_known` of a file opened already.
 fn read_whole(mut file: std::fs::File, len: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let len = usize::try_from(len).unwrap_or(usize::MAX - 1);
@@ -97,93 +86,131 @@ fn read_whole(mut file: std::fs::File, len: u64) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// An open folder, to look up files relative to it: the kernel then resolves only the
-/// part of each path below it.
+/// A folder to look up, read and make files in by their path relative to it. Opened where
+/// the system allows (Unix), the kernel then resolves only the part of each path below
+/// it, not the folders above it for every file; otherwise files are named by whole path.
+#[derive(Debug)]
 pub struct Folder {
-    #[cfg(unix)]
-    dir: std::fs::File,
-    #[cfg(not(unix))]
     path: PathBuf,
+    #[cfg(unix)]
+    dir: Option<std::fs::File>,
 }
 
 impl Folder {
-    pub fn open(path: &Path) -> Option<Folder> {
-        #[cfg(unix)]
-        return std::fs::File::open(path).ok().map(|dir| Folder { dir });
-        #[cfg(not(unix))]
-        return Some(Folder {
+    /// The folder at `path`, opened if it can be (else named by its path).
+    pub fn at(path: &Path) -> Folder {
+        Folder {
             path: path.to_path_buf(),
-        });
+            #[cfg(unix)]
+            dir: std::fs::File::open(path).ok(),
+        }
     }
 
-    /// The folder at `rel` below this one.
+    /// The folder at `path`, if it is there to open (Unix; elsewhere, always).
+    pub fn open(path: &Path) -> Option<Folder> {
+        let folder = Folder::at(path);
+        #[cfg(unix)]
+        folder.dir.as_ref()?;
+        Some(folder)
+    }
+
+    /// `rel` opened relative to this folder with `flags` (new files get mode 0666, less
+    /// the umask); None if the folder is not open.
     #[cfg(unix)]
-    pub fn folder(&self, rel: &str) -> Option<Folder> {
+    fn open_at(&self, rel: &[u8], flags: libc::c_int) -> Option<std::io::Result<std::fs::File>> {
         use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-        let rel = std::ffi::CString::new(rel).ok()?;
-        let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
-        // SAFETY: `rel` is a NUL-terminated path; the descriptor returned is owned here.
-        let fd = unsafe { libc::openat(self.dir.as_raw_fd(), rel.as_ptr(), flags) };
-        // SAFETY: a non-negative result is a new descriptor nothing else owns.
-        (fd >= 0).then(|| Folder {
-            dir: std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) }),
+        let dir = self.dir.as_ref()?;
+        let Ok(rel) = std::ffi::CString::new(rel) else {
+            return Some(Err(std::io::ErrorKind::InvalidInput.into()));
+        };
+        let flags = flags | libc::O_CLOEXEC;
+        // SAFETY: `rel` is a NUL-terminated path and `dir` an open folder.
+        let fd = unsafe { libc::openat(dir.as_raw_fd(), rel.as_ptr(), flags, 0o666 as libc::c_uint) };
+        Some(match fd >= 0 {
+            // SAFETY: a non-negative result is a new descriptor nothing else owns.
+            true => Ok(std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) })),
+            false => Err(std::io::Error::last_os_error()),
         })
     }
 
-    #[cfg(not(unix))]
+    /// The folder at `rel` below this one, if it is there.
     pub fn folder(&self, rel: &str) -> Option<Folder> {
-        Some(Folder {
-            path: self.path.join(rel),
-        })
+        #[cfg(unix)]
+        if self.dir.is_some() {
+            let dir = self.open_at(rel.as_bytes(), libc::O_RDONLY | libc::O_DIRECTORY)?.ok()?;
+            return Some(Folder {
+                path: self.path.join(rel),
+                dir: Some(dir),
+            });
+        }
+        Folder::open(&self.path.join(rel))
     }
 
     /// The length of the file at `rel` (following links), if there is one; `name` is a
     /// buffer for the name as the kernel takes it.
-    #[cfg(unix)]
     pub fn len_of(&self, rel: &str, name: &mut Vec<u8>) -> Option<u64> {
-        use std::os::fd::AsRawFd;
-        if memchr::memchr(0, rel.as_bytes()).is_some() {
-            return None;
+        #[cfg(unix)]
+        if let Some(dir) = &self.dir {
+            use std::os::fd::AsRawFd;
+            if memchr::memchr(0, rel.as_bytes()).is_some() {
+                return None;
+            }
+            name.clear();
+            name.extend_from_slice(rel.as_bytes());
+            name.push(0);
+            let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
+            // SAFETY: `name` is a NUL-terminated path, `stat` is written by the call before it is read.
+            let found = unsafe { libc::fstatat(dir.as_raw_fd(), name.as_ptr().cast(), stat.as_mut_ptr(), 0) } == 0;
+            // SAFETY: fstatat filled `stat` when it returned 0.
+            return found.then(|| unsafe { stat.assume_init() }.st_size as u64);
         }
-        name.clear();
-        name.extend_from_slice(rel.as_bytes());
-        name.push(0);
-        let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
-        // SAFETY: `name` is a NUL-terminated path, `stat` is written by the call before it is read.
-        let found = unsafe { libc::fstatat(self.dir.as_raw_fd(), name.as_ptr().cast(), stat.as_mut_ptr(), 0) } == 0;
-        // SAFETY: fstatat filled `stat` when it returned 0.
-        found.then(|| unsafe { stat.assume_init() }.st_size as u64)
-    }
-
-    #[cfg(not(unix))]
-    pub fn len_of(&self, rel: &str, _: &mut Vec<u8>) -> Option<u64> {
+        let _ = name;
         std::fs::metadata(self.path.join(rel)).ok().map(|m| m.len())
     }
 
     /// The file at `rel` below this folder, opened to read.
-    #[cfg(unix)]
     pub fn open_file(&self, rel: &Path) -> std::io::Result<std::fs::File> {
-        use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-        use std::os::unix::ffi::OsStrExt;
-        let rel = std::ffi::CString::new(rel.as_os_str().as_bytes())
-            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
-        let flags = libc::O_RDONLY | libc::O_CLOEXEC;
-        // SAFETY: `rel` is a NUL-terminated path; the descriptor returned is owned here.
-        let fd = unsafe { libc::openat(self.dir.as_raw_fd(), rel.as_ptr(), flags) };
-        if fd < 0 {
-            return Err(std::io::Error::last_os_error());
+        #[cfg(unix)]
+        if let Some(file) = self.open_at(std::os::unix::ffi::OsStrExt::as_bytes(rel.as_os_str()), libc::O_RDONLY) {
+            return file;
         }
-        // SAFETY: a non-negative result is a new descriptor nothing else owns.
-        Ok(std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) }))
-    }
-
-    #[cfg(not(unix))]
-    pub fn open_file(&self, rel: &Path) -> std::io::Result<std::fs::File> {
         std::fs::File::open(self.path.join(rel))
     }
 
-    /// The bytes of the file at `rel` below this folder, `len` bytes long when the walk
-    /// found it (see `read_known`).
+    /// The file at `rel` below this folder, made (or emptied) to write.
+    pub fn create_file(&self, rel: &str) -> std::io::Result<std::fs::File> {
+        #[cfg(unix)]
+        if let Some(file) = self.open_at(rel.as_bytes(), libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC) {
+            return file;
+        }
+        std::fs::File::create(self.path.join(rel))
+    }
+
+    /// Makes the folder `rel` below this one, whose parent is there (`AlreadyExists` if
+    /// it is there too, as `std::fs::create_dir`).
+    pub fn make_folder(&self, rel: &str) -> std::io::Result<()> {
+        #[cfg(unix)]
+        if let Some(dir) = &self.dir {
+            use std::os::fd::AsRawFd;
+            let rel =
+                std::ffi::CString::new(rel).map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+            // SAFETY: `rel` is a NUL-terminated path and `dir` an open folder.
+            return match unsafe { libc::mkdirat(dir.as_raw_fd(), rel.as_ptr(), 0o777) } {
+                0 => Ok(()),
+                _ => Err(std::io::Error::last_os_error()),
+            };
+        }
+        std::fs::create_dir(self.path.join(rel))
+    }
+
+    /// The bytes of the file at `rel` below this folder, which was `len` bytes long when
+    /// the walk found it.
+    ///
+    /// `std::fs::read` asks the file system for the length first and reads once more at
+    /// the end to make sure it is the end: a build reads every source twice (its front
+    /// matter, then its body), and that is two system calls of every five. Here one read
+    /// asks for a byte more than `len`; getting `len` is the end of the file. A file that
+    /// changed since (or a short read) is read on to its end, as `std::fs::read` would.
     pub fn read_known(&self, rel: &Path, len: u64) -> std::io::Result<Vec<u8>> {
         read_whole(self.open_file(rel)?, len)
     }
@@ -323,6 +350,13 @@ mod tests {
         let len = text.len() as u64;
         // The length the walk found; the file grew since, or shrank; no length at all.
         let folder = Folder::open(dir.path()).unwrap();
+        // The same folder named by its path, as where it cannot be opened.
+        let by_path = Folder {
+            path: dir.path().to_path_buf(),
+            #[cfg(unix)]
+            dir: None,
+        };
+        let read_known = |path: &Path, found| by_path.read_known(path.strip_prefix(dir.path()).unwrap(), found);
         for found in [len, 10, len + 7, 0, 1 << 20] {
             assert_eq!(
                 read_known(&path, found).unwrap(),

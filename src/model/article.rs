@@ -1,6 +1,6 @@
 //! One article of the archive.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::Datelike;
 
@@ -58,15 +58,6 @@ fn borrowed<'de: 'static, D: serde::Deserializer<'de>>(d: D) -> Result<Text, D::
 }
 
 impl Article {
-    /// The source's bytes, read again (for the body, which is not kept): `root` is the
-    /// site's folder, and `site` the same folder open, if it could be.
-    pub fn read_source(&self, root: &Path, site: Option<&crate::walk::Folder>) -> std::io::Result<Vec<u8>> {
-        match site {
-            Some(site) => site.read_known(&self.source, self.source_len),
-            None => crate::walk::read_known(&root.join(&self.source), self.source_len),
-        }
-    }
-
     /// The site-relative path of an article published on `date` with `slug`.
     pub fn path_for(date: &ArticleDate, slug: &str) -> String {
         let day = date.day();

@@ -445,8 +445,8 @@ pub struct Renderer<'a> {
     in_feeds: HashSet<ArticleId>,
     feed_bodies: Mutex<HashMap<ArticleId, String>>,
     parse_cx: ParseContext,
-    /// The site's folder, open: sources are read again relative to it.
-    site: Option<crate::walk::Folder>,
+    /// The site's folder, to read sources again from.
+    site: crate::walk::Folder,
     tera: tera::Tera,
     /// The default theme's templates compiled, where the site keeps them.
     compiled: Option<compiled::Compiled>,
@@ -485,7 +485,7 @@ impl<'a> Renderer<'a> {
             month_views: index.months.iter().map(|_| views::Memo::default()).collect(),
             index,
             redirects: redirects::collect(input.archive),
-            site: crate::walk::Folder::open(input.root),
+            site: crate::walk::Folder::at(input.root),
             parse_cx: ParseContext {
                 timezone: config.timezone,
             },
@@ -583,9 +583,16 @@ impl<'a> Renderer<'a> {
             return Some(body);
         }
         let article = self.env.archive.article(id);
-        let source = crate::diag::shown(self.input.root, &article.source);
-        let bytes = article.read_source(self.input.root, self.site.as_ref()).ok()?;
-        crate::parse::body_html(&source, &bytes, article.format, &self.parse_cx).ok()
+        self.body_of(article, &crate::diag::shown(self.input.root, &article.source))
+            .ok()
+    }
+
+    /// An article's body as HTML, its source read again (bodies are not kept); `source`
+    /// is its path as messages show it.
+    fn body_of(&self, article: &crate::model::Article, source: &Path) -> Result<String, Diagnostic> {
+        let bytes = (self.site.read_known(&article.source, article.source_len))
+            .map_err(|e| Diagnostic::file(source, format!("cannot read: {e}")))?;
+        crate::parse::body_html(source, &bytes, article.format, &self.parse_cx)
     }
 
     /// Keeps an article's body if a feed carries it in full.

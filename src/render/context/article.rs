@@ -103,10 +103,7 @@ impl Renderer<'_> {
         let env = &self.env;
         let article = env.archive.article(id);
         let source = shown(self.input.root, &article.source);
-        let bytes = article
-            .read_source(self.input.root, self.site.as_ref())
-            .map_err(|e| Diagnostic::file(&source, format!("cannot read: {e}")))?;
-        let body = crate::parse::body_html(&source, &bytes, article.format, &self.parse_cx)?;
+        let body = self.body_of(article, &source)?;
         let (more, newer, older) = self.around(id, mode);
         let breadcrumbs = self.day_crumbs(article.date.day());
         let mut full_trail = trail(&breadcrumbs);

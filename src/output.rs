@@ -230,13 +230,25 @@ impl Output {
                 }
             }
             Mode::Patch => {
-                for rel in written {
-                    let to = self.target.join(rel);
-                    if let Some(dir) = to.parent() {
-                        fs::create_dir_all(dir).map_err(fail)?;
-                    }
-                    fs::rename(self.staging.join(rel), &to).map_err(fail)?;
-                }
+                use rayon::prelude::*;
+                // On every core: a new article moves every page of the listings it joins
+                // down by one, and thousands of files change. A file's folder is made
+                // only if the move finds it missing.
+                written
+                    .par_iter()
+                    .try_for_each(|rel| {
+                        let (from, to) = (self.staging.join(rel), self.target.join(rel));
+                        match fs::rename(&from, &to) {
+                            Err(e) if e.kind() == io::ErrorKind::NotFound && from.exists() => {
+                                if let Some(dir) = to.parent() {
+                                    fs::create_dir_all(dir)?;
+                                }
+                                fs::rename(&from, &to)
+                            }
+                            moved => moved,
+                        }
+                    })
+                    .map_err(fail)?;
                 for rel in removed {
                     let path = self.target.join(rel);
                     match fs::remove_file(&path) {
@@ -245,7 +257,14 @@ impl Output {
                         Err(e) => return Err(fail(e)),
                     }
                 }
-                let _ = fs::remove_dir_all(&self.staging);
+                // What is left is the staging folder's tree of folders, emptied: one for
+                // every file moved, and as slow to remove as they were to move.
+                match written.len() >= BIG_OUTPUT {
+                    true => discard(&self.staging, &self.staging.with_extension("trash")),
+                    false => {
+                        let _ = fs::remove_dir_all(&self.staging);
+                    }
+                }
             }
         }
         self.committed = true;
@@ -339,8 +358,9 @@ fn discard(old: &Path, trash: &Path) {
     }
 }
 
-/// Files written from which an output is big enough for the one it replaces to be
-/// removed in the background: below it, removing takes a fraction of the build.
+/// Files written from which what a build leaves behind (the output a full build replaced,
+/// the emptied staging folders of a patch) is removed in the background: below it,
+/// removing takes a fraction of the build.
 const BIG_OUTPUT: usize = 5_000;
 
 /// Starts removing `dir` in a process of its own, which goes on once this one has
@@ -585,13 +605,32 @@ mod tests {
                 .filter(|n| n.contains("dateline-"))
                 .collect()
         };
-        assert!(leftovers().iter().all(|n| n.ends_with(".trash")), "{:?}", leftovers());
-        // rm takes well under a second for these files; a minute allows any machine.
-        let started = std::time::Instant::now();
-        while !leftovers().is_empty() && started.elapsed() < std::time::Duration::from_secs(60) {
-            std::thread::sleep(std::time::Duration::from_millis(20));
+        let gone = || {
+            assert!(leftovers().iter().all(|n| n.ends_with(".trash")), "{:?}", leftovers());
+            // rm takes well under a second for these files; a minute allows any machine.
+            let started = std::time::Instant::now();
+            while !leftovers().is_empty() && started.elapsed() < std::time::Duration::from_secs(60) {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            assert_eq!(leftovers(), Vec::<String>::new());
+        };
+        gone();
+
+        // A big patch (a new article moves every page of a long listing): its files are in
+        // place when the commit returns, in folders it made where there were none, and the
+        // emptied staging folders go the same way.
+        let mut patched: Vec<String> = files[..super::BIG_OUTPUT / 2].to_vec();
+        patched.extend((0..super::BIG_OUTPUT / 2).map(|i| format!("new/{}/{i}/index.html", i % 7)));
+        let p = Output::patch(&out, &site).unwrap();
+        for rel in &patched {
+            p.write(rel, b"three").unwrap();
         }
-        assert_eq!(leftovers(), Vec::<String>::new());
+        p.commit(&patched, &[]).unwrap();
+        for rel in &patched {
+            assert_eq!(fs::read(out.join(rel)).unwrap(), b"three", "{rel}");
+        }
+        assert_eq!(fs::read(out.join(&files[super::BIG_OUTPUT - 1])).unwrap(), b"two");
+        gone();
     }
 
     #[test]

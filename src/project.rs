@@ -537,7 +537,13 @@ impl Project {
         let timezone = self.timezone();
         let reparse_all = self.parsed_in != Some(timezone);
         let mut problems = Vec::new();
-        let files = walk::stamped_files_under(&root, Path::new(CONTENT_DIR), &mut problems);
+        // Stamps tell which files changed since the sources known; with none known (a
+        // full build), every file is read, and takes its stamp then.
+        let stamps = match reparse_all || self.entries.is_empty() {
+            true => walk::Stamps::Skipped,
+            false => walk::Stamps::Taken,
+        };
+        let files = walk::found_under(&root, Path::new(CONTENT_DIR), &mut problems, stamps);
         let cx = ParseContext { timezone };
         // Sources already known and unchanged stay as they are; the others are read.
         let unchanged = |entries: &HashMap<SourcePath, Entry>, rel: &PathBuf, stamp: &Option<Stamp>| {
@@ -945,17 +951,25 @@ fn listed<'a>(rel: &'a Path, entry: &Entry) -> Option<cache::Listed<'a>> {
 
 /// Reads and parses one file under `content/`.
 /// `site` is the site's folder (`root`), to read the file from.
+/// `stamp` is the one the walk found; without one, the file's own is taken as it is read.
 fn read_entry(root: &Path, site: &walk::Folder, rel: &Path, stamp: Option<Stamp>, cx: &ParseContext) -> Entry {
     let path = shown(root, rel);
-    let read = || {
+    let mut stamp = stamp;
+    let mut read = || {
         match stamp {
-            Some(stamp) => site.read_known(rel, stamp.len),
-            None => std::fs::read(root.join(rel)),
+            Some(known) => site.read_known(rel, known.len),
+            None => site.read_stamped(rel).map(|(bytes, found)| {
+                stamp = Some(found);
+                bytes
+            }),
         }
         .map_err(|e| Diagnostic::file(&path, format!("cannot read: {e}")))
     };
     let source = match walk::classify(rel) {
-        ContentKind::Asset => Source::Asset,
+        ContentKind::Asset => {
+            stamp = stamp.or_else(|| Stamp::of(&root.join(rel)));
+            Source::Asset
+        }
         ContentKind::Profile => read().map_or_else(Source::Unreadable, |bytes| {
             Source::Profile(crate::parse::profile::parse_profile(&path, &bytes))
         }),

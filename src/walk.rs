@@ -214,12 +214,21 @@ impl Folder {
     pub fn read_known(&self, rel: &Path, len: u64) -> std::io::Result<Vec<u8>> {
         read_whole(self.open_file(rel)?, len)
     }
+
+    /// The bytes of the file at `rel` below this folder, and its stamp, taken from the
+    /// file once open (before it is read): for a walk that took none, this costs the kernel
+    /// no second look-up of the path.
+    pub fn read_stamped(&self, rel: &Path) -> std::io::Result<(Vec<u8>, Stamp)> {
+        let file = self.open_file(rel)?;
+        let stamp = Stamp::from_metadata(&file.metadata()?);
+        Ok((read_whole(file, stamp.len)?, stamp))
+    }
 }
 
 /// Every file under `root/dir`, relative to `root`, sorted; a missing folder has none.
 /// Entries that cannot be read are added to `problems`.
 pub fn files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    stamped_files_under(root, dir, problems)
+    found_under(root, dir, problems, Stamps::Skipped)
         .into_iter()
         .map(|(rel, _)| rel)
         .collect()
@@ -229,13 +238,34 @@ pub fn files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> V
 /// file is looked up relative to its folder, not by its whole path; symbolic links are
 /// followed, and one that leads back to a folder above it is a problem.
 pub fn stamped_files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(PathBuf, Option<Stamp>)> {
+    found_under(root, dir, problems, Stamps::Taken)
+}
+
+/// Whether a walk asks the file system for the stamp of every file it finds: one look-up
+/// of each, which a walk that only lists files (or reads them all, and can take their
+/// stamps from the open files) does without.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamps {
+    Taken,
+    /// Regular files are found without a stamp (`None`); a symbolic link to a file has
+    /// one, as the link had to be followed.
+    Skipped,
+}
+
+/// `files_under`, with each file's stamp as `stamps` asks.
+pub fn found_under(
+    root: &Path,
+    dir: &Path,
+    problems: &mut Vec<Diagnostic>,
+    stamps: Stamps,
+) -> Vec<(PathBuf, Option<Stamp>)> {
     let base = root.join(dir);
     let Ok(meta) = std::fs::metadata(&base) else {
         return Vec::new();
     };
     let mut files = Vec::new();
     let found = match meta.is_dir() {
-        true => walk_folder(root, dir, &[folder_id(&meta)]),
+        true => walk_folder(root, dir, &[folder_id(&meta)], stamps),
         false => vec![Found::File(dir.to_path_buf(), Some(Stamp::from_metadata(&meta)))],
     };
     flatten(found, &mut files, problems);
@@ -267,7 +297,7 @@ fn folder_id(_: &Metadata) -> FolderId {
 
 /// Reads the folder `rel` (relative to `root`); `above` identifies it and the folders
 /// it is in.
-fn walk_folder(root: &Path, rel: &Path, above: &[FolderId]) -> Vec<Found> {
+fn walk_folder(root: &Path, rel: &Path, above: &[FolderId], stamps: Stamps) -> Vec<Found> {
     let cannot_read = |rel: &Path, reason: &dyn std::fmt::Display| {
         Found::Problem(Diagnostic::file(shown(root, rel), format!("cannot read: {reason}")))
     };
@@ -297,7 +327,11 @@ fn walk_folder(root: &Path, rel: &Path, above: &[FolderId]) -> Vec<Found> {
         let meta = match kind {
             Ok(kind) if kind.is_symlink() => std::fs::metadata(root.join(&rel)),
             Ok(kind) if kind.is_file() => {
-                return Found::File(rel, entry.metadata().ok().map(|m| Stamp::from_metadata(&m)));
+                let stamp = match stamps {
+                    Stamps::Taken => entry.metadata().ok().map(|m| Stamp::from_metadata(&m)),
+                    Stamps::Skipped => None,
+                };
+                return Found::File(rel, stamp);
             }
             Ok(_) => entry.metadata(),
             Err(e) => Err(e),
@@ -309,7 +343,7 @@ fn walk_folder(root: &Path, rel: &Path, above: &[FolderId]) -> Vec<Found> {
                     return cannot_read(&rel, &"a symbolic link loops back to a folder above it");
                 }
                 let above: Vec<FolderId> = above.iter().copied().chain([id]).collect();
-                Found::Folder(walk_folder(root, &rel, &above))
+                Found::Folder(walk_folder(root, &rel, &above, stamps))
             }
             Ok(meta) if meta.is_file() => Found::File(rel, Some(Stamp::from_metadata(&meta))),
             Ok(_) => Found::Other,
@@ -441,6 +475,22 @@ mod tests {
             messages[1].contains("content/dangling.md") && messages[1].contains("cannot read"),
             "{messages:?}"
         );
+
+        // Without stamps: the same files and problems.
+        let mut unstamped_problems = Vec::new();
+        let unstamped = found_under(root, Path::new(CONTENT_DIR), &mut unstamped_problems, Stamps::Skipped);
+        let found: Vec<(&str, Option<u64>)> = unstamped
+            .iter()
+            .map(|(p, stamp)| (p.to_str().unwrap(), stamp.map(|s| s.len)))
+            .collect();
+        assert_eq!(found, [("content/2025/a.md", None), ("content/linked/b.md", None)]);
+        assert_eq!(unstamped_problems.len(), 2);
+        // A file read without a stamp takes the one the walk would have found.
+        let site = Folder::open(root).unwrap();
+        let (bytes, stamp) = site.read_stamped(Path::new("content/2025/a.md")).unwrap();
+        assert_eq!(bytes, b"four");
+        assert_eq!(Some(stamp), files[0].1);
+        assert!(site.read_stamped(Path::new("content/gone.md")).is_err());
     }
 
     #[test]

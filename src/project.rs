@@ -17,7 +17,7 @@ use crate::cache::{self, CachedBuild, CachedEntry, CachedSource};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, shown};
 use crate::model::{Archive, ArticleId, BuildInput, Edit, Selection};
-use crate::output::{Emitted, Output, Records};
+use crate::output::{Emitted, Output, Records, Written};
 use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParseContext, ParsedArticle};
 use crate::render::{self, RenderInput, Theme};
@@ -118,15 +118,55 @@ struct Kept {
 #[derive(Debug)]
 pub struct LastBuild {
     out: PathBuf,
-    /// Every file written, with its bytes' record and a page's fingerprint (shared with
-    /// the check of the output folder).
-    files: Arc<Records>,
+    /// Every file written, with its bytes' record and a page's fingerprint.
+    files: Recorded,
     /// What its pages shared besides their articles (`Plan::page_globals`).
     page_globals: Option<u64>,
     /// The fingerprint of each of its pages, in the order of its plan (while the archive
     /// keeps its shape and `page_globals` holds, the next plan has the same pages in the
     /// same order).
     pages: Vec<u64>,
+}
+
+/// What a build wrote, file by file.
+#[derive(Debug)]
+enum Recorded {
+    /// To look files up in (shared with the check of the output folder).
+    Mapped(Arc<Records>),
+    /// As a build with no record to go by (a full build) made them: a one-shot build only
+    /// saves it, and making it a map of 140,000 files would be most of the end of a full
+    /// build that runs on one core. A later build in the same process maps it (`map`).
+    Listed(Vec<(String, Written)>),
+}
+
+impl Recorded {
+    /// Makes it a map, if it is not one yet.
+    fn map(&mut self) {
+        if let Recorded::Listed(list) = self {
+            let map = std::mem::take(list)
+                .into_iter()
+                .map(|(rel, w)| (rel.into(), w))
+                .collect();
+            *self = Recorded::Mapped(Arc::new(map));
+        }
+    }
+
+    /// The map, once `map` made it.
+    fn mapped(&self) -> Option<&Records> {
+        match self {
+            Recorded::Mapped(map) => Some(map),
+            Recorded::Listed(_) => None,
+        }
+    }
+
+    /// Every file and what was written there, in no particular order, as the cache saves
+    /// them.
+    fn listed(&self) -> Vec<(Cow<'_, str>, Written)> {
+        match self {
+            Recorded::Mapped(map) => map.iter().map(|(rel, w)| (Cow::Borrowed(rel.as_ref()), *w)).collect(),
+            Recorded::Listed(list) => list.iter().map(|(rel, w)| (Cow::Borrowed(rel.as_str()), *w)).collect(),
+        }
+    }
 }
 
 /// A site and what is known of it between builds.
@@ -207,13 +247,14 @@ impl Project {
             let Some(loaded) = cache::load_record(&site, &cache_of) else {
                 return false;
             };
+            let files = Arc::new(loaded.files);
             let last = LastBuild {
                 out: loaded.out,
-                files: Arc::new(loaded.files),
+                files: Recorded::Mapped(Arc::clone(&files)),
                 page_globals: loaded.page_globals,
                 pages: loaded.pages,
             };
-            let (out, files) = (last.out.clone(), Arc::clone(&last.files));
+            let out = last.out.clone();
             let _ = record.send(last);
             cache::output_intact(&out, &files, threads)
         });
@@ -294,7 +335,7 @@ impl Project {
             out: l.out.to_string_lossy(),
             page_globals: l.page_globals,
             pages: &l.pages,
-            files: l.files.iter().map(|(k, v)| (Cow::Borrowed(k.as_ref()), *v)).collect(),
+            files: l.files.listed(),
         });
         let changes = cache::Changes {
             chunks,
@@ -745,24 +786,24 @@ impl Project {
         {
             self.last = None;
         }
-        let last = self
+        if let Some(last) = self.last.as_mut() {
+            last.files.map();
+        }
+        let last: Option<&Records> = self
             .last
             .as_ref()
-            .filter(|l| l.out == out_dir && out_dir.join("index.html").is_file());
+            .filter(|l| l.out == out_dir && out_dir.join("index.html").is_file())
+            .and_then(|l| l.files.mapped());
         let empty = HashMap::new();
         let (output, which, previous): (Output, Vec<usize>, &Records) = match last {
             Some(last) => {
                 // A page whose fingerprint was known has the one `last` records: it is
                 // looked up only if it was computed.
-                let recorded = |i: usize| {
-                    last.files
-                        .get(plan.page_files()[i].as_str())
-                        .and_then(|w| w.fingerprint)
-                };
+                let recorded = |i: usize| last.get(plan.page_files()[i].as_str()).and_then(|w| w.fingerprint);
                 let changed = (0..fingerprints.len())
                     .filter(|&i| !kept[i] && recorded(i) != Some(fingerprints[i]))
                     .collect();
-                (Output::patch(&out_dir, &root)?, changed, &last.files)
+                (Output::patch(&out_dir, &root)?, changed, last)
             }
             None => (
                 Output::create(&out_dir, &root)?,
@@ -794,13 +835,7 @@ impl Project {
                 let emitted_now: HashSet<&str> = emitted.files.iter().map(|(f, _)| f.as_str()).collect();
                 let plan_files = plan.files();
                 let generated = |file: &str| plan_files.contains(file) || emitted_now.contains(file);
-                let gone = || -> Vec<String> {
-                    last.files
-                        .keys()
-                        .filter(|f| !generated(f))
-                        .map(|f| f.to_string())
-                        .collect()
-                };
+                let gone = || -> Vec<String> { last.keys().filter(|f| !generated(f)).map(|f| f.to_string()).collect() };
                 // While pages keep their fingerprints (the archive kept its shape and pages
                 // share what they shared), the plan lists the files of the last one: only
                 // files it does not list (copied files, robots.txt, the parts of the
@@ -812,8 +847,8 @@ impl Project {
                     .filter(|f| !plan_files.contains(*f))
                     .collect();
                 let none_gone = same_pages
-                    && last.files.len() == plan_files.len() + unlisted.len()
-                    && unlisted.iter().all(|f| last.files.contains_key(*f));
+                    && last.len() == plan_files.len() + unlisted.len()
+                    && unlisted.iter().all(|f| last.contains_key(*f));
                 if none_gone {
                     debug_assert_eq!(gone(), Vec::<String>::new(), "files gone from a plan of the same pages");
                     Vec::new()
@@ -834,27 +869,28 @@ impl Project {
 
         // The new record: the last one, less the files no longer generated, with what this
         // build wrote (unchanged pages keep their records).
-        let mut files: Records = match last.is_some().then(|| self.last.take()).flatten() {
-            Some(last) => {
-                let mut files = Arc::try_unwrap(last.files).unwrap_or_else(|shared| (*shared).clone());
+        // Pages come with their fingerprints (`Plan::generate`).
+        let written = emitted.written;
+        let files = match last.is_some().then(|| self.last.take()).flatten().map(|l| l.files) {
+            Some(Recorded::Mapped(last)) => {
+                let mut files = Arc::try_unwrap(last).unwrap_or_else(|shared| (*shared).clone());
                 for file in &removed {
                     files.remove(file.as_str());
                 }
-                files
+                for (rel, written) in emitted.files {
+                    files.insert(rel.into(), written);
+                }
+                Recorded::Mapped(Arc::new(files))
             }
-            None => Records::with_capacity(emitted.files.len()),
+            // A full build (`last` was mapped if there was one).
+            _ => Recorded::Listed(emitted.files),
         };
-        // Pages come with their fingerprints (`Plan::generate`).
-        let written = emitted.written;
-        for (rel, written) in emitted.files {
-            files.insert(rel.into(), written);
-        }
         mark("commit");
 
         self.last_dirty = true;
         self.last = Some(LastBuild {
             out: out_dir.clone(),
-            files: Arc::new(files),
+            files,
             page_globals: Some(page_globals),
             pages: fingerprints,
         });

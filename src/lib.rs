@@ -94,8 +94,8 @@ pub struct BuildSummary {
     pub rendered: usize,
     /// Files whose bytes changed, and so were written.
     pub written: usize,
-    /// Their site-relative paths.
-    pub written_files: Vec<String>,
+    /// Whether those were stylesheets alone (a page can take them without a reload).
+    pub only_stylesheets_written: bool,
     /// Files of the previous build that no longer exist, and were deleted.
     pub removed: usize,
     /// Static files and content assets.

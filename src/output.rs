@@ -77,8 +77,9 @@ impl Emit {
 pub struct Emitted {
     /// Every file, with the hash and length of its bytes (and a fingerprint).
     pub files: Vec<(String, Written)>,
-    /// The files whose bytes changed, and so were written.
-    pub written: Vec<String>,
+    /// Which of `files` had bytes that changed, and so were written (all of them in a full
+    /// build: their places, not copies of their paths).
+    written: Vec<usize>,
 }
 
 impl Emitted {
@@ -94,7 +95,7 @@ impl Emitted {
             match result {
                 Ok(emit) => {
                     if emit.written {
-                        self.written.push(emit.rel.clone());
+                        self.written.push(self.files.len());
                     }
                     let written = Written {
                         file: emit.record,
@@ -105,6 +106,11 @@ impl Emitted {
                 Err(d) => problems.push(d),
             }
         }
+    }
+
+    /// The files whose bytes changed, and so were written.
+    pub fn written(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.written.iter().map(|&i| self.files[i].0.as_str())
     }
 }
 
@@ -207,7 +213,7 @@ impl Output {
     /// Puts the staged files in place. `written` lists them (moved in one by one in patch
     /// mode; their number tells how big the output is), `removed` the files of the previous
     /// build that are gone (patch mode).
-    pub fn commit(mut self, written: &[String], removed: &[String]) -> Result<(), Diagnostic> {
+    pub fn commit(mut self, written: &[impl AsRef<str> + Sync], removed: &[String]) -> Result<(), Diagnostic> {
         let fail = |e: io::Error| Diagnostic::file(&self.target, format!("cannot update the output folder: {e}"));
         match self.mode {
             Mode::Replace => {
@@ -237,7 +243,7 @@ impl Output {
                 written
                     .par_iter()
                     .try_for_each(|rel| {
-                        let (from, to) = (self.staging.join(rel), self.target.join(rel));
+                        let (from, to) = (self.staging.join(rel.as_ref()), self.target.join(rel.as_ref()));
                         match fs::rename(&from, &to) {
                             Err(e) if e.kind() == io::ErrorKind::NotFound && from.exists() => {
                                 if let Some(dir) = to.parent() {
@@ -508,7 +514,7 @@ mod tests {
         folder(&previous, "older build");
         let o = Output::create(&out, &site).unwrap();
         o.write("index.html", b"new").unwrap();
-        o.commit(&[], &[]).unwrap();
+        o.commit(&[] as &[&str], &[]).unwrap();
         assert_eq!(page(&previous), None);
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new");
         for name in &kept {
@@ -523,7 +529,7 @@ mod tests {
         let o = Output::create(&out, &site).unwrap();
         o.write("index.html", b"one").unwrap();
         o.write("a/b/index.html", b"ab").unwrap();
-        o.commit(&[], &[]).unwrap();
+        o.commit(&[] as &[&str], &[]).unwrap();
         assert_eq!(fs::read(out.join("a/b/index.html")).unwrap(), b"ab");
 
         let o = Output::create(&out, &site).unwrap();
@@ -537,7 +543,7 @@ mod tests {
 
         let o = Output::create(&out, &site).unwrap();
         o.write("index.html", b"three").unwrap();
-        o.commit(&[], &[]).unwrap();
+        o.commit(&[] as &[&str], &[]).unwrap();
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"three");
         assert!(!out.join("a").exists(), "stale files are gone");
         let leftovers: Vec<_> = fs::read_dir(dir.path())
@@ -640,7 +646,7 @@ mod tests {
         for (rel, text) in [("index.html", "home"), ("a/index.html", "a"), ("b/c/index.html", "c")] {
             o.write(rel, text.as_bytes()).unwrap();
         }
-        o.commit(&[], &[]).unwrap();
+        o.commit(&[] as &[&str], &[]).unwrap();
 
         let p = Output::patch(&out, &site).unwrap();
         p.write("a/index.html", b"a2").unwrap();
@@ -656,11 +662,8 @@ mod tests {
         let p = Output::patch(&out, &site).unwrap();
         p.write("a/index.html", b"a2").unwrap();
         p.write("d/index.html", b"d").unwrap();
-        p.commit(
-            &["a/index.html".into(), "d/index.html".into()],
-            &["b/c/index.html".into()],
-        )
-        .unwrap();
+        p.commit(&["a/index.html", "d/index.html"], &["b/c/index.html".into()])
+            .unwrap();
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"a2");
         assert_eq!(fs::read(out.join("d/index.html")).unwrap(), b"d");
         assert_eq!(

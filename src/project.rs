@@ -865,12 +865,15 @@ impl Project {
                 format!("cannot update the build cache: {e}"),
             )
         })?;
-        output.commit(&emitted.written, &removed)?;
+        let written: Vec<&str> = emitted.written().collect();
+        let written_count = written.len();
+        let only_stylesheets_written = !written.is_empty() && written.iter().all(|f| f.ends_with(".css"));
+        output.commit(&written, &removed)?;
+        drop(written);
 
         // The new record: the last one, less the files no longer generated, with what this
         // build wrote (unchanged pages keep their records).
         // Pages come with their fingerprints (`Plan::generate`).
-        let written = emitted.written;
         let files = match last.is_some().then(|| self.last.take()).flatten().map(|l| l.files) {
             Some(Recorded::Mapped(last)) => {
                 let mut files = Arc::try_unwrap(last).unwrap_or_else(|shared| (*shared).clone());
@@ -900,8 +903,8 @@ impl Project {
             authors: archive.authors.len(),
             pages: plan.page_count(),
             rendered,
-            written: written.len(),
-            written_files: written,
+            written: written_count,
+            only_stylesheets_written,
             removed: removed.len(),
             copied: assets.len(),
             output: out_dir,

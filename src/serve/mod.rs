@@ -233,9 +233,7 @@ fn report(
                 let _ = shared.events.send(Event::default().event("ok").data("{}"));
             }
             if !first && (summary.written > 0 || summary.removed > 0 || was_broken) {
-                let only_styles = summary.removed == 0
-                    && !summary.written_files.is_empty()
-                    && summary.written_files.iter().all(|f| f.ends_with(".css"));
+                let only_styles = summary.removed == 0 && summary.only_stylesheets_written;
                 let kind = if only_styles && !was_broken { "css" } else { "reload" };
                 let _ = shared.events.send(Event::default().event(kind).data("{}"));
             }

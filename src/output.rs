@@ -108,6 +108,39 @@ impl Emitted {
         }
     }
 
+    /// Like `gather`, for a list of results some of which are not there: when nothing
+    /// was gathered yet, the list of files is made in the memory of `results`.
+    pub fn gather_pages(&mut self, results: Vec<Option<Result<Emit, Diagnostic>>>, problems: &mut Vec<Diagnostic>) {
+        if !self.files.is_empty() {
+            return self.gather(results.into_iter().flatten(), problems);
+        }
+        let written = &mut self.written;
+        written.reserve(results.len());
+        let mut at = 0;
+        // `filter_map` over the list's own iterator: collected in place (std reuses the
+        // allocation when the items it makes are no larger).
+        self.files = results
+            .into_iter()
+            .filter_map(|result| match result? {
+                Ok(emit) => {
+                    if emit.written {
+                        written.push(at);
+                    }
+                    at += 1;
+                    let file = Written {
+                        file: emit.record,
+                        fingerprint: emit.fingerprint,
+                    };
+                    Some((emit.rel, file))
+                }
+                Err(d) => {
+                    problems.push(d);
+                    None
+                }
+            })
+            .collect();
+    }
+
     /// The files whose bytes changed, and so were written.
     pub fn written(&self) -> impl ExactSizeIterator<Item = &str> {
         self.written.iter().map(|&i| self.files[i].0.as_str())

@@ -308,10 +308,14 @@ impl Plan<'_> {
         // Pieces of at most PAGES_A_PIECE pages: a core that is done can always take
         // some from the other (left to itself, rayon left one core to write the last
         // stretch of listings alone, ~0.1 s of a 100,000-article build).
-        let results: Vec<Result<Emit, Diagnostic>> = which
+        // Indexed (`map` to an option, not `filter_map`): rayon writes every result in
+        // its place in one list on all cores, which `gather_pages` turns into the list of
+        // files where it lies. Anything else gathers 140,000 results again on one core at
+        // the end of a full build, in fresh memory the kernel must clear first.
+        let results: Vec<Option<Result<Emit, Diagnostic>>> = which
             .par_iter()
             .with_max_len(PAGES_A_PIECE)
-            .filter_map(|&i| {
+            .map(|&i| {
                 let page = &self.pages[i];
                 // After a template fails once, the other pages it renders would fail the same way.
                 let flag = &failed[page.template()];
@@ -332,7 +336,7 @@ impl Plan<'_> {
             })
             .collect();
         let mut problems = Vec::new();
-        generated.gather(results, &mut problems);
+        generated.gather_pages(results, &mut problems);
         if !problems.is_empty() {
             return Err(problems);
         }

@@ -130,7 +130,9 @@ impl std::fmt::Display for Timings {
 /// lock (`lock`).
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let _lock = lock::SiteLock::for_build(options)?;
-    with_threads(options.jobs, || build_project(options).map(|(summary, _)| summary))
+    with_threads(options.jobs, || {
+        build_project(options, false).map(|(summary, _)| summary)
+    })
 }
 
 /// `build` for a process that ends right after it: the memory of the parsed site is
@@ -143,7 +145,7 @@ pub fn build_once<T>(
 ) -> Result<(BuildSummary, T), Diagnostics> {
     let _lock = lock::SiteLock::for_build(options)?;
     let summary = with_threads(options.jobs, || {
-        build_project(options).map(|(summary, project)| {
+        build_project(options, true).map(|(summary, project)| {
             std::mem::forget(project);
             summary
         })
@@ -153,12 +155,16 @@ pub fn build_once<T>(
 }
 
 /// Builds the site; the caller holds its lock.
-fn build_project(options: &BuildOptions) -> Result<(BuildSummary, Project), Diagnostics> {
+/// `once`: the process ends after it (`build_once`).
+fn build_project(options: &BuildOptions, once: bool) -> Result<(BuildSummary, Project), Diagnostics> {
     let mut project = if options.use_cache {
         Project::open_cached(options.clone())
     } else {
         Project::open(options.clone())
     };
+    if once {
+        project.end_with_the_process();
+    }
     let result = project.build();
     // The parsed sources are worth keeping even when the build failed.
     project.save_cache()?;

@@ -10,6 +10,9 @@
 //!   `SITE/content` (the size and time of every file) and the check that every file under
 //!   OUT is still there with its length, side by side as a rebuild runs them. Listing OUT
 //!   is not timed.
+//! - `io_bounds calls SITE OUT` (Unix): the same lookups with none of dateline's code, one
+//!   `fstatat` a file relative to SITE or OUT on one thread: what each costs the kernel,
+//!   and so the least any rebuild that checks them spends on two cores (half of it).
 //!
 //! Each prints one line: what it did, and `in S s`.
 //!
@@ -25,8 +28,10 @@ fn main() {
     match &args[1..] {
         [mode, tree, out] if mode == "files" => files(Path::new(tree), Path::new(out)),
         [mode, site, out] if mode == "stats" => stats(Path::new(site), Path::new(out)),
+        #[cfg(unix)]
+        [mode, site, out] if mode == "calls" => calls(Path::new(site), Path::new(out)),
         _ => {
-            eprintln!("usage: io_bounds files TREE OUT | io_bounds stats SITE OUT");
+            eprintln!("usage: io_bounds files TREE OUT | io_bounds stats SITE OUT | io_bounds calls SITE OUT");
             std::process::exit(2);
         }
     }
@@ -98,5 +103,46 @@ fn stats(site: &Path, out: &Path) {
         "{sources} sources and {} output files looked up in {:.3} s",
         written.len(),
         started.elapsed().as_secs_f64()
+    );
+}
+
+/// One `fstatat` for every source and every output file, by its path relative to the
+/// folder, on one thread.
+#[cfg(unix)]
+fn calls(site: &Path, out: &Path) {
+    use std::ffi::CString;
+    use std::os::fd::AsRawFd;
+    let content = site.join(dateline::walk::CONTENT_DIR);
+    let mut named: Vec<(std::fs::File, Vec<CString>)> = Vec::new();
+    for (root, under) in [(site, content.as_path()), (out, out)] {
+        let folder = std::fs::File::open(root).expect("the folder opens");
+        let names = list(under)
+            .into_iter()
+            .map(|(rel, _)| {
+                let rel = under.strip_prefix(root).unwrap_or(Path::new("")).join(rel);
+                CString::new(rel.to_str().expect("UTF-8 paths")).expect("no NUL in paths")
+            })
+            .collect();
+        named.push((folder, names));
+    }
+    let count: usize = named.iter().map(|(_, names)| names.len()).sum();
+    let started = Instant::now();
+    let mut found = 0;
+    for (folder, names) in &named {
+        for name in names {
+            let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
+            // SAFETY: `name` is NUL-terminated and `folder` open; `stat` is written by the call.
+            if unsafe { libc::fstatat(folder.as_raw_fd(), name.as_ptr(), stat.as_mut_ptr(), 0) } == 0 {
+                found += 1;
+            }
+        }
+    }
+    let took = started.elapsed().as_secs_f64();
+    assert_eq!(found, count, "every file listed is there");
+    // The benchmark reads the first `in S s`: the calls shared by two cores.
+    println!(
+        "{count} fstatat calls, {:.2} µs each: in {:.3} s on two cores ({took:.3} s on one thread)",
+        1e6 * took / count as f64,
+        took / 2.0
     );
 }

@@ -16,8 +16,9 @@ at least 9 runs: a rebuild is short and the most sensitive to a noisy machine).
 Beside them, what the file system alone costs (target/release/examples/io_bounds): writing
 a copy of dateline's output (the same files and sizes, nothing made), and the lookups a
 rebuild makes before it knows what changed (dateline's own walk of the sources and check
-of every output file's size, alone). Last, `dateline check` of the built site (the link
-check; its build finds nothing to do).
+of every output file's size, alone), and the same lookups as bare `fstatat` calls with none
+of dateline's code (on one thread, halved for two cores). Last, `dateline check` of the
+built site (the link check; its build finds nothing to do).
 It prints, per size and tool, the median wall time, milliseconds per article, the median
 peak resident memory (/usr/bin/time) and the pages (HTML files) written, then the ratios
 the project holds itself to, and last its targets, met or missed, at the largest size.
@@ -44,6 +45,7 @@ REBUILD_RUNS = 9
 # What the file system alone costs (examples/io_bounds.rs), beside the tools.
 FILES_ALONE = "writing dateline's files alone"
 LOOKUPS_ALONE = "a rebuild's lookups alone"
+CALLS_ALONE = "its system calls alone, on two cores"
 CHECK = "dateline check (site built)"
 
 
@@ -145,12 +147,14 @@ def main():
         # What the file system alone costs: writing dateline's files (a copy of its output,
         # nothing made), and the lookups a rebuild makes before it knows what changed.
         copy = out + "-copy"
-        files_alone, lookups_alone = [], []
+        files_alone, lookups_alone, calls_alone = [], [], []
         for _ in range(runs):
             shutil.rmtree(copy, ignore_errors=True)
             subprocess.run(["sync"])
             files_alone.append(io_bound([io_bounds, "files", out, copy]))
             lookups_alone.append(io_bound([io_bounds, "stats", sites["dateline"], out]))
+            if os.name == "posix":
+                calls_alone.append(io_bound([io_bounds, "calls", sites["dateline"], out]))
         shutil.rmtree(copy, ignore_errors=True)
         sources = sorted(os.path.join(r, n) for r, _, ns in os.walk(os.path.join(sites["dateline"], "content"))
                          for n in ns if n.endswith(".md"))
@@ -175,6 +179,8 @@ def main():
         counts[CHECK] = None
         samples[FILES_ALONE] = files_alone
         samples[LOOKUPS_ALONE] = lookups_alone
+        if calls_alone:
+            samples[CALLS_ALONE] = calls_alone
         results[size] = (samples, counts)
 
         print(f"\n{size:,} articles ({runs} runs each, {rebuild_runs} of the rebuild; medians)")
@@ -183,7 +189,7 @@ def main():
         for tool, s in samples.items():
             wall = statistics.median(x for x, _ in s)
             n = counts.get(tool)
-            if tool in (FILES_ALONE, LOOKUPS_ALONE):
+            if tool in (FILES_ALONE, LOOKUPS_ALONE, CALLS_ALONE):
                 print(f"| {tool} | {wall:.2f} | {1000 * wall / size:.3f} | | |")
                 continue
             rss = statistics.median(m for _, m in s)
@@ -205,7 +211,8 @@ def main():
         print(f"  {size:,}: " + "; ".join(line))
         print(f"  {size:,}, the file system alone: writing dateline's files / floor "
               f"{med[FILES_ALONE][0] / med['floor'][0]:.2f}×; a rebuild's lookups / full build "
-              f"{100 * med[LOOKUPS_ALONE][0] / d[0]:.1f}%")
+              f"{100 * med[LOOKUPS_ALONE][0] / d[0]:.1f}%"
+              + (f" (their system calls alone {100 * med[CALLS_ALONE][0] / d[0]:.1f}%)" if CALLS_ALONE in med else ""))
     sizes = sorted(results)
     growth = None
     if len(sizes) >= 2:

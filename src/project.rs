@@ -329,12 +329,17 @@ impl Project {
             if !self.dirty[n] && archive.is_none() {
                 continue;
             }
-            let Some(listed) = listed(rel, entry) else {
+            // The cache keeps paths as text: one that is not UTF-8 is not kept (read again
+            // by every build).
+            let Some(text) = rel.to_str() else {
+                continue;
+            };
+            let Some(listed) = listed(text, entry) else {
                 continue;
             };
             if self.dirty[n] {
                 chunks[n].1.push(listed.clone());
-                chunks[n].2.extend(cached_entry(rel, entry));
+                chunks[n].2.extend(cached_entry(text, entry));
             }
             if archive.is_some() {
                 index.push(listed);
@@ -980,9 +985,8 @@ impl Project {
     }
 }
 
-/// An entry as the build cache keeps it (sources with problems are not kept, nor those
-/// whose path is not UTF-8: read again by every build, as the cache keeps paths as text).
-fn cached_entry<'a>(rel: &'a Path, entry: &'a Entry) -> Option<CachedEntry<'a>> {
+/// An entry as the build cache keeps it (sources with problems are not kept).
+fn cached_entry<'a>(rel: &'a str, entry: &'a Entry) -> Option<CachedEntry<'a>> {
     let stamp = entry.stamp?;
     let source = match &entry.source {
         Source::Article(format, Ok(article)) => CachedSource::Article(*format, Cow::Borrowed(article)),
@@ -991,15 +995,14 @@ fn cached_entry<'a>(rel: &'a Path, entry: &'a Entry) -> Option<CachedEntry<'a>> 
         _ => return None,
     };
     Some(CachedEntry {
-        rel: Cow::Borrowed(rel.to_str()?),
+        rel: Cow::Borrowed(rel),
         stamp,
         source,
     })
 }
 
-/// How the index of the build cache lists an entry (sources with problems are not kept,
-/// nor those whose path is not UTF-8).
-fn listed<'a>(rel: &'a Path, entry: &Entry) -> Option<cache::Listed<'a>> {
+/// How the index of the build cache lists an entry (sources with problems are not kept).
+fn listed<'a>(rel: &'a str, entry: &Entry) -> Option<cache::Listed<'a>> {
     let stamp = entry.stamp?;
     let parsed = match &entry.source {
         Source::Article(_, Ok(_)) | Source::Cached => true,
@@ -1008,7 +1011,7 @@ fn listed<'a>(rel: &'a Path, entry: &Entry) -> Option<cache::Listed<'a>> {
         _ => return None,
     };
     Some(cache::Listed {
-        rel: Cow::Borrowed(rel.to_str()?),
+        rel: Cow::Borrowed(rel),
         stamp,
         parsed,
     })

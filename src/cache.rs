@@ -27,7 +27,7 @@ use crate::model::{Archive, Selection, StoredArchive};
 use crate::output::{Records, Written};
 use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParsedArticle};
-use crate::walk::Stamp;
+use crate::walk::{Folder, Stamp};
 
 /// Where the caches live in a site: one folder per output folder.
 pub const CACHE_DIR: &str = ".dateline/cache";
@@ -502,7 +502,7 @@ fn prune(caches: &Path, current: &Path, keep: usize) {
 /// calling thread and `threads - 1` more (beside the walk of the sources, it keeps the
 /// two cores of a small machine busy until both are done).
 pub fn output_intact(out: &Path, files: &Records, threads: usize) -> bool {
-    let Some(root) = crate::walk::Folder::open(out) else {
+    let Some(root) = Folder::open(out) else {
         return false;
     };
     // Files are looked up from the folder two levels above them (`2025/10/26` for
@@ -524,7 +524,7 @@ pub fn output_intact(out: &Path, files: &Records, threads: usize) -> bool {
         // One buffer for the names handed to the kernel (NUL-terminated), not one each.
         let mut name = Vec::with_capacity(256);
         for (dir, list) in part {
-            let mut all_there = |folder: &crate::walk::Folder| {
+            let mut all_there = |folder: &Folder| {
                 list.iter()
                     .all(|(rel, len)| folder.len_of(rel, &mut name) == Some(*len))
             };

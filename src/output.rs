@@ -70,6 +70,15 @@ impl Emit {
             ..self
         }
     }
+
+    /// The file as `Emitted` lists it.
+    fn into_file(self) -> (String, Written) {
+        let written = Written {
+            file: self.record,
+            fingerprint: self.fingerprint,
+        };
+        (self.rel, written)
+    }
 }
 
 /// Every file a build generated or copied.
@@ -97,11 +106,7 @@ impl Emitted {
                     if emit.written {
                         self.written.push(self.files.len());
                     }
-                    let written = Written {
-                        file: emit.record,
-                        fingerprint: emit.fingerprint,
-                    };
-                    self.files.push((emit.rel, written));
+                    self.files.push(emit.into_file());
                 }
                 Err(d) => problems.push(d),
             }
@@ -127,11 +132,7 @@ impl Emitted {
                         written.push(at);
                     }
                     at += 1;
-                    let file = Written {
-                        file: emit.record,
-                        fingerprint: emit.fingerprint,
-                    };
-                    Some((emit.rel, file))
+                    Some(emit.into_file())
                 }
                 Err(d) => {
                     problems.push(d);

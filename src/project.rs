@@ -432,10 +432,10 @@ impl Project {
             timezone: self.timezone(),
         };
         let site = walk::Folder::at(root);
+        // No stamp: `read_entry` takes each file's from the file once open.
         rels.into_par_iter()
             .map(|rel| {
-                let stamp = Stamp::of(&root.join(&rel));
-                let entry = read_entry(root, &site, &rel, stamp, &cx);
+                let entry = read_entry(root, &site, &rel, None, &cx);
                 (rel, entry)
             })
             .collect()

@@ -120,8 +120,9 @@ impl Folder {
     fn open_at(&self, rel: &[u8], flags: libc::c_int) -> Option<std::io::Result<std::fs::File>> {
         use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
         let dir = self.dir.as_ref()?;
-        let Ok(rel) = std::ffi::CString::new(rel) else {
-            return Some(Err(std::io::ErrorKind::InvalidInput.into()));
+        let rel = match c_path(rel) {
+            Ok(rel) => rel,
+            Err(e) => return Some(Err(e)),
         };
         let flags = flags | libc::O_CLOEXEC;
         // SAFETY: `rel` is a NUL-terminated path and `dir` an open folder.
@@ -192,8 +193,7 @@ impl Folder {
         #[cfg(unix)]
         if let Some(dir) = &self.dir {
             use std::os::fd::AsRawFd;
-            let rel =
-                std::ffi::CString::new(rel).map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+            let rel = c_path(rel.as_bytes())?;
             // SAFETY: `rel` is a NUL-terminated path and `dir` an open folder.
             return match unsafe { libc::mkdirat(dir.as_raw_fd(), rel.as_ptr(), 0o777) } {
                 0 => Ok(()),
@@ -223,6 +223,12 @@ impl Folder {
         let stamp = Stamp::from_metadata(&file.metadata()?);
         Ok((read_whole(file, stamp.len)?, stamp))
     }
+}
+
+/// `rel` as the kernel takes a path (NUL-terminated); one with a NUL in it is no path.
+#[cfg(unix)]
+fn c_path(rel: &[u8]) -> std::io::Result<std::ffi::CString> {
+    std::ffi::CString::new(rel).map_err(|_| std::io::ErrorKind::InvalidInput.into())
 }
 
 /// Every file under `root/dir`, relative to `root`, sorted; a missing folder has none.

@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod error;
 pub mod html;
 pub mod lock;
 pub mod model;

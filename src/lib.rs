@@ -16,7 +16,7 @@ pub mod lock;
 pub mod model;
 pub mod output;
 pub mod parse;
-pub mod progress;
+mod progress;
 pub mod project;
 pub mod render;
 pub mod serve;

@@ -828,18 +828,17 @@ impl Project {
             ),
         };
         let progress = self.options.progress.then(crate::progress::Progress::start);
-        let mut emitted = Emitted::default();
-        let generated = plan.generate(
-            &output,
-            &which,
-            &fingerprints,
-            previous,
-            progress.as_deref(),
-            &mut emitted,
-        );
         if let Some(p) = &progress {
-            p.finish();
+            p.stage("Rendering pages", which.len());
         }
+        let step = || {
+            if let Some(p) = &progress {
+                p.step();
+            }
+        };
+        let mut emitted = Emitted::default();
+        let generated = plan.generate(&output, &which, &fingerprints, previous, &step, &mut emitted);
+        drop(progress);
         generated?;
         mark("render");
         assets.copy(&root, &output, previous, &mut emitted)?;

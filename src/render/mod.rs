@@ -273,19 +273,17 @@ impl Plan<'_> {
     /// Renders the pages `which` (indices into the pages, in order), and every feed,
     /// sitemap and redirect file; writes those whose bytes differ from `previous` (file →
     /// content hash). Adds everything generated to `generated`, each page with its
-    /// fingerprint from `fingerprints` (one per page of the plan).
+    /// fingerprint from `fingerprints` (one per page of the plan). Calls `step` after each
+    /// page (to show progress).
     pub fn generate(
         &self,
         output: &Output,
         which: &[usize],
         fingerprints: &[u64],
         previous: &Records,
-        progress: Option<&crate::progress::Progress>,
+        step: &(dyn Fn() + Sync),
         generated: &mut Emitted,
     ) -> Result<(), Vec<Diagnostic>> {
-        if let Some(p) = progress {
-            p.stage("Rendering pages", which.len());
-        }
         let r = &self.renderer;
         // A full build shows every card: built first, in order, they sit in memory in
         // the order listings read them. Listings are compiled unless the site's theme
@@ -326,9 +324,7 @@ impl Plan<'_> {
                     .render(page)
                     .and_then(|html| emit(&self.page_files[i], &html))
                     .map(|e| e.made_from(fingerprints[i]));
-                if let Some(p) = progress {
-                    p.step();
-                }
+                step();
                 if result.is_err() {
                     flag.store(true, Ordering::Relaxed);
                 }

@@ -6,23 +6,25 @@ use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::borrow::Cow;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 
 use chrono_tz::Tz;
 use rayon::prelude::*;
 
 use crate::assets::Assets;
-use crate::cache::{self, CachedBuild, CachedEntry, CachedSource};
+use crate::cache::{self, CachedEntry, CachedSource};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, shown};
 use crate::model::{Archive, ArticleId, BuildInput, Edit, Selection};
-use crate::output::{Emitted, Output, Records, Written};
+use crate::output::{Emitted, Output, Records};
 use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParseContext, ParsedArticle};
 use crate::render::{self, RenderInput, Theme};
 use crate::walk::{self, CONTENT_DIR, ContentKind, STATIC_DIR, Stamp, TEMPLATES_DIR};
 use crate::{BuildOptions, BuildSummary, Timings};
+use record::Record;
+
+mod record;
 
 /// A file under `content/`, read and parsed.
 #[derive(Debug)]
@@ -120,61 +122,6 @@ struct Kept {
     edited: HashMap<PathBuf, Option<Box<ParsedArticle>>>,
 }
 
-/// What the last successful build wrote, to write only what changes next time.
-#[derive(Debug)]
-pub struct LastBuild {
-    out: PathBuf,
-    /// Every file written, with its bytes' record and a page's fingerprint.
-    files: Recorded,
-    /// What its pages shared besides their articles (`Plan::page_globals`).
-    page_globals: Option<u64>,
-    /// The fingerprint of each of its pages, in the order of its plan (while the archive
-    /// keeps its shape and `page_globals` holds, the next plan has the same pages in the
-    /// same order).
-    pages: Vec<u64>,
-}
-
-/// What a build wrote, file by file.
-#[derive(Debug)]
-enum Recorded {
-    /// To look files up in (shared with the check of the output folder).
-    Mapped(Arc<Records>),
-    /// As a build with no record to go by (a full build) made them: a one-shot build only
-    /// saves it, and making it a map of 140,000 files would be most of the end of a full
-    /// build that runs on one core. A later build in the same process maps it (`map`).
-    Listed(Vec<(String, Written)>),
-}
-
-impl Recorded {
-    /// Makes it a map, if it is not one yet.
-    fn map(&mut self) {
-        if let Recorded::Listed(list) = self {
-            let map = std::mem::take(list)
-                .into_iter()
-                .map(|(rel, w)| (rel.into(), w))
-                .collect();
-            *self = Recorded::Mapped(Arc::new(map));
-        }
-    }
-
-    /// The map, once `map` made it.
-    fn mapped(&self) -> Option<&Records> {
-        match self {
-            Recorded::Mapped(map) => Some(map),
-            Recorded::Listed(_) => None,
-        }
-    }
-
-    /// Every file and what was written there, in no particular order, as the cache saves
-    /// them.
-    fn listed(&self) -> Vec<(Cow<'_, str>, Written)> {
-        match self {
-            Recorded::Mapped(map) => map.iter().map(|(rel, w)| (Cow::Borrowed(rel.as_ref()), *w)).collect(),
-            Recorded::Listed(list) => list.iter().map(|(rel, w)| (Cow::Borrowed(rel.as_str()), *w)).collect(),
-        }
-    }
-}
-
 /// A site and what is known of it between builds.
 pub struct Project {
     options: BuildOptions,
@@ -185,18 +132,10 @@ pub struct Project {
     walk_problems: Vec<Diagnostic>,
     /// The time zone the articles were parsed in (dates without offset depend on it).
     parsed_in: Option<Tz>,
-    last: Option<LastBuild>,
+    /// What the last build wrote.
+    record: Record,
     /// Which chunks of the build cache hold sources read since the cache was saved.
     dirty: Vec<bool>,
-    /// Whether the record of the last build changed since the cache was saved.
-    last_dirty: bool,
-    /// What the last build wrote, as the build cache recorded it, if every file of it is
-    /// still in the output folder: read and checked by threads of their own while the
-    /// sources are read (`last` once the build needs it).
-    pending_last: Option<(std::sync::mpsc::Receiver<LastBuild>, std::thread::JoinHandle<bool>)>,
-    /// Articles patched since the build `last` records (their pages may differ from its
-    /// record, the others' not while the archive keeps its shape).
-    edits_since_record: HashSet<ArticleId>,
     /// The process ends after this build (`build_once`): what a build made and needs no
     /// more is left for the system to take back with the process, not freed piece by piece.
     ends_with_the_process: bool,
@@ -229,13 +168,10 @@ impl Project {
             entries: HashMap::new(),
             walk_problems: Vec::new(),
             parsed_in: None,
-            last: None,
-            pending_last: None,
-            edits_since_record: HashSet::new(),
+            record: Record::default(),
             ends_with_the_process: false,
             read_stages: Vec::new(),
             dirty: vec![false; cache::CHUNKS],
-            last_dirty: false,
             kept: None,
             archive_dirty: false,
             unsaved_edits: HashSet::new(),
@@ -250,25 +186,7 @@ impl Project {
         let root = project.root().to_path_buf();
         let started = Instant::now();
         let out = project.out_dir();
-        let (site, cache_of) = (root.clone(), out.clone());
-        let (record, recorded) = std::sync::mpsc::sync_channel(1);
-        let threads = rayon::current_num_threads();
-        let check = std::thread::spawn(move || {
-            let Some(loaded) = cache::load_record(&site, &cache_of) else {
-                return false;
-            };
-            let files = Arc::new(loaded.files);
-            let last = LastBuild {
-                out: loaded.out,
-                files: Recorded::Mapped(Arc::clone(&files)),
-                page_globals: loaded.page_globals,
-                pages: loaded.pages,
-            };
-            let out = last.out.clone();
-            let _ = record.send(last);
-            cache::output_intact(&out, &files, threads)
-        });
-        project.pending_last = Some((recorded, check));
+        project.record = Record::read_aside(root.clone(), out.clone(), rayon::current_num_threads());
         if let Some(snapshot) = cache::load(&root, &out, project.timezone().name()) {
             project.parsed_in = Some(project.timezone());
             project.entries = snapshot
@@ -346,12 +264,7 @@ impl Project {
             }
         }
         chunks.retain(|(n, _, _)| self.dirty[*n]);
-        let last = self.last.as_ref().filter(|_| self.last_dirty).map(|l| CachedBuild {
-            out: l.out.to_string_lossy(),
-            page_globals: l.page_globals,
-            pages: &l.pages,
-            files: l.files.listed(),
-        });
+        let last = self.record.unsaved();
         let changes = cache::Changes {
             chunks,
             archive: archive.map(|k| (&k.archive, &k.selection, index)),
@@ -365,7 +278,7 @@ impl Project {
             ))
         })?;
         self.dirty = vec![false; cache::CHUNKS];
-        self.last_dirty = false;
+        self.record.saved();
         if archive_written {
             self.archive_dirty = false;
             self.unsaved_edits.clear();
@@ -677,7 +590,7 @@ impl Project {
         match patched {
             Some((_, ref edits)) => {
                 self.unsaved_edits.extend(edits);
-                self.edits_since_record.extend(edits);
+                self.record.patched(edits);
                 self.read_stages.push(("patch", lap.elapsed(), resident_memory()));
             }
             None => {
@@ -756,76 +669,23 @@ impl Project {
         assets.check(&root, plan.generated())?;
         mark("plan");
         let out_dir = self.out_dir();
-        // While the archive keeps its shape and pages share what they shared, the article
-        // pages and listings that show no article edited since the last build keep the
-        // fingerprints it recorded.
-        if self.last.is_none()
-            && let Some((recorded, _)) = &self.pending_last
-        {
-            self.last = recorded.recv().ok();
-        }
-        let page_globals = plan.page_globals();
-        let unchanged_pages = self
-            .last
-            .as_ref()
-            .filter(|l| {
-                kept_shape
-                    && l.out == out_dir
-                    && l.page_globals == Some(page_globals)
-                    && l.pages.len() == plan.pages().len()
-            })
-            .map(|l| {
-                let edited: Vec<ArticleId> = self.edits_since_record.iter().copied().collect();
-                (plan.pages_showing(&edited), &l.pages)
-            });
-        // Page `i` of this plan is page `i` of the last one (see `LastBuild::pages`).
-        let known = |i: usize| -> Option<u64> {
-            use render::Page;
-            let (showing, pages) = unchanged_pages.as_ref()?;
-            let page = plan.pages()[i];
-            match page {
-                Page::Authors | Page::Tags | Page::Sections | Page::NotFound | Page::Redirect(_) => None,
-                _ if showing.contains(&page) => None,
-                _ => Some(pages[i]),
-            }
-        };
-        let render::Fingerprints {
-            of: fingerprints,
-            known: kept,
-        } = plan.fingerprints(&known)?;
-        let same_pages = unchanged_pages.is_some();
+        let pages = self.record.fingerprints(&plan, kept_shape, &out_dir)?;
         mark("fingerprints");
 
         // Incremental when the last build wrote this same folder and it is still there.
-        if let Some((_, check)) = self.pending_last.take()
-            && !check.join().unwrap_or(false)
-        {
-            self.last = None;
-        }
-        if let Some(last) = self.last.as_mut() {
-            last.files.map();
-        }
-        let last: Option<&Records> = self
-            .last
-            .as_ref()
-            .filter(|l| l.out == out_dir && out_dir.join("index.html").is_file())
-            .and_then(|l| l.files.mapped());
+        let last = self.record.trusted(&out_dir);
         let empty = HashMap::new();
         let (output, which, previous): (Output, Vec<usize>, &Records) = match last {
             Some(last) => {
                 // A page whose fingerprint was known has the one `last` records: it is
                 // looked up only if it was computed.
                 let recorded = |i: usize| last.get(plan.page_files()[i].as_str()).and_then(|w| w.fingerprint);
-                let changed = (0..fingerprints.len())
-                    .filter(|&i| !kept[i] && recorded(i) != Some(fingerprints[i]))
+                let changed = (0..pages.of.len())
+                    .filter(|&i| !pages.known[i] && recorded(i) != Some(pages.of[i]))
                     .collect();
                 (Output::patch(&out_dir, &root)?, changed, last)
             }
-            None => (
-                Output::create(&out_dir, &root)?,
-                (0..fingerprints.len()).collect(),
-                &empty,
-            ),
+            None => (Output::create(&out_dir, &root)?, (0..pages.of.len()).collect(), &empty),
         };
         let progress = self.options.progress.then(crate::progress::Progress::start);
         if let Some(p) = &progress {
@@ -837,7 +697,7 @@ impl Project {
             }
         };
         let mut emitted = Emitted::default();
-        let generated = plan.generate(&output, &which, &fingerprints, previous, &step, &mut emitted);
+        let generated = plan.generate(&output, &which, &pages.of, previous, &step, &mut emitted);
         drop(progress);
         generated?;
         mark("render");
@@ -845,32 +705,8 @@ impl Project {
         mark("assets");
 
         // Files the last build wrote and this one does not generate any more.
-        let removed: Vec<String> = match last {
-            Some(last) => {
-                let emitted_now: HashSet<&str> = emitted.files.iter().map(|(f, _)| f.as_str()).collect();
-                let plan_files = plan.files();
-                let generated = |file: &str| plan_files.contains(file) || emitted_now.contains(file);
-                let gone = || -> Vec<String> { last.keys().filter(|f| !generated(f)).map(|f| f.to_string()).collect() };
-                // While pages keep their fingerprints (the archive kept its shape and pages
-                // share what they shared), the plan lists the files of the last one: only
-                // files it does not list (copied files, robots.txt, the parts of the
-                // sitemap) can have gone, and none did if the record holds as many files as
-                // the plan and those made now, and every one of those.
-                let unlisted: Vec<&str> = emitted_now
-                    .iter()
-                    .copied()
-                    .filter(|f| !plan_files.contains(*f))
-                    .collect();
-                let none_gone = same_pages
-                    && last.len() == plan_files.len() + unlisted.len()
-                    && unlisted.iter().all(|f| last.contains_key(*f));
-                if none_gone {
-                    debug_assert_eq!(gone(), Vec::<String>::new(), "files gone from a plan of the same pages");
-                    Vec::new()
-                } else {
-                    gone()
-                }
-            }
+        let removed = match last {
+            Some(last) => record::files_gone(last, &plan.files(), &emitted.files, pages.same_pages),
             None => Vec::new(),
         };
         let rendered = which.len();
@@ -886,33 +722,11 @@ impl Project {
         output.commit(&written, &removed)?;
         drop(written);
 
-        // The new record: the last one, less the files no longer generated, with what this
-        // build wrote (unchanged pages keep their records).
-        // Pages come with their fingerprints (`Plan::generate`).
-        let files = match last.is_some().then(|| self.last.take()).flatten().map(|l| l.files) {
-            Some(Recorded::Mapped(last)) => {
-                let mut files = Arc::try_unwrap(last).unwrap_or_else(|shared| (*shared).clone());
-                for file in &removed {
-                    files.remove(file.as_str());
-                }
-                for (rel, written) in emitted.files {
-                    files.insert(rel.into(), written);
-                }
-                Recorded::Mapped(Arc::new(files))
-            }
-            // A full build (`last` was mapped if there was one).
-            _ => Recorded::Listed(emitted.files),
-        };
+        let patched_output = last.is_some();
+        self.record
+            .replace(out_dir.clone(), patched_output, &removed, emitted.files, pages);
         mark("commit");
 
-        self.last_dirty = true;
-        self.last = Some(LastBuild {
-            out: out_dir.clone(),
-            files,
-            page_globals: Some(page_globals),
-            pages: fingerprints,
-        });
-        self.edits_since_record.clear();
         let summary = BuildSummary {
             articles: archive.articles.len(),
             authors: archive.authors.len(),

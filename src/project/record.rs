@@ -1,0 +1,506 @@
+//! What the last build wrote, as far as the next one may trust it: read from the build
+//! cache on threads of their own while the sources are read, or kept from the last build
+//! in this process. It tells a build which fingerprints of its pages are known already,
+//! whether it patches the output folder or writes it anew, and which files are gone.
+
+use ahash::AHashSet as HashSet;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+use std::thread::JoinHandle;
+
+use crate::cache::{self, CachedBuild};
+use crate::diag::Diagnostic;
+use crate::model::ArticleId;
+use crate::output::{Records, Written};
+use crate::render::{self, Page, Plan};
+
+/// What the last successful build wrote, to write only what changes next time.
+#[derive(Debug)]
+struct LastBuild {
+    out: PathBuf,
+    /// Every file written, with its bytes' record and a page's fingerprint.
+    files: Recorded,
+    /// What its pages shared besides their articles (`Plan::page_globals`).
+    page_globals: Option<u64>,
+    /// The fingerprint of each of its pages, in the order of its plan (while the archive
+    /// keeps its shape and `page_globals` holds, the next plan has the same pages in the
+    /// same order).
+    pages: Vec<u64>,
+}
+
+/// What a build wrote, file by file.
+#[derive(Debug)]
+enum Recorded {
+    /// To look files up in (shared with the check of the output folder).
+    Mapped(Arc<Records>),
+    /// As a build with no record to go by (a full build) made them: a one-shot build only
+    /// saves it, and making it a map of 140,000 files would be most of the end of a full
+    /// build that runs on one core. A later build in the same process maps it (`map`).
+    Listed(Vec<(String, Written)>),
+}
+
+impl Recorded {
+    /// Makes it a map, if it is not one yet.
+    fn map(&mut self) {
+        if let Recorded::Listed(list) = self {
+            let map = std::mem::take(list)
+                .into_iter()
+                .map(|(rel, w)| (rel.into(), w))
+                .collect();
+            *self = Recorded::Mapped(Arc::new(map));
+        }
+    }
+
+    /// The map, once `map` made it.
+    fn mapped(&self) -> Option<&Records> {
+        match self {
+            Recorded::Mapped(map) => Some(map),
+            Recorded::Listed(_) => None,
+        }
+    }
+
+    /// Every file and what was written there, in no particular order, as the cache saves
+    /// them.
+    fn listed(&self) -> Vec<(Cow<'_, str>, Written)> {
+        match self {
+            Recorded::Mapped(map) => map.iter().map(|(rel, w)| (Cow::Borrowed(rel.as_ref()), *w)).collect(),
+            Recorded::Listed(list) => list.iter().map(|(rel, w)| (Cow::Borrowed(rel.as_str()), *w)).collect(),
+        }
+    }
+}
+
+/// The record of the last build, and what changed since.
+#[derive(Debug, Default)]
+pub(super) struct Record {
+    last: Option<LastBuild>,
+    /// What the last build wrote, as the build cache recorded it, and whether every file
+    /// of it is still in the output folder: read and checked by threads of their own
+    /// while the sources are read (`last` once a build needs it).
+    reading: Option<(Receiver<LastBuild>, JoinHandle<bool>)>,
+    /// Articles patched since the build `last` records (their pages may differ from its
+    /// record, the others' not while the archive keeps its shape).
+    edits_since: HashSet<ArticleId>,
+    /// Whether it changed since the build cache was saved.
+    unsaved: bool,
+}
+
+impl Record {
+    /// The record the build cache of `site` keeps of the last build into `out`, read and
+    /// checked against the output folder (on `threads` threads) beside the reading of the
+    /// sources.
+    pub(super) fn read_aside(site: PathBuf, out: PathBuf, threads: usize) -> Record {
+        let (record, recorded) = std::sync::mpsc::sync_channel(1);
+        let check = std::thread::spawn(move || {
+            let Some(loaded) = cache::load_record(&site, &out) else {
+                return false;
+            };
+            let files = Arc::new(loaded.files);
+            let last = LastBuild {
+                out: loaded.out,
+                files: Recorded::Mapped(Arc::clone(&files)),
+                page_globals: loaded.page_globals,
+                pages: loaded.pages,
+            };
+            let out = last.out.clone();
+            let _ = record.send(last);
+            cache::output_intact(&out, &files, threads)
+        });
+        Record {
+            reading: Some((recorded, check)),
+            ..Record::default()
+        }
+    }
+
+    /// Notes articles patched into the archive since the build recorded.
+    pub(super) fn patched(&mut self, articles: &[ArticleId]) {
+        self.edits_since.extend(articles);
+    }
+
+    /// The fingerprint of every page of `plan`, for a build into `out`: those the last
+    /// build recorded where they still hold (see `known_pages`; `kept_shape`: the archive
+    /// was patched, not built again), the others computed.
+    pub(super) fn fingerprints(
+        &mut self,
+        plan: &Plan<'_>,
+        kept_shape: bool,
+        out: &Path,
+    ) -> Result<PageFingerprints, Vec<Diagnostic>> {
+        self.receive();
+        let page_globals = plan.page_globals();
+        let pages = plan.pages();
+        let known = self.known_pages(kept_shape, out, page_globals, pages.len(), |edited| {
+            plan.pages_showing(edited)
+        });
+        let render::Fingerprints { of, known: kept } =
+            plan.fingerprints(&|i| known.as_ref()?.fingerprint(i, &pages[i]))?;
+        Ok(PageFingerprints {
+            of,
+            known: kept,
+            same_pages: known.is_some(),
+            page_globals,
+        })
+    }
+
+    /// Waits for the record read aside, if it is not here yet.
+    fn receive(&mut self) {
+        if self.last.is_none()
+            && let Some((recorded, _)) = &self.reading
+        {
+            self.last = recorded.recv().ok();
+        }
+    }
+
+    /// The pages whose fingerprints the last build recorded still: while the archive
+    /// keeps its shape (`kept_shape`), the build writes the same folder (`out`) and pages
+    /// share what they shared (`page_globals`), the plan has the same `page_count` pages
+    /// in the same order, and the article pages and listings that show no article edited
+    /// since (`showing` tells which do) keep their fingerprints.
+    fn known_pages(
+        &self,
+        kept_shape: bool,
+        out: &Path,
+        page_globals: u64,
+        page_count: usize,
+        showing: impl FnOnce(&[ArticleId]) -> HashSet<Page>,
+    ) -> Option<KnownPages<'_>> {
+        let last = self.last.as_ref().filter(|l| {
+            kept_shape && l.out == out && l.page_globals == Some(page_globals) && l.pages.len() == page_count
+        })?;
+        let edited: Vec<ArticleId> = self.edits_since.iter().copied().collect();
+        Some(KnownPages {
+            showing: showing(&edited),
+            pages: &last.pages,
+        })
+    }
+
+    /// What the last build wrote into `out`, if it is still there: the build then patches
+    /// the folder (writing only what changed), else it writes it anew.
+    pub(super) fn trusted(&mut self, out: &Path) -> Option<&Records> {
+        if let Some((_, check)) = self.reading.take()
+            && !check.join().unwrap_or(false)
+        {
+            self.last = None;
+        }
+        if let Some(last) = self.last.as_mut() {
+            last.files.map();
+        }
+        self.last
+            .as_ref()
+            .filter(|l| l.out == out && out.join("index.html").is_file())
+            .and_then(|l| l.files.mapped())
+    }
+
+    /// Records what a build into `out` wrote: every file it made (`files`, pages with
+    /// their fingerprints) and its `pages`. A build that patched the folder (`patched`)
+    /// adds them to the record of the last one, less the files `removed`: unchanged pages
+    /// keep their records.
+    pub(super) fn replace(
+        &mut self,
+        out: PathBuf,
+        patched: bool,
+        removed: &[String],
+        files: Vec<(String, Written)>,
+        pages: PageFingerprints,
+    ) {
+        let files = match patched.then(|| self.last.take()).flatten().map(|l| l.files) {
+            Some(Recorded::Mapped(last)) => {
+                let mut kept = Arc::try_unwrap(last).unwrap_or_else(|shared| (*shared).clone());
+                for file in removed {
+                    kept.remove(file.as_str());
+                }
+                for (rel, written) in files {
+                    kept.insert(rel.into(), written);
+                }
+                Recorded::Mapped(Arc::new(kept))
+            }
+            // A full build (a record it patched was mapped by `trusted`).
+            _ => Recorded::Listed(files),
+        };
+        self.last = Some(LastBuild {
+            out,
+            files,
+            page_globals: Some(pages.page_globals),
+            pages: pages.of,
+        });
+        self.edits_since.clear();
+        self.unsaved = true;
+    }
+
+    /// The record as the build cache saves it, if it changed since the cache was saved.
+    pub(super) fn unsaved(&self) -> Option<CachedBuild<'_>> {
+        let last = self.last.as_ref().filter(|_| self.unsaved)?;
+        Some(CachedBuild {
+            out: last.out.to_string_lossy(),
+            page_globals: last.page_globals,
+            pages: &last.pages,
+            files: last.files.listed(),
+        })
+    }
+
+    /// Notes that the build cache holds the record now.
+    pub(super) fn saved(&mut self) {
+        self.unsaved = false;
+    }
+}
+
+/// The fingerprint of each page of a plan, in its order; whether each was known from the
+/// last build's record (and not computed); whether that record held for the same pages.
+pub(super) struct PageFingerprints {
+    pub of: Vec<u64>,
+    pub known: Vec<bool>,
+    pub same_pages: bool,
+    /// What the pages share besides their articles (`Plan::page_globals`).
+    pub page_globals: u64,
+}
+
+/// The fingerprints a plan takes from the last build's record.
+struct KnownPages<'a> {
+    /// The pages that show an article edited since.
+    showing: HashSet<Page>,
+    /// The fingerprint of each page of the last build, in its order.
+    pages: &'a [u64],
+}
+
+impl KnownPages<'_> {
+    /// The fingerprint of `page`, page `i` of the plan, if it is known: lists of authors,
+    /// tags and sections, the 404 page and redirects are always computed.
+    fn fingerprint(&self, i: usize, page: &Page) -> Option<u64> {
+        match page {
+            Page::Authors | Page::Tags | Page::Sections | Page::NotFound | Page::Redirect(_) => None,
+            _ if self.showing.contains(page) => None,
+            _ => Some(self.pages[i]),
+        }
+    }
+}
+
+/// The files of the last build (`last`) that this one no longer generates: neither the
+/// files of its plan (`plan_files`) nor among those it `made`.
+pub(super) fn files_gone(
+    last: &Records,
+    plan_files: &HashSet<&str>,
+    made: &[(String, Written)],
+    same_pages: bool,
+) -> Vec<String> {
+    let made: HashSet<&str> = made.iter().map(|(f, _)| f.as_str()).collect();
+    let generated = |file: &str| plan_files.contains(file) || made.contains(file);
+    let gone = || -> Vec<String> { last.keys().filter(|f| !generated(f)).map(|f| f.to_string()).collect() };
+    // While pages keep their fingerprints (the archive kept its shape and pages share
+    // what they shared), the plan lists the files of the last one: only files it does not
+    // list (copied files, robots.txt, the parts of the sitemap) can have gone, and none
+    // did if the record holds as many files as the plan and those made now, and every one
+    // of those.
+    let unlisted: Vec<&str> = made.iter().copied().filter(|f| !plan_files.contains(*f)).collect();
+    let none_gone =
+        same_pages && last.len() == plan_files.len() + unlisted.len() && unlisted.iter().all(|f| last.contains_key(*f));
+    if none_gone {
+        debug_assert_eq!(gone(), Vec::<String>::new(), "files gone from a plan of the same pages");
+        Vec::new()
+    } else {
+        gone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::FileRecord;
+
+    fn written(text: &str) -> Written {
+        Written {
+            file: FileRecord::of(text.as_bytes()),
+            fingerprint: None,
+        }
+    }
+
+    fn records(files: &[&str]) -> Records {
+        files.iter().map(|f| (Cow::Owned(f.to_string()), written(f))).collect()
+    }
+
+    fn made(files: &[&str]) -> Vec<(String, Written)> {
+        files.iter().map(|f| (f.to_string(), written(f))).collect()
+    }
+
+    /// A record of a build into `out` of four pages, with `edited` articles patched since.
+    fn record_of(out: &Path, files: Recorded, edited: &[ArticleId]) -> Record {
+        let mut record = Record {
+            last: Some(LastBuild {
+                out: out.to_path_buf(),
+                files,
+                page_globals: Some(7),
+                pages: vec![10, 11, 12, 13],
+            }),
+            ..Record::default()
+        };
+        record.patched(edited);
+        record
+    }
+
+    fn sorted(mut list: Vec<String>) -> Vec<String> {
+        list.sort();
+        list
+    }
+
+    #[test]
+    fn a_full_builds_list_of_files_becomes_a_map_when_a_later_build_needs_one() {
+        let mut files = Recorded::Listed(made(&["index.html", "feed.xml"]));
+        assert!(files.mapped().is_none());
+        let listed = |f: &Recorded| sorted(f.listed().into_iter().map(|(rel, _)| rel.into_owned()).collect());
+        assert_eq!(listed(&files), ["feed.xml", "index.html"]);
+        files.map();
+        let map = files.mapped().expect("mapped");
+        assert_eq!(map.get("feed.xml"), Some(&written("feed.xml")));
+        assert_eq!(listed(&files), ["feed.xml", "index.html"]);
+    }
+
+    #[test]
+    fn fingerprints_are_known_only_while_the_pages_are_the_same() {
+        let out = Path::new("/site/public");
+        let record = record_of(out, Recorded::Listed(Vec::new()), &[1]);
+        let none = |_: &[ArticleId]| HashSet::new();
+        assert!(record.known_pages(true, out, 7, 4, none).is_some());
+        assert!(
+            record.known_pages(false, out, 7, 4, none).is_none(),
+            "the archive was built again"
+        );
+        assert!(
+            record.known_pages(true, Path::new("/elsewhere"), 7, 4, none).is_none(),
+            "another folder"
+        );
+        assert!(
+            record.known_pages(true, out, 8, 4, none).is_none(),
+            "pages share something else"
+        );
+        assert!(
+            record.known_pages(true, out, 7, 5, none).is_none(),
+            "another number of pages"
+        );
+        assert!(
+            Record::default().known_pages(true, out, 7, 4, none).is_none(),
+            "no record"
+        );
+    }
+
+    #[test]
+    fn pages_that_show_an_edited_article_and_lists_of_everything_are_computed() {
+        let out = Path::new("/site/public");
+        let record = record_of(out, Recorded::Listed(Vec::new()), &[1]);
+        let known = record
+            .known_pages(true, out, 7, 4, |edited| {
+                assert_eq!(edited, [1], "the articles edited since the record");
+                [Page::Article(1), Page::Home(1)].into_iter().collect()
+            })
+            .expect("known pages");
+        assert_eq!(known.fingerprint(0, &Page::Article(0)), Some(10));
+        assert_eq!(
+            known.fingerprint(1, &Page::Article(1)),
+            None,
+            "shows the edited article"
+        );
+        assert_eq!(known.fingerprint(2, &Page::Home(1)), None, "lists the edited article");
+        assert_eq!(known.fingerprint(2, &Page::Home(2)), Some(12));
+        for page in [
+            Page::Authors,
+            Page::Tags,
+            Page::Sections,
+            Page::NotFound,
+            Page::Redirect(0),
+        ] {
+            assert_eq!(known.fingerprint(3, &page), None, "{page:?}");
+        }
+    }
+
+    #[test]
+    fn the_output_folder_is_patched_only_while_it_holds_what_the_record_says() {
+        let dir = crate::testing::folder_with(&[("public/index.html", "home")]);
+        let out = dir.path().join("public");
+        let mut record = record_of(&out, Recorded::Listed(made(&["index.html"])), &[]);
+        assert!(record.trusted(Path::new("/elsewhere")).is_none(), "another folder");
+        let files = record.trusted(&out).expect("the same folder, with its home page");
+        assert!(files.contains_key("index.html"));
+
+        std::fs::remove_file(out.join("index.html")).unwrap();
+        assert!(record.trusted(&out).is_none(), "no home page");
+
+        // The check of the output folder beside the reading of the sources found it changed.
+        std::fs::write(out.join("index.html"), "home").unwrap();
+        let (send, recorded) = std::sync::mpsc::sync_channel(1);
+        send.send(record.last.take().unwrap()).unwrap();
+        let mut record = Record {
+            reading: Some((recorded, std::thread::spawn(|| false))),
+            ..Record::default()
+        };
+        record.receive();
+        let none = |_: &[ArticleId]| HashSet::new();
+        assert!(
+            record.known_pages(true, &out, 7, 4, none).is_some(),
+            "read before it was checked"
+        );
+        assert!(record.trusted(&out).is_none(), "the check failed");
+        assert!(record.last.is_none());
+    }
+
+    #[test]
+    fn a_patch_adds_to_the_last_record_and_a_full_build_starts_a_new_one() {
+        let out = PathBuf::from("/site/public");
+        let pages = |of: Vec<u64>| PageFingerprints {
+            known: vec![false; of.len()],
+            of,
+            same_pages: false,
+            page_globals: 9,
+        };
+        let mut record = record_of(
+            &out,
+            Recorded::Mapped(Arc::new(records(&["index.html", "a/index.html", "b/index.html"]))),
+            &[2],
+        );
+        record.replace(
+            out.clone(),
+            true,
+            &["b/index.html".to_string()],
+            vec![
+                ("index.html".to_string(), written("new home")),
+                ("c/index.html".to_string(), written("c/index.html")),
+            ],
+            pages(vec![20, 21, 22]),
+        );
+        let saved = record.unsaved().expect("a new record to save");
+        assert_eq!((saved.page_globals, saved.pages), (Some(9), &[20, 21, 22][..]));
+        let mut files: Vec<(String, Written)> = saved.files.into_iter().map(|(rel, w)| (rel.into_owned(), w)).collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            files,
+            [
+                ("a/index.html".to_string(), written("a/index.html")),
+                ("c/index.html".to_string(), written("c/index.html")),
+                ("index.html".to_string(), written("new home")),
+            ]
+        );
+        assert!(record.edits_since.is_empty(), "edits are counted from the new record");
+        record.saved();
+        assert!(record.unsaved().is_none());
+
+        record.replace(out, false, &[], made(&["index.html"]), pages(vec![30]));
+        assert!(matches!(&record.last.as_ref().unwrap().files, Recorded::Listed(list) if list.len() == 1));
+        assert!(record.unsaved().is_some());
+    }
+
+    #[test]
+    fn files_the_build_no_longer_makes_are_gone() {
+        let last = records(&["index.html", "a/index.html", "feed.xml", "logo.png", "old.png"]);
+        let plan: HashSet<&str> = ["index.html", "a/index.html", "feed.xml"].into_iter().collect();
+        let now = made(&["index.html", "logo.png"]);
+        for same_pages in [false, true] {
+            assert_eq!(files_gone(&last, &plan, &now, same_pages), ["old.png"], "{same_pages}");
+        }
+        let plan: HashSet<&str> = ["index.html", "feed.xml"].into_iter().collect();
+        assert_eq!(
+            sorted(files_gone(&last, &plan, &now, false)),
+            ["a/index.html", "old.png"]
+        );
+        let last = records(&["index.html", "feed.xml", "logo.png"]);
+        assert!(files_gone(&last, &plan, &now, true).is_empty());
+        assert!(files_gone(&last, &plan, &now, false).is_empty());
+    }
+}

@@ -15,15 +15,17 @@ use crate::assets::Assets;
 use crate::cache::{self, CachedEntry, CachedSource};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, shown};
-use crate::model::{Archive, ArticleId, BuildInput, Edit, Selection};
+use crate::model::{Archive, BuildInput, Selection};
 use crate::output::{Emitted, Output, Records};
 use crate::parse::profile::AuthorProfile;
 use crate::parse::{Format, ParseContext, ParsedArticle};
 use crate::render::{self, RenderInput, Theme};
 use crate::walk::{self, CONTENT_DIR, ContentKind, STATIC_DIR, Stamp, TEMPLATES_DIR};
 use crate::{BuildOptions, BuildSummary, Timings};
+use kept::{KeptArchive, Role};
 use record::Record;
 
+mod kept;
 mod record;
 
 /// A file under `content/`, read and parsed.
@@ -112,16 +114,6 @@ impl std::ops::Deref for SourcePath {
     }
 }
 
-/// The archive of the last successful build, kept for the next one to patch, with the
-/// selection it was built with and the article sources edited since, as they were then.
-struct Kept {
-    archive: Archive,
-    selection: Selection,
-    /// Edited article sources with their fields before, where known (not when the edit
-    /// came before the build that read the archive from the cache).
-    edited: HashMap<PathBuf, Option<Box<ParsedArticle>>>,
-}
-
 /// A site and what is known of it between builds.
 pub struct Project {
     options: BuildOptions,
@@ -142,11 +134,7 @@ pub struct Project {
     /// Stages of reading the sources since the last build (for its timings).
     read_stages: Vec<(&'static str, std::time::Duration, Option<u64>)>,
     /// The archive of the last build, while the sources changed since can patch it.
-    kept: Option<Kept>,
-    /// Whether the kept archive was built since the cache was saved.
-    archive_dirty: bool,
-    /// Articles patched since the cache's archive was written.
-    unsaved_edits: HashSet<ArticleId>,
+    kept: KeptArchive,
 }
 
 impl Project {
@@ -172,9 +160,7 @@ impl Project {
             ends_with_the_process: false,
             read_stages: Vec::new(),
             dirty: vec![false; cache::CHUNKS],
-            kept: None,
-            archive_dirty: false,
-            unsaved_edits: HashSet::new(),
+            kept: KeptArchive::default(),
         }
     }
 
@@ -208,11 +194,7 @@ impl Project {
                 // Articles edited since the cache's archive was written: patched in
                 // by the build, from what the cache holds of them.
                 let chunks: Vec<usize> = edited.iter().map(|rel| cache::chunk_of(rel)).collect();
-                project.kept = Some(Kept {
-                    archive,
-                    selection,
-                    edited: edited.into_iter().map(|rel| (rel, None)).collect(),
-                });
+                project.kept = KeptArchive::from_cache(archive, selection, edited);
                 project.resolve(&chunks);
             }
         }
@@ -233,10 +215,7 @@ impl Project {
         }
         // The archive is written when it was built again, or when many edits since it was
         // written would have to be patched in by every build.
-        let archive = self
-            .kept
-            .as_ref()
-            .filter(|k| k.edited.is_empty() && (self.archive_dirty || self.unsaved_edits.len() > UNSAVED_EDITS));
+        let archive = self.kept.unsaved();
         let archive_written = archive.is_some();
         // The chunks to write, gathered in one pass (and the whole index for an archive).
         let mut chunks: Vec<(usize, Vec<cache::Listed<'_>>, Vec<CachedEntry<'_>>)> =
@@ -267,7 +246,7 @@ impl Project {
         let last = self.record.unsaved();
         let changes = cache::Changes {
             chunks,
-            archive: archive.map(|k| (&k.archive, &k.selection, index)),
+            archive: archive.map(|(archive, selection)| (archive, selection, index)),
             last,
             new_header,
         };
@@ -280,8 +259,7 @@ impl Project {
         self.dirty = vec![false; cache::CHUNKS];
         self.record.saved();
         if archive_written {
-            self.archive_dirty = false;
-            self.unsaved_edits.clear();
+            self.kept.saved();
         }
         Ok(())
     }
@@ -332,7 +310,7 @@ impl Project {
         if missing.is_empty() {
             return;
         }
-        self.kept = None;
+        self.kept.forget();
         for (rel, entry) in self.read_files(missing) {
             self.set_entry(rel, Some(entry));
         }
@@ -470,28 +448,17 @@ impl Project {
     /// for the kept archive: edits of articles are kept to patch it; any other change of
     /// an article or a profile means building it again.
     fn set_entry(&mut self, rel: PathBuf, entry: Option<Entry>) {
-        let after_ok = match entry.as_ref().map(|e| &e.source) {
-            None | Some(Source::Asset) => None,
-            Some(Source::Article(_, Ok(_))) => Some(true),
-            Some(_) => Some(false),
-        };
+        let role = Role::of(entry.as_ref().map(|e| &e.source));
         let key = SourcePath::new(rel);
         self.dirty[key.chunk()] = true;
         // The path is wanted again only to patch a kept archive.
-        let rel = self.kept.is_some().then(|| key.path.clone());
+        let rel = self.kept.is_kept().then(|| key.path.clone());
         let before = match entry {
             Some(entry) => self.entries.insert(key, entry),
             None => self.entries.remove(key.path.as_os_str()),
         };
-        let (Some(kept), Some(rel)) = (&mut self.kept, rel) else {
-            return;
-        };
-        match (before.map(|e| e.source), after_ok) {
-            (None | Some(Source::Asset), None) => {}
-            (Some(Source::Article(_, Ok(before))), Some(true)) => {
-                kept.edited.entry(rel).or_insert(Some(before));
-            }
-            _ => self.kept = None,
+        if let Some(rel) = rel {
+            self.kept.note(rel, before.map(|e| e.source), role);
         }
     }
 
@@ -539,7 +506,7 @@ impl Project {
             false => Vec::new(),
         };
         if reparse_all {
-            self.kept = None;
+            self.kept.forget();
         } else {
             // What the cache holds of the sources that changed or went: their chunks are
             // written again, and an edit is compared with what it replaces.
@@ -586,11 +553,16 @@ impl Project {
         // The kept archive patched with the edits since; or else every parsed source, to
         // build it again.
         let lap = Instant::now();
-        let patched = self.kept.take().and_then(|kept| self.patched(kept, &selection));
-        match patched {
-            Some((_, ref edits)) => {
-                self.unsaved_edits.extend(edits);
-                self.record.patched(edits);
+        let entries = &self.entries;
+        let patched = self.kept.patch(&selection, |rel| {
+            match entries.get(rel.as_os_str()).map(|e| &e.source) {
+                Some(Source::Article(_, Ok(after))) => Some(after),
+                _ => None,
+            }
+        });
+        match &patched {
+            Some(patched) => {
+                self.record.patched(&patched.changed);
                 self.read_stages.push(("patch", lap.elapsed(), resident_memory()));
             }
             None => {
@@ -627,23 +599,18 @@ impl Project {
         let theme = match (&self.theme, problems.is_empty()) {
             (Ok(theme), true) => theme,
             _ => {
-                if let Some((archive, _)) = patched {
-                    self.kept = Some(Kept {
-                        archive,
-                        selection,
-                        edited: HashMap::new(),
-                    });
+                if let Some(patched) = patched {
+                    self.kept.keep(patched.archive, selection);
                 }
                 return Err(problems.into());
             }
         };
         let kept_shape = patched.is_some();
         let archive = match patched {
-            Some((archive, _)) => archive,
+            Some(patched) => patched.archive,
             None => {
                 let archive = Archive::build(&root, self.build_input(), &selection)?;
-                self.archive_dirty = true;
-                self.unsaved_edits.clear();
+                self.kept.rebuilt();
                 mark("archive");
                 archive
             }
@@ -746,11 +713,7 @@ impl Project {
             // core, at the very end of a build.
             std::mem::forget(plan);
         }
-        self.kept = Some(Kept {
-            archive,
-            selection,
-            edited: HashMap::new(),
-        });
+        self.kept.keep(archive, selection);
         Ok(summary)
     }
 
@@ -774,27 +737,6 @@ impl Project {
             }
         }
         input
-    }
-
-    /// The kept archive, patched with the articles edited since it was built, and the
-    /// articles it changed; `None` if it must be built again.
-    fn patched(&self, mut kept: Kept, selection: &Selection) -> Option<(Archive, Vec<ArticleId>)> {
-        if !kept.archive.holds_for(&kept.selection, selection) {
-            return None;
-        }
-        let mut edits = Vec::with_capacity(kept.edited.len());
-        for (rel, before) in &kept.edited {
-            match self.entries.get(rel.as_os_str()).map(|e| &e.source) {
-                Some(Source::Article(_, Ok(after))) => edits.push(Edit {
-                    source: rel,
-                    before: before.as_deref(),
-                    after,
-                }),
-                _ => return None,
-            }
-        }
-        let changed = kept.archive.patch(&edits, selection)?;
-        Some((kept.archive, changed))
     }
 }
 
@@ -864,10 +806,6 @@ fn read_entry(root: &Path, site: &walk::Folder, rel: &Path, stamp: Option<Stamp>
     };
     Entry { stamp, source }
 }
-
-/// How many article sources may be edited since the build cache's archive was written
-/// (each build patches them in again) before it is written anew.
-const UNSAVED_EDITS: usize = 32;
 
 /// Paths under these folders of a site are the ones a build reads.
 pub const WATCHED: [&str; 3] = [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR];

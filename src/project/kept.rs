@@ -5,7 +5,7 @@
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::path::{Path, PathBuf};
 
-use super::Source;
+use super::sources::Source;
 use crate::model::{Archive, ArticleId, Edit, Selection};
 use crate::parse::ParsedArticle;
 

@@ -2,139 +2,48 @@
 //! source, with what the last build wrote. `build` turns it into a site; `refresh` and
 //! `update` re-read what changed, so the next build re-parses and re-renders only that.
 
-use ahash::{AHashMap as HashMap, AHashSet as HashSet};
-use std::borrow::Cow;
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono_tz::Tz;
-use rayon::prelude::*;
 
 use crate::assets::Assets;
-use crate::cache::{self, CachedEntry, CachedSource};
+use crate::cache;
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, shown};
-use crate::model::{Archive, BuildInput, Selection};
+use crate::model::{Archive, Selection};
 use crate::output::{Emitted, Output, Records};
-use crate::parse::profile::AuthorProfile;
-use crate::parse::{Format, ParseContext, ParsedArticle};
 use crate::render::{self, RenderInput, Theme};
-use crate::walk::{self, CONTENT_DIR, ContentKind, STATIC_DIR, Stamp, TEMPLATES_DIR};
+use crate::walk::{CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
 use crate::{BuildOptions, BuildSummary, Timings};
-use kept::{KeptArchive, Role};
+use build_cache::BuildCache;
+use kept::KeptArchive;
 use record::Record;
+use sources::Sources;
 
+mod build_cache;
 mod kept;
 mod record;
-
-/// A file under `content/`, read and parsed.
-#[derive(Debug)]
-enum Source {
-    /// Boxed: the cache of 100,000 articles then moves pointers, not the fields.
-    Article(Format, Result<Box<ParsedArticle>, Vec<Diagnostic>>),
-    /// Boxed, as problems are: an entry is then a fifth of the size (56 bytes, not 168),
-    /// and a full build fills its map of 100,000 on one core.
-    Profile(Box<Result<AuthorProfile, Diagnostic>>),
-    /// Any other file: copied as it is.
-    Asset,
-    Unreadable(Box<Diagnostic>),
-    /// An article or a profile that parsed without problems, as the build cache holds it:
-    /// read from there only when needed (`resolve`).
-    Cached,
-}
-
-#[derive(Debug)]
-struct Entry {
-    stamp: Option<Stamp>,
-    source: Source,
-}
-
-// A full build fills a map of one entry per source on one core: kept small (see `Source`).
-#[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Entry>() <= 56);
-
-/// The path of a file under `content/` relative to the site root, as the walk spells it:
-/// hashed and compared as bytes (`Path` hashes itself component by component, several
-/// times slower, and a site has hundreds of thousands of them), with the chunk of the
-/// build cache that keeps it.
-#[derive(Debug, Clone)]
-struct SourcePath {
-    path: PathBuf,
-    chunk: u8,
-}
-
-impl SourcePath {
-    fn new(path: PathBuf) -> SourcePath {
-        let chunk = cache::chunk_of(&path) as u8;
-        SourcePath { path, chunk }
-    }
-
-    /// The path the cache's index file `chunk` listed.
-    fn listed_in(path: PathBuf, chunk: u8) -> SourcePath {
-        debug_assert_eq!(
-            cache::chunk_of(&path),
-            chunk as usize,
-            "{path:?} listed in another chunk"
-        );
-        SourcePath { path, chunk }
-    }
-
-    fn chunk(&self) -> usize {
-        self.chunk as usize
-    }
-}
-
-impl PartialEq for SourcePath {
-    fn eq(&self, other: &Self) -> bool {
-        self.path.as_os_str() == other.path.as_os_str()
-    }
-}
-
-impl Eq for SourcePath {}
-
-impl std::hash::Hash for SourcePath {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.path.as_os_str().hash(state);
-    }
-}
-
-/// Looked up by the path's bytes (`Path::as_os_str`).
-impl std::borrow::Borrow<OsStr> for SourcePath {
-    fn borrow(&self) -> &OsStr {
-        self.path.as_os_str()
-    }
-}
-
-impl std::ops::Deref for SourcePath {
-    type Target = Path;
-
-    fn deref(&self) -> &Path {
-        &self.path
-    }
-}
+mod sources;
 
 /// A site and what is known of it between builds.
 pub struct Project {
     options: BuildOptions,
     config: Result<Config, Vec<Diagnostic>>,
     theme: Result<Theme, Vec<Diagnostic>>,
-    /// Files under `content/`, by path relative to the site root.
-    entries: HashMap<SourcePath, Entry>,
-    walk_problems: Vec<Diagnostic>,
-    /// The time zone the articles were parsed in (dates without offset depend on it).
-    parsed_in: Option<Tz>,
+    /// Every file under `content/`, read and parsed.
+    sources: Sources,
+    /// The archive of the last build, while the sources changed since can patch it.
+    kept: KeptArchive,
     /// What the last build wrote.
     record: Record,
-    /// Which chunks of the build cache hold sources read since the cache was saved.
-    dirty: Vec<bool>,
+    /// The build cache of builds into the output folder.
+    cache: BuildCache,
     /// The process ends after this build (`build_once`): what a build made and needs no
     /// more is left for the system to take back with the process, not freed piece by piece.
     ends_with_the_process: bool,
     /// Stages of reading the sources since the last build (for its timings).
     read_stages: Vec<(&'static str, std::time::Duration, Option<u64>)>,
-    /// The archive of the last build, while the sources changed since can patch it.
-    kept: KeptArchive,
 }
 
 impl Project {
@@ -149,18 +58,17 @@ impl Project {
     fn new(options: BuildOptions) -> Project {
         let config = Config::load(&options.site, options.base_url.as_ref());
         let theme = Theme::load(&options.site);
+        let out = out_dir(&options);
         Project {
+            sources: Sources::new(&options.site),
+            kept: KeptArchive::default(),
+            record: Record::default(),
+            cache: BuildCache::new(&options.site, &out),
             options,
             config,
             theme,
-            entries: HashMap::new(),
-            walk_problems: Vec::new(),
-            parsed_in: None,
-            record: Record::default(),
             ends_with_the_process: false,
             read_stages: Vec::new(),
-            dirty: vec![false; cache::CHUNKS],
-            kept: KeptArchive::default(),
         }
     }
 
@@ -169,33 +77,21 @@ impl Project {
     /// writes only what changed since.
     pub fn open_cached(options: BuildOptions) -> Project {
         let mut project = Project::new(options);
-        let root = project.root().to_path_buf();
         let started = Instant::now();
-        let out = project.out_dir();
-        project.record = Record::read_aside(root.clone(), out.clone(), rayon::current_num_threads());
-        if let Some(snapshot) = cache::load(&root, &out, project.timezone().name()) {
-            project.parsed_in = Some(project.timezone());
-            project.entries = snapshot
-                .index
-                .into_iter()
-                .zip(snapshot.chunks)
-                .map(|(listed, chunk)| {
-                    let source = if listed.parsed { Source::Cached } else { Source::Asset };
-                    (
-                        SourcePath::listed_in(PathBuf::from(listed.rel.into_owned()), chunk),
-                        Entry {
-                            stamp: Some(listed.stamp),
-                            source,
-                        },
-                    )
-                })
-                .collect();
+        project.record = project.cache.record_aside();
+        let timezone = project.timezone();
+        if let Some(snapshot) = project.cache.load(timezone) {
+            project
+                .sources
+                .listed_in_cache(snapshot.index, snapshot.chunks, timezone);
             if let Some((archive, selection, edited)) = snapshot.archive {
                 // Articles edited since the cache's archive was written: patched in
                 // by the build, from what the cache holds of them.
                 let chunks: Vec<usize> = edited.iter().map(|rel| cache::chunk_of(rel)).collect();
                 project.kept = KeptArchive::from_cache(archive, selection, edited);
-                project.resolve(&chunks);
+                project
+                    .sources
+                    .resolve(&chunks, timezone, &project.cache, &mut project.kept);
             }
         }
         project
@@ -207,56 +103,30 @@ impl Project {
 
     /// Writes the build cache for the next `open_cached`.
     pub fn save_cache(&mut self) -> Result<(), Diagnostics> {
-        let out = self.out_dir();
-        let new_header = !cache::is_current(self.root(), &out, self.timezone().name());
+        let timezone = self.timezone();
+        let new_header = !self.cache.is_current(timezone);
         if new_header {
-            self.resolve_all();
-            self.dirty = vec![true; cache::CHUNKS];
+            self.sources.resolve_all(timezone, &self.cache, &mut self.kept);
+            self.sources.all_unsaved();
         }
         // The archive is written when it was built again, or when many edits since it was
         // written would have to be patched in by every build.
         let archive = self.kept.unsaved();
         let archive_written = archive.is_some();
-        // The chunks to write, gathered in one pass (and the whole index for an archive).
-        let mut chunks: Vec<(usize, Vec<cache::Listed<'_>>, Vec<CachedEntry<'_>>)> =
-            (0..cache::CHUNKS).map(|n| (n, Vec::new(), Vec::new())).collect();
-        let mut index = Vec::new();
-        for (rel, entry) in &self.entries {
-            let n = rel.chunk();
-            if !self.dirty[n] && archive.is_none() {
-                continue;
-            }
-            // The cache keeps paths as text: one that is not UTF-8 is not kept (read again
-            // by every build).
-            let Some(text) = rel.to_str() else {
-                continue;
-            };
-            let Some(listed) = listed(text, entry) else {
-                continue;
-            };
-            if self.dirty[n] {
-                chunks[n].1.push(listed.clone());
-                chunks[n].2.extend(cached_entry(text, entry));
-            }
-            if archive.is_some() {
-                index.push(listed);
-            }
-        }
-        chunks.retain(|(n, _, _)| self.dirty[*n]);
-        let last = self.record.unsaved();
+        let (chunks, index) = self.sources.unsaved(archive_written);
         let changes = cache::Changes {
             chunks,
             archive: archive.map(|(archive, selection)| (archive, selection, index)),
-            last,
+            last: self.record.unsaved(),
             new_header,
         };
-        cache::save(self.root(), &out, self.timezone().name(), changes).map_err(|e| {
+        self.cache.save(timezone, changes).map_err(|e| {
             Diagnostics::from(Diagnostic::file(
-                shown(self.root(), &cache::cache_dir(&out)),
+                self.cache.folder(),
                 format!("cannot write the build cache: {e}"),
             ))
         })?;
-        self.dirty = vec![false; cache::CHUNKS];
+        self.sources.saved();
         self.record.saved();
         if archive_written {
             self.kept.saved();
@@ -264,85 +134,9 @@ impl Project {
         Ok(())
     }
 
-    /// Reads the parsed sources of these chunks from the build cache, for the entries that
-    /// are still `Cached`. Those it cannot read there (a chunk missing, or not the one the
-    /// index listed) are read from their files; the kept archive is then built again.
-    fn resolve(&mut self, chunks: &[usize]) {
-        let mut wanted = [false; cache::CHUNKS];
-        chunks.iter().for_each(|&n| wanted[n] = true);
-        let mut cached = [false; cache::CHUNKS];
-        for rel in self
-            .entries
-            .iter()
-            .filter(|(_, e)| matches!(e.source, Source::Cached))
-            .map(|(rel, _)| rel)
-        {
-            cached[rel.chunk()] |= wanted[rel.chunk()];
-        }
-        let chunks: Vec<usize> = (0..cache::CHUNKS).filter(|&n| cached[n]).collect();
-        if chunks.is_empty() {
-            return;
-        }
-        let (root, out) = (self.root().to_path_buf(), self.out_dir());
-        let loaded: Vec<Vec<CachedEntry<'static>>> = chunks
-            .par_iter()
-            .map(|&n| cache::load_chunk(&root, &out, n).unwrap_or_default())
-            .collect();
-        for cached in loaded.into_iter().flatten() {
-            let Some(entry) = self.entries.get_mut(OsStr::new(cached.rel.as_ref())) else {
-                continue;
-            };
-            if !matches!(entry.source, Source::Cached) || entry.stamp != Some(cached.stamp) {
-                continue;
-            }
-            entry.source = match cached.source {
-                CachedSource::Article(format, article) => Source::Article(format, Ok(article.into_owned())),
-                CachedSource::Profile(profile) => Source::Profile(Box::new(Ok(profile.into_owned()))),
-                CachedSource::Asset => Source::Asset,
-            };
-        }
-        let missing: Vec<PathBuf> = self
-            .entries
-            .iter()
-            .filter(|(rel, e)| matches!(e.source, Source::Cached) && cached[rel.chunk()])
-            .map(|(rel, _)| rel.path.clone())
-            .collect();
-        if missing.is_empty() {
-            return;
-        }
-        self.kept.forget();
-        for (rel, entry) in self.read_files(missing) {
-            self.set_entry(rel, Some(entry));
-        }
-    }
-
-    /// Reads and parses the files at `rels` (relative to the site root), in parallel.
-    fn read_files(&self, rels: Vec<PathBuf>) -> Vec<(PathBuf, Entry)> {
-        let root = self.root();
-        let cx = ParseContext {
-            timezone: self.timezone(),
-        };
-        let site = walk::Folder::at(root);
-        // No stamp: `read_entry` takes each file's from the file once open.
-        rels.into_par_iter()
-            .map(|rel| {
-                let entry = read_entry(root, &site, &rel, None, &cx);
-                (rel, entry)
-            })
-            .collect()
-    }
-
-    /// `resolve` for every chunk.
-    fn resolve_all(&mut self) {
-        self.resolve(&(0..cache::CHUNKS).collect::<Vec<_>>());
-    }
-
     /// The output folder: `-o OUT`, or `SITE/public`.
     fn out_dir(&self) -> PathBuf {
-        self.options
-            .out
-            .clone()
-            .unwrap_or_else(|| shown(self.root(), Path::new("public")))
+        out_dir(&self.options)
     }
 
     /// Sets "the present" for the next builds (a served site moves with the clock).
@@ -355,10 +149,6 @@ impl Project {
         &self.options
     }
 
-    fn root(&self) -> &Path {
-        &self.options.site
-    }
-
     fn timezone(&self) -> Tz {
         self.config.as_ref().map_or(Tz::UTC, |c| c.timezone)
     }
@@ -367,7 +157,7 @@ impl Project {
     /// sources whose size or modification time changed.
     pub fn refresh(&mut self) {
         self.reload_config();
-        self.theme = Theme::load(self.root());
+        self.theme = Theme::load(&self.options.site);
         self.rescan_content();
     }
 
@@ -376,7 +166,7 @@ impl Project {
     /// is something a build reads (the configuration, or a file under `WATCHED`).
     pub fn update(&mut self, paths: &[PathBuf]) -> bool {
         let started = Instant::now();
-        let root = self.root().to_path_buf();
+        let root = self.options.site.clone();
         let root_abs = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
         let mut content: Vec<PathBuf> = Vec::new();
         let mut templates = false;
@@ -408,135 +198,24 @@ impl Project {
         if templates {
             self.theme = Theme::load(&root);
         }
-        if self.parsed_in != Some(self.timezone()) || content.iter().any(|rel| root.join(rel).is_dir()) {
-            // A new time zone changes every date; a folder that appeared or moved is walked again.
+        let timezone = self.timezone();
+        if self.sources.need_walk(&content, timezone) {
             self.rescan_content();
             return true;
         }
-        let mut to_read: Vec<PathBuf> = Vec::new();
-        let mut gone: Vec<PathBuf> = Vec::new();
-        for rel in content {
-            if root.join(&rel).exists() {
-                if !walk::is_ignored(&rel) {
-                    to_read.push(rel);
-                }
-            } else {
-                // A file, or a whole folder, is gone.
-                gone.extend(
-                    self.entries
-                        .keys()
-                        .filter(|known| known.starts_with(&rel))
-                        .map(|known| known.path.clone()),
-                );
-            }
-        }
-        to_read.sort();
-        to_read.dedup();
-        let chunks: Vec<usize> = to_read.iter().chain(&gone).map(|rel| cache::chunk_of(rel)).collect();
-        self.resolve(&chunks);
-        for known in gone {
-            self.set_entry(known, None);
-        }
-        for (rel, entry) in self.read_files(to_read) {
-            self.set_entry(rel, Some(entry));
-        }
+        self.sources.reread(content, timezone, &self.cache, &mut self.kept);
         self.read_stages.push(("read", started.elapsed(), resident_memory()));
         true
     }
 
-    /// Puts `entry` at `rel`, or removes what is there if `None`, noting what that means
-    /// for the kept archive: edits of articles are kept to patch it; any other change of
-    /// an article or a profile means building it again.
-    fn set_entry(&mut self, rel: PathBuf, entry: Option<Entry>) {
-        let role = Role::of(entry.as_ref().map(|e| &e.source));
-        let key = SourcePath::new(rel);
-        self.dirty[key.chunk()] = true;
-        // The path is wanted again only to patch a kept archive.
-        let rel = self.kept.is_kept().then(|| key.path.clone());
-        let before = match entry {
-            Some(entry) => self.entries.insert(key, entry),
-            None => self.entries.remove(key.path.as_os_str()),
-        };
-        if let Some(rel) = rel {
-            self.kept.note(rel, before.map(|e| e.source), role);
-        }
-    }
-
     fn reload_config(&mut self) {
-        self.config = Config::load(self.root(), self.options.base_url.as_ref());
+        self.config = Config::load(&self.options.site, self.options.base_url.as_ref());
     }
 
     /// Walks `content/` and reads the files that are new or changed.
     fn rescan_content(&mut self) {
         let started = Instant::now();
-        let root = self.root().to_path_buf();
-        let timezone = self.timezone();
-        let reparse_all = self.parsed_in != Some(timezone);
-        let mut problems = Vec::new();
-        // Stamps tell which files changed since the sources known; with none known (a
-        // full build), every file is read, and takes its stamp then.
-        let stamps = match reparse_all || self.entries.is_empty() {
-            true => walk::Stamps::Skipped,
-            false => walk::Stamps::Taken,
-        };
-        let files = walk::found_under(&root, Path::new(CONTENT_DIR), &mut problems, stamps);
-        let cx = ParseContext { timezone };
-        // Sources already known and unchanged stay as they are; the others are read.
-        let unchanged = |entries: &HashMap<SourcePath, Entry>, rel: &PathBuf, stamp: &Option<Stamp>| {
-            !reparse_all && stamp.is_some() && entries.get(rel.as_os_str()).is_some_and(|e| e.stamp == *stamp)
-        };
-        let entries = &self.entries;
-        let changed: Vec<usize> = (0..files.len())
-            .into_par_iter()
-            .filter(|&i| !unchanged(entries, &files[i].0, &files[i].1))
-            .collect();
-        let new = changed
-            .iter()
-            .filter(|&&i| !entries.contains_key(files[i].0.as_os_str()))
-            .count();
-        let gone: Vec<PathBuf> = match files.len() - new < entries.len() {
-            true => {
-                let found: HashSet<&OsStr> = files.iter().map(|(rel, _)| rel.as_os_str()).collect();
-                entries
-                    .keys()
-                    .filter(|rel| !found.contains(rel.as_os_str()))
-                    .map(|rel| rel.path.clone())
-                    .collect()
-            }
-            false => Vec::new(),
-        };
-        if reparse_all {
-            self.kept.forget();
-        } else {
-            // What the cache holds of the sources that changed or went: their chunks are
-            // written again, and an edit is compared with what it replaces.
-            let chunks: Vec<usize> = changed
-                .iter()
-                .map(|&i| &files[i].0)
-                .chain(&gone)
-                .map(|rel| cache::chunk_of(rel))
-                .collect();
-            self.resolve(&chunks);
-        }
-        let entries = &self.entries;
-        let site = walk::Folder::at(&root);
-        let read: Vec<(PathBuf, Entry)> = changed
-            .into_par_iter()
-            .map(|i| &files[i])
-            .filter(|(rel, stamp)| !unchanged(entries, rel, stamp))
-            .map(|(rel, stamp)| (rel.clone(), read_entry(&root, &site, rel, *stamp, &cx)))
-            .collect();
-        for rel in gone {
-            self.set_entry(rel, None);
-        }
-        // Room for the new sources at once: a full build would otherwise grow the map (an
-        // entry holds its parsed source) some twenty times, copying it each time.
-        self.entries.reserve(new);
-        for (rel, entry) in read {
-            self.set_entry(rel, Some(entry));
-        }
-        self.walk_problems = problems;
-        self.parsed_in = Some(timezone);
+        self.sources.rescan(self.timezone(), &self.cache, &mut self.kept);
         self.read_stages.push(("read", started.elapsed(), resident_memory()));
     }
 
@@ -553,37 +232,22 @@ impl Project {
         // The kept archive patched with the edits since; or else every parsed source, to
         // build it again.
         let lap = Instant::now();
-        let entries = &self.entries;
-        let patched = self.kept.patch(&selection, |rel| {
-            match entries.get(rel.as_os_str()).map(|e| &e.source) {
-                Some(Source::Article(_, Ok(after))) => Some(after),
-                _ => None,
-            }
-        });
+        let sources = &self.sources;
+        let patched = self.kept.patch(&selection, |rel| sources.article(rel));
         match &patched {
             Some(patched) => {
                 self.record.patched(&patched.changed);
                 self.read_stages.push(("patch", lap.elapsed(), resident_memory()));
             }
             None => {
-                self.resolve_all();
+                self.sources.resolve_all(self.timezone(), &self.cache, &mut self.kept);
                 self.read_stages.push(("resolve", lap.elapsed(), resident_memory()));
             }
         }
         let config = self.config.as_ref().map_err(|list| Diagnostics::from(list.clone()))?;
 
         // Every problem of the sources and templates, together.
-        let mut problems: Vec<Diagnostic> = self.walk_problems.clone();
-        let mut content_assets: Vec<PathBuf> = Vec::new();
-        for (rel, entry) in &self.entries {
-            match &entry.source {
-                Source::Article(_, Ok(_)) | Source::Cached => {}
-                Source::Article(_, Err(list)) => problems.extend(list.iter().cloned()),
-                Source::Profile(profile) => problems.extend(profile.as_ref().as_ref().err().cloned()),
-                Source::Unreadable(d) => problems.push(Diagnostic::clone(d)),
-                Source::Asset => content_assets.push(rel.path.clone()),
-            }
-        }
+        let (mut problems, content_assets) = self.sources.problems_and_assets();
         if let Err(list) = &self.theme {
             problems.extend(list.iter().cloned());
         }
@@ -609,7 +273,7 @@ impl Project {
         let archive = match patched {
             Some(patched) => patched.archive,
             None => {
-                let archive = Archive::build(&root, self.build_input(), &selection)?;
+                let archive = Archive::build(&root, self.sources.build_input(), &selection)?;
                 self.kept.rebuilt();
                 mark("archive");
                 archive
@@ -641,7 +305,7 @@ impl Project {
 
         // Incremental when the last build wrote this same folder and it is still there.
         let last = self.record.trusted(&out_dir);
-        let empty = HashMap::new();
+        let empty = Records::default();
         let (output, which, previous): (Output, Vec<usize>, &Records) = match last {
             Some(last) => {
                 // A page whose fingerprint was known has the one `last` records: it is
@@ -677,12 +341,9 @@ impl Project {
             None => Vec::new(),
         };
         let rendered = which.len();
-        cache::forget_output(&root, &out_dir).map_err(|e| {
-            Diagnostic::file(
-                shown(&root, &cache::cache_dir(&out_dir)),
-                format!("cannot update the build cache: {e}"),
-            )
-        })?;
+        self.cache
+            .forget_output()
+            .map_err(|e| Diagnostic::file(self.cache.folder(), format!("cannot update the build cache: {e}")))?;
         let written: Vec<&str> = emitted.written().collect();
         let written_count = written.len();
         let only_stylesheets_written = !written.is_empty() && written.iter().all(|f| f.ends_with(".css"));
@@ -721,90 +382,14 @@ impl Project {
     pub(crate) fn end_with_the_process(&mut self) {
         self.ends_with_the_process = true;
     }
-
-    /// Every parsed source, for building the archive.
-    fn build_input(&self) -> BuildInput<'_> {
-        let mut input = BuildInput::default();
-        for (rel, entry) in &self.entries {
-            match &entry.source {
-                Source::Article(format, Ok(article)) => input.articles.push((&rel.path, *format, article)),
-                Source::Profile(profile) => {
-                    if let Ok(profile) = profile.as_ref() {
-                        input.profiles.push((&rel.path, profile));
-                    }
-                }
-                _ => {}
-            }
-        }
-        input
-    }
 }
 
-/// An entry as the build cache keeps it (sources with problems are not kept).
-fn cached_entry<'a>(rel: &'a str, entry: &'a Entry) -> Option<CachedEntry<'a>> {
-    let stamp = entry.stamp?;
-    let source = match &entry.source {
-        Source::Article(format, Ok(article)) => CachedSource::Article(*format, Cow::Borrowed(article)),
-        Source::Profile(profile) => CachedSource::Profile(Cow::Borrowed(profile.as_ref().as_ref().ok()?)),
-        Source::Asset => CachedSource::Asset,
-        _ => return None,
-    };
-    Some(CachedEntry {
-        rel: Cow::Borrowed(rel),
-        stamp,
-        source,
-    })
-}
-
-/// How the index of the build cache lists an entry (sources with problems are not kept).
-fn listed<'a>(rel: &'a str, entry: &Entry) -> Option<cache::Listed<'a>> {
-    let stamp = entry.stamp?;
-    let parsed = match &entry.source {
-        Source::Article(_, Ok(_)) | Source::Cached => true,
-        Source::Profile(profile) if profile.is_ok() => true,
-        Source::Asset => false,
-        _ => return None,
-    };
-    Some(cache::Listed {
-        rel: Cow::Borrowed(rel),
-        stamp,
-        parsed,
-    })
-}
-
-/// Reads and parses one file under `content/`.
-/// `site` is the site's folder (`root`), to read the file from.
-/// `stamp` is the one the walk found; without one, the file's own is taken as it is read.
-fn read_entry(root: &Path, site: &walk::Folder, rel: &Path, stamp: Option<Stamp>, cx: &ParseContext) -> Entry {
-    let path = shown(root, rel);
-    let mut stamp = stamp;
-    let mut read = || {
-        match stamp {
-            Some(known) => site.read_known(rel, known.len),
-            None => site.read_stamped(rel).map(|(bytes, found)| {
-                stamp = Some(found);
-                bytes
-            }),
-        }
-        .map_err(|e| Diagnostic::file(&path, format!("cannot read: {e}")))
-    };
-    let unreadable = |problem| Source::Unreadable(Box::new(problem));
-    let source = match walk::classify(rel) {
-        ContentKind::Asset => {
-            stamp = stamp.or_else(|| Stamp::of(&root.join(rel)));
-            Source::Asset
-        }
-        ContentKind::Profile => read().map_or_else(unreadable, |bytes| {
-            Source::Profile(Box::new(crate::parse::profile::parse_profile(&path, &bytes)))
-        }),
-        ContentKind::Article(format) => read().map_or_else(unreadable, |bytes| {
-            Source::Article(
-                format,
-                crate::parse::parse_article(&path, &bytes, format, cx).map(Box::new),
-            )
-        }),
-    };
-    Entry { stamp, source }
+/// The output folder of builds with `options`: `-o OUT`, or `SITE/public`.
+fn out_dir(options: &BuildOptions) -> PathBuf {
+    options
+        .out
+        .clone()
+        .unwrap_or_else(|| shown(&options.site, Path::new("public")))
 }
 
 /// Paths under these folders of a site are the ones a build reads.

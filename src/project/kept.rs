@@ -6,7 +6,8 @@ use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::path::{Path, PathBuf};
 
 use super::sources::Source;
-use crate::model::{Archive, ArticleId, Edit, Selection};
+use crate::diag::Diagnostic;
+use crate::model::{Archive, ArticleId, BuildInput, Edit, Selection};
 use crate::parse::ParsedArticle;
 
 /// How many article sources may be edited since the build cache's archive was written
@@ -140,10 +141,26 @@ impl KeptArchive {
         });
     }
 
-    /// Notes that the archive was built again (the cache's is then out of date).
-    pub(super) fn rebuilt(&mut self) {
+    /// Keeps the archive a build `patched`, if it did, when the build goes no further:
+    /// the next one patches it with what is edited since.
+    pub(super) fn keep_patched(&mut self, patched: Option<Patched>, selection: Selection) {
+        if let Some(patched) = patched {
+            self.keep(patched.archive, selection);
+        }
+    }
+
+    /// Builds the archive again for `selection`, from every parsed source (`input`; `root`
+    /// is the site's folder, for messages): the build cache's archive is then out of date.
+    pub(super) fn build(
+        &mut self,
+        root: &Path,
+        input: BuildInput<'_>,
+        selection: &Selection,
+    ) -> Result<Archive, Vec<Diagnostic>> {
+        let archive = Archive::build(root, input, selection)?;
         self.built_since_saved = true;
         self.patched_since_saved.clear();
+        Ok(archive)
     }
 
     /// The archive for the build cache to write, and its selection: when it was built
@@ -166,7 +183,6 @@ impl KeptArchive {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::BuildInput;
     use crate::parse::{Format, ParseContext, parse_article};
 
     const BUDGET: &str = "content/budget.md";
@@ -197,17 +213,20 @@ mod tests {
         }
     }
 
+    fn input<'a>(budget: &'a ParsedArticle, late: &'a ParsedArticle) -> BuildInput<'a> {
+        BuildInput {
+            articles: vec![
+                (Path::new(BUDGET), Format::Markdown, budget),
+                (Path::new(LATE), Format::Markdown, late),
+            ],
+            profiles: vec![],
+        }
+    }
+
     /// The archive of `BUDGET` and `LATE` as they are first, kept.
     fn kept() -> KeptArchive {
         let (budget, late) = (budget(), late());
-        let input = BuildInput {
-            articles: vec![
-                (Path::new(BUDGET), Format::Markdown, &*budget),
-                (Path::new(LATE), Format::Markdown, &*late),
-            ],
-            profiles: vec![],
-        };
-        let archive = Archive::build(Path::new("."), input, &selection(false)).unwrap();
+        let archive = Archive::build(Path::new("."), input(&budget, &late), &selection(false)).unwrap();
         let mut kept = KeptArchive::default();
         kept.keep(archive, selection(false));
         kept
@@ -303,7 +322,9 @@ mod tests {
     fn the_cache_writes_the_archive_when_built_again_or_after_many_edits() {
         let mut kept = kept();
         assert!(kept.unsaved().is_none(), "as the cache has it");
-        kept.rebuilt();
+        let (first, then) = (budget(), late());
+        let built = kept.build(Path::new("."), input(&first, &then), &selection(false));
+        kept.keep(built.unwrap(), selection(false));
         assert!(kept.unsaved().is_some(), "built again");
         kept.note(BUDGET.into(), was_article(budget()), Role::Article);
         assert!(kept.unsaved().is_none(), "an edit waits to be patched in");
@@ -321,7 +342,8 @@ mod tests {
         );
         kept.patched_since_saved.insert(UNSAVED_EDITS as ArticleId);
         assert!(kept.unsaved().is_some(), "one more: the archive is written");
-        kept.rebuilt();
+        let built = kept.build(Path::new("."), input(&first, &then), &selection(false));
+        kept.keep(built.unwrap(), selection(false));
         assert!(kept.patched_since_saved.is_empty(), "a new archive has no edits since");
         kept.forget();
         assert!(kept.unsaved().is_none(), "no archive to write");

@@ -12,19 +12,22 @@ use crate::cache;
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, shown};
 use crate::model::{Archive, Selection};
-use crate::output::{Emitted, Output, Records};
 use crate::render::{self, RenderInput, Theme};
 use crate::walk::{CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
-use crate::{BuildOptions, BuildSummary, Timings};
+use crate::{BuildOptions, BuildSummary};
 use build_cache::BuildCache;
-use kept::KeptArchive;
+use kept::{KeptArchive, Patched};
+use publish::Publication;
 use record::Record;
 use sources::Sources;
+use stopwatch::Stopwatch;
 
 mod build_cache;
 mod kept;
+mod publish;
 mod record;
 mod sources;
+mod stopwatch;
 
 /// A site and what is known of it between builds.
 pub struct Project {
@@ -43,7 +46,7 @@ pub struct Project {
     /// more is left for the system to take back with the process, not freed piece by piece.
     ends_with_the_process: bool,
     /// Stages of reading the sources since the last build (for its timings).
-    read_stages: Vec<(&'static str, std::time::Duration, Option<u64>)>,
+    read_stages: Vec<stopwatch::Stage>,
 }
 
 impl Project {
@@ -94,9 +97,7 @@ impl Project {
                     .resolve(&chunks, timezone, &project.cache, &mut project.kept);
             }
         }
-        project
-            .read_stages
-            .push(("cache", started.elapsed(), resident_memory()));
+        project.read_stages.push(stopwatch::stage("cache", started));
         project.rescan_content();
         project
     }
@@ -204,7 +205,7 @@ impl Project {
             return true;
         }
         self.sources.reread(content, timezone, &self.cache, &mut self.kept);
-        self.read_stages.push(("read", started.elapsed(), resident_memory()));
+        self.read_stages.push(stopwatch::stage("read", started));
         true
     }
 
@@ -216,159 +217,53 @@ impl Project {
     fn rescan_content(&mut self) {
         let started = Instant::now();
         self.sources.rescan(self.timezone(), &self.cache, &mut self.kept);
-        self.read_stages.push(("read", started.elapsed(), resident_memory()));
+        self.read_stages.push(stopwatch::stage("read", started));
     }
 
     /// Builds the site. The first build, or one whose output folder changed, writes
     /// everything; later ones write only the files whose bytes changed.
     pub fn build(&mut self) -> Result<BuildSummary, Diagnostics> {
         let started = Instant::now();
-        let root = self.options.site.clone();
-        let selection = Selection {
-            drafts: self.options.drafts,
-            future: self.options.future,
-            now: self.options.now,
-        };
-        // The kept archive patched with the edits since; or else every parsed source, to
-        // build it again.
-        let lap = Instant::now();
-        let sources = &self.sources;
-        let patched = self.kept.patch(&selection, |rel| sources.article(rel));
-        match &patched {
-            Some(patched) => {
-                self.record.patched(&patched.changed);
-                self.read_stages.push(("patch", lap.elapsed(), resident_memory()));
-            }
-            None => {
-                self.sources.resolve_all(self.timezone(), &self.cache, &mut self.kept);
-                self.read_stages.push(("resolve", lap.elapsed(), resident_memory()));
-            }
-        }
+        let selection = self.selection();
+        let patched = self.patch_kept_archive(&selection);
         let config = self.config.as_ref().map_err(|list| Diagnostics::from(list.clone()))?;
-
-        // Every problem of the sources and templates, together.
-        let (mut problems, content_assets) = self.sources.problems_and_assets();
-        if let Err(list) = &self.theme {
-            problems.extend(list.iter().cloned());
-        }
-        let read_stages = std::mem::take(&mut self.read_stages);
-        let read_time: std::time::Duration = read_stages.iter().map(|(_, d, _)| *d).sum();
-        let mut timings = Timings(read_stages);
-        let mut lap = Instant::now();
-        let mut mark = |name: &'static str| {
-            timings.0.push((name, lap.elapsed(), resident_memory()));
-            lap = Instant::now();
-        };
-        let assets = Assets::collect(&root, &content_assets, &mut problems);
-        let theme = match (&self.theme, problems.is_empty()) {
-            (Ok(theme), true) => theme,
-            _ => {
-                if let Some(patched) = patched {
-                    self.kept.keep(patched.archive, selection);
-                }
-                return Err(problems.into());
+        let mut clock = Stopwatch::after(std::mem::take(&mut self.read_stages));
+        let (theme, assets) = match checked(&self.theme, &self.sources, &self.options.site) {
+            Ok(ready) => ready,
+            Err(problems) => {
+                self.kept.keep_patched(patched, selection);
+                return Err(problems);
             }
         };
         let kept_shape = patched.is_some();
         let archive = match patched {
             Some(patched) => patched.archive,
             None => {
-                let archive = Archive::build(&root, self.sources.build_input(), &selection)?;
-                self.kept.rebuilt();
-                mark("archive");
-                archive
+                let built = self
+                    .kept
+                    .build(&self.options.site, self.sources.build_input(), &selection)?;
+                clock.mark("archive");
+                built
             }
         };
-        let stylesheet = match self.options.versioned_assets {
-            true => format!(
-                "{}style.css?v={}",
-                config.base_url.path(),
-                assets.version(&root, "style.css")
-            ),
-            false => format!("{}style.css", config.base_url.path()),
-        };
-        let render_input = RenderInput {
-            root: &root,
-            config,
-            archive: &archive,
-            theme,
-            stylesheet,
-            now: self.options.now,
-            assets: assets.targets().map(String::from).collect(),
-        };
+        let render_input = render_input(&self.options, config, &archive, theme, &assets);
         let plan = render::plan(&render_input)?;
-        assets.check(&root, plan.generated())?;
-        mark("plan");
-        let out_dir = self.out_dir();
-        let pages = self.record.fingerprints(&plan, kept_shape, &out_dir)?;
-        mark("fingerprints");
-
-        // Incremental when the last build wrote this same folder and it is still there.
-        let last = self.record.trusted(&out_dir);
-        let empty = Records::default();
-        let (output, which, previous): (Output, Vec<usize>, &Records) = match last {
-            Some(last) => {
-                // A page whose fingerprint was known has the one `last` records: it is
-                // looked up only if it was computed.
-                let recorded = |i: usize| last.get(plan.page_files()[i].as_str()).and_then(|w| w.fingerprint);
-                let changed = (0..pages.of.len())
-                    .filter(|&i| !pages.known[i] && recorded(i) != Some(pages.of[i]))
-                    .collect();
-                (Output::patch(&out_dir, &root)?, changed, last)
-            }
-            None => (Output::create(&out_dir, &root)?, (0..pages.of.len()).collect(), &empty),
-        };
-        let progress = self.options.progress.then(crate::progress::Progress::start);
-        if let Some(p) = &progress {
-            p.stage("Rendering pages", which.len());
+        assets.check(&self.options.site, plan.generated())?;
+        clock.mark("plan");
+        let out = self.out_dir();
+        let pages = self.record.fingerprints(&plan, kept_shape, &out)?;
+        clock.mark("fingerprints");
+        let published = Publication {
+            plan: &plan,
+            pages,
+            assets: &assets,
+            out,
+            options: &self.options,
+            record: &mut self.record,
+            cache: &self.cache,
         }
-        let step = || {
-            if let Some(p) = &progress {
-                p.step();
-            }
-        };
-        let mut emitted = Emitted::default();
-        let generated = plan.generate(&output, &which, &pages.of, previous, &step, &mut emitted);
-        drop(progress);
-        generated?;
-        mark("render");
-        assets.copy(&root, &output, previous, &mut emitted)?;
-        mark("assets");
-
-        // Files the last build wrote and this one does not generate any more.
-        let removed = match last {
-            Some(last) => record::files_gone(last, &plan.files(), &emitted.files, pages.same_pages),
-            None => Vec::new(),
-        };
-        let rendered = which.len();
-        self.cache
-            .forget_output()
-            .map_err(|e| Diagnostic::file(self.cache.folder(), format!("cannot update the build cache: {e}")))?;
-        let written: Vec<&str> = emitted.written().collect();
-        let written_count = written.len();
-        let only_stylesheets_written = !written.is_empty() && written.iter().all(|f| f.ends_with(".css"));
-        output.commit(&written, &removed)?;
-        drop(written);
-
-        let patched_output = last.is_some();
-        self.record
-            .replace(out_dir.clone(), patched_output, &removed, emitted.files, pages);
-        mark("commit");
-
-        let summary = BuildSummary {
-            articles: archive.articles.len(),
-            authors: archive.authors.len(),
-            pages: plan.page_count(),
-            rendered,
-            written: written_count,
-            only_stylesheets_written,
-            removed: removed.len(),
-            copied: assets.len(),
-            output: out_dir,
-            base_url: config.base_url.clone(),
-            elapsed: read_time + started.elapsed(),
-            timings,
-        };
+        .publish(&mut clock)?;
+        let summary = published.summary(&archive, &config.base_url, started, clock);
         if self.ends_with_the_process {
             // Freeing the plan's cards and views of 100,000 articles takes ~40 ms, on one
             // core, at the very end of a build.
@@ -378,9 +273,86 @@ impl Project {
         Ok(summary)
     }
 
+    /// The articles a build publishes: drafts or articles dated later than "the present"
+    /// only if asked.
+    fn selection(&self) -> Selection {
+        Selection {
+            drafts: self.options.drafts,
+            future: self.options.future,
+            now: self.options.now,
+        }
+    }
+
+    /// The kept archive patched with the articles edited since, if it can be (their pages
+    /// are then compared with the record of the last build); or else every source read,
+    /// to build it again.
+    fn patch_kept_archive(&mut self, selection: &Selection) -> Option<Patched> {
+        let started = Instant::now();
+        let sources = &self.sources;
+        let patched = self.kept.patch(selection, |rel| sources.article(rel));
+        match &patched {
+            Some(patched) => {
+                self.record.patched(&patched.changed);
+                self.read_stages.push(stopwatch::stage("patch", started));
+            }
+            None => {
+                self.sources.resolve_all(self.timezone(), &self.cache, &mut self.kept);
+                self.read_stages.push(stopwatch::stage("resolve", started));
+            }
+        }
+        patched
+    }
+
     /// Says that the process ends after the next build (see `ends_with_the_process`).
     pub(crate) fn end_with_the_process(&mut self) {
         self.ends_with_the_process = true;
+    }
+}
+
+/// The templates, and the files to copy, if neither they nor the sources have problems:
+/// otherwise every problem of them together (a build with any writes nothing).
+fn checked<'a>(
+    theme: &'a Result<Theme, Vec<Diagnostic>>,
+    sources: &Sources,
+    root: &Path,
+) -> Result<(&'a Theme, Assets), Diagnostics> {
+    let (mut problems, content_assets) = sources.problems_and_assets();
+    if let Err(list) = theme {
+        problems.extend(list.iter().cloned());
+    }
+    let assets = Assets::collect(root, &content_assets, &mut problems);
+    match theme {
+        Ok(theme) if problems.is_empty() => Ok((theme, assets)),
+        _ => Err(problems.into()),
+    }
+}
+
+/// What rendering the `archive` with `theme` needs: links to the stylesheet carry its
+/// version (`style.css?v=…`), unless `options` say otherwise (`serve`).
+fn render_input<'a>(
+    options: &'a BuildOptions,
+    config: &'a Config,
+    archive: &'a Archive,
+    theme: &'a Theme,
+    assets: &Assets,
+) -> RenderInput<'a> {
+    let root = &options.site;
+    let stylesheet = match options.versioned_assets {
+        true => format!(
+            "{}style.css?v={}",
+            config.base_url.path(),
+            assets.version(root, "style.css")
+        ),
+        false => format!("{}style.css", config.base_url.path()),
+    };
+    RenderInput {
+        root,
+        config,
+        archive,
+        theme,
+        stylesheet,
+        now: options.now,
+        assets: assets.targets().map(String::from).collect(),
     }
 }
 
@@ -394,11 +366,3 @@ fn out_dir(options: &BuildOptions) -> PathBuf {
 
 /// Paths under these folders of a site are the ones a build reads.
 pub const WATCHED: [&str; 3] = [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR];
-
-/// The process's resident memory in bytes, where the system tells it (Linux).
-fn resident_memory() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}

@@ -1,0 +1,162 @@
+//! The last stages of a build: its pages rendered, its files written and put in place in
+//! the output folder, and the record of what it wrote. Only what changed since the last
+//! build is rendered and written, when the folder still holds what that build wrote.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::build_cache::BuildCache;
+use super::record::{self, PageFingerprints, Record};
+use super::stopwatch::Stopwatch;
+use crate::assets::Assets;
+use crate::config::BaseUrl;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::Archive;
+use crate::output::{Emitted, Output, Records};
+use crate::progress::Progress;
+use crate::render::Plan;
+use crate::{BuildOptions, BuildSummary};
+
+/// What a build writes, and where.
+pub(super) struct Publication<'a, 'p> {
+    pub plan: &'a Plan<'p>,
+    /// The fingerprint of each page of the plan.
+    pub pages: PageFingerprints,
+    pub assets: &'a Assets,
+    pub out: PathBuf,
+    pub options: &'a BuildOptions,
+    /// What the last build wrote; this one's, once it is done.
+    pub record: &'a mut Record,
+    /// Forgets the record it keeps before the output folder changes.
+    pub cache: &'a BuildCache,
+}
+
+/// What a build wrote.
+pub(super) struct Published {
+    /// Pages of the site.
+    pages: usize,
+    /// Pages rendered.
+    rendered: usize,
+    /// Files whose bytes changed, and so were written.
+    written: usize,
+    /// Whether those were stylesheets alone.
+    only_stylesheets_written: bool,
+    /// Files of the last build that are gone.
+    removed: usize,
+    /// Files copied as they are.
+    copied: usize,
+    out: PathBuf,
+}
+
+impl Publication<'_, '_> {
+    /// Renders the pages whose fingerprints changed since the last build (every page if
+    /// it writes the folder anew), writes the files whose bytes changed, puts them in the
+    /// output folder, removing those no longer made, and records what it wrote.
+    pub(super) fn publish(self, clock: &mut Stopwatch) -> Result<Published, Diagnostics> {
+        let Publication { plan, pages, .. } = self;
+        let site = &self.options.site;
+        // Incremental when the last build wrote this same folder and it is still there.
+        let last = self.record.trusted(&self.out);
+        let empty = Records::default();
+        let (output, which, previous): (Output, Vec<usize>, &Records) = match last {
+            Some(last) => {
+                // A page whose fingerprint was known has the one `last` records: it is
+                // looked up only if it was computed.
+                let recorded = |i: usize| last.get(plan.page_files()[i].as_str()).and_then(|w| w.fingerprint);
+                let changed = (0..pages.of.len())
+                    .filter(|&i| !pages.known[i] && recorded(i) != Some(pages.of[i]))
+                    .collect();
+                (Output::patch(&self.out, site)?, changed, last)
+            }
+            None => (Output::create(&self.out, site)?, (0..pages.of.len()).collect(), &empty),
+        };
+        let mut emitted = Emitted::default();
+        render(
+            plan,
+            &pages,
+            &output,
+            &which,
+            previous,
+            self.options.progress,
+            &mut emitted,
+        )?;
+        clock.mark("render");
+        self.assets.copy(site, &output, previous, &mut emitted)?;
+        clock.mark("assets");
+
+        // Files the last build wrote and this one does not generate any more.
+        let removed = match last {
+            Some(last) => record::files_gone(last, &plan.files(), &emitted.files, pages.same_pages),
+            None => Vec::new(),
+        };
+        self.cache
+            .forget_output()
+            .map_err(|e| Diagnostic::file(self.cache.folder(), format!("cannot update the build cache: {e}")))?;
+        let written: Vec<&str> = emitted.written().collect();
+        let published = Published {
+            pages: plan.page_count(),
+            rendered: which.len(),
+            written: written.len(),
+            only_stylesheets_written: !written.is_empty() && written.iter().all(|f| f.ends_with(".css")),
+            removed: removed.len(),
+            copied: self.assets.len(),
+            out: self.out.clone(),
+        };
+        output.commit(&written, &removed)?;
+        drop(written);
+        let patched = last.is_some();
+        self.record.replace(self.out, patched, &removed, emitted.files, pages);
+        clock.mark("commit");
+        Ok(published)
+    }
+}
+
+/// Renders the pages `which` of `plan`, and every other file it makes, into `output`;
+/// shows how far it got on a terminal if `progress`.
+fn render(
+    plan: &Plan<'_>,
+    pages: &PageFingerprints,
+    output: &Output,
+    which: &[usize],
+    previous: &Records,
+    progress: bool,
+    emitted: &mut Emitted,
+) -> Result<(), Vec<Diagnostic>> {
+    let progress = progress.then(Progress::start);
+    if let Some(p) = &progress {
+        p.stage("Rendering pages", which.len());
+    }
+    let step = || {
+        if let Some(p) = &progress {
+            p.step();
+        }
+    };
+    plan.generate(output, which, &pages.of, previous, &step, emitted)
+}
+
+impl Published {
+    /// What the build did, with its `archive`, for `base_url`: begun at `started`, after
+    /// reading the sources, with the stages `clock` timed.
+    pub(super) fn summary(
+        self,
+        archive: &Archive,
+        base_url: &BaseUrl,
+        started: Instant,
+        clock: Stopwatch,
+    ) -> BuildSummary {
+        BuildSummary {
+            articles: archive.articles.len(),
+            authors: archive.authors.len(),
+            pages: self.pages,
+            rendered: self.rendered,
+            written: self.written,
+            only_stylesheets_written: self.only_stylesheets_written,
+            removed: self.removed,
+            copied: self.copied,
+            output: self.out,
+            base_url: base_url.clone(),
+            elapsed: clock.read_time() + started.elapsed(),
+            timings: clock.timings(),
+        }
+    }
+}

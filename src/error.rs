@@ -51,6 +51,50 @@ pub enum Error {
     /// The file system refused what the build had to do.
     #[error(transparent)]
     Io(#[from] IoError),
+    /// The system would not start the build's worker threads.
+    #[error("cannot start worker threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+    /// A build that failed while it moved its files into the output folder: some of them
+    /// may be there.
+    #[error("{0}")]
+    PartlyPublished(Box<Error>),
+}
+
+impl Error {
+    /// What the failed build left, as the last line of its report says it.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            Error::Problems(_) | Error::Io(_) | Error::Threads(_) => "nothing was written",
+            Error::PartlyPublished(_) => "the output folder may be partly updated; the next build writes it all again",
+        }
+    }
+
+    /// Why the build failed, without what it left (`PartlyPublished`).
+    pub fn cause(&self) -> &Error {
+        match self {
+            Error::PartlyPublished(e) => e.cause(),
+            e => e,
+        }
+    }
+
+    /// The problems of the site's files, if that is why the build failed.
+    pub fn problems(&self) -> Option<&Diagnostics> {
+        match self.cause() {
+            Error::Problems(list) => Some(list),
+            _ => None,
+        }
+    }
+
+    /// Every failure as a list of problems, an I/O error as one at its path: for `serve`,
+    /// which shows why a build failed over the page as such a list.
+    pub fn into_diagnostics(self) -> Diagnostics {
+        match self {
+            Error::Problems(list) => list,
+            Error::Io(e) => Diagnostics::from(Diagnostic::file(&e.path, format!("cannot {}: {}", e.action, e.source))),
+            Error::Threads(e) => Diagnostic::file("(dateline)", format!("cannot start worker threads: {e}")).into(),
+            Error::PartlyPublished(e) => e.into_diagnostics(),
+        }
+    }
 }
 
 impl From<Diagnostics> for Error {
@@ -74,6 +118,21 @@ impl From<Diagnostic> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn refused(action: &'static str, path: &str) -> IoError {
+        IoError::new(action, path, io::Error::from(io::ErrorKind::PermissionDenied))
+    }
+
+    #[test]
+    fn a_failure_says_what_it_left() {
+        let io = Error::Io(refused("write", "public/index.html"));
+        assert_eq!(io.outcome(), "nothing was written");
+        let problems = Error::from(Diagnostic::file("content/a.md", "missing `title`"));
+        assert_eq!(problems.outcome(), "nothing was written");
+        let partly = Error::PartlyPublished(Box::new(Error::Io(refused("move", "public/a"))));
+        assert!(partly.outcome().starts_with("the output folder may be partly updated"));
+        assert!(matches!(partly.cause(), Error::Io(_)));
+    }
 
     #[test]
     fn an_io_error_names_the_action_and_the_path_without_a_line() {

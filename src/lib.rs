@@ -32,7 +32,7 @@ use std::time::Duration;
 use chrono::{DateTime, FixedOffset};
 
 use config::BaseUrl;
-use diag::{Diagnostic, Diagnostics};
+use error::Error;
 pub use project::Project;
 
 /// What to build and how.
@@ -126,10 +126,10 @@ impl std::fmt::Display for Timings {
     }
 }
 
-/// Builds a site, or reports every problem found (writing nothing).
-/// One build of a site runs at a time: a build waits while another holds the site's
-/// lock (`lock`).
-pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
+/// Builds a site, or reports every problem found (writing nothing), or what the file
+/// system refused. One build of a site runs at a time: a build waits while another holds
+/// the site's lock (`lock`).
+pub fn build(options: &BuildOptions) -> Result<BuildSummary, Error> {
     let _lock = lock::SiteLock::for_build(options)?;
     with_threads(options.jobs, || {
         build_project(options, false).map(|(summary, _)| summary)
@@ -143,7 +143,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
 pub fn build_once<T>(
     options: &BuildOptions,
     then: impl FnOnce(&BuildSummary) -> T,
-) -> Result<(BuildSummary, T), Diagnostics> {
+) -> Result<(BuildSummary, T), Error> {
     let _lock = lock::SiteLock::for_build(options)?;
     let summary = with_threads(options.jobs, || {
         build_project(options, true).map(|(summary, project)| {
@@ -157,7 +157,7 @@ pub fn build_once<T>(
 
 /// Builds the site; the caller holds its lock.
 /// `once`: the process ends after it (`build_once`).
-fn build_project(options: &BuildOptions, once: bool) -> Result<(BuildSummary, Project), Diagnostics> {
+fn build_project(options: &BuildOptions, once: bool) -> Result<(BuildSummary, Project), Error> {
     let mut project = if options.use_cache {
         Project::open_cached(options.clone())
     } else {
@@ -173,18 +173,7 @@ fn build_project(options: &BuildOptions, once: bool) -> Result<(BuildSummary, Pr
 }
 
 /// Runs `work` on a pool of `jobs` threads (default: one per core).
-pub fn with_threads<T: Send>(
-    jobs: Option<usize>,
-    work: impl FnOnce() -> Result<T, Diagnostics> + Send,
-) -> Result<T, Diagnostics> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| {
-            Diagnostics::from(Diagnostic::file(
-                "(dateline)",
-                format!("cannot start worker threads: {e}"),
-            ))
-        })?;
+pub fn with_threads<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> Result<T, Error> + Send) -> Result<T, Error> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build()?;
     pool.install(work)
 }

@@ -449,7 +449,10 @@ fn an_alias_on_a_page_is_an_error() {
     );
     let err = site.build().unwrap_err();
     let root = format!("{}/", site.root().display());
-    let messages: Vec<String> = err.iter().map(|d| d.to_string().replace(&root, "")).collect();
+    let list = err
+        .problems()
+        .unwrap_or_else(|| panic!("not problems of the site's files: {err}"));
+    let messages: Vec<String> = list.iter().map(|d| d.to_string().replace(&root, "")).collect();
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert!(
         messages[0].starts_with("content/2025/12/clash.md:4:9: error: alias `/2025/12/02/` is the URL of a page"),
@@ -467,7 +470,10 @@ fn a_static_file_at_the_path_of_a_generated_one_is_an_error() {
     site.write("static/2025/10/26/photo.jpg", "jpeg");
     let err = site.build().unwrap_err();
     let root = format!("{}/", site.root().display());
-    let messages: Vec<String> = err.iter().map(|d| d.to_string().replace(&root, "")).collect();
+    let list = err
+        .problems()
+        .unwrap_or_else(|| panic!("not problems of the site's files: {err}"));
+    let messages: Vec<String> = list.iter().map(|d| d.to_string().replace(&root, "")).collect();
     assert_eq!(
         messages,
         [

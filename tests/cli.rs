@@ -238,3 +238,61 @@ fn a_build_waits_for_another_build_of_the_site() {
     assert!(String::from_utf8_lossy(&done.stdout).starts_with("Built "));
     assert!(site.root().join("public/index.html").is_file());
 }
+
+/// What the file system refuses is said in one line that names the path, not as a
+/// problem at line 1 of a file.
+#[test]
+fn a_refused_file_operation_is_one_error_line_and_the_outcome() {
+    let site = Site::fixture("basic");
+    let first = dateline(&["build"], site.root());
+    assert!(first.status.success(), "{}", stderr(&first));
+    let before = common::tree(&site.out());
+    // The record of the output cannot be replaced: a folder stands in its place.
+    let cache = site.root().join(dateline::cache::cache_dir(Path::new("public")));
+    std::fs::remove_file(cache.join("output.bin")).unwrap();
+    std::fs::create_dir_all(cache.join("output.bin").join("in-the-way")).unwrap();
+    let o = dateline(&["build"], site.root());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines[0].starts_with("error: cannot update the build cache .dateline/cache/build-")
+            && lines[0].contains("(os error "),
+        "{err}"
+    );
+    assert_eq!(lines.last(), Some(&"nothing was written"), "{err}");
+    assert!(!err.contains(":1:1:"), "{err}");
+    assert!(common::tree(&site.out()) == before, "the output is as it was");
+}
+
+/// A patch of the output folder that fails once some files may be in place says so, and
+/// the next build writes the whole folder again.
+#[test]
+fn a_patch_that_fails_half_way_says_the_output_may_be_partly_updated() {
+    let site = Site::fixture("basic");
+    let first = dateline(&["build"], site.root());
+    assert!(first.status.success(), "{}", stderr(&first));
+    site.write(
+        "content/2025/12/new.md",
+        "---\ntitle: Brand New\ndate: 2025-12-30T10:00:00Z\nauthor: Jane Roe\n---\nNew.\n",
+    );
+    // A file stands where the new article's day folder goes.
+    std::fs::write(site.out().join("2025/12/30"), "in the way").unwrap();
+    let o = dateline(&["build"], site.root());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("public"), "names the output folder: {err}");
+    assert!(
+        err.trim_end()
+            .ends_with("the output folder may be partly updated; the next build writes it all again"),
+        "{err}"
+    );
+    assert!(!err.contains("nothing was written"), "{err}");
+
+    std::fs::remove_file(site.out().join("2025/12/30")).unwrap();
+    let mut options = site.options();
+    options.now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
+    let next = dateline::build(&options).unwrap();
+    assert_eq!(next.rendered, next.pages, "{next:?}");
+    assert!(site.out().join("2025/12/30/brand-new/index.html").is_file());
+}

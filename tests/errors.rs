@@ -29,7 +29,10 @@ fn fails(site: &Site, before: &[(String, Vec<u8>)]) -> Vec<String> {
         .collect();
     assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
     let root = format!("{}/", site.root().display());
-    err.iter().map(|d| d.to_string().replace(&root, "")).collect()
+    let list = err
+        .problems()
+        .unwrap_or_else(|| panic!("not problems of the site's files: {err}"));
+    list.iter().map(|d| d.to_string().replace(&root, "")).collect()
 }
 
 fn assert_one(messages: &[String], expected_start: &str) {
@@ -246,7 +249,7 @@ fn missing_config() {
     let site = Site::with_config(CONFIG);
     std::fs::remove_file(site.root().join("dateline.toml")).unwrap();
     let err = site.build().unwrap_err();
-    let m = err.iter().next().unwrap().to_string();
+    let m = err.problems().and_then(|list| list.iter().next()).unwrap().to_string();
     assert!(m.contains("dateline.toml:1:1: error: no dateline.toml"), "{m}");
     assert!(m.contains("dateline init"), "{m}");
 }

@@ -1,12 +1,13 @@
 //! `dateline init DIR`
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::Datelike;
 use clap::Args;
 
 use super::{Failure, Verbosity, resolve_now};
+use crate::error::{IoError, IoResultExt};
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -43,18 +44,19 @@ impl InitArgs {
             (".gitignore", "/public/\n/.dateline/\n".into()),
             (&article, welcome(&now.format("%Y-%m-%dT%H:%M:%S%:z").to_string())),
         ];
-        let write = |rel: &str, text: &str| -> Result<(), Failure> {
+        let write = |rel: &str, text: &str| -> Result<(), IoError> {
             let path = dir.join(rel);
             if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(|e| io_failure(parent, e))?;
+                fs::create_dir_all(parent).at("create the folder", parent)?;
             }
-            fs::write(&path, text).map_err(|e| io_failure(&path, e))
+            fs::write(&path, text).at("write", &path)
         };
         for (rel, text) in &files {
             write(rel, text)?;
         }
         for empty in ["templates", "static"] {
-            fs::create_dir_all(dir.join(empty)).map_err(|e| io_failure(&dir.join(empty), e))?;
+            let folder = dir.join(empty);
+            fs::create_dir_all(&folder).at("create the folder", &folder)?;
         }
         if verbosity != Verbosity::Quiet {
             println!("Created a site in {}", dir.display());
@@ -66,10 +68,6 @@ impl InitArgs {
         }
         Ok(())
     }
-}
-
-fn io_failure(path: &Path, e: std::io::Error) -> Failure {
-    Failure::Usage(format!("cannot write {}: {e}", path.display()))
 }
 
 fn config(name: &str) -> String {

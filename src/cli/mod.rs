@@ -6,14 +6,16 @@ mod init;
 mod new;
 mod serve;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::diag::Diagnostics;
+use crate::error::{Error, IoError};
 
-/// Exit code of a build or check that found problems in the site.
+/// Exit code of a command that failed: problems in the site, or what the file system
+/// refused.
 pub const EXIT_PROBLEMS: i32 = 1;
 /// Exit code of a command line that makes no sense (clap uses it too).
 pub const EXIT_USAGE: i32 = 2;
@@ -88,29 +90,38 @@ pub fn main() -> i32 {
         Command::New(args) => args.run(verbosity),
         Command::Serve(args) => args.run(verbosity),
     };
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut stderr = std::io::stderr().lock();
+    let said = match &result {
+        Ok(()) => Ok(()),
+        Err(Failure::Build(error)) => report_failed_build(&mut stderr, error, color),
+        Err(Failure::Check(list)) => report(
+            &mut stderr,
+            list,
+            "the site was built, but does not pass the check",
+            color,
+        ),
+        Err(Failure::Io(error)) => say(&mut stderr, "error", &error.to_string(), color),
+        Err(Failure::Usage(message)) => say(&mut stderr, "error", message, color),
+    };
+    // Nothing more can be said if stderr is gone.
+    drop(said);
     match result {
         Ok(()) => 0,
-        Err(Failure::Problems(list)) => {
-            report(&list, "nothing was written");
-            EXIT_PROBLEMS
-        }
-        Err(Failure::Check(list)) => {
-            report(&list, "the site was built, but does not pass the check");
-            EXIT_PROBLEMS
-        }
-        Err(Failure::Usage(message)) => {
-            eprintln!("error: {message}");
-            EXIT_USAGE
-        }
+        Err(Failure::Usage(_)) => EXIT_USAGE,
+        Err(_) => EXIT_PROBLEMS,
     }
 }
 
 /// Why a command failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Failure {
-    /// Problems in the site's files.
+    /// A build that failed: problems in the site's files, or what the file system refused.
     #[error("{0}")]
-    Problems(#[from] Diagnostics),
+    Build(#[from] Error),
+    /// What the file system refused a command that writes files of its own (`init`, `new`).
+    #[error("{0}")]
+    Io(#[from] IoError),
     /// Problems found in a built site by `check`.
     #[error("{0}")]
     Check(Diagnostics),
@@ -119,19 +130,53 @@ pub enum Failure {
     Usage(String),
 }
 
-fn report(list: &Diagnostics, outcome: &str) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+/// Says why a build failed: every problem of the site's files, or the one thing the file
+/// system refused; and what the build left.
+fn report_failed_build(w: &mut dyn Write, error: &Error, color: bool) -> std::io::Result<()> {
+    let cause = error.cause();
+    match cause {
+        Error::Problems(list) => problems(w, list, color)?,
+        other => say(w, "error", &other.to_string(), color)?,
+    }
+    match cause {
+        Error::Problems(list) => found(w, list, error.outcome()),
+        _ => writeln!(w, "{}", error.outcome()),
+    }
+}
+
+/// Lists `list`, then how many problems it holds and what the command left (`outcome`).
+fn report(w: &mut dyn Write, list: &Diagnostics, outcome: &str, color: bool) -> std::io::Result<()> {
+    problems(w, list, color)?;
+    found(w, list, outcome)
+}
+
+/// Each problem of `list`, one a line (and its hint).
+fn problems(w: &mut dyn Write, list: &Diagnostics, color: bool) -> std::io::Result<()> {
     for d in list.iter() {
         let line = d.to_string();
         if color {
             let (head, rest) = line.split_once(": error: ").unwrap_or((&line, ""));
-            eprintln!("\x1b[1m{head}:\x1b[0m \x1b[1;31merror:\x1b[0m {rest}");
+            writeln!(w, "\x1b[1m{head}:\x1b[0m \x1b[1;31merror:\x1b[0m {rest}")?;
         } else {
-            eprintln!("{line}");
+            writeln!(w, "{line}")?;
         }
     }
+    Ok(())
+}
+
+/// How many problems `list` holds, and what the command left.
+fn found(w: &mut dyn Write, list: &Diagnostics, outcome: &str) -> std::io::Result<()> {
     let n = list.len();
-    eprintln!("{n} problem{} found; {outcome}", if n == 1 { "" } else { "s" });
+    writeln!(w, "{n} problem{} found; {outcome}", if n == 1 { "" } else { "s" })
+}
+
+/// One line: `error: message` or `warning: message`.
+fn say(w: &mut dyn Write, level: &str, message: &str, color: bool) -> std::io::Result<()> {
+    match (color, level) {
+        (true, "error") => writeln!(w, "\x1b[1;31merror:\x1b[0m {message}"),
+        (true, _) => writeln!(w, "\x1b[1;33m{level}:\x1b[0m {message}"),
+        (false, _) => writeln!(w, "{level}: {message}"),
+    }
 }
 
 /// "The present": `--now`, else `SOURCE_DATE_EPOCH`, else the clock.
@@ -158,4 +203,52 @@ pub fn resolve_now(now: Option<DateTime<FixedOffset>>) -> Result<DateTime<FixedO
 pub fn parse_now(text: &str) -> Result<DateTime<FixedOffset>, String> {
     DateTime::parse_from_rfc3339(text)
         .map_err(|e| format!("`{text}` is not an RFC 3339 time such as 2025-10-26T12:00:00Z ({e})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostic;
+
+    fn reported(error: Error) -> String {
+        let mut out = Vec::new();
+        report_failed_build(&mut out, &error, false).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn refused(action: &'static str, path: &str) -> IoError {
+        IoError::new(action, path, std::io::Error::from(std::io::ErrorKind::StorageFull))
+    }
+
+    #[test]
+    fn what_the_file_system_refused_is_one_line_then_the_outcome() {
+        assert_eq!(
+            reported(Error::Io(refused("write", "public/index.html"))),
+            "error: cannot write public/index.html: no storage space\nnothing was written\n"
+        );
+    }
+
+    #[test]
+    fn problems_are_listed_and_counted() {
+        let failed = Error::from(vec![
+            Diagnostic::file("content/b.md", "missing `title`"),
+            Diagnostic::file("content/a.md", "missing `date`"),
+        ]);
+        assert_eq!(
+            reported(failed),
+            "content/a.md:1:1: error: missing `date`\n\
+             content/b.md:1:1: error: missing `title`\n\
+             2 problems found; nothing was written\n"
+        );
+    }
+
+    #[test]
+    fn a_patch_that_failed_may_have_left_some_files() {
+        let failed = Error::PartlyPublished(Box::new(Error::Io(refused("move", "public/2025/index.html"))));
+        assert_eq!(
+            reported(failed),
+            "error: cannot move public/2025/index.html: no storage space\n\
+             the output folder may be partly updated; the next build writes it all again\n"
+        );
+    }
 }

@@ -9,6 +9,7 @@ use clap::Args;
 use super::{Failure, Verbosity, resolve_now};
 use crate::config::Config;
 use crate::diag::shown;
+use crate::error::{Error, IoResultExt};
 use crate::slug::slugify;
 
 #[derive(Debug, Args)]
@@ -36,7 +37,7 @@ impl NewArgs {
                 "the title `{title}` has no letters or digits to make a file name from"
             )));
         }
-        let config = Config::load(&self.site, None).map_err(|list| Failure::Problems(list.into()))?;
+        let config = Config::load(&self.site, None).map_err(Error::from)?;
         let now = resolve_now(None)?.with_timezone(&config.timezone);
         let rel = PathBuf::from(format!("content/{:04}/{:02}/{slug}.md", now.year(), now.month()));
         let path = self.site.join(&rel);
@@ -55,10 +56,9 @@ impl NewArgs {
             list(&self.tags)
         );
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|e| Failure::Usage(format!("cannot create {}: {e}", parent.display())))?;
+            fs::create_dir_all(parent).at("create the folder", parent)?;
         }
-        fs::write(&path, text).map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
+        fs::write(&path, text).at("write", &path)?;
         if verbosity != Verbosity::Quiet {
             println!("{}", shown(&self.site, &rel).display());
         }

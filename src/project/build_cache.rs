@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use super::record::Record;
 use crate::cache::{self, CachedEntry, Changes, Loaded};
 use crate::diag::shown;
+use crate::error::{IoError, IoResultExt};
 
 /// The build cache of builds of a site into an output folder.
 pub(super) struct BuildCache {
@@ -58,12 +59,14 @@ impl BuildCache {
     }
 
     /// Writes `changes` (for sources parsed in `timezone`).
-    pub(super) fn save(&self, timezone: Tz, changes: Changes<'_>) -> std::io::Result<()> {
-        cache::save(&self.site, &self.out, timezone.name(), changes)
+    pub(super) fn save(&self, timezone: Tz, changes: Changes<'_>) -> Result<(), IoError> {
+        cache::save(&self.site, &self.out, timezone.name(), changes).at("write the build cache", &self.folder())
     }
 
-    /// Forgets what the last build wrote, before a build changes the output folder.
-    pub(super) fn forget_output(&self) -> std::io::Result<()> {
-        cache::forget_output(&self.site, &self.out)
+    /// Forgets what the last build wrote, before a build changes the output folder:
+    /// should the build stop before the cache records what it wrote, the next one does
+    /// not trust a record that no longer tells what is there.
+    pub(super) fn forget_output(&self) -> Result<(), IoError> {
+        cache::forget_output(&self.site, &self.out).at("update the build cache", &self.folder())
     }
 }

@@ -11,6 +11,7 @@ use crate::assets::Assets;
 use crate::cache;
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, shown};
+use crate::error::Error;
 use crate::model::{Archive, Selection};
 use crate::render::{self, RenderInput, Theme};
 use crate::walk::{CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
@@ -103,7 +104,7 @@ impl Project {
     }
 
     /// Writes the build cache for the next `open_cached`.
-    pub fn save_cache(&mut self) -> Result<(), Diagnostics> {
+    pub fn save_cache(&mut self) -> Result<(), Error> {
         let timezone = self.timezone();
         let new_header = !self.cache.is_current(timezone);
         if new_header {
@@ -121,12 +122,7 @@ impl Project {
             last: self.record.unsaved(),
             new_header,
         };
-        self.cache.save(timezone, changes).map_err(|e| {
-            Diagnostics::from(Diagnostic::file(
-                self.cache.folder(),
-                format!("cannot write the build cache: {e}"),
-            ))
-        })?;
+        self.cache.save(timezone, changes)?;
         self.sources.saved();
         self.record.saved();
         if archive_written {
@@ -222,7 +218,7 @@ impl Project {
 
     /// Builds the site. The first build, or one whose output folder changed, writes
     /// everything; later ones write only the files whose bytes changed.
-    pub fn build(&mut self) -> Result<BuildSummary, Diagnostics> {
+    pub fn build(&mut self) -> Result<BuildSummary, Error> {
         let started = Instant::now();
         let selection = self.selection();
         let patched = self.patch_kept_archive(&selection);
@@ -232,7 +228,7 @@ impl Project {
             Ok(ready) => ready,
             Err(problems) => {
                 self.kept.keep_patched(patched, selection);
-                return Err(problems);
+                return Err(problems.into());
             }
         };
         let kept_shape = patched.is_some();

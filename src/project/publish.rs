@@ -10,7 +10,8 @@ use super::record::{self, PageFingerprints, Record};
 use super::stopwatch::Stopwatch;
 use crate::assets::Assets;
 use crate::config::BaseUrl;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::Diagnostic;
+use crate::error::Error;
 use crate::model::Archive;
 use crate::output::{Emitted, Output, Records};
 use crate::progress::Progress;
@@ -52,7 +53,7 @@ impl Publication<'_, '_> {
     /// Renders the pages whose fingerprints changed since the last build (every page if
     /// it writes the folder anew), writes the files whose bytes changed, puts them in the
     /// output folder, removing those no longer made, and records what it wrote.
-    pub(super) fn publish(self, clock: &mut Stopwatch) -> Result<Published, Diagnostics> {
+    pub(super) fn publish(self, clock: &mut Stopwatch) -> Result<Published, Error> {
         let Publication { plan, pages, .. } = self;
         let site = &self.options.site;
         // Incremental when the last build wrote this same folder and it is still there.
@@ -89,9 +90,7 @@ impl Publication<'_, '_> {
             Some(last) => record::files_gone(last, &plan.files(), &emitted.files, pages.same_pages),
             None => Vec::new(),
         };
-        self.cache
-            .forget_output()
-            .map_err(|e| Diagnostic::file(self.cache.folder(), format!("cannot update the build cache: {e}")))?;
+        self.cache.forget_output()?;
         let written: Vec<&str> = emitted.written().collect();
         let published = Published {
             pages: plan.page_count(),
@@ -102,9 +101,14 @@ impl Publication<'_, '_> {
             copied: self.assets.len(),
             out: self.out.clone(),
         };
-        output.commit(&written, &removed)?;
-        drop(written);
         let patched = last.is_some();
+        // A patch moves its files into the folder one by one: one that fails leaves those
+        // moved before it.
+        output.commit(&written, &removed).map_err(|e| match patched {
+            true => Error::PartlyPublished(Box::new(e.into())),
+            false => e.into(),
+        })?;
+        drop(written);
         self.record.replace(self.out, patched, &removed, emitted.files, pages);
         clock.mark("commit");
         Ok(published)

@@ -197,7 +197,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
 fn project_build(project: &mut Project) -> Result<BuildSummary, Diagnostics> {
     let _lock = crate::lock::SiteLock::for_build(project.options())?;
     project.set_now(chrono::Utc::now().fixed_offset());
-    crate::with_threads(project.options().jobs, || project.build())
+    crate::with_threads(project.options().jobs, || project.build()).map_err(crate::error::Error::into_diagnostics)
 }
 
 /// Tells the terminal and the open pages how a build went.

@@ -10,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::DateTime;
-use dateline::{BuildOptions, BuildSummary, diag::Diagnostics};
+use dateline::{BuildOptions, BuildSummary, error::Error};
 use scraper::{Html, Selector};
 use tempfile::TempDir;
 
@@ -66,7 +66,7 @@ impl Site {
         }
     }
 
-    pub fn build(&self) -> Result<BuildSummary, Diagnostics> {
+    pub fn build(&self) -> Result<BuildSummary, Error> {
         dateline::build(&self.options())
     }
 

@@ -58,6 +58,9 @@ pub enum Error {
     /// may be there.
     #[error("{0}")]
     PartlyPublished(Box<Error>),
+    /// A build that failed (`failed`), whose build cache could not be saved either.
+    #[error("{failed}\nwarning: {cache}")]
+    CacheNotSaved { failed: Box<Error>, cache: CacheNotSaved },
 }
 
 impl Error {
@@ -66,13 +69,16 @@ impl Error {
         match self {
             Error::Problems(_) | Error::Io(_) | Error::Threads(_) => "nothing was written",
             Error::PartlyPublished(_) => "the output folder may be partly updated; the next build writes it all again",
+            Error::CacheNotSaved { failed, .. } => failed.outcome(),
         }
     }
 
-    /// Why the build failed, without what it left (`PartlyPublished`).
+    /// Why the build failed, without what it left (`PartlyPublished`) nor the build cache
+    /// it could not save (`CacheNotSaved`).
     pub fn cause(&self) -> &Error {
         match self {
             Error::PartlyPublished(e) => e.cause(),
+            Error::CacheNotSaved { failed, .. } => failed.cause(),
             e => e,
         }
     }
@@ -85,6 +91,14 @@ impl Error {
         }
     }
 
+    /// The build cache the failed build could not save either, if it could not.
+    pub fn cache_not_saved(&self) -> Option<&CacheNotSaved> {
+        match self {
+            Error::CacheNotSaved { cache, .. } => Some(cache),
+            _ => None,
+        }
+    }
+
     /// Every failure as a list of problems, an I/O error as one at its path: for `serve`,
     /// which shows why a build failed over the page as such a list.
     pub fn into_diagnostics(self) -> Diagnostics {
@@ -92,8 +106,20 @@ impl Error {
             Error::Problems(list) => list,
             Error::Io(e) => Diagnostics::from(Diagnostic::file(&e.path, format!("cannot {}: {}", e.action, e.source))),
             Error::Threads(e) => Diagnostic::file("(dateline)", format!("cannot start worker threads: {e}")).into(),
-            Error::PartlyPublished(e) => e.into_diagnostics(),
+            Error::PartlyPublished(e) | Error::CacheNotSaved { failed: e, .. } => e.into_diagnostics(),
         }
+    }
+}
+
+/// A build cache the build could not save: the build stands, but the next one reads and
+/// writes everything again.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}; the next build will read and write everything again")]
+pub struct CacheNotSaved(pub std::sync::Arc<Error>);
+
+impl From<Error> for CacheNotSaved {
+    fn from(e: Error) -> CacheNotSaved {
+        CacheNotSaved(std::sync::Arc::new(e))
     }
 }
 
@@ -132,6 +158,29 @@ mod tests {
         let partly = Error::PartlyPublished(Box::new(Error::Io(refused("move", "public/a"))));
         assert!(partly.outcome().starts_with("the output folder may be partly updated"));
         assert!(matches!(partly.cause(), Error::Io(_)));
+    }
+
+    #[test]
+    fn a_build_that_failed_keeps_its_problems_beside_the_cache_it_could_not_save() {
+        let cache = CacheNotSaved::from(Error::Io(refused("write the build cache", ".dateline/cache/build-1")));
+        let failed = Error::CacheNotSaved {
+            failed: Box::new(Error::from(Diagnostic::file("content/a.md", "missing `title`"))),
+            cache,
+        };
+        assert_eq!(failed.problems().map(|list| list.len()), Some(1));
+        assert_eq!(failed.outcome(), "nothing was written");
+        let shown = failed.to_string();
+        assert!(
+            shown.starts_with("content/a.md:1:1: error: missing `title`\n"),
+            "{shown}"
+        );
+        assert!(
+            shown.ends_with(
+                "\nwarning: cannot write the build cache .dateline/cache/build-1: permission denied; \
+                 the next build will read and write everything again"
+            ),
+            "{shown}"
+        );
     }
 
     #[test]

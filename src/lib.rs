@@ -32,7 +32,7 @@ use std::time::Duration;
 use chrono::{DateTime, FixedOffset};
 
 use config::BaseUrl;
-use error::Error;
+use error::{CacheNotSaved, Error};
 pub use project::Project;
 
 /// What to build and how.
@@ -85,7 +85,7 @@ impl BuildOptions {
 }
 
 /// What a successful build did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct BuildSummary {
     pub articles: usize,
     pub authors: usize,
@@ -107,6 +107,9 @@ pub struct BuildSummary {
     pub elapsed: Duration,
     /// How long each stage took.
     pub timings: Timings,
+    /// The build cache, if it could not be saved (the next build then reads and writes
+    /// everything again).
+    pub cache_not_saved: Option<CacheNotSaved>,
 }
 
 /// The time each stage of a build took, in order, and the process's resident memory
@@ -167,9 +170,23 @@ fn build_project(options: &BuildOptions, once: bool) -> Result<(BuildSummary, Pr
         project.end_with_the_process();
     }
     let result = project.build();
-    // The parsed sources are worth keeping even when the build failed.
-    project.save_cache()?;
-    result.map(|summary| (summary, project))
+    // The parsed sources are worth keeping even when the build failed. What the build
+    // did stands either way: a cache that cannot be saved is told beside it.
+    let unsaved = project.save_cache().err().map(CacheNotSaved::from);
+    match (result, unsaved) {
+        (Ok(summary), cache_not_saved) => Ok((
+            BuildSummary {
+                cache_not_saved,
+                ..summary
+            },
+            project,
+        )),
+        (Err(failed), Some(cache)) => Err(Error::CacheNotSaved {
+            failed: Box::new(failed),
+            cache,
+        }),
+        (Err(failed), None) => Err(failed),
+    }
 }
 
 /// Runs `work` on a pool of `jobs` threads (default: one per core).

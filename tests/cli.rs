@@ -239,6 +239,66 @@ fn a_build_waits_for_another_build_of_the_site() {
     assert!(site.root().join("public/index.html").is_file());
 }
 
+/// Makes the build cache of `site` (built into `public`) one a build cannot save: a
+/// folder stands where the cache's header goes, the file a save writes last.
+fn block_the_cache_header(site: &Site) -> std::path::PathBuf {
+    let cache = site.root().join(dateline::cache::cache_dir(Path::new("public")));
+    std::fs::create_dir_all(cache.join("header.bin").join("in-the-way")).unwrap();
+    cache
+}
+
+#[test]
+fn a_build_whose_cache_cannot_be_saved_is_reported_as_built() {
+    let site = Site::fixture("basic");
+    block_the_cache_header(&site);
+    let o = dateline(&["build"], site.root());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(stdout(&o).starts_with("Built "), "{}", stdout(&o));
+    assert!(site.root().join("public/index.html").is_file());
+    let warning = err
+        .lines()
+        .find(|l| l.starts_with("warning: "))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        warning.starts_with("warning: cannot write the build cache .dateline/cache/build-"),
+        "{err}"
+    );
+    assert!(warning.contains("(os error "), "the OS error: {err}");
+    assert!(
+        warning.ends_with("; the next build will read and write everything again"),
+        "{err}"
+    );
+    assert!(!err.contains("nothing was written"), "{err}");
+    assert!(!err.contains(":1:1:"), "{err}");
+}
+
+#[test]
+fn a_failed_build_whose_cache_cannot_be_saved_reports_its_problems() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/2025/12/bad.md",
+        "---\ndate: 2025-12-01T10:00:00Z\n---\nNo title.\n",
+    );
+    block_the_cache_header(&site);
+    let o = dateline(&["build"], site.root());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("content/2025/12/bad.md:1:1: error: missing `title`")),
+        "the build's problem: {err}"
+    );
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("warning: cannot write the build cache ")
+                && l.ends_with("; the next build will read and write everything again")),
+        "the cache beside it: {err}"
+    );
+    assert!(err.contains("1 problem found; nothing was written"), "{err}");
+    assert!(!site.root().join("public").exists());
+}
+
 /// What the file system refuses is said in one line that names the path, not as a
 /// problem at line 1 of a file.
 #[test]

@@ -253,3 +253,31 @@ fn missing_config() {
     assert!(m.contains("dateline.toml:1:1: error: no dateline.toml"), "{m}");
     assert!(m.contains("dateline init"), "{m}");
 }
+
+/// A build whose cache cannot be saved stands, and says so beside what it did; a build
+/// that fails too keeps its problems, with the cache beside them.
+#[test]
+fn a_cache_that_cannot_be_saved_does_not_undo_the_build() {
+    let site = Site::with_config(CONFIG);
+    site.write("content/2025/01/good.md", GOOD);
+    // A folder stands where the cache's header goes, the file a save writes last.
+    let cache = site.root().join(dateline::cache::cache_dir(&site.out()));
+    std::fs::create_dir_all(cache.join("header.bin").join("in-the-way")).unwrap();
+    let summary = site.build().expect("the build stands");
+    assert!(site.out().join("index.html").is_file());
+    let warning = summary
+        .cache_not_saved
+        .expect("the cache is said not to be saved")
+        .to_string();
+    let start = format!("cannot write the build cache {}: ", cache.display());
+    assert!(warning.starts_with(&start), "{warning}");
+    assert!(
+        warning.ends_with("; the next build will read and write everything again"),
+        "{warning}"
+    );
+
+    site.write("content/2025/01/bad.md", "---\ndate: 2025-01-02\n---\nx\n");
+    let err = site.build().expect_err("the build fails");
+    assert_eq!(err.problems().map(|list| list.len()), Some(1), "{err}");
+    assert!(err.cache_not_saved().is_some(), "{err}");
+}

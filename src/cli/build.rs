@@ -58,6 +58,7 @@ impl BuildArgs {
     pub fn run(self, verbosity: Verbosity) -> Result<(), Failure> {
         let options = self.options(verbosity)?;
         let (summary, ()) = crate::build_once(&options, |_| ())?;
+        super::report_warnings(&summary);
         if verbosity != Verbosity::Quiet {
             let seconds = summary.elapsed.as_secs_f64();
             let precision = if seconds < 1.0 { 3 } else { 2 };

@@ -16,9 +16,10 @@ impl CheckArgs {
     /// Builds the site as `build` does, then checks what was written.
     pub fn run(self, verbosity: Verbosity) -> Result<(), Failure> {
         let options = self.build.options(verbosity)?;
-        let (_, checked) = crate::build_once(&options, |summary| {
+        let (summary, checked) = crate::build_once(&options, |summary| {
             crate::check::check_output(&summary.output, &summary.output, &summary.base_url)
         })?;
+        super::report_warnings(&summary);
         let report = checked.map_err(|list| Failure::Check(list.into()))?;
         if verbosity != Verbosity::Quiet {
             println!(

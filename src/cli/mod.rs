@@ -11,6 +11,7 @@ use std::io::{IsTerminal, Write};
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use clap::{Parser, Subcommand};
 
+use crate::BuildSummary;
 use crate::diag::Diagnostics;
 use crate::error::{Error, IoError};
 
@@ -131,16 +132,29 @@ pub enum Failure {
 }
 
 /// Says why a build failed: every problem of the site's files, or the one thing the file
-/// system refused; and what the build left.
+/// system refused; the build cache beside it if it could not be saved either; and what
+/// the build left.
 fn report_failed_build(w: &mut dyn Write, error: &Error, color: bool) -> std::io::Result<()> {
     let cause = error.cause();
     match cause {
         Error::Problems(list) => problems(w, list, color)?,
         other => say(w, "error", &other.to_string(), color)?,
     }
+    if let Some(cache) = error.cache_not_saved() {
+        say(w, "warning", &cache.to_string(), color)?;
+    }
     match cause {
         Error::Problems(list) => found(w, list, error.outcome()),
         _ => writeln!(w, "{}", error.outcome()),
+    }
+}
+
+/// Says a build's warnings: a build cache it could not save.
+pub(crate) fn report_warnings(summary: &BuildSummary) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    if let Some(cache) = &summary.cache_not_saved {
+        // Nothing more can be said if stderr is gone.
+        let _ = say(&mut std::io::stderr().lock(), "warning", &cache.to_string(), color);
     }
 }
 
@@ -209,6 +223,7 @@ pub fn parse_now(text: &str) -> Result<DateTime<FixedOffset>, String> {
 mod tests {
     use super::*;
     use crate::diag::Diagnostic;
+    use crate::error::CacheNotSaved;
 
     fn reported(error: Error) -> String {
         let mut out = Vec::new();
@@ -238,6 +253,26 @@ mod tests {
             reported(failed),
             "content/a.md:1:1: error: missing `date`\n\
              content/b.md:1:1: error: missing `title`\n\
+             2 problems found; nothing was written\n"
+        );
+    }
+
+    #[test]
+    fn problems_are_listed_and_counted_with_the_cache_beside_them() {
+        let cache = CacheNotSaved::from(Error::Io(refused("write the build cache", ".dateline/cache/build-1")));
+        let failed = Error::CacheNotSaved {
+            failed: Box::new(Error::from(vec![
+                Diagnostic::file("content/b.md", "missing `title`"),
+                Diagnostic::file("content/a.md", "missing `date`"),
+            ])),
+            cache,
+        };
+        assert_eq!(
+            reported(failed),
+            "content/a.md:1:1: error: missing `date`\n\
+             content/b.md:1:1: error: missing `title`\n\
+             warning: cannot write the build cache .dateline/cache/build-1: no storage space; \
+             the next build will read and write everything again\n\
              2 problems found; nothing was written\n"
         );
     }

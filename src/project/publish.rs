@@ -161,6 +161,7 @@ impl Published {
             base_url: base_url.clone(),
             elapsed: clock.read_time() + started.elapsed(),
             timings: clock.timings(),
+            cache_not_saved: None,
         }
     }
 }

@@ -95,6 +95,7 @@ pub fn main() -> i32 {
     let mut stderr = std::io::stderr().lock();
     let said = match &result {
         Ok(()) => Ok(()),
+        Err(Failure::Problems(list)) => report(&mut stderr, list, "nothing was written", color),
         Err(Failure::Build(error)) => report_failed_build(&mut stderr, error, color),
         Err(Failure::Check(list)) => report(
             &mut stderr,
@@ -117,6 +118,9 @@ pub fn main() -> i32 {
 /// Why a command failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Failure {
+    /// Problems in the site's files.
+    #[error("{0}")]
+    Problems(#[from] Diagnostics),
     /// A build that failed: problems in the site's files, or what the file system refused.
     #[error("{0}")]
     Build(#[from] Error),

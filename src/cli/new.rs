@@ -9,7 +9,7 @@ use clap::Args;
 use super::{Failure, Verbosity, resolve_now};
 use crate::config::Config;
 use crate::diag::shown;
-use crate::error::{Error, IoResultExt};
+use crate::error::IoResultExt;
 use crate::slug::slugify;
 
 #[derive(Debug, Args)]
@@ -37,7 +37,7 @@ impl NewArgs {
                 "the title `{title}` has no letters or digits to make a file name from"
             )));
         }
-        let config = Config::load(&self.site, None).map_err(Error::from)?;
+        let config = Config::load(&self.site, None).map_err(|list| Failure::Problems(list.into()))?;
         let now = resolve_now(None)?.with_timezone(&config.timezone);
         let rel = PathBuf::from(format!("content/{:04}/{:02}/{slug}.md", now.year(), now.month()));
         let path = self.site.join(&rel);

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use common::Site;
 use common::http::{self, events_until, get, raw, request};
-use common::served::Served;
+use common::served::{Served, serve_expecting_exit};
 
 const BUDGET: &str = "2025/12/02/parliament-passes-the-budget-whats-in-it/";
 
@@ -105,11 +105,52 @@ fn a_busy_port_is_named() {
         .arg(site.root())
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    // 1, not 2: the command line is sound, the machine's state is what is wrong.
+    assert_eq!(output.status.code(), Some(1));
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(
         err.contains(&format!("127.0.0.1:{port}")) && err.contains("in use"),
         "{err}"
+    );
+}
+
+#[test]
+fn an_address_this_machine_does_not_have_is_a_failure_not_bad_usage() {
+    let site = Site::fixture("basic");
+    // 192.0.2.0/24 is for documentation (RFC 5737): no machine has it.
+    let output = serve_expecting_exit(site.root(), &["--bind", "192.0.2.1"]);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot listen on 192.0.2.1:0"), "{err}");
+}
+
+#[test]
+fn an_output_folder_that_cannot_be_made_stops_serve() {
+    let site = Site::fixture("basic");
+    // SITE/.dateline is a file, so SITE/.dateline/serve cannot be made (tests run as root:
+    // permissions would not stop it).
+    site.write(".dateline", "not a folder");
+    let output = serve_expecting_exit(site.root(), &[]);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("cannot create the folder") && err.contains(".dateline/serve"),
+        "{err}"
+    );
+    assert!(!err.contains("still serving"), "{err}");
+}
+
+#[test]
+fn a_folder_that_is_not_a_site_is_not_served() {
+    let empty = tempfile::tempdir().unwrap();
+    let output = serve_expecting_exit(empty.path(), &[]);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("no dateline.toml"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(empty.path()).unwrap().count(),
+        0,
+        "nothing is made in a folder that is not a site"
     );
 }
 

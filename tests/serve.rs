@@ -44,16 +44,41 @@ fn serves_the_site_as_a_static_host_would() {
         get(&served.at("files/report.pdf")).header("content-type"),
         Some("application/pdf")
     );
+    for text in ["atom.xml", "sitemap.xml"] {
+        assert_eq!(
+            get(&served.at(text)).header("content-type"),
+            Some("text/xml; charset=utf-8"),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        get(&served.at("robots.txt")).header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+    assert_eq!(
+        home.header("cache-control"),
+        Some("no-store"),
+        "an edit is seen at the next load"
+    );
     let folder = get(&served.at("2025"));
     assert_eq!(folder.status, 301);
     assert_eq!(folder.header("location"), Some("/archive/2025/"));
     let missing = get(&served.at("no/such/page/"));
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("Page not found"), "the site's own 404 page");
+    assert!(
+        missing.body.contains("new EventSource(\"/__dateline/events\")"),
+        "the 404 page reloads too"
+    );
     let outside = get(&served.url.replace("/archive/", "/elsewhere/"));
     assert_eq!(outside.status, 404, "only base_url's path is the site");
     let root = get(&served.url.replace("/archive/", "/"));
     assert_eq!((root.status, root.header("location")), (301, Some("/archive/")));
+    let base_without_slash = get(served.url.trim_end_matches('/'));
+    assert_eq!(
+        (base_without_slash.status, base_without_slash.header("location")),
+        (301, Some("/archive/"))
+    );
     assert_eq!(request("HEAD", &served.url).body, "");
     assert_eq!(request("POST", &served.url).status, 405);
     assert_eq!(request("DELETE", &served.at("index.html")).status, 405);
@@ -72,6 +97,9 @@ fn nothing_outside_the_output_folder_can_be_read() {
         "/archive/%2E%2E%2Fsecret.txt",
         "/archive/..%2f..%2fdateline.toml",
         "/archive/%2e%2e%5csecret.txt",
+        "/archive/.%2e/secret.txt",
+        "/archive/%2e./%2e./secret.txt",
+        "/archive/2025/%2e%2e%2f%2e%2e%2f%2e%2e%2fsecret.txt",
         "/archive//etc/passwd",
         "/archive/%00",
     ] {
@@ -93,6 +121,37 @@ fn nothing_outside_the_output_folder_can_be_read() {
     .unwrap();
     let response = get(&served.at("leak.txt"));
     assert!(!response.body.contains("do not serve"), "{}", response.status);
+}
+
+#[test]
+fn symbolic_links_are_followed_only_inside_the_output_folder() {
+    let site = Site::fixture("basic");
+    site.write("secret.txt", "do not serve");
+    let served = Served::start(site.root());
+    let out = site.root().join(".dateline/serve");
+    let link = |target: &std::path::Path, name: &str| std::os::unix::fs::symlink(target, out.join(name)).unwrap();
+    link(&site.root().join("secret.txt"), "leak.txt");
+    link(site.root(), "site-folder");
+    link(&out.join("style.css"), "same-style.css");
+    link(&out.join("2025"), "same-2025");
+
+    for rel in ["leak.txt", "site-folder/secret.txt", "site-folder/dateline.toml"] {
+        let response = get(&served.at(rel));
+        assert!(matches!(response.status, 400 | 404), "{rel}: {}", response.status);
+        assert!(
+            !response.body.contains("do not serve") && !response.body.contains("base_url"),
+            "{rel} leaked a file"
+        );
+    }
+    // Links that stay inside are served as what they lead to.
+    let style = get(&served.at("same-style.css"));
+    assert_eq!(
+        (style.status, style.header("content-type")),
+        (200, Some("text/css; charset=utf-8"))
+    );
+    let year = get(&served.at("same-2025/"));
+    assert_eq!(year.status, 200);
+    assert!(year.body.contains("new EventSource("), "{}", year.status);
 }
 
 #[test]

@@ -11,7 +11,6 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::Router;
 use axum::response::sse::Event;
 use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
@@ -155,7 +154,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         let _guard = runtime.enter();
         tokio::net::TcpListener::from_std(listener).map_err(ServeError::Runtime)?
     };
-    let app = Router::new().fallback(http::handle).with_state(shared.clone());
+    let app = http::router(shared.clone());
 
     let (changes, batches) = mpsc::channel::<DebounceEventResult>();
     let mut watcher = new_debouncer(SETTLE, None, changes).map_err(|e| ServeError::Watch(e.to_string()))?;

@@ -2,8 +2,10 @@
 //! protocol. An open article follows an edit of its source without a manual reload, and a
 //! broken edit shows its problems over the page until it is fixed.
 //!
-//! Needs Chromium (Debian: `chromium`). Without one the test is skipped, unless
-//! `DATELINE_REQUIRE_BROWSER` is set (as `.ci/run` does), which makes a missing browser fail.
+//! Needs Chromium (Debian: `chromium`). Without one the test is reported as ignored, not
+//! as passed, unless `DATELINE_REQUIRE_BROWSER` is set (as `.ci/run` does), which makes a
+//! missing browser fail. Rust's own test harness cannot decide at run time that a test did
+//! not run, so this file has its own (libtest-mimic; `harness = false` in Cargo.toml).
 
 mod common;
 
@@ -14,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use common::Site;
 use common::served::Served;
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket, stream::MaybeTlsStream};
 
@@ -44,15 +47,35 @@ fn find_chromium() -> Option<String> {
         .map(String::from)
 }
 
-fn launch() -> Option<Browser> {
-    let Some(binary) = find_chromium() else {
-        assert!(
-            std::env::var_os("DATELINE_REQUIRE_BROWSER").is_none(),
-            "DATELINE_REQUIRE_BROWSER is set, but no Chromium was found"
-        );
-        eprintln!("no Chromium found: the browser test is skipped");
-        return None;
-    };
+fn main() {
+    let arguments = Arguments::from_args();
+    let tests = vec![in_a_browser(
+        "an_open_page_follows_edits_and_shows_build_errors",
+        an_open_page_follows_edits_and_shows_build_errors,
+    )];
+    libtest_mimic::run(&arguments, tests).exit();
+}
+
+/// A test that runs `test` with a browser: ignored (and said so) when there is none, a
+/// failure when there is none and `DATELINE_REQUIRE_BROWSER` is set.
+fn in_a_browser(name: &str, test: fn(&Browser)) -> Trial {
+    Trial::ignorable_test(name, move || {
+        let Some(binary) = find_chromium() else {
+            if std::env::var_os("DATELINE_REQUIRE_BROWSER").is_some() {
+                return Err(Failed::from(
+                    "DATELINE_REQUIRE_BROWSER is set, but no Chromium was found",
+                ));
+            }
+            return Ok(Completion::ignored_with(
+                "no Chromium found (set DATELINE_REQUIRE_BROWSER to make that a failure)",
+            ));
+        };
+        test(&launch(&binary));
+        Ok(Completion::Completed)
+    })
+}
+
+fn launch(binary: &str) -> Browser {
     let profile = tempfile::tempdir().unwrap();
     let mut child = Command::new(binary)
         .args([
@@ -84,11 +107,11 @@ fn launch() -> Option<Browser> {
         .recv_timeout(Duration::from_secs(30))
         .expect("Chromium's DevTools address");
     let devtools = ws.trim_start_matches("ws://").split('/').next().unwrap().to_string();
-    Some(Browser {
+    Browser {
         child,
         _profile: profile,
         devtools,
-    })
+    }
 }
 
 /// One tab, spoken to over its DevTools WebSocket.
@@ -154,9 +177,7 @@ impl Tab {
 const H1: &str = "document.querySelector('h1') ? document.querySelector('h1').textContent : null";
 const OVERLAY: &str = "document.getElementById('dateline-error-overlay') ? document.getElementById('dateline-error-overlay').textContent : null";
 
-#[test]
-fn an_open_page_follows_edits_and_shows_build_errors() {
-    let Some(browser) = launch() else { return };
+fn an_open_page_follows_edits_and_shows_build_errors(browser: &Browser) {
     let site = Site::fixture("basic");
     let source = "content/2025/12/budget-vote.md";
     // A fixed slug keeps the URL while the title changes.
@@ -165,7 +186,7 @@ fn an_open_page_follows_edits_and_shows_build_errors() {
         .replace("section: Politics\n", "section: Politics\nslug: budget\n");
     site.write(source, &original);
     let served = Served::start(site.root());
-    let mut tab = Tab::open(&browser, &served.at("2025/12/02/budget/"));
+    let mut tab = Tab::open(browser, &served.at("2025/12/02/budget/"));
     tab.wait_for(H1, "the article", |v| v == "Parliament Passes the Budget: What’s in It");
     // Mark the document: a live reload replaces it, a typed reload would be a test of nothing.
     tab.eval("window.__opened_by_test = true");

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use common::Site;
 use common::http::{self, events_until, get, raw, request};
-use common::served::Served;
+use common::served::{Served, serve_expecting_exit};
 
 const BUDGET: &str = "2025/12/02/parliament-passes-the-budget-whats-in-it/";
 
@@ -44,17 +44,59 @@ fn serves_the_site_as_a_static_host_would() {
         get(&served.at("files/report.pdf")).header("content-type"),
         Some("application/pdf")
     );
+    for text in ["atom.xml", "sitemap.xml"] {
+        assert_eq!(
+            get(&served.at(text)).header("content-type"),
+            Some("text/xml; charset=utf-8"),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        get(&served.at("robots.txt")).header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+    assert_eq!(
+        home.header("cache-control"),
+        Some("no-store"),
+        "an edit is seen at the next load"
+    );
+    // Temporary redirects: browsers keep permanent ones, and the next site served on this
+    // port may have another base_url.
     let folder = get(&served.at("2025"));
-    assert_eq!(folder.status, 301);
+    assert_eq!(folder.status, 307);
     assert_eq!(folder.header("location"), Some("/archive/2025/"));
     let missing = get(&served.at("no/such/page/"));
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("Page not found"), "the site's own 404 page");
+    assert!(
+        missing.body.contains("new EventSource(\"/__dateline/events\")"),
+        "the 404 page reloads too"
+    );
     let outside = get(&served.url.replace("/archive/", "/elsewhere/"));
     assert_eq!(outside.status, 404, "only base_url's path is the site");
     let root = get(&served.url.replace("/archive/", "/"));
-    assert_eq!((root.status, root.header("location")), (301, Some("/archive/")));
-    assert_eq!(request("HEAD", &served.url).body, "");
+    assert_eq!((root.status, root.header("location")), (307, Some("/archive/")));
+    let base_without_slash = get(served.url.trim_end_matches('/'));
+    assert_eq!(
+        (base_without_slash.status, base_without_slash.header("location")),
+        (307, Some("/archive/"))
+    );
+    let head = request("HEAD", &served.url);
+    assert_eq!(head.body, "");
+    assert_eq!(
+        (head.status, head.header("content-type")),
+        (200, Some("text/html; charset=utf-8"))
+    );
+    assert_eq!(
+        head.header("content-length"),
+        Some(home.body.len().to_string().as_str()),
+        "HEAD tells the length GET sends, script included"
+    );
+    let missing_head = request("HEAD", &served.at("no/such/page/"));
+    assert_eq!(
+        (missing_head.status, missing_head.header("content-length")),
+        (404, Some(missing.body.len().to_string().as_str()))
+    );
     assert_eq!(request("POST", &served.url).status, 405);
     assert_eq!(request("DELETE", &served.at("index.html")).status, 405);
 }
@@ -72,6 +114,9 @@ fn nothing_outside_the_output_folder_can_be_read() {
         "/archive/%2E%2E%2Fsecret.txt",
         "/archive/..%2f..%2fdateline.toml",
         "/archive/%2e%2e%5csecret.txt",
+        "/archive/.%2e/secret.txt",
+        "/archive/%2e./%2e./secret.txt",
+        "/archive/2025/%2e%2e%2f%2e%2e%2f%2e%2e%2fsecret.txt",
         "/archive//etc/passwd",
         "/archive/%00",
     ] {
@@ -96,6 +141,38 @@ fn nothing_outside_the_output_folder_can_be_read() {
 }
 
 #[test]
+fn symbolic_links_are_followed_only_inside_the_output_folder() {
+    let site = Site::fixture("basic");
+    site.write("secret.txt", "do not serve");
+    let served = Served::start(site.root());
+    let out = site.root().join(".dateline/serve");
+    let link = |target: &std::path::Path, name: &str| std::os::unix::fs::symlink(target, out.join(name)).unwrap();
+    link(&site.root().join("secret.txt"), "leak.txt");
+    link(site.root(), "site-folder");
+    link(&out.join("style.css"), "same-style.css");
+    link(&out.join("2025"), "same-2025");
+
+    for rel in ["leak.txt", "site-folder/secret.txt", "site-folder/dateline.toml"] {
+        let response = get(&served.at(rel));
+        assert_eq!(response.status, 404, "{rel}");
+        assert!(response.body.contains("Page not found"), "{rel}: the site's 404 page");
+        assert!(
+            !response.body.contains("do not serve") && !response.body.contains("base_url"),
+            "{rel} leaked a file"
+        );
+    }
+    // Links that stay inside are served as what they lead to.
+    let style = get(&served.at("same-style.css"));
+    assert_eq!(
+        (style.status, style.header("content-type")),
+        (200, Some("text/css; charset=utf-8"))
+    );
+    let year = get(&served.at("same-2025/"));
+    assert_eq!(year.status, 200);
+    assert!(year.body.contains("new EventSource("), "{}", year.status);
+}
+
+#[test]
 fn a_busy_port_is_named() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
@@ -105,11 +182,52 @@ fn a_busy_port_is_named() {
         .arg(site.root())
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    // 1, not 2: the command line is sound, the machine's state is what is wrong.
+    assert_eq!(output.status.code(), Some(1));
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(
         err.contains(&format!("127.0.0.1:{port}")) && err.contains("in use"),
         "{err}"
+    );
+}
+
+#[test]
+fn an_address_this_machine_does_not_have_is_a_failure_not_bad_usage() {
+    let site = Site::fixture("basic");
+    // 192.0.2.0/24 is for documentation (RFC 5737): no machine has it.
+    let output = serve_expecting_exit(site.root(), &["--bind", "192.0.2.1"]);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot listen on 192.0.2.1:0"), "{err}");
+}
+
+#[test]
+fn an_output_folder_that_cannot_be_made_stops_serve() {
+    let site = Site::fixture("basic");
+    // SITE/.dateline is a file, so SITE/.dateline/serve cannot be made (tests run as root:
+    // permissions would not stop it).
+    site.write(".dateline", "not a folder");
+    let output = serve_expecting_exit(site.root(), &[]);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("cannot create the folder") && err.contains(".dateline/serve"),
+        "{err}"
+    );
+    assert!(!err.contains("still serving"), "{err}");
+}
+
+#[test]
+fn a_folder_that_is_not_a_site_is_not_served() {
+    let empty = tempfile::tempdir().unwrap();
+    let output = serve_expecting_exit(empty.path(), &[]);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("no dateline.toml"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(empty.path()).unwrap().count(),
+        0,
+        "nothing is made in a folder that is not a site"
     );
 }
 

@@ -1,48 +1,238 @@
-//! The HTTP side of `dateline serve`: files of the output folder (and nothing else),
-//! with the live-reload script in every HTML page, and the event stream it listens to.
+//! The HTTP side of `dateline serve`: the files of the output folder (and nothing else),
+//! served by tower-http's `ServeDir` under base_url's path, with the live-reload script
+//! added to every HTML page on its way out (the files on disk stay the build's), and the
+//! event stream the script listens to.
 
 use std::convert::Infallible;
-use std::path::{Component, Path, PathBuf};
+use std::future::Future;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::sync::Arc;
 
-use axum::body::Body;
+use axum::Router;
+use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
+use tower::ServiceExt;
+use tower_http::services::fs::{Backend, TokioBackend, TokioFile};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_status::SetStatus;
 
 use super::{Shared, Status};
 
 /// The path of the event stream; outside any base_url path a site can have in practice.
 pub const EVENTS: &str = "/__dateline/events";
-const SCRIPT: &str = include_str!("reload.js");
 
-/// Answers every request.
-pub async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    if request.method() != Method::GET && request.method() != Method::HEAD {
-        return plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD");
-    }
-    if request.uri().path() == EVENTS {
-        return events(&shared).into_response();
-    }
-    let head = request.method() == Method::HEAD;
-    let path = request.uri().path().to_string();
-    let response = match resolve(&shared.out, &shared.base_path, &path) {
-        Resolved::File(file) => file_response(&file, StatusCode::OK, &shared),
-        Resolved::Redirect(to) => redirect(&to),
-        Resolved::NotFound => file_response(&shared.out.join("404.html"), StatusCode::NOT_FOUND, &shared),
-        Resolved::Refused => plain(StatusCode::BAD_REQUEST, "bad path"),
-    };
-    if head {
-        let (parts, _) = response.into_parts();
-        return Response::from_parts(parts, Body::empty());
-    }
-    response
+/// The live-reload script, as it goes into a page.
+const SCRIPT: &str = concat!("<script>", include_str!("reload.js"), "</script>\n");
+
+/// Bytes written `%XX` in a path handed to `ServeDir`: all but RFC 3986's `pchar` and `/`.
+/// `ServeDir` decodes the path once, so it gets back exactly the decoded path.
+const NOT_PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'/')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
+/// The server: the event stream, and the site at every other path.
+pub fn router(shared: Arc<Shared>) -> Router {
+    let site = Arc::new(Site::new(&shared.out, &shared.base_path));
+    Router::new()
+        .route(EVENTS, get(events))
+        .with_state(shared)
+        .fallback(move |request: Request| answer(site.clone(), request))
 }
 
-fn events(shared: &Shared) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>> + use<>> {
+/// The site's files, as the server answers them.
+struct Site {
+    /// The output folder's files; the 404 page for what is missing or refused.
+    files: ServeDir<SetStatus<ServeFile>, OutputFolder>,
+    /// The 404 page, for paths outside base_url's path.
+    not_found: SetStatus<ServeFile>,
+    /// base_url's path (`/archive/`), as requests are compared with it: decoded.
+    base_path: String,
+    /// The same, as it goes in a `Location`: encoded.
+    base_link: String,
+}
+
+impl Site {
+    fn new(out: &Path, base_path: &str) -> Site {
+        let base_link = utf8_percent_encode(base_path, NOT_PATH).to_string();
+        let not_found = SetStatus::new(ServeFile::new(out.join("404.html")), StatusCode::NOT_FOUND);
+        let files = ServeDir::with_backend(out, OutputFolder { root: out.into() })
+            .redirect_path_prefix(base_link.trim_end_matches('/'))
+            .fallback(not_found.clone());
+        Site {
+            files,
+            not_found,
+            base_path: base_path.to_string(),
+            base_link,
+        }
+    }
+
+    /// Where a request path leads, given that the site lives at base_url's path.
+    // ServeDir serves a folder at `/`: finding the site's part of the path is left to us.
+    fn place(&self, uri: &Uri) -> Place {
+        let Ok(path) = percent_decode_str(uri.path()).decode_utf8() else {
+            return Place::Outside;
+        };
+        if let Some(rest) = path.strip_prefix(&self.base_path) {
+            let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+            let inner = format!("/{}{query}", utf8_percent_encode(rest, NOT_PATH));
+            return inner.parse().map_or(Place::Outside, Place::Site);
+        }
+        if path == "/" || path == self.base_path.trim_end_matches('/') {
+            return Place::Base;
+        }
+        Place::Outside
+    }
+}
+
+/// Where a request path leads.
+enum Place {
+    /// A path of the site, as `ServeDir` is to see it (base_url's path taken off).
+    Site(Uri),
+    /// The server's root, or base_url's path without its `/`.
+    Base,
+    Outside,
+}
+
+/// Answers every request but the event stream's.
+async fn answer(site: Arc<Site>, mut request: Request) -> Response {
+    // ServeDir refuses other methods itself; this refuses them for the redirects to
+    // base_url's path and the paths outside it too.
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD");
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let head = request.method() == Method::HEAD;
+    let Ok(response) = match site.place(request.uri()) {
+        Place::Site(inner) => {
+            *request.uri_mut() = inner;
+            site.files.clone().oneshot(request).await
+        }
+        Place::Outside => site.not_found.clone().oneshot(request).await,
+        Place::Base => return for_editing(redirect(&site.base_link), head).await,
+    };
+    for_editing(response.map(Body::new), head).await
+}
+
+/// A response as serving while editing needs it: never cached, text in UTF-8, and pages
+/// (200 and 404) with the live-reload script.
+async fn for_editing(response: Response, head: bool) -> Response {
+    let (mut parts, body) = response.into_parts();
+    parts
+        .headers
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    // ServeDir names the type alone (`text/css`); a build writes all its text in UTF-8.
+    if content_type.starts_with("text/")
+        && !content_type.contains(';')
+        && let Ok(value) = HeaderValue::from_str(&format!("{content_type}; charset=utf-8"))
+    {
+        parts.headers.insert(header::CONTENT_TYPE, value);
+    }
+    let page = content_type == "text/html" && matches!(parts.status, StatusCode::OK | StatusCode::NOT_FOUND);
+    if !page {
+        return Response::from_parts(parts, body);
+    }
+    // They describe the file on disk, not the page with the script.
+    for name in [header::ETAG, header::LAST_MODIFIED, header::ACCEPT_RANGES] {
+        parts.headers.remove(name);
+    }
+    if head {
+        let length = parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if let Some(length) = length {
+            parts
+                .headers
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(length + SCRIPT.len()));
+        }
+        return Response::from_parts(parts, body);
+    }
+    let Ok(html) = to_bytes(body, usize::MAX).await else {
+        return plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot read the page");
+    };
+    let html = with_reload_script(&html);
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(html.len()));
+    Response::from_parts(parts, Body::from(html))
+}
+
+/// `ServeDir`'s file system: the output folder, where no symbolic link leads out of it.
+/// (`ServeDir` itself follows links anywhere.) A file outside is answered as missing.
+#[derive(Clone)]
+struct OutputFolder {
+    root: Arc<Path>,
+}
+
+type IoFuture<T> = Pin<Box<dyn Future<Output = io::Result<T>> + Send>>;
+
+impl Backend for OutputFolder {
+    type File = TokioFile;
+    type Metadata = std::fs::Metadata;
+    type OpenFuture = IoFuture<TokioFile>;
+    type MetadataFuture = IoFuture<std::fs::Metadata>;
+
+    fn open(&self, path: PathBuf) -> Self::OpenFuture {
+        let root = self.root.clone();
+        Box::pin(async move { TokioBackend.open(inside(&root, &path).await?).await })
+    }
+
+    fn metadata(&self, path: PathBuf) -> Self::MetadataFuture {
+        let root = self.root.clone();
+        Box::pin(async move { TokioBackend.metadata(inside(&root, &path).await?).await })
+    }
+}
+
+/// The real path of `path`, if it is inside the real `root` (a build replaces folders, so
+/// both are looked up each time); else a "not found" error.
+async fn inside(root: &Path, path: &Path) -> io::Result<PathBuf> {
+    let root = tokio::fs::canonicalize(root).await?;
+    let real = tokio::fs::canonicalize(path).await?;
+    if real.starts_with(&root) {
+        Ok(real)
+    } else {
+        Err(io::Error::new(io::ErrorKind::NotFound, "outside the output folder"))
+    }
+}
+
+async fn events(
+    State(shared): State<Arc<Shared>>,
+) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>> + use<>> {
     // The current state first, so a page opened while a build is broken shows why.
     let current = match &*shared.status.lock().unwrap_or_else(|e| e.into_inner()) {
         Status::Ok => Event::default().event("ok").data("{}"),
@@ -59,108 +249,12 @@ pub fn error_event(problems: &[String]) -> Event {
     Event::default().event("error").data(json)
 }
 
-/// What a request path leads to.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Resolved {
-    File(PathBuf),
-    /// A folder asked for without its `/`.
-    Redirect(String),
-    NotFound,
-    /// A path that tries to leave the output folder, or cannot be a file name.
-    Refused,
-}
-
-/// Maps a request path to a file of `out`, which it may never leave.
-pub fn resolve(out: &Path, base_path: &str, request: &str) -> Resolved {
-    let Some(decoded) = percent_decode(request) else {
-        return Resolved::Refused;
-    };
-    if decoded.contains(['\0', '\\']) {
-        return Resolved::Refused;
-    }
-    let Some(rel) = decoded
-        .strip_prefix(base_path)
-        .or_else(|| (decoded == base_path.trim_end_matches('/')).then_some(""))
-    else {
-        return if decoded == "/" {
-            Resolved::Redirect(base_path.to_string())
-        } else {
-            Resolved::NotFound
-        };
-    };
-    if decoded.len() < base_path.len() {
-        return Resolved::Redirect(base_path.to_string());
-    }
-    let rel_path = Path::new(rel);
-    if rel_path.components().any(|c| !matches!(c, Component::Normal(_))) {
-        return Resolved::Refused;
-    }
-    let mut file = out.join(rel_path);
-    if rel.is_empty() || rel.ends_with('/') {
-        file = file.join("index.html");
-    } else if file.is_dir() {
-        return Resolved::Redirect(format!("{request}/"));
-    }
-    // No symbolic link may lead out of the output folder.
-    match (file.canonicalize(), out.canonicalize()) {
-        (Ok(real), Ok(root)) if real.starts_with(&root) && real.is_file() => Resolved::File(real),
-        (Ok(_), Ok(_)) => Resolved::Refused,
-        _ => Resolved::NotFound,
-    }
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-fn file_response(file: &Path, status: StatusCode, shared: &Shared) -> Response {
-    let Ok(mut bytes) = std::fs::read(file) else {
-        return plain(StatusCode::NOT_FOUND, "not found");
-    };
-    let mime = mime_guess::from_path(file).first_or_octet_stream();
-    let is_html = mime.essence_str() == "text/html";
-    if is_html {
-        bytes = inject(&bytes);
-    }
-    let content_type = if mime.type_() == mime_guess::mime::TEXT || is_xml(file) {
-        format!("{}; charset=utf-8", mime.essence_str())
-    } else {
-        mime.essence_str().to_string()
-    };
-    let _ = shared;
-    Response::builder()
-        .status(status)
-        .header(header::CONTENT_TYPE, content_type)
-        .header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))
-        .body(Body::from(bytes))
-        .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot answer"))
-}
-
-fn is_xml(file: &Path) -> bool {
-    file.extension().is_some_and(|e| e == "xml")
-}
-
-/// The page with the live-reload script before `</body>` (served pages only; the files
-/// on disk are the build's, untouched).
-fn inject(html: &[u8]) -> Vec<u8> {
-    let script = format!("<script>{SCRIPT}</script>\n");
+/// The page with the live-reload script before `</body>` (or at its end, without one).
+fn with_reload_script(html: &[u8]) -> Vec<u8> {
     let at = find_last(html, b"</body>").unwrap_or(html.len());
-    let mut out = Vec::with_capacity(html.len() + script.len());
+    let mut out = Vec::with_capacity(html.len() + SCRIPT.len());
     out.extend_from_slice(&html[..at]);
-    out.extend_from_slice(script.as_bytes());
+    out.extend_from_slice(SCRIPT.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
 }
@@ -171,12 +265,13 @@ fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .rposition(|w| w.eq_ignore_ascii_case(needle))
 }
 
+/// A temporary redirect: browsers keep a permanent one for good, and the next site served
+/// on this port may have another base_url.
 fn redirect(to: &str) -> Response {
-    Response::builder()
-        .status(StatusCode::MOVED_PERMANENTLY)
-        .header(header::LOCATION, to)
-        .body(Body::empty())
-        .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot answer"))
+    match HeaderValue::from_str(to) {
+        Ok(location) => (StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, location)]).into_response(),
+        Err(_) => plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot answer"),
+    }
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Response {
@@ -184,69 +279,4 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_stay_in_the_output_folder() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        std::fs::create_dir_all(out.join("a")).unwrap();
-        std::fs::write(out.join("index.html"), "home").unwrap();
-        std::fs::write(out.join("a/index.html"), "a").unwrap();
-        std::fs::write(out.join("style.css"), "css").unwrap();
-        std::fs::write(dir.path().join("secret.txt"), "secret").unwrap();
-        std::os::unix::fs::symlink(dir.path().join("secret.txt"), out.join("link.txt")).unwrap();
-        let out_real = out.canonicalize().unwrap();
-
-        assert_eq!(resolve(&out, "/", "/"), Resolved::File(out_real.join("index.html")));
-        assert_eq!(resolve(&out, "/", "/a/"), Resolved::File(out_real.join("a/index.html")));
-        assert_eq!(resolve(&out, "/", "/a"), Resolved::Redirect("/a/".into()));
-        assert_eq!(
-            resolve(&out, "/", "/style.css"),
-            Resolved::File(out_real.join("style.css"))
-        );
-        assert_eq!(resolve(&out, "/", "/missing/"), Resolved::NotFound);
-        for bad in [
-            "/../secret.txt",
-            "/a/../../secret.txt",
-            "/%2e%2e/secret.txt",
-            "/%2E%2E%2Fsecret.txt",
-            "/a/%2e%2e/%2e%2e/secret.txt",
-            "/link.txt",
-            "/..%5csecret.txt",
-            "/%00",
-        ] {
-            assert!(
-                matches!(resolve(&out, "/", bad), Resolved::Refused | Resolved::NotFound),
-                "{bad}"
-            );
-        }
-    }
-
-    #[test]
-    fn the_base_path_is_honoured() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path();
-        std::fs::write(out.join("index.html"), "home").unwrap();
-        let real = out.canonicalize().unwrap();
-        assert_eq!(
-            resolve(out, "/archive/", "/archive/"),
-            Resolved::File(real.join("index.html"))
-        );
-        assert_eq!(
-            resolve(out, "/archive/", "/archive"),
-            Resolved::Redirect("/archive/".into())
-        );
-        assert_eq!(resolve(out, "/archive/", "/"), Resolved::Redirect("/archive/".into()));
-        assert_eq!(resolve(out, "/archive/", "/other/"), Resolved::NotFound);
-    }
-
-    #[test]
-    fn the_script_goes_before_the_end_of_the_body() {
-        let page = inject(b"<html><body><p>x</p></body></html>");
-        let text = String::from_utf8(page).unwrap();
-        assert!(text.contains("<p>x</p><script>"), "{text}");
-        assert!(text.ends_with("</script>\n</body></html>"));
-    }
-}
+mod tests;

@@ -11,14 +11,14 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::Router;
 use axum::response::sse::Event;
 use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use tokio::sync::broadcast;
 
-use crate::config::{BaseUrl, Config};
+use crate::config::{BaseUrl, CONFIG_FILE, Config};
 use crate::diag::Diagnostics;
+use crate::error::{IoError, IoResultExt};
 use crate::project::{Project, WATCHED};
 use crate::render::counted;
 use crate::{BuildOptions, BuildSummary};
@@ -43,17 +43,25 @@ pub struct ServeOptions {
     pub quiet: bool,
 }
 
-/// Why serving could not start.
+/// Why serving could not start, or stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    /// The folder has no `dateline.toml`: the problem a build reports for it.
+    #[error("{0}")]
+    NotASite(Diagnostics),
     #[error("cannot listen on {addr}: the port is in use (pass --port 0 to pick a free one)")]
     PortInUse { addr: SocketAddr },
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: SocketAddr, source: io::Error },
+    /// The folder the site is built into for serving cannot be made.
+    #[error(transparent)]
+    Output(#[from] IoError),
     #[error("cannot watch the site's files: {0}")]
     Watch(String),
     #[error("cannot start the server: {0}")]
     Runtime(io::Error),
+    #[error("the server stopped: {0}")]
+    Server(io::Error),
 }
 
 /// The state pages and the rebuild loop share.
@@ -74,7 +82,15 @@ pub enum Status {
 
 /// Serves the site until interrupted (Ctrl-C).
 pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
-    let config = Config::load(&options.site, None).ok();
+    // A broken configuration is shown like any problem, and served once fixed; a folder
+    // with none at all is no site, and gets no .dateline folder either.
+    let config = match Config::load(&options.site, None) {
+        Ok(config) => Some(config),
+        Err(problems) if !options.site.join(CONFIG_FILE).is_file() => {
+            return Err(ServeError::NotASite(Diagnostics::from(problems)));
+        }
+        Err(_) => None,
+    };
     let base_path = config
         .as_ref()
         .map_or("/".to_string(), |c| c.base_url.path().to_string());
@@ -96,6 +112,9 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let base_url = BaseUrl::parse(&url).map_err(|e| ServeError::Runtime(io::Error::other(e)))?;
 
     let out = options.site.join(SERVE_DIR);
+    // Made here, so that a folder that cannot be made stops serve with its name, instead of
+    // failing every build while serving nothing.
+    std::fs::create_dir_all(&out).at("create the folder", &out)?;
     let build_options = BuildOptions {
         site: options.site.clone(),
         out: Some(out.clone()),
@@ -135,7 +154,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         let _guard = runtime.enter();
         tokio::net::TcpListener::from_std(listener).map_err(ServeError::Runtime)?
     };
-    let app = Router::new().fallback(http::handle).with_state(shared.clone());
+    let app = http::router(shared.clone());
 
     let (changes, batches) = mpsc::channel::<DebounceEventResult>();
     let mut watcher = new_debouncer(SETTLE, None, changes).map_err(|e| ServeError::Watch(e.to_string()))?;
@@ -190,7 +209,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         let server = axum::serve(listener, app).with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         });
-        server.await.map_err(ServeError::Runtime)
+        server.await.map_err(ServeError::Server)
     })
 }
 

@@ -4,9 +4,38 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+/// Runs `dateline serve --port 0 -s SITE` with `args` before the site, for a start that
+/// must fail: its output once it has exited. Panics if it is still serving after 30 s
+/// (then it was not stopped by what should have stopped it).
+pub fn serve_expecting_exit(site: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
+        .arg("serve")
+        .args(args)
+        .args(["--port", "0", "-s"])
+        .arg(site)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start dateline serve");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().expect("wait for dateline serve").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let output = child.wait_with_output().unwrap();
+            panic!(
+                "dateline serve {args:?} was still running after 30 s; it printed:\n{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
 
 /// A running `dateline serve`, stopped when dropped.
 pub struct Served {

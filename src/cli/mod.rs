@@ -104,6 +104,7 @@ pub fn main() -> i32 {
             color,
         ),
         Err(Failure::Io(error)) => say(&mut stderr, "error", &error.to_string(), color),
+        Err(Failure::Serve(error)) => say(&mut stderr, "error", &error.to_string(), color),
         Err(Failure::Usage(message)) => say(&mut stderr, "error", message, color),
     };
     // Nothing more can be said if stderr is gone.
@@ -130,6 +131,9 @@ pub enum Failure {
     /// Problems found in a built site by `check`.
     #[error("{0}")]
     Check(Diagnostics),
+    /// `serve` could not go on: the address, the watcher or the server failed.
+    #[error("{0}")]
+    Serve(crate::serve::ServeError),
     /// A command line that cannot be carried out.
     #[error("{0}")]
     Usage(String),

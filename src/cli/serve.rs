@@ -45,22 +45,14 @@ impl ServeArgs {
             jobs: self.jobs,
             quiet: verbosity == Verbosity::Quiet,
         })
-        .or_else(|e| match e {
-            ServeError::NotASite(problems) => Err(Failure::Problems(problems)),
+        .map_err(|e| match e {
+            ServeError::NotASite(problems) => Failure::Problems(problems),
             // Not bad usage (exit 2, which clap gives a command line that makes no sense):
             // every other error is the machine's state when serve runs, and the same
             // command can work another time. That includes a busy port, even one the user
             // chose: the default one can be just as busy, and it was not a mistake to
             // leave it.
-            e => failed_at_run_time(&e),
+            e => Failure::Serve(e),
         })
     }
-}
-
-/// Says what failed and exits 1 (EXIT_PROBLEMS). `Failure` has no variant yet for a failure
-/// that is neither bad usage nor problems in the site's files; until it has, this is the
-/// one command that exits by itself.
-fn failed_at_run_time(e: &ServeError) -> ! {
-    eprintln!("error: {e}");
-    std::process::exit(super::EXIT_PROBLEMS)
 }

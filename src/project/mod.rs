@@ -28,7 +28,7 @@ mod kept;
 mod publish;
 mod record;
 mod sources;
-mod stopwatch;
+pub(crate) mod stopwatch;
 
 /// A site and what is known of it between builds.
 pub struct Project {

@@ -1,12 +1,14 @@
 //! Render: the archive → one job per page → HTML, in parallel; then feeds, sitemaps and
 //! redirects. The only module that uses tera.
 
-mod compiled;
 mod context;
 mod feeds;
 pub(crate) mod fingerprint;
+mod cards;
 mod format;
+mod fragments;
 mod jsonld;
+mod order;
 mod pages;
 mod redirects;
 mod sitemaps;
@@ -17,7 +19,7 @@ mod xml;
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
@@ -285,52 +287,54 @@ impl Plan<'_> {
         generated: &mut Emitted,
     ) -> Result<(), Vec<Diagnostic>> {
         let r = &self.renderer;
-        // A full build shows every card: built first, in order, they sit in memory in
-        // the order listings read them. Listings are compiled unless the site's theme
-        // replaces the layout.
-        if which.len() == self.pages.len() {
-            let mode = if r.compiled.is_some() {
-                Mode::Compiled
-            } else {
-                Mode::Render
-            };
-            (0..r.cards.len()).into_par_iter().with_min_len(4096).for_each(|i| {
-                r.card(i, mode);
-            });
-        }
         let failed: HashMap<&'static str, AtomicBool> = which
             .iter()
             .map(|&i| (self.pages[i].template(), AtomicBool::new(false)))
             .collect();
         let emit = |rel: &str, bytes: &[u8]| output.emit(rel, bytes, previous);
-        // Pieces of at most PAGES_A_PIECE pages: a core that is done can always take
-        // some from the other (left to itself, rayon left one core to write the last
-        // stretch of listings alone, ~0.1 s of a 100,000-article build).
-        // Indexed (`map` to an option, not `filter_map`): rayon writes every result in
-        // its place in one list on all cores, which `gather_pages` turns into the list of
-        // files where it lies. Anything else gathers 140,000 results again on one core at
-        // the end of a full build, in fresh memory the kernel must clear first.
-        let results: Vec<Option<Result<Emit, Diagnostic>>> = which
-            .par_iter()
-            .with_max_len(PAGES_A_PIECE)
-            .map(|&i| {
-                let page = &self.pages[i];
-                // After a template fails once, the other pages it renders would fail the same way.
-                let flag = &failed[page.template()];
-                if flag.load(Ordering::Relaxed) {
-                    return None;
-                }
-                let result = r
-                    .render(page)
-                    .and_then(|html| emit(&self.page_files[i], &html))
-                    .map(|e| e.made_from(fingerprints[i]));
-                step();
-                if result.is_err() {
-                    flag.store(true, Ordering::Relaxed);
-                }
-                Some(result)
-            })
-            .collect();
+        let render = |i: usize| -> Option<Result<Emit, Diagnostic>> {
+            let page = &self.pages[i];
+            // After a template fails once, the other pages it renders would fail the same way.
+            let flag = &failed[page.template()];
+            if flag.load(Ordering::Relaxed) {
+                return None;
+            }
+            let result = r
+                .render(page)
+                .and_then(|html| emit(&self.page_files[i], &html))
+                .map(|e| e.made_from(fingerprints[i]));
+            step();
+            if result.is_err() {
+                flag.store(true, Ordering::Relaxed);
+            }
+            Some(result)
+        };
+        // A full build renders every page, newest articles first, in batches, and lets go
+        // of the cards and fragments it no longer needs after each (`order`). Results stay
+        // in the order of `which`, which `gather_pages` makes the list of files in place.
+        let full = which.len() == self.pages.len();
+        let batches = match full {
+            true => r.render_batches(&self.pages, which),
+            false => vec![(0..which.len()).collect()],
+        };
+        let mut results: Vec<Option<Result<Emit, Diagnostic>>> = Vec::with_capacity(which.len());
+        results.resize_with(which.len(), || None);
+        for batch in &batches {
+            // Pieces of at most PAGES_A_PIECE pages: a core that is done can always take
+            // some from the other, so neither waits long at the end of a batch.
+            let done: Vec<Option<Result<Emit, Diagnostic>>> = batch
+                .par_iter()
+                .with_max_len(PAGES_A_PIECE)
+                .map(|&k| render(which[k]))
+                .collect();
+            for (&k, result) in batch.iter().zip(done) {
+                results[k] = result;
+            }
+            if full {
+                r.cards.advance();
+                r.fragments.advance();
+            }
+        }
         let mut problems = Vec::new();
         generated.gather_pages(results, &mut problems);
         if !problems.is_empty() {
@@ -393,16 +397,12 @@ impl Plan<'_> {
 }
 
 /// The most pages a thread renders before another may take the rest of its share.
-const PAGES_A_PIECE: usize = 256;
+const PAGES_A_PIECE: usize = 16;
 
-/// Whether a page is rendered, and by what, or only fingerprinted.
+/// Whether a page is rendered, or only fingerprinted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// For tera: every view in full.
     Render,
-    /// For the compiled templates: the same, but cards as those templates show them
-    /// (`compiled::short_card`), a third of the memory of a card in full.
-    Compiled,
     Fingerprint,
 }
 
@@ -425,9 +425,8 @@ pub struct Renderer<'a> {
     env: Env<'a>,
     index: pages::Index,
     /// One card per article (same order), built the first time a page shows it and
-    /// shared by every page that does: in full for tera, short for compiled templates.
-    cards: Vec<OnceLock<Value>>,
-    short_cards: Vec<OnceLock<Value>>,
+    /// shared by every page that does.
+    cards: cards::Cards,
     /// The fingerprint of each card.
     card_hashes: Vec<OnceLock<u64>>,
     /// The fingerprint of what shapes every card (`views::env_fingerprint`).
@@ -435,21 +434,26 @@ pub struct Renderer<'a> {
     /// The view of each year and of each month (in `Index::months`), shared by its pages.
     year_views: Vec<views::Memo>,
     month_views: Vec<views::Memo>,
+    /// The breadcrumbs of each day (in `Index::days`), shared by its articles' pages.
+    day_crumbs_views: Vec<views::Memo>,
     /// The fingerprint of `site` and `nav`.
     globals_hash: u64,
     redirects: Vec<Redirect>,
     /// The site's feeds, announced on every page.
     site_feeds: Vec<FeedLink>,
     site_feeds_hash: u64,
+    /// The site's feeds as a template value: `page.feeds` of every page without a feed of
+    /// its own, shared (so that `cached` finds the HTML of what shows them again).
+    site_feeds_value: Value,
     /// Articles whose body goes into a feed, and the bodies once rendered.
     in_feeds: HashSet<ArticleId>,
     feed_bodies: Mutex<HashMap<ArticleId, String>>,
     parse_cx: ParseContext,
     /// The site's folder, to read sources again from.
     site: crate::walk::Folder,
-    tera: tera::Tera,
-    /// The default theme's templates compiled, where the site keeps them.
-    compiled: Option<compiled::Compiled>,
+    tera: Arc<tera::Tera>,
+    /// What `cached(…)` rendered in this build's templates.
+    fragments: Arc<fragments::Fragments>,
 }
 
 impl<'a> Renderer<'a> {
@@ -465,10 +469,10 @@ impl<'a> Renderer<'a> {
         let env_hash = views::env_fingerprint(&env);
         // Worked out on first use: a rebuild fingerprints few pages, so needs few cards.
         let card_hashes = (0..input.archive.articles.len()).map(|_| OnceLock::new()).collect();
-        let cards = (0..input.archive.articles.len()).map(|_| OnceLock::new()).collect();
-        let short_cards = (0..input.archive.articles.len()).map(|_| OnceLock::new()).collect();
+        let cards = cards::Cards::new(input.archive.articles.len());
         let site_feeds: Vec<FeedLink> = feeds::site_feeds(&env).iter().map(|f| f.link(&env)).collect();
         let site_feeds_hash = fingerprint::fingerprint(&site_feeds);
+        let site_feeds_value = Value::from_serializable(&site_feeds);
         let in_feeds = match config.feed_content {
             FeedContent::Summary => HashSet::new(),
             FeedContent::Full => feeds::all_feeds(&env)
@@ -478,11 +482,15 @@ impl<'a> Renderer<'a> {
         };
         let mut tera = input.theme.tera.clone();
         let globals_hash = context::globals(&env, &input.stylesheet, tera.global_context());
-        let compiled = compiled::Compiled::new(input.theme, tera.global_context());
+        let fragments = fragments::Fragments::new();
+        fragments.register(&mut tera);
+        let tera = Arc::new(tera);
+        fragments.attach(&tera);
         let index = pages::Index::new(input.archive);
         Renderer {
             year_views: input.archive.years.iter().map(|_| views::Memo::default()).collect(),
             month_views: index.months.iter().map(|_| views::Memo::default()).collect(),
+            day_crumbs_views: index.days.iter().map(|_| views::Memo::default()).collect(),
             index,
             redirects: redirects::collect(input.archive),
             site: crate::walk::Folder::at(input.root),
@@ -493,15 +501,15 @@ impl<'a> Renderer<'a> {
             in_feeds,
             site_feeds,
             site_feeds_hash,
+            site_feeds_value,
             input,
             env,
             cards,
-            short_cards,
             card_hashes,
             env_hash,
             globals_hash,
             tera,
-            compiled,
+            fragments,
         }
     }
 
@@ -514,29 +522,10 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders one page to HTML (bytes, as written: no second pass to check UTF-8): with
-    /// the compiled template where there is one, else with tera.
+    /// Renders one page to HTML (bytes, as written: no second pass to check UTF-8).
     pub fn render(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
-        let template = page.template();
-        let compiled = self.compiled.as_ref().filter(|c| c.covers(template));
         let mut html = Vec::with_capacity(24 * 1024);
-        match compiled {
-            Some(compiled) => {
-                match *page {
-                    Page::Article(id) => compiled.render_article(&self.article_doc(id, Mode::Compiled)?, &mut html),
-                    _ => compiled.render(template, &self.context(page, Mode::Compiled)?, &mut html),
-                }
-                // Every page a debug build (and so every test) writes from a compiled
-                // template is also rendered by tera, from the context in full.
-                #[cfg(debug_assertions)]
-                {
-                    let mut by_tera = Vec::new();
-                    self.tera_render(template, &self.context(page, Mode::Render)?, &mut by_tera)?;
-                    compiled::assert_same(page, &html, &by_tera);
-                }
-            }
-            None => self.tera_render(template, &self.context(page, Mode::Render)?, &mut html)?,
-        }
+        self.tera_render(page.template(), &self.context(page, Mode::Render)?, &mut html)?;
         Ok(html)
     }
 
@@ -548,19 +537,13 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders a page's context with tera's template.
+    /// Renders a page's context with tera's template. An error inside a component that
+    /// `cached(…)` rendered is reported where it is, not only where it was called.
     fn tera_render(&self, template: &str, cx: &tera::Context, out: &mut Vec<u8>) -> Result<(), Diagnostic> {
-        self.tera
-            .render_to(template, cx, out)
-            .map_err(|e| self.input.theme.diagnostic(&e))
-    }
-
-    /// Renders one page with tera, compiled template or not.
-    #[cfg(test)]
-    fn render_with_tera(&self, page: &Page) -> Result<Vec<u8>, Diagnostic> {
-        let mut html = Vec::new();
-        self.tera_render(page.template(), &self.context(page, Mode::Render)?, &mut html)?;
-        Ok(html)
+        self.tera.render_to(template, cx, out).map_err(|e| {
+            let inner = self.fragments.failure();
+            self.input.theme.diagnostic(inner.as_ref().unwrap_or(&e))
+        })
     }
 
     /// The fingerprint of a page: equal fingerprints, equal HTML.
@@ -604,3 +587,4 @@ impl<'a> Renderer<'a> {
         }
     }
 }
+

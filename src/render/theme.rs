@@ -115,6 +115,7 @@ impl Theme {
             shared_version,
         };
         theme.tera.autoescape_on([".html", ".htm", ".xml"]);
+        super::fragments::register_placeholders(&mut theme.tera);
         if let Err(e) = theme
             .tera
             .add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))

@@ -52,10 +52,10 @@ impl Shared {
         }
     }
 
-    fn get(list: &[(tera::Value, u64)], i: u32) -> Prebuilt<'_> {
+    fn get(list: &[(tera::Value, u64)], i: u32) -> Prebuilt {
         let (value, hash) = &list[i as usize];
         Prebuilt {
-            value: Some(value),
+            value: Some(value.clone()),
             hash: *hash,
         }
     }
@@ -175,14 +175,17 @@ pub struct PageView<'a> {
 pub struct Feeds<'a> {
     pub site: &'a [FeedLink],
     pub site_hash: u64,
+    /// `site` as one template value, shared by every page that has no feed of its own.
+    pub site_value: &'a tera::Value,
     pub own: Option<FeedLink>,
 }
 
 impl Serialize for Feeds<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match super::fingerprint::hashing() {
-            true => (self.site_hash, &self.own).serialize(serializer),
-            false => serializer.collect_seq(self.site.iter().chain(&self.own)),
+        match (super::fingerprint::hashing(), &self.own) {
+            (true, _) => (self.site_hash, &self.own).serialize(serializer),
+            (false, None) => self.site_value.serialize(serializer),
+            (false, Some(own)) => serializer.collect_seq(self.site.iter().chain([own])),
         }
     }
 }
@@ -221,16 +224,17 @@ impl<'a> TermLink<'a> {
 /// A value built once and shared by every page that shows it (an article's card, an
 /// author's link). In a fingerprint it stands for its own fingerprint, so pages hash
 /// cheaply and independently of how the value is stored.
-#[derive(Clone, Copy)]
-pub struct Prebuilt<'a> {
-    /// Absent when only a fingerprint is wanted (cards are built on first use).
-    pub value: Option<&'a tera::Value>,
+#[derive(Clone)]
+pub struct Prebuilt {
+    /// Absent when only a fingerprint is wanted (cards are built on first use). Shared,
+    /// not copied: a list or map value is a reference to its contents.
+    pub value: Option<tera::Value>,
     pub hash: u64,
 }
 
-impl Serialize for Prebuilt<'_> {
+impl Serialize for Prebuilt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.value {
+        match &self.value {
             Some(value) if !super::fingerprint::hashing() => value.serialize(serializer),
             _ => serializer.serialize_u64(self.hash),
         }
@@ -247,10 +251,10 @@ pub struct Memo {
 
 impl Memo {
     /// The view `build` makes, as a page needs it in `mode`.
-    pub fn get<T: Serialize>(&self, mode: super::Mode, build: impl FnOnce() -> T) -> Prebuilt<'_> {
+    pub fn get<T: Serialize>(&self, mode: super::Mode, build: impl FnOnce() -> T) -> Prebuilt {
         match mode {
-            super::Mode::Render | super::Mode::Compiled => Prebuilt {
-                value: Some(self.value.get_or_init(|| tera::Value::from_serializable(&build()))),
+            super::Mode::Render => Prebuilt {
+                value: Some(self.value.get_or_init(|| tera::Value::from_serializable(&build())).clone()),
                 hash: 0,
             },
             super::Mode::Fingerprint => Prebuilt {
@@ -344,10 +348,10 @@ pub struct Card<'a> {
     pub path: String,
     pub url: String,
     pub date: DateView,
-    pub authors: Vec<Prebuilt<'a>>,
+    pub authors: Vec<Prebuilt>,
     pub summary: &'a str,
-    pub section: Option<Prebuilt<'a>>,
-    pub tags: Vec<Prebuilt<'a>>,
+    pub section: Option<Prebuilt>,
+    pub tags: Vec<Prebuilt>,
 }
 
 impl<'a> Card<'a> {
@@ -396,11 +400,9 @@ pub fn card_fingerprint(env: &Env<'_>, article: &Article, env_hash: u64) -> u64 
     ))
 }
 
-/// `article` on an article page: a card plus what only its own page shows.
+/// What `article` on an article page has besides its card: what only its own page shows.
 #[derive(Serialize)]
-pub struct ArticleView<'a> {
-    #[serde(flatten)]
-    pub card: Card<'a>,
+pub struct ArticleOwn<'a> {
     /// The `updated` date of the front matter.
     pub updated: Option<DateView>,
     /// The last change: the latest of `updated` and the corrections.

@@ -25,19 +25,13 @@ pub struct ArticlePage<'a, A, B> {
     /// The body's HTML (none in a fingerprint, which has the source's hash instead).
     pub body: Value,
     /// The next newer and older articles of the archive.
-    pub newer: Option<Prebuilt<'a>>,
-    pub older: Option<Prebuilt<'a>>,
+    pub newer: Option<Prebuilt>,
+    pub older: Option<Prebuilt>,
     /// Other articles by each author, around this one in time.
     pub more: Vec<MoreBy<'a>>,
     pub breadcrumbs: B,
 }
 
-/// An article page's views, as they are before they become template values: the
-/// compiled `article.html` writes them as they are.
-pub struct ArticleDoc<'a> {
-    pub page: PageView<'a>,
-    pub view: ArticlePage<'a, ArticleView<'a>, Vec<Crumb>>,
-}
 
 /// What an `ArticleView` is made from, for a fingerprint: the card stands for its own
 /// fingerprint (`card_fingerprint` follows `Card::new`, with the environment that shapes
@@ -53,22 +47,17 @@ struct ArticleKey<'a> {
 #[derive(Serialize)]
 pub struct MoreBy<'a> {
     pub author: AuthorLink<'a>,
-    pub articles: Vec<Prebuilt<'a>>,
+    pub articles: Vec<Prebuilt>,
 }
 
 /// The cards an article page shows besides its own: more by each author, the next newer
 /// and the next older article.
-type Around<'a> = (Vec<MoreBy<'a>>, Option<Prebuilt<'a>>, Option<Prebuilt<'a>>);
+type Around<'a> = (Vec<MoreBy<'a>>, Option<Prebuilt>, Option<Prebuilt>);
 
 impl Renderer<'_> {
     pub(super) fn article_context(&self, id: ArticleId, mode: Mode) -> Result<Prepared, Diagnostic> {
         if mode.renders() {
-            let doc = self.article_doc(id, mode)?;
-            let data = WithPage {
-                page: doc.page,
-                rest: doc.view,
-            };
-            return to_context(&data).map(Prepared::Context);
+            return self.article_render_context(id);
         }
         // Structured data and breadcrumbs are made of the values below (the crumbs of the
         // article's day), and the body of the source (its hash): a fingerprint need not
@@ -97,9 +86,10 @@ impl Renderer<'_> {
         }
     }
 
-    /// The views of an article page, to render in `mode` (`Render` or `Compiled`, which
-    /// decides the form of the cards): its body read from the source and rendered.
-    pub(in crate::render) fn article_doc(&self, id: ArticleId, mode: Mode) -> Result<ArticleDoc<'_>, Diagnostic> {
+    /// The context of an article page to render: its body read from the source and
+    /// rendered.
+    fn article_render_context(&self, id: ArticleId) -> Result<Prepared, Diagnostic> {
+        let mode = Mode::Render;
         let env = &self.env;
         let article = env.archive.article(id);
         let source = shown(self.input.root, &article.source);
@@ -115,9 +105,7 @@ impl Renderer<'_> {
             jsonld: Some(jsonld::news_article(env, article, &full_trail)),
             feed: None,
         };
-        let view = ArticlePage {
-            article: ArticleView {
-                card: Card::new(env, article),
+        let own = ArticleOwn {
                 updated: article.updated.as_ref().map(|d| DateView::new(env, d)),
                 modified: article
                     .modified()
@@ -132,16 +120,30 @@ impl Renderer<'_> {
                     })
                     .collect(),
                 source: source.to_string_lossy().into_owned(),
-            },
+        };
+        let view = ArticlePage {
+            article: self.article_value(id, &own),
             body: Value::safe_string(&body),
             newer,
             older,
             more,
-            breadcrumbs,
+            breadcrumbs: self.day_crumbs_value(id as usize, &breadcrumbs),
         };
         let page = self.page_view(&Page::Article(id), &article.title, &article.summary, meta);
+        let context = to_context(&WithPage { page, rest: view });
         self.keep_for_feeds(id, body);
-        Ok(ArticleDoc { page, view })
+        context.map(Prepared::Context)
+    }
+
+    /// `article`: the article's card (shared with the listings that show it, and made
+    /// once) with what only its own page shows.
+    fn article_value(&self, id: ArticleId, own: &ArticleOwn<'_>) -> Value {
+        let card = self.card(id as usize, Mode::Render);
+        let mut map = card.value.as_ref().and_then(Value::as_map).cloned().unwrap_or_default();
+        if let Some(own) = Value::from_serializable(own).as_map() {
+            map.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        Value::from(map)
     }
 
     fn around(&self, id: ArticleId, mode: Mode) -> Around<'_> {

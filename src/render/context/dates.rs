@@ -16,18 +16,18 @@ pub fn on_this_day_path(month: u32, day: u32) -> String {
 
 /// Articles of one day within a page of a date listing (`groups` on year and month pages).
 #[derive(Serialize)]
-struct DayGroup<'a> {
+struct DayGroup {
     date: String,
     long: String,
     path: String,
-    articles: Vec<Prebuilt<'a>>,
+    articles: Vec<Prebuilt>,
 }
 
 #[derive(Serialize)]
-struct YearPage<'a> {
+struct YearPage {
     /// A `YearView`, the same on every page of the year.
-    year: Prebuilt<'a>,
-    groups: Vec<DayGroup<'a>>,
+    year: Prebuilt,
+    groups: Vec<DayGroup>,
     pagination: PaginationView,
     breadcrumbs: Vec<Crumb>,
 }
@@ -43,10 +43,10 @@ struct YearView {
 }
 
 #[derive(Serialize)]
-struct MonthPage<'a> {
+struct MonthPage {
     /// A `MonthView`, the same on every page of the month.
-    month: Prebuilt<'a>,
-    groups: Vec<DayGroup<'a>>,
+    month: Prebuilt,
+    groups: Vec<DayGroup>,
     pagination: PaginationView,
     breadcrumbs: Vec<Crumb>,
 }
@@ -84,9 +84,9 @@ struct CalendarDay {
 }
 
 #[derive(Serialize)]
-struct DayPage<'a> {
+struct DayPage {
     day: DayView,
-    articles: Vec<Prebuilt<'a>>,
+    articles: Vec<Prebuilt>,
     pagination: PaginationView,
     breadcrumbs: Vec<Crumb>,
 }
@@ -104,13 +104,13 @@ struct DayView {
 }
 
 #[derive(Serialize)]
-struct OnThisDayPage<'a> {
-    on_this_day: OnThisDayView<'a>,
+struct OnThisDayPage {
+    on_this_day: OnThisDayView,
     breadcrumbs: Vec<Crumb>,
 }
 
 #[derive(Serialize)]
-struct OnThisDayView<'a> {
+struct OnThisDayView {
     month: u32,
     day: u32,
     /// `October 26`
@@ -118,23 +118,23 @@ struct OnThisDayView<'a> {
     path: String,
     count: usize,
     /// Newest year first.
-    years: Vec<YearGroup<'a>>,
+    years: Vec<YearGroup>,
     /// The previous and next days of the calendar that have articles.
     previous: Option<Crumb>,
     next: Option<Crumb>,
 }
 
 #[derive(Serialize)]
-struct YearGroup<'a> {
+struct YearGroup {
     year: i32,
     path: String,
-    articles: Vec<Prebuilt<'a>>,
+    articles: Vec<Prebuilt>,
 }
 
 impl<'a> Renderer<'a> {
-    fn groups(&self, slice: std::ops::Range<usize>, mode: Mode) -> Vec<DayGroup<'_>> {
+    fn groups(&self, slice: std::ops::Range<usize>, mode: Mode) -> Vec<DayGroup> {
         let archive = self.env.archive;
-        let mut groups: Vec<DayGroup<'_>> = Vec::new();
+        let mut groups: Vec<DayGroup> = Vec::new();
         let mut start = slice.start;
         while start < slice.end {
             let day = archive.articles[start].date.day();
@@ -167,6 +167,15 @@ impl<'a> Renderer<'a> {
         let mut crumbs = self.month_crumbs(day.year(), day.month());
         crumbs.push(self.crumb(day.day().to_string(), &day_path(day)));
         crumbs
+    }
+
+    /// The breadcrumbs of the day of article `i` (`crumbs`) as a template value, made once
+    /// for the day and shared by its articles' pages (so that `cached` finds their HTML).
+    pub(super) fn day_crumbs_value(&self, i: usize, crumbs: &[Crumb]) -> Prebuilt {
+        let days = &self.index.days;
+        let starts = |d: &super::super::pages::DayRef| self.env.archive.years[d.y].months[d.m].days[d.d].articles.start;
+        let d = days.partition_point(|d| starts(d) <= i).saturating_sub(1);
+        self.day_crumbs_views[d].get(Mode::Render, || crumbs)
     }
 
     pub(super) fn year_context(&self, y: usize, n: usize, mode: Mode) -> Result<Prepared, Diagnostic> {
@@ -347,7 +356,7 @@ impl<'a> Renderer<'a> {
                 .unwrap_or_default()
         };
         let name = label(entry.month, entry.day);
-        let mut years: Vec<YearGroup<'_>> = Vec::new();
+        let mut years: Vec<YearGroup> = Vec::new();
         for &id in &entry.articles {
             let year = env.archive.article(id).date.day().year();
             if years.last().is_none_or(|g| g.year != year) {

@@ -12,8 +12,8 @@ use crate::render::views::*;
 use crate::render::{Mode, Prepared, Renderer};
 
 #[derive(Serialize)]
-struct HomePage<'a> {
-    articles: Vec<Prebuilt<'a>>,
+struct HomePage {
+    articles: Vec<Prebuilt>,
     pagination: PaginationView,
 }
 
@@ -26,7 +26,7 @@ struct AuthorsPage<'a> {
 #[derive(Serialize)]
 struct AuthorPage<'a> {
     author: AuthorView<'a>,
-    articles: Vec<Prebuilt<'a>>,
+    articles: Vec<Prebuilt>,
     pagination: PaginationView,
     breadcrumbs: Vec<Crumb>,
 }
@@ -42,15 +42,15 @@ struct TermsPage<'a> {
 struct TermPage<'a> {
     /// The tag or section.
     term: TermLink<'a>,
-    articles: Vec<Prebuilt<'a>>,
+    articles: Vec<Prebuilt>,
     pagination: PaginationView,
     breadcrumbs: Vec<Crumb>,
 }
 
 #[derive(Serialize)]
-struct RedirectPage<'a> {
+struct RedirectPage {
     /// The article the old path moved to.
-    target: Prebuilt<'a>,
+    target: Prebuilt,
 }
 
 #[derive(Serialize)]

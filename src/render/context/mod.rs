@@ -7,7 +7,7 @@ mod lists;
 use serde::Serialize;
 use tera::{Context, Value};
 
-pub use article::{ArticleDoc, ArticlePage, shown_with};
+pub use article::shown_with;
 pub use dates::on_this_day_path;
 
 use super::fingerprint;
@@ -143,7 +143,7 @@ impl<'a> Renderer<'a> {
             rest: view,
         };
         match mode {
-            Mode::Render | Mode::Compiled => to_context(&data).map(Prepared::Context),
+            Mode::Render => to_context(&data).map(Prepared::Context),
             Mode::Fingerprint => Ok(Prepared::Fingerprint(fingerprint::combine(&[
                 fingerprint::fingerprint(&data),
                 self.template_version(template),
@@ -158,6 +158,7 @@ impl<'a> Renderer<'a> {
         let feeds = Feeds {
             site: &self.site_feeds,
             site_hash: self.site_feeds_hash,
+            site_value: &self.site_feeds_value,
             own: extra.feed,
         };
         let jsonld = match &extra.jsonld {
@@ -185,12 +186,12 @@ impl<'a> Renderer<'a> {
         Meta { jsonld, feed: None }
     }
 
-    fn month(&self, i: usize) -> &'a crate::model::Month {
+    pub(in crate::render) fn month(&self, i: usize) -> &'a crate::model::Month {
         let r = self.index.months[i];
         &self.env.archive.years[r.y].months[r.m]
     }
 
-    fn day(&self, i: usize) -> &'a crate::model::Day {
+    pub(in crate::render) fn day(&self, i: usize) -> &'a crate::model::Day {
         let r = self.index.days[i];
         &self.env.archive.years[r.y].months[r.m].days[r.d]
     }
@@ -219,17 +220,16 @@ impl<'a> Renderer<'a> {
     }
 
     /// Cards of the articles `ids` (shared, not copied).
-    fn cards_of(&self, ids: &[crate::model::ArticleId], mode: Mode) -> Vec<Prebuilt<'_>> {
+    fn cards_of(&self, ids: &[crate::model::ArticleId], mode: Mode) -> Vec<Prebuilt> {
         ids.iter().map(|&id| self.card(id as usize, mode)).collect()
     }
 
     /// The card of article `i`: its fingerprint, and when rendering its value (built the
-    /// first time a page needs it), in full or short as `mode` wants it.
-    pub(super) fn card(&self, i: usize, mode: Mode) -> Prebuilt<'_> {
+    /// first time a page needs it).
+    pub(super) fn card(&self, i: usize, mode: Mode) -> Prebuilt {
         let card = || Card::new(&self.env, &self.env.archive.articles[i]);
         let value = match mode {
-            Mode::Render => Some(self.cards[i].get_or_init(|| Value::from_serializable(&card()))),
-            Mode::Compiled => Some(self.short_cards[i].get_or_init(|| super::compiled::short_card(&card()))),
+            Mode::Render => Some(self.cards.get(i, || Value::from_serializable(&card()))),
             Mode::Fingerprint => None,
         };
         Prebuilt {
@@ -244,7 +244,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The cards of a range of articles.
-    fn cards_in(&self, range: std::ops::Range<usize>, mode: Mode) -> Vec<Prebuilt<'_>> {
+    fn cards_in(&self, range: std::ops::Range<usize>, mode: Mode) -> Vec<Prebuilt> {
         range.map(|i| self.card(i, mode)).collect()
     }
 }

@@ -1,0 +1,331 @@
+//! Fragments: the theme's components rendered once and reused. An article's card is
+//! shown on ten or so pages of an archive (its home, year, month, day, author, tag and
+//! section listings, and beside other articles of its author), the masthead on every
+//! page: the theme writes them once, in its own templates, and each page copies them.
+//!
+//! Two calls in templates ask for it:
+//!
+//! - `{{ cached(component="NAME", arg=…, …) }}` renders the component `NAME` with those
+//!   arguments, as `{{ <NAME arg={…} /> }}` would, the first time it is called with them;
+//! - `{{ LIST | cached_each(component="NAME", as="ARG", arg=…, …) }}` does the same for
+//!   each item of `LIST`, given to the component as its argument `ARG`, and joins the
+//!   HTML: a listing's cards in one call rather than one a card, which is most of what
+//!   reusing them saves (a call's arguments cost tera more than a lookup).
+//!
+//! Arguments are the same when they are the same text, number or boolean, or the same
+//! list or map: the very value, not an equal one. Every card, author, term, `site` and
+//! `nav` that dateline gives templates is one value shared by every page that shows it,
+//! so a card taken from a page's `articles` is the same each time; a map a template
+//! makes itself is new at every call, and is rendered every time. A component's implicit
+//! arguments (`@site`) are taken from where it is called, as tera does, and are part of
+//! what must be the same. A component can show nothing but its arguments, so one that
+//! is rendered again with the same ones shows the same HTML; one with a body (`{{ body }}`)
+//! cannot be called this way.
+//!
+//! What was rendered lives as long as the build (a new build starts empty), and a full
+//! build lets go of what the pages it renders no longer show (`advance`).
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock, Weak};
+
+use ahash::AHashMap as HashMap;
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use super::order::KEPT_FOR;
+
+/// The function that renders one component, cached.
+pub const CACHED: &str = "cached";
+/// The filter that renders one component for each item of a list, cached.
+pub const CACHED_EACH: &str = "cached_each";
+
+/// The argument that names the component.
+const COMPONENT: &str = "component";
+/// The argument of `cached_each` that names the component's argument for the item.
+const AS: &str = "as";
+
+/// Registers a `cached` and a `cached_each` that only say they work while a site is
+/// built, so that templates that call them load (tera checks that every function and
+/// filter a template calls exists). Each build registers its own (`Fragments::register`).
+pub fn register_placeholders(tera: &mut Tera) {
+    let outside = || tera::Error::message("cached() works only while dateline builds a site");
+    tera.register_function(CACHED, move |_: Kwargs, _: &State| -> tera::TeraResult<Value> { Err(outside()) });
+    tera.register_filter(
+        CACHED_EACH,
+        move |_: &Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> { Err(outside()) },
+    );
+}
+
+/// The HTML of the components rendered by `cached` and `cached_each` in one build.
+pub struct Fragments {
+    shards: Box<[Mutex<HashMap<u64, Vec<Fragment>>>]>,
+    /// The implicit arguments (`@name`) of each component called so far.
+    implicits: RwLock<HashMap<String, Arc<[String]>>>,
+    /// The templates, to render a component the first time it is asked for (set once the
+    /// renderer holds them: they hold this).
+    tera: OnceLock<Weak<Tera>>,
+    /// Counts `advance` calls: a fragment remembers the last one it was used after.
+    epoch: AtomicU32,
+    /// The first error a component's own template gave, with its place in that template
+    /// (tera reports it again at the call, as text).
+    failure: Mutex<Option<tera::Error>>,
+}
+
+/// One component rendered with one set of arguments.
+struct Fragment {
+    component: Box<str>,
+    /// The arguments, explicit then implicit, as given: holding them keeps a list or map
+    /// given alive, so no other value can take its place in memory and look the same.
+    args: Box<[(Box<str>, Value)]>,
+    html: Value,
+    used: AtomicU32,
+}
+
+/// Shards of the map of fragments: two cores find each other's lock free nearly always.
+const SHARDS: usize = 64;
+
+/// A call's arguments: name and value, explicit ones first.
+type Args<'a> = Vec<(&'a str, Value)>;
+
+impl Fragments {
+    pub fn new() -> Arc<Fragments> {
+        Arc::new(Fragments {
+            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            implicits: RwLock::new(HashMap::new()),
+            tera: OnceLock::new(),
+            epoch: AtomicU32::new(0),
+            failure: Mutex::new(None),
+        })
+    }
+
+    /// Makes `cached` and `cached_each` in `tera` (a build's own copy of the theme) use
+    /// these fragments. `attach` must follow, once `tera` is shared.
+    pub fn register(self: &Arc<Self>, tera: &mut Tera) {
+        let fragments = Arc::clone(self);
+        tera.register_function(CACHED, move |kwargs: Kwargs, state: &State| fragments.cached(&kwargs, state));
+        let fragments = Arc::clone(self);
+        tera.register_filter(CACHED_EACH, move |list: &Value, kwargs: Kwargs, state: &State| {
+            fragments.cached_each(list, &kwargs, state)
+        });
+    }
+
+    /// The templates components are rendered with.
+    pub fn attach(&self, tera: &Arc<Tera>) {
+        let _ = self.tera.set(Arc::downgrade(tera));
+    }
+
+    /// The error a component gave inside `cached` or `cached_each`, with its own place,
+    /// if one did.
+    pub fn failure(&self) -> Option<tera::Error> {
+        self.failure.lock().ok()?.take()
+    }
+
+    /// Lets go of the fragments no page has used in the last `KEPT_FOR` batches. A full
+    /// build calls it between batches of pages that show ever older articles.
+    pub fn advance(&self) {
+        let now = self.epoch.fetch_add(1, Ordering::Relaxed) + 1;
+        for shard in &self.shards {
+            if let Ok(mut map) = shard.lock() {
+                map.retain(|_, list| {
+                    list.retain(|f| f.used.load(Ordering::Relaxed) + KEPT_FOR >= now);
+                    !list.is_empty()
+                });
+            }
+        }
+    }
+
+    /// How many fragments are held.
+    pub fn len(&self) -> usize {
+        let count = |s: &Mutex<HashMap<u64, Vec<Fragment>>>| s.lock().map_or(0, |m| m.values().map(Vec::len).sum());
+        self.shards.iter().map(count).sum()
+    }
+
+    /// `cached(component=NAME, …)`
+    fn cached(&self, kwargs: &Kwargs, state: &State) -> tera::TeraResult<Value> {
+        let component = component(kwargs, CACHED)?;
+        let implicit = self.implicit_names(component)?;
+        let mut args: Args<'_> = explicit(kwargs, &[COMPONENT]);
+        add_implicits(&implicit, &mut args, state)?;
+        self.fragment(component, &args, state)
+    }
+
+    /// `LIST | cached_each(component=NAME, as=ARG, …)`
+    fn cached_each(&self, list: &Value, kwargs: &Kwargs, state: &State) -> tera::TeraResult<Value> {
+        let component = component(kwargs, CACHED_EACH)?;
+        let item = kwargs
+            .get::<&str>(AS)?
+            .ok_or_else(|| tera::Error::message("cached_each() needs `as`, the component's argument for each item"))?;
+        let items = list
+            .as_array()
+            .ok_or_else(|| tera::Error::message(format!("cached_each() is given a {}, not a list", list.name())))?;
+        let implicit = self.implicit_names(component)?;
+        let mut args: Args<'_> = vec![(item, Value::none())];
+        args.extend(explicit(kwargs, &[COMPONENT, AS]));
+        add_implicits(&implicit, &mut args, state)?;
+        let mut html = String::with_capacity(items.len() * 512);
+        for value in items {
+            args[0].1 = value.clone();
+            let fragment = self.fragment(component, &args, state)?;
+            html.push_str(fragment.as_str().unwrap_or_default());
+        }
+        Ok(Value::safe_string(&html))
+    }
+
+    /// The names of a component's implicit arguments.
+    fn implicit_names(&self, component: &str) -> tera::TeraResult<Arc<[String]>> {
+        if let Some(names) = self.implicits.read().ok().and_then(|m| m.get(component).cloned()) {
+            return Ok(names);
+        }
+        let tera = self.tera()?;
+        let definition = tera
+            .get_component_definition(component)
+            .ok_or_else(|| tera::Error::message(format!("there is no component `{component}`")))?;
+        let names: Arc<[String]> = definition
+            .args()
+            .iter()
+            .filter(|a| a.is_implicit())
+            .map(|a| a.name().to_string())
+            .collect();
+        if let Ok(mut map) = self.implicits.write() {
+            map.insert(component.to_string(), Arc::clone(&names));
+        }
+        Ok(names)
+    }
+
+    fn tera(&self) -> tera::TeraResult<Arc<Tera>> {
+        self.tera
+            .get()
+            .and_then(Weak::upgrade)
+            .ok_or_else(|| tera::Error::message("cached() is called outside of a build"))
+    }
+
+    /// The HTML of `component` with `args`: the fragment rendered before, or rendered now.
+    fn fragment(&self, component: &str, args: &[(&str, Value)], state: &State) -> tera::TeraResult<Value> {
+        let hash = key_hash(component, args);
+        let shard = &self.shards[(hash as usize) % SHARDS];
+        let now = self.epoch.load(Ordering::Relaxed);
+        if let Ok(map) = shard.lock()
+            && let Some(found) = map.get(&hash).and_then(|list| list.iter().find(|f| f.is(component, args)))
+        {
+            // Written only when it changes: the masthead is used by every page, on both cores.
+            if found.used.load(Ordering::Relaxed) != now {
+                found.used.store(now, Ordering::Relaxed);
+            }
+            return Ok(found.html.clone());
+        }
+        let html = self.render(component, args, state)?;
+        let fragment = Fragment {
+            component: component.into(),
+            args: args.iter().map(|(k, v)| (Box::from(*k), v.clone())).collect(),
+            html: html.clone(),
+            used: AtomicU32::new(now),
+        };
+        if let Ok(mut map) = shard.lock() {
+            let list = map.entry(hash).or_default();
+            // Another thread may have rendered the same meanwhile: the same HTML.
+            if !list.iter().any(|f| f.is(component, args)) {
+                list.push(fragment);
+            }
+        }
+        Ok(html)
+    }
+
+    /// Renders the component, as a call in the template would.
+    fn render(&self, component: &str, args: &[(&str, Value)], state: &State) -> tera::TeraResult<Value> {
+        let tera = self.tera()?;
+        let implicit = self.implicit_names(component)?;
+        let (mut explicit, mut implicits) = (Context::new(), Context::new());
+        for (name, value) in args {
+            match implicit.iter().any(|i| i == name) {
+                true => implicits.insert_value(name.to_string(), value.clone()),
+                false => explicit.insert_value(name.to_string(), value.clone()),
+            }
+        }
+        let mut html = Vec::with_capacity(1024);
+        let escape = state.autoescaping_enabled();
+        if let Err(e) = tera.render_component_with_implicits_to(component, &explicit, &implicits, None, escape, &mut html)
+        {
+            let text = e.to_string();
+            if let Ok(mut failure) = self.failure.lock() {
+                failure.get_or_insert(e);
+            }
+            return Err(tera::Error::message(format!("in component `{component}`: {text}")));
+        }
+        let html = String::from_utf8(html).map_err(|e| tera::Error::message(e.to_string()))?;
+        Ok(Value::safe_string(&html))
+    }
+}
+
+/// Adds a component's implicit arguments (`names`), from where it is called.
+fn add_implicits<'a>(names: &'a [String], args: &mut Args<'a>, state: &State) -> tera::TeraResult<()> {
+    for name in names {
+        let value: Option<Value> = state.get(name)?;
+        args.push((name, value.unwrap_or_else(Value::none)));
+    }
+    Ok(())
+}
+
+/// The name of the component a call renders.
+fn component<'k>(kwargs: &'k Kwargs, call: &str) -> tera::TeraResult<&'k str> {
+    kwargs
+        .get::<&str>(COMPONENT)?
+        .ok_or_else(|| tera::Error::message(format!("{call}() needs `component`, the name of a component")))
+}
+
+/// The arguments of a call but `skip`, in order.
+fn explicit<'k>(kwargs: &'k Kwargs, skip: &[&str]) -> Args<'k> {
+    (kwargs.iter())
+        .filter_map(|(k, v)| Some((k.as_str()?, v.clone())))
+        .filter(|(k, _)| !skip.contains(k))
+        .collect()
+}
+
+impl Fragment {
+    fn is(&self, component: &str, args: &[(&str, Value)]) -> bool {
+        &*self.component == component
+            && self.args.len() == args.len()
+            && (self.args.iter().zip(args)).all(|((k, v), (k2, v2))| &**k == *k2 && same(v, v2))
+    }
+}
+
+/// Whether two arguments are the same: equal text, numbers and booleans; the very same
+/// list or map.
+fn same(a: &Value, b: &Value) -> bool {
+    match (identity(a), identity(b)) {
+        (Some(x), Some(y)) => x == y,
+        (None, None) => a.kind() == b.kind() && a == b,
+        _ => false,
+    }
+}
+
+/// Where a list's or a map's contents are in memory; none for other values.
+fn identity(value: &Value) -> Option<usize> {
+    if let Some(map) = value.as_map() {
+        return Some(map as *const _ as usize);
+    }
+    value.as_array().map(|list| list.as_ptr() as usize)
+}
+
+fn key_hash(component: &str, args: &[(&str, Value)]) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = ahash::RandomState::with_seeds(1, 2, 3, 4).build_hasher();
+    component.hash(&mut h);
+    for (key, value) in args {
+        key.hash(&mut h);
+        match identity(value) {
+            Some(at) => at.hash(&mut h),
+            None => {
+                value.kind().hash(&mut h);
+                if let Some(text) = value.as_str() {
+                    text.hash(&mut h);
+                } else if let Some(b) = value.as_bool() {
+                    b.hash(&mut h);
+                } else if let Some(n) = value.as_i128() {
+                    n.hash(&mut h);
+                } else if let Some(f) = value.as_f64() {
+                    f.to_bits().hash(&mut h);
+                }
+            }
+        }
+    }
+    h.finish()
+}

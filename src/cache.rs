@@ -521,13 +521,8 @@ pub fn output_intact(out: &Path, files: &Records, threads: usize) -> bool {
     let groups: Vec<(&str, Vec<(&str, u64)>)> = groups.into_iter().collect();
     let changed = std::sync::atomic::AtomicBool::new(false);
     let check = |part: &[(&str, Vec<(&str, u64)>)]| {
-        // One buffer for the names handed to the kernel (NUL-terminated), not one each.
-        let mut name = Vec::with_capacity(256);
         for (dir, list) in part {
-            let mut all_there = |folder: &Folder| {
-                list.iter()
-                    .all(|(rel, len)| folder.len_of(rel, &mut name) == Some(*len))
-            };
+            let all_there = |folder: &Folder| list.iter().all(|(rel, len)| folder.len_of(rel) == Some(*len));
             let intact = match *dir {
                 "" => all_there(&root),
                 dir => root.folder(dir).is_some_and(|folder| all_there(&folder)),

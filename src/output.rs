@@ -356,14 +356,9 @@ pub(crate) fn stopped_process(pid: &str) -> bool {
 /// Whether no process `pid` exists (never said where it cannot be known).
 #[cfg(unix)]
 fn process_gone(pid: u32) -> bool {
-    match libc::pid_t::try_from(pid) {
-        Ok(pid) if pid > 0 => {
-            // SAFETY: signal 0 sends nothing; it only checks that the process exists.
-            let refused = unsafe { libc::kill(pid, 0) } != 0;
-            refused && io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
-        }
-        _ => false,
-    }
+    let pid = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw);
+    // Signal 0 sends nothing; it only checks that the process exists.
+    pid.is_some_and(|pid| rustix::process::test_kill_process(pid) == Err(rustix::io::Errno::SRCH))
 }
 
 #[cfg(not(unix))]
@@ -426,8 +421,8 @@ fn remove_in_background(dir: &Path) -> Option<Removal> {
     // async-signal-safe, and allocates nothing.
     unsafe {
         command.pre_exec(|| {
-            libc::setsid();
-            libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+            let _ = rustix::process::setsid();
+            let _ = rustix::process::setpriority_process(None, 10);
             Ok(())
         });
     }

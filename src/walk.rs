@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use rayon::prelude::*;
+#[cfg(unix)]
+use rustix::fs::{Mode, OFlags};
 
 use crate::diag::{Diagnostic, shown};
 use crate::parse::Format;
@@ -115,30 +117,20 @@ impl Folder {
     }
 
     /// `rel` opened relative to this folder with `flags` (new files get mode 0666, less
-    /// the umask); None if the folder is not open.
+    /// the umask); None if the folder is not open. (rustix hands the kernel `rel` from a
+    /// buffer on the stack, NUL-terminated, where a `CString` would be allocated.)
     #[cfg(unix)]
-    fn open_at(&self, rel: &[u8], flags: libc::c_int) -> Option<std::io::Result<std::fs::File>> {
-        use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    fn open_at<P: rustix::path::Arg>(&self, rel: P, flags: OFlags) -> Option<std::io::Result<std::fs::File>> {
         let dir = self.dir.as_ref()?;
-        let rel = match c_path(rel) {
-            Ok(rel) => rel,
-            Err(e) => return Some(Err(e)),
-        };
-        let flags = flags | libc::O_CLOEXEC;
-        // SAFETY: `rel` is a NUL-terminated path and `dir` an open folder.
-        let fd = unsafe { libc::openat(dir.as_raw_fd(), rel.as_ptr(), flags, 0o666 as libc::c_uint) };
-        Some(match fd >= 0 {
-            // SAFETY: a non-negative result is a new descriptor nothing else owns.
-            true => Ok(std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) })),
-            false => Err(std::io::Error::last_os_error()),
-        })
+        let opened = rustix::fs::openat(dir, rel, flags | OFlags::CLOEXEC, Mode::from_raw_mode(0o666));
+        Some(opened.map(std::fs::File::from).map_err(std::io::Error::from))
     }
 
     /// The folder at `rel` below this one, if it is there.
     pub fn folder(&self, rel: &str) -> Option<Folder> {
         #[cfg(unix)]
         if self.dir.is_some() {
-            let dir = self.open_at(rel.as_bytes(), libc::O_RDONLY | libc::O_DIRECTORY)?.ok()?;
+            let dir = self.open_at(rel, OFlags::RDONLY | OFlags::DIRECTORY)?.ok()?;
             return Some(Folder {
                 path: self.path.join(rel),
                 dir: Some(dir),
@@ -147,32 +139,21 @@ impl Folder {
         Folder::open(&self.path.join(rel))
     }
 
-    /// The length of the file at `rel` (following links), if there is one; `name` is a
-    /// buffer for the name as the kernel takes it.
-    pub fn len_of(&self, rel: &str, name: &mut Vec<u8>) -> Option<u64> {
+    /// The length of the file at `rel` (following links), if there is one.
+    pub fn len_of(&self, rel: &str) -> Option<u64> {
         #[cfg(unix)]
         if let Some(dir) = &self.dir {
-            use std::os::fd::AsRawFd;
-            if memchr::memchr(0, rel.as_bytes()).is_some() {
-                return None;
-            }
-            name.clear();
-            name.extend_from_slice(rel.as_bytes());
-            name.push(0);
-            let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
-            // SAFETY: `name` is a NUL-terminated path, `stat` is written by the call before it is read.
-            let found = unsafe { libc::fstatat(dir.as_raw_fd(), name.as_ptr().cast(), stat.as_mut_ptr(), 0) } == 0;
-            // SAFETY: fstatat filled `stat` when it returned 0.
-            return found.then(|| unsafe { stat.assume_init() }.st_size as u64);
+            // A name with a NUL in it is no name: rustix refuses it, as the kernel would.
+            let stat = rustix::fs::statat(dir, rel, rustix::fs::AtFlags::empty()).ok()?;
+            return u64::try_from(stat.st_size).ok();
         }
-        let _ = name;
         std::fs::metadata(self.path.join(rel)).ok().map(|m| m.len())
     }
 
     /// The file at `rel` below this folder, opened to read.
     pub fn open_file(&self, rel: &Path) -> std::io::Result<std::fs::File> {
         #[cfg(unix)]
-        if let Some(file) = self.open_at(std::os::unix::ffi::OsStrExt::as_bytes(rel.as_os_str()), libc::O_RDONLY) {
+        if let Some(file) = self.open_at(rel, OFlags::RDONLY) {
             return file;
         }
         std::fs::File::open(self.path.join(rel))
@@ -181,7 +162,7 @@ impl Folder {
     /// The file at `rel` below this folder, made (or emptied) to write.
     pub fn create_file(&self, rel: &str) -> std::io::Result<std::fs::File> {
         #[cfg(unix)]
-        if let Some(file) = self.open_at(rel.as_bytes(), libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC) {
+        if let Some(file) = self.open_at(rel, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC) {
             return file;
         }
         std::fs::File::create(self.path.join(rel))
@@ -192,13 +173,7 @@ impl Folder {
     pub fn make_folder(&self, rel: &str) -> std::io::Result<()> {
         #[cfg(unix)]
         if let Some(dir) = &self.dir {
-            use std::os::fd::AsRawFd;
-            let rel = c_path(rel.as_bytes())?;
-            // SAFETY: `rel` is a NUL-terminated path and `dir` an open folder.
-            return match unsafe { libc::mkdirat(dir.as_raw_fd(), rel.as_ptr(), 0o777) } {
-                0 => Ok(()),
-                _ => Err(std::io::Error::last_os_error()),
-            };
+            return Ok(rustix::fs::mkdirat(dir, rel, Mode::from_raw_mode(0o777))?);
         }
         std::fs::create_dir(self.path.join(rel))
     }
@@ -223,12 +198,6 @@ impl Folder {
         let stamp = Stamp::from_metadata(&file.metadata()?);
         Ok((read_whole(file, stamp.len)?, stamp))
     }
-}
-
-/// `rel` as the kernel takes a path (NUL-terminated); one with a NUL in it is no path.
-#[cfg(unix)]
-fn c_path(rel: &[u8]) -> std::io::Result<std::ffi::CString> {
-    std::ffi::CString::new(rel).map_err(|_| std::io::ErrorKind::InvalidInput.into())
 }
 
 /// Every file under `root/dir`, relative to `root`, sorted; a missing folder has none.

@@ -316,28 +316,16 @@ impl<'de: 'static> serde::de::Visitor<'de> for RecordSeed {
 /// allocates none for the articles it does not show. The cache replaces its files by
 /// renaming new ones over them, so mapped bytes never change under a build.
 fn mapped(path: &Path) -> Option<&'static [u8]> {
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsRawFd;
-        let file = std::fs::File::open(path).ok()?;
-        let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
-        if len == 0 {
-            return Some(&[]);
-        }
-        let (prot, flags) = (libc::PROT_READ, libc::MAP_PRIVATE);
-        // SAFETY: a private, read-only mapping of `len` bytes of an open file; it is never
-        // unmapped, and the file is never written in place (see above).
-        let at = unsafe { libc::mmap(std::ptr::null_mut(), len, prot, flags, file.as_raw_fd(), 0) };
-        if at == libc::MAP_FAILED {
-            return None;
-        }
-        // SAFETY: `at` is the start of `len` readable bytes that stay mapped for good.
-        Some(unsafe { std::slice::from_raw_parts(at.cast::<u8>(), len) })
+    let file = std::fs::File::open(path).ok()?;
+    let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
+    if len == 0 {
+        return Some(&[]);
     }
-    #[cfg(not(unix))]
-    {
-        Some(Vec::leak(std::fs::read(path).ok()?))
-    }
+    // The length given, memmap2 asks the file system for none: one mmap (private, read-only).
+    // SAFETY: the file is never written in place (see above), so the mapping's bytes never
+    // change; it is never unmapped.
+    let map = unsafe { memmap2::MmapOptions::new().len(len).map_copy_read_only(&file) }.ok()?;
+    Some(Box::leak(Box::new(map)))
 }
 
 /// Reads the parsed sources of chunk `n` of the cache of builds of `site` into `out`.

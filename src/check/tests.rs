@@ -78,3 +78,24 @@ fn broken_links_fragments_and_xml_are_reported_with_lines() {
         "{p:#?}"
     );
 }
+
+/// Escapes are decoded as a browser decodes them: `%` and two hex digits, nothing else,
+/// whatever follows (a `%` before a letter of two bytes once stopped the check).
+#[test]
+fn escaped_links_are_decoded_and_stray_percent_signs_are_kept() {
+    let dir = site(&[
+        (
+            "index.html",
+            "<h2 id=\"café\">C</h2><a href=\"#caf%C3%A9\">c</a> <a href=\"/news/100%/\">p</a>\n<a href=\"/news/%aé/\">a</a> <a href=\"/news/%+1/\">b</a>",
+        ),
+        ("100%/index.html", ""),
+    ]);
+    let p = problems(dir.path(), "https://e.org/news/");
+    assert_eq!(
+        p,
+        [
+            "public/index.html:2:10: error: broken link: /news/%aé/ (no /%aé/ in the output)",
+            "public/index.html:2:37: error: broken link: /news/%+1/ (no /%+1/ in the output)",
+        ]
+    );
+}

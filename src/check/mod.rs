@@ -38,9 +38,9 @@ pub fn check_output(out: &Path, shown_out: &Path, base: &BaseUrl) -> Result<Chec
     let scanned: Vec<Scanned<'_>> = files
         .par_iter()
         .filter(|f| f.ends_with(".html"))
-        .filter_map(|f| {
-            let text = std::fs::read_to_string(out.join(f)).ok()?;
-            Some(scan_page(f, &text, &shown(f), base, &existing))
+        .map(|f| match read_text(out, f, &shown(f)) {
+            Ok(text) => scan_page(f, &text, &shown(f), base, &existing),
+            Err(problem) => Scanned::unread(f, problem),
         })
         .collect();
     let pages = scanned.len();
@@ -85,6 +85,30 @@ struct Scanned<'f> {
     problems: Vec<Diagnostic>,
     /// Its links to a fragment of another page.
     waiting: Vec<Waiting>,
+}
+
+impl<'f> Scanned<'f> {
+    /// A page that could not be read: its problem, and no ids.
+    fn unread(file: &'f str, problem: Diagnostic) -> Scanned<'f> {
+        Scanned {
+            file,
+            ids: HashSet::default(),
+            links: 0,
+            problems: vec![problem],
+            waiting: Vec::new(),
+        }
+    }
+}
+
+/// The text of the output file `rel` (shown as `shown`); a file that cannot be read or
+/// is not UTF-8 is a problem, at its first byte that is not.
+fn read_text(out: &Path, rel: &str, shown: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(out.join(rel)).map_err(|e| Diagnostic::file(shown, format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let text = std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or_default();
+        Diagnostic::at_offset(shown, text, valid, "invalid UTF-8: the file cannot be checked")
+    })
 }
 
 /// A link to a fragment of another page: the problem it is, unless that page has the id.
@@ -277,9 +301,9 @@ fn percent_decode(text: &str) -> String {
 
 /// Problems of one XML file (shown as `shown`).
 fn check_xml(out: &Path, rel: &str, shown: &Path, base: &BaseUrl, existing: &HashSet<&str>) -> Vec<Diagnostic> {
-    let text = match std::fs::read_to_string(out.join(rel)) {
+    let text = match read_text(out, rel, shown) {
         Ok(t) => t,
-        Err(e) => return vec![Diagnostic::file(shown, format!("cannot read: {e}"))],
+        Err(problem) => return vec![problem],
     };
     let mut problems = Vec::new();
     let mut reader = Reader::from_str(&text);

@@ -99,3 +99,27 @@ fn escaped_links_are_decoded_and_stray_percent_signs_are_kept() {
         ]
     );
 }
+
+/// A page that is not UTF-8 cannot be checked: it is a problem at its first byte that is
+/// not, never a page left out.
+#[test]
+fn a_page_that_cannot_be_decoded_is_a_problem() {
+    let dir = site(&[("index.html", "<a href=\"/bad.html\">b</a>"), ("bad.html", "")]);
+    std::fs::write(
+        dir.path().join("bad.html"),
+        b"<p>ok</p>\n<p>caf\xe9 <a href=\"/gone/\">gone</a>",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("feed.xml"),
+        b"<?xml version=\"1.0\"?>\n<feed>\xff</feed>",
+    )
+    .unwrap();
+    assert_eq!(
+        problems(dir.path(), "https://e.org/"),
+        [
+            "public/bad.html:2:7: error: invalid UTF-8: the file cannot be checked",
+            "public/feed.xml:2:7: error: invalid UTF-8: the file cannot be checked",
+        ]
+    );
+}

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, shown};
+use crate::error::{IoError, IoResultExt};
 use crate::output::{Emit, Emitted, Output, Records};
 use crate::walk;
 
@@ -106,30 +107,23 @@ impl Assets {
     }
 
     /// Copies into `output` every file whose bytes differ from `previous` (output path →
-    /// hash of the bytes written last time).
-    pub fn copy(
-        &self,
-        root: &Path,
-        output: &Output,
-        previous: &Records,
-        copied: &mut Emitted,
-    ) -> Result<(), Vec<Diagnostic>> {
-        let results: Vec<Result<Emit, Diagnostic>> = self
+    /// hash of the bytes written last time). A file that cannot be read or written stops
+    /// the build: the first in order of output path is the error.
+    pub fn copy(&self, root: &Path, output: &Output, previous: &Records, copied: &mut Emitted) -> Result<(), IoError> {
+        let results: Vec<Result<Emit, IoError>> = self
             .files
             .par_iter()
             .map(|(target, source)| {
                 let bytes: std::borrow::Cow<'_, [u8]> = match source {
                     AssetSource::Theme(bytes) => (*bytes).into(),
-                    AssetSource::File(rel) => std::fs::read(root.join(rel))
-                        .map_err(|e| Diagnostic::file(shown(root, rel), format!("cannot read: {e}")))?
-                        .into(),
+                    AssetSource::File(rel) => std::fs::read(root.join(rel)).at("read", &shown(root, rel))?.into(),
                 };
                 output.emit(target, &bytes, previous)
             })
             .collect();
         let mut problems = Vec::new();
         copied.gather(results, &mut problems);
-        if problems.is_empty() { Ok(()) } else { Err(problems) }
+        problems.into_iter().next().map_or(Ok(()), Err)
     }
 }
 

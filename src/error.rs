@@ -71,6 +71,29 @@ impl From<Diagnostic> for Error {
     }
 }
 
+/// Until every caller reports an `Error` (the build and `serve` report `Diagnostics`), an
+/// I/O error they meet is one more problem, at its path.
+impl From<IoError> for Diagnostic {
+    fn from(e: IoError) -> Diagnostic {
+        Diagnostic::file(e.path, format!("cannot {}: {}", e.action, e.source))
+    }
+}
+
+impl From<IoError> for Diagnostics {
+    fn from(e: IoError) -> Diagnostics {
+        Diagnostics::from(Diagnostic::from(e))
+    }
+}
+
+impl From<Error> for Diagnostics {
+    fn from(e: Error) -> Diagnostics {
+        match e {
+            Error::Problems(list) => list,
+            Error::Io(e) => e.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -358,12 +358,7 @@ impl Project {
             last,
             new_header,
         };
-        cache::save(self.root(), &out, self.timezone().name(), changes).map_err(|e| {
-            Diagnostics::from(Diagnostic::file(
-                shown(self.root(), &cache::cache_dir(&out)),
-                format!("cannot write the build cache: {e}"),
-            ))
-        })?;
+        cache::save(self.root(), &out, self.timezone().name(), changes)?;
         self.dirty = vec![false; cache::CHUNKS];
         self.last_dirty = false;
         if archive_written {
@@ -875,12 +870,7 @@ impl Project {
             None => Vec::new(),
         };
         let rendered = which.len();
-        cache::forget_output(&root, &out_dir).map_err(|e| {
-            Diagnostic::file(
-                shown(&root, &cache::cache_dir(&out_dir)),
-                format!("cannot update the build cache: {e}"),
-            )
-        })?;
+        cache::forget_output(&root, &out_dir)?;
         let written: Vec<&str> = emitted.written().collect();
         let written_count = written.len();
         let only_stylesheets_written = !written.is_empty() && written.iter().all(|f| f.ends_with(".css"));

@@ -73,14 +73,15 @@ impl Assets {
         self.files.is_empty()
     }
 
-    /// A short hash of a file's bytes, to version links to it (`style.css?v=…`).
-    pub fn version(&self, root: &Path, target: &str) -> String {
-        let bytes: Vec<u8> = match self.files.get(target) {
-            Some(AssetSource::Theme(b)) => b.to_vec(),
-            Some(AssetSource::File(p)) => std::fs::read(root.join(p)).unwrap_or_default(),
-            None => Vec::new(),
+    /// A short hash of a file's bytes, to version links to it (`style.css?v=…`); a file
+    /// of the site that cannot be read is an error.
+    pub fn version(&self, root: &Path, target: &str) -> Result<String, IoError> {
+        let bytes: std::borrow::Cow<'_, [u8]> = match self.files.get(target) {
+            Some(AssetSource::Theme(b)) => (*b).into(),
+            Some(AssetSource::File(p)) => std::fs::read(root.join(p)).at("read", &shown(root, p))?.into(),
+            None => (&[][..]).into(),
         };
-        crate::slug::short_hash(&String::from_utf8_lossy(&bytes))
+        Ok(crate::slug::short_hash(&String::from_utf8_lossy(&bytes)))
     }
 
     /// Output paths of every file to copy.
@@ -158,5 +159,24 @@ mod tests {
             "{}",
             problems[0]
         );
+    }
+
+    /// A stylesheet that cannot be read is an error naming it, not the version of an
+    /// empty file.
+    #[test]
+    fn an_unreadable_stylesheet_is_an_error_naming_it() {
+        let dir = crate::testing::folder_with(&[("static/style.css", "body {}")]);
+        let root = dir.path();
+        let assets = Assets::collect(root, &[], &mut Vec::new());
+        assert_eq!(
+            assets.version(root, "style.css").unwrap(),
+            crate::slug::short_hash("body {}")
+        );
+        // A folder where the walk found the file.
+        std::fs::remove_file(root.join("static/style.css")).unwrap();
+        std::fs::create_dir(root.join("static/style.css")).unwrap();
+        let error = assets.version(root, "style.css").unwrap_err().to_string();
+        let shown = format!("cannot read {}: ", root.join("static/style.css").display());
+        assert!(error.starts_with(&shown), "{error}");
     }
 }

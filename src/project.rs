@@ -734,7 +734,7 @@ impl Project {
             true => format!(
                 "{}style.css?v={}",
                 config.base_url.path(),
-                assets.version(&root, "style.css")
+                assets.version(&root, "style.css")?
             ),
             false => format!("{}style.css", config.base_url.path()),
         };

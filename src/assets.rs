@@ -36,7 +36,7 @@ impl Assets {
             .collect();
         let static_dir = Path::new(walk::STATIC_DIR);
         let content_dir = Path::new(walk::CONTENT_DIR);
-        let site_files = walk::files_under(root, static_dir, problems)
+        let site_files = walk::listed_under(root, static_dir, walk::Skip::LeftBehind, problems)
             .into_iter()
             .map(|rel| (rel.strip_prefix(static_dir).unwrap_or(&rel).to_path_buf(), rel))
             .chain(

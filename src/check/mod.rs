@@ -25,7 +25,8 @@ pub struct CheckReport {
 /// Checks the built site in `out` (shown in messages as `shown_out`).
 pub fn check_output(out: &Path, shown_out: &Path, base: &BaseUrl) -> Result<CheckReport, Vec<Diagnostic>> {
     let mut problems = Vec::new();
-    let files: Vec<String> = crate::walk::files_under(out, Path::new(""), &mut problems)
+    // Every file, those whose names start with a dot too (`.well-known/`).
+    let files: Vec<String> = crate::walk::listed_under(out, Path::new(""), crate::walk::Skip::Nothing, &mut problems)
         .into_iter()
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .collect();

@@ -123,3 +123,17 @@ fn a_page_that_cannot_be_decoded_is_a_problem() {
         ]
     );
 }
+
+/// Files whose names start with a dot are part of the output like any other.
+#[test]
+fn links_to_dot_files_of_the_output_are_not_broken() {
+    let dir = site(&[
+        (
+            "index.html",
+            "<a href=\"/.well-known/security.txt\">s</a> <a href=\"/.nojekyll\">n</a>",
+        ),
+        (".well-known/security.txt", "Contact: mailto:s@e.org"),
+        (".nojekyll", ""),
+    ]);
+    assert_eq!(problems(dir.path(), "https://e.org/"), Vec::<String>::new());
+}

@@ -295,6 +295,12 @@ fn existing_file<'e>(rel: &str, existing: &HashSet<&'e str>, scratch: &mut Strin
 
 /// `text` with its `%XX` escapes decoded (what is not UTF-8 then shown as U+FFFD).
 fn percent_decode(text: &str) -> String {
+    // Most links have nothing to decode, which a search for `%` tells sooner than the
+    // crate's look at each byte: checking a 10,000-article site, decoding took 15 million
+    // instructions so, 41 million without (callgrind).
+    if !text.contains('%') {
+        return text.to_string();
+    }
     percent_encoding::percent_decode_str(text)
         .decode_utf8_lossy()
         .into_owned()

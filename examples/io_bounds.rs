@@ -13,6 +13,11 @@
 //! - `io_bounds calls SITE OUT` (Unix): the same lookups with none of dateline's code, one
 //!   `fstatat` a file relative to SITE or OUT on one thread: what each costs the kernel,
 //!   and so the least any rebuild that checks them spends on two cores (half of it).
+//! - `io_bounds walk SITE HOW`: lists the sources under `SITE/content` as a build does
+//!   (sorted, hidden files and backups left out, links followed), HOW being `dateline`
+//!   (its walk, for a full build: no stamps), `dateline-stamped` (for a rebuild: the size
+//!   and time of every file), or the same with `walkdir`: `walkdir`, `walkdir-stamped`.
+//!   Run them taking turns to compare.
 //!
 //! Each prints one line: what it did, and `in S s`.
 //!
@@ -30,8 +35,11 @@ fn main() {
         [mode, site, out] if mode == "stats" => stats(Path::new(site), Path::new(out)),
         #[cfg(unix)]
         [mode, site, out] if mode == "calls" => calls(Path::new(site), Path::new(out)),
+        [mode, site, how] if mode == "walk" => walk(Path::new(site), how),
         _ => {
-            eprintln!("usage: io_bounds files TREE OUT | io_bounds stats SITE OUT | io_bounds calls SITE OUT");
+            eprintln!(
+                "usage: io_bounds files TREE OUT | io_bounds stats SITE OUT | io_bounds calls SITE OUT | io_bounds walk SITE dateline|dateline-stamped|walkdir|walkdir-stamped"
+            );
             std::process::exit(2);
         }
     }
@@ -111,7 +119,6 @@ fn stats(site: &Path, out: &Path) {
 #[cfg(unix)]
 fn calls(site: &Path, out: &Path) {
     use std::ffi::CString;
-    use std::os::fd::AsRawFd;
     let content = site.join(dateline::walk::CONTENT_DIR);
     let mut named: Vec<(std::fs::File, Vec<CString>)> = Vec::new();
     for (root, under) in [(site, content.as_path()), (out, out)] {
@@ -130,9 +137,8 @@ fn calls(site: &Path, out: &Path) {
     let mut found = 0;
     for (folder, names) in &named {
         for name in names {
-            let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
-            // SAFETY: `name` is NUL-terminated and `folder` open; `stat` is written by the call.
-            if unsafe { libc::fstatat(folder.as_raw_fd(), name.as_ptr(), stat.as_mut_ptr(), 0) } == 0 {
+            // A `CStr` goes to the kernel as it is: nothing copied, one system call.
+            if rustix::fs::statat(folder, name.as_c_str(), rustix::fs::AtFlags::empty()).is_ok() {
                 found += 1;
             }
         }
@@ -144,5 +150,49 @@ fn calls(site: &Path, out: &Path) {
         "{count} fstatat calls, {:.2} µs each: in {:.3} s on two cores ({took:.3} s on one thread)",
         1e6 * took / count as f64,
         took / 2.0
+    );
+}
+
+/// The sources under `SITE/content`, listed `how` (see the module's doc).
+fn walk(site: &Path, how: &str) {
+    use dateline::walk::{CONTENT_DIR, Stamp, Stamps, found_under};
+    let content = Path::new(CONTENT_DIR);
+    let started = Instant::now();
+    let mut problems = Vec::new();
+    let found: Vec<(std::path::PathBuf, Option<Stamp>)> = match how {
+        "dateline" => found_under(site, content, &mut problems, Stamps::Skipped),
+        "dateline-stamped" => found_under(site, content, &mut problems, Stamps::Taken),
+        "walkdir" | "walkdir-stamped" => {
+            let stamped = how == "walkdir-stamped";
+            let listed = walkdir::WalkDir::new(site.join(content))
+                .follow_links(true)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| e.depth() == 0 || !dateline::walk::is_ignored(Path::new(e.file_name())));
+            let mut found = Vec::new();
+            for entry in listed {
+                match entry {
+                    Ok(e) if e.file_type().is_file() => {
+                        let rel = e.path().strip_prefix(site).expect("below the site").to_path_buf();
+                        let stamp = stamped.then(|| Stamp::of(e.path())).flatten();
+                        found.push((rel, stamp));
+                    }
+                    Ok(_) => {}
+                    Err(e) => problems.push(dateline::diag::Diagnostic::file(site, e.to_string())),
+                }
+            }
+            found
+        }
+        _ => {
+            eprintln!("HOW is dateline, dateline-stamped, walkdir or walkdir-stamped");
+            std::process::exit(2);
+        }
+    };
+    let took = started.elapsed().as_secs_f64();
+    assert!(problems.is_empty(), "{problems:?}");
+    let stamped = found.iter().filter(|(_, stamp)| stamp.is_some()).count();
+    println!(
+        "{} sources ({stamped} stamped) listed by {how} in {took:.3} s",
+        found.len()
     );
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, shown};
+use crate::error::{IoError, IoResultExt};
 use crate::output::{Emit, Emitted, Output, Records};
 use crate::walk;
 
@@ -35,7 +36,7 @@ impl Assets {
             .collect();
         let static_dir = Path::new(walk::STATIC_DIR);
         let content_dir = Path::new(walk::CONTENT_DIR);
-        let site_files = walk::files_under(root, static_dir, problems)
+        let site_files = walk::listed_under(root, static_dir, walk::Skip::LeftBehind, problems)
             .into_iter()
             .map(|rel| (rel.strip_prefix(static_dir).unwrap_or(&rel).to_path_buf(), rel))
             .chain(
@@ -72,14 +73,15 @@ impl Assets {
         self.files.is_empty()
     }
 
-    /// A short hash of a file's bytes, to version links to it (`style.css?v=…`).
-    pub fn version(&self, root: &Path, target: &str) -> String {
-        let bytes: Vec<u8> = match self.files.get(target) {
-            Some(AssetSource::Theme(b)) => b.to_vec(),
-            Some(AssetSource::File(p)) => std::fs::read(root.join(p)).unwrap_or_default(),
-            None => Vec::new(),
+    /// A short hash of a file's bytes, to version links to it (`style.css?v=…`); a file
+    /// of the site that cannot be read is an error.
+    pub fn version(&self, root: &Path, target: &str) -> Result<String, IoError> {
+        let bytes: std::borrow::Cow<'_, [u8]> = match self.files.get(target) {
+            Some(AssetSource::Theme(b)) => (*b).into(),
+            Some(AssetSource::File(p)) => std::fs::read(root.join(p)).at("read", &shown(root, p))?.into(),
+            None => (&[][..]).into(),
         };
-        crate::slug::short_hash(&String::from_utf8_lossy(&bytes))
+        Ok(crate::slug::short_hash(&String::from_utf8_lossy(&bytes)))
     }
 
     /// Output paths of every file to copy.
@@ -106,30 +108,23 @@ impl Assets {
     }
 
     /// Copies into `output` every file whose bytes differ from `previous` (output path →
-    /// hash of the bytes written last time).
-    pub fn copy(
-        &self,
-        root: &Path,
-        output: &Output,
-        previous: &Records,
-        copied: &mut Emitted,
-    ) -> Result<(), Vec<Diagnostic>> {
-        let results: Vec<Result<Emit, Diagnostic>> = self
+    /// hash of the bytes written last time). A file that cannot be read or written stops
+    /// the build: the first in order of output path is the error.
+    pub fn copy(&self, root: &Path, output: &Output, previous: &Records, copied: &mut Emitted) -> Result<(), IoError> {
+        let results: Vec<Result<Emit, IoError>> = self
             .files
             .par_iter()
             .map(|(target, source)| {
                 let bytes: std::borrow::Cow<'_, [u8]> = match source {
                     AssetSource::Theme(bytes) => (*bytes).into(),
-                    AssetSource::File(rel) => std::fs::read(root.join(rel))
-                        .map_err(|e| Diagnostic::file(shown(root, rel), format!("cannot read: {e}")))?
-                        .into(),
+                    AssetSource::File(rel) => std::fs::read(root.join(rel)).at("read", &shown(root, rel))?.into(),
                 };
                 output.emit(target, &bytes, previous)
             })
             .collect();
         let mut problems = Vec::new();
         copied.gather(results, &mut problems);
-        if problems.is_empty() { Ok(()) } else { Err(problems) }
+        problems.into_iter().next().map_or(Ok(()), Err)
     }
 }
 
@@ -164,5 +159,24 @@ mod tests {
             "{}",
             problems[0]
         );
+    }
+
+    /// A stylesheet that cannot be read is an error naming it, not the version of an
+    /// empty file.
+    #[test]
+    fn an_unreadable_stylesheet_is_an_error_naming_it() {
+        let dir = crate::testing::folder_with(&[("static/style.css", "body {}")]);
+        let root = dir.path();
+        let assets = Assets::collect(root, &[], &mut Vec::new());
+        assert_eq!(
+            assets.version(root, "style.css").unwrap(),
+            crate::slug::short_hash("body {}")
+        );
+        // A folder where the walk found the file.
+        std::fs::remove_file(root.join("static/style.css")).unwrap();
+        std::fs::create_dir(root.join("static/style.css")).unwrap();
+        let error = assets.version(root, "style.css").unwrap_err().to_string();
+        let shown = format!("cannot read {}: ", root.join("static/style.css").display());
+        assert!(error.starts_with(&shown), "{error}");
     }
 }

@@ -23,6 +23,8 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::diag::shown;
+use crate::error::{IoError, IoResultExt};
 use crate::model::{Archive, Selection, StoredArchive};
 use crate::output::{Records, Written};
 use crate::parse::profile::AuthorProfile;
@@ -316,28 +318,16 @@ impl<'de: 'static> serde::de::Visitor<'de> for RecordSeed {
 /// allocates none for the articles it does not show. The cache replaces its files by
 /// renaming new ones over them, so mapped bytes never change under a build.
 fn mapped(path: &Path) -> Option<&'static [u8]> {
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsRawFd;
-        let file = std::fs::File::open(path).ok()?;
-        let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
-        if len == 0 {
-            return Some(&[]);
-        }
-        let (prot, flags) = (libc::PROT_READ, libc::MAP_PRIVATE);
-        // SAFETY: a private, read-only mapping of `len` bytes of an open file; it is never
-        // unmapped, and the file is never written in place (see above).
-        let at = unsafe { libc::mmap(std::ptr::null_mut(), len, prot, flags, file.as_raw_fd(), 0) };
-        if at == libc::MAP_FAILED {
-            return None;
-        }
-        // SAFETY: `at` is the start of `len` readable bytes that stay mapped for good.
-        Some(unsafe { std::slice::from_raw_parts(at.cast::<u8>(), len) })
+    let file = std::fs::File::open(path).ok()?;
+    let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
+    if len == 0 {
+        return Some(&[]);
     }
-    #[cfg(not(unix))]
-    {
-        Some(Vec::leak(std::fs::read(path).ok()?))
-    }
+    // The length given, memmap2 asks the file system for none: one mmap (private, read-only).
+    // SAFETY: the file is never written in place (see above), so the mapping's bytes never
+    // change; it is never unmapped.
+    let map = unsafe { memmap2::MmapOptions::new().len(len).map_copy_read_only(&file) }.ok()?;
+    Some(Box::leak(Box::new(map)))
 }
 
 /// Reads the parsed sources of chunk `n` of the cache of builds of `site` into `out`.
@@ -349,13 +339,13 @@ pub fn load_chunk(site: &Path, out: &Path, n: usize) -> Option<Vec<CachedEntry<'
 /// Forgets what the last build into `out` wrote, before a build changes `out`: should
 /// that build stop before `save` records what it wrote, the next one starts afresh
 /// instead of trusting a record that no longer tells what is in `out`.
-pub fn forget_output(site: &Path, out: &Path) -> std::io::Result<()> {
-    remove_if_there(&site.join(cache_dir(out)).join("output.bin"))
+pub fn forget_output(site: &Path, out: &Path) -> Result<(), IoError> {
+    remove_if_there(&shown(site, &cache_dir(out)).join("output.bin"))
 }
 
-fn remove_if_there(path: &Path) -> std::io::Result<()> {
+fn remove_if_there(path: &Path) -> Result<(), IoError> {
     match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(IoError::new("remove", path, e)),
         _ => Ok(()),
     }
 }
@@ -380,14 +370,21 @@ fn remove_stopped_saves(dir: &Path) {
 
 /// Writes `value` encoded to `path` whole or not at all, streaming it (no copy of the
 /// whole): into `path.tmp-PID`, then renamed.
-fn save_atomically<T: Serialize + ?Sized>(path: &Path, value: &T) -> std::io::Result<()> {
+fn save_atomically<T: Serialize + ?Sized>(path: &Path, value: &T) -> Result<(), IoError> {
     use std::io::Write;
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    let mut file = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
-    postcard::to_io(value, &mut file).map_err(std::io::Error::other)?;
-    file.flush()?;
-    drop(file);
-    std::fs::rename(&tmp, path)
+    let written = || -> std::io::Result<()> {
+        let mut file = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
+        // postcard tells a failed write as a full buffer: the file system's reason (a full
+        // disk) is what a second try to write the rest says.
+        if let Err(e) = postcard::to_io(value, &mut file).map(drop) {
+            return Err(file.flush().err().unwrap_or_else(|| std::io::Error::other(e)));
+        }
+        file.flush()?;
+        drop(file);
+        std::fs::rename(&tmp, path)
+    };
+    written().at("write", path)
 }
 
 /// What changed in a cache since it was saved, to be written.
@@ -417,7 +414,7 @@ pub fn is_current(site: &Path, out: &Path, timezone: &str) -> bool {
 /// with their stamps: a save cut short leaves sources whose stamps differ from the
 /// index, which the next build notices (and builds the archive again). The archive,
 /// which records the stamps of the index, comes after every chunk.
-pub fn save(site: &Path, out: &Path, timezone: &str, changes: Changes<'_>) -> std::io::Result<()> {
+pub fn save(site: &Path, out: &Path, timezone: &str, changes: Changes<'_>) -> Result<(), IoError> {
     use rayon::prelude::*;
     let Changes {
         chunks,
@@ -425,8 +422,9 @@ pub fn save(site: &Path, out: &Path, timezone: &str, changes: Changes<'_>) -> st
         last,
         new_header,
     } = changes;
-    let dir = site.join(cache_dir(out));
-    std::fs::create_dir_all(&dir)?;
+    // As messages show it: relative to where dateline runs.
+    let dir = shown(site, &cache_dir(out));
+    std::fs::create_dir_all(&dir).at("create the folder", &dir)?;
     remove_stopped_saves(&dir);
     // The three parts side by side: the archive and the record are one file each.
     let (written, (archived, recorded)) = rayon::join(
@@ -521,13 +519,8 @@ pub fn output_intact(out: &Path, files: &Records, threads: usize) -> bool {
     let groups: Vec<(&str, Vec<(&str, u64)>)> = groups.into_iter().collect();
     let changed = std::sync::atomic::AtomicBool::new(false);
     let check = |part: &[(&str, Vec<(&str, u64)>)]| {
-        // One buffer for the names handed to the kernel (NUL-terminated), not one each.
-        let mut name = Vec::with_capacity(256);
         for (dir, list) in part {
-            let mut all_there = |folder: &Folder| {
-                list.iter()
-                    .all(|(rel, len)| folder.len_of(rel, &mut name) == Some(*len))
-            };
+            let all_there = |folder: &Folder| list.iter().all(|(rel, len)| folder.len_of(rel) == Some(*len));
             let intact = match *dir {
                 "" => all_there(&root),
                 dir => root.folder(dir).is_some_and(|folder| all_there(&folder)),
@@ -632,6 +625,28 @@ mod tests {
         assert!(!dir.join(left).exists());
         assert!(dir.join(kept).exists());
         assert!(dir.join("header.bin").exists());
+    }
+
+    /// A cache that cannot be written is an error naming the file or folder.
+    #[test]
+    fn a_cache_that_cannot_be_written_names_its_folder() {
+        let site = tempfile::tempdir().unwrap();
+        // A file where the folder of caches goes.
+        std::fs::create_dir_all(site.path().join(".dateline")).unwrap();
+        std::fs::write(site.path().join(CACHE_DIR), "not a folder").unwrap();
+        let changes = Changes {
+            chunks: Vec::new(),
+            archive: None,
+            last: None,
+            new_header: true,
+        };
+        let out = Path::new("/tmp/out");
+        let error = save(site.path(), out, "UTC", changes).unwrap_err().to_string();
+        let shown = format!(
+            "cannot create the folder {}: ",
+            site.path().join(cache_dir(out)).display()
+        );
+        assert!(error.starts_with(&shown), "{error}");
     }
 
     #[test]

@@ -141,6 +141,20 @@ impl From<Diagnostic> for Error {
     }
 }
 
+/// Until every caller reports an `Error` (the build and `serve` report `Diagnostics`), an
+/// I/O error they meet is one more problem, at its path.
+impl From<IoError> for Diagnostic {
+    fn from(e: IoError) -> Diagnostic {
+        Diagnostic::file(e.path, format!("cannot {}: {}", e.action, e.source))
+    }
+}
+
+impl From<IoError> for Diagnostics {
+    fn from(e: IoError) -> Diagnostics {
+        Diagnostics::from(Diagnostic::from(e))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ use std::io::ErrorKind;
 use std::path::Path;
 
 use crate::BuildOptions;
-use crate::diag::Diagnostic;
+use crate::error::{IoError, IoResultExt};
 
 /// The lock file, relative to the site.
 pub const LOCK_FILE: &str = ".dateline/lock";
@@ -25,7 +25,7 @@ pub struct SiteLock {
 impl SiteLock {
     /// The lock of the site `options` builds, for the build: taken as `take` does, and
     /// said on stderr (unless `quiet`) when it waits for another build.
-    pub fn for_build(options: &BuildOptions) -> Result<SiteLock, Diagnostic> {
+    pub fn for_build(options: &BuildOptions) -> Result<SiteLock, IoError> {
         SiteLock::take(&options.site, || {
             if !options.quiet {
                 eprintln!("Waiting for another build of {} to finish…", options.site.display());
@@ -37,30 +37,29 @@ impl SiteLock {
     /// calling `waiting` once. A folder that is not a site (no `dateline.toml`) gets no
     /// lock, and no `.dateline` folder: the build says what is wrong. Nor does a site on
     /// a file system without locks.
-    pub fn take(site: &Path, waiting: impl FnOnce()) -> Result<SiteLock, Diagnostic> {
+    pub fn take(site: &Path, waiting: impl FnOnce()) -> Result<SiteLock, IoError> {
         let none = SiteLock { _file: None };
         if !site.join(crate::config::CONFIG_FILE).is_file() {
             return Ok(none);
         }
-        let path = site.join(LOCK_FILE);
-        let problem = |e: std::io::Error| Diagnostic::file(&path, format!("cannot take the build lock: {e}"));
+        let path = crate::diag::shown(site, Path::new(LOCK_FILE));
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(problem)?;
+            std::fs::create_dir_all(dir).at("create the folder", dir)?;
         }
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(problem)?;
+            .at("lock", &path)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
                 waiting();
-                file.lock().map_err(problem)?;
+                file.lock().at("lock", &path)?;
             }
             Err(TryLockError::Error(e)) if e.kind() == ErrorKind::Unsupported => return Ok(none),
-            Err(TryLockError::Error(e)) => return Err(problem(e)),
+            Err(TryLockError::Error(e)) => return Err(IoError::new("lock", path, e)),
         }
         Ok(SiteLock { _file: Some(file) })
     }
@@ -88,5 +87,17 @@ mod tests {
         assert!(matches!(other.try_lock(), Err(TryLockError::WouldBlock)));
         drop(held);
         other.try_lock().unwrap();
+    }
+
+    /// A lock that cannot be taken is an error naming the lock file, at no line of it.
+    #[test]
+    fn a_lock_that_cannot_be_taken_names_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(crate::config::CONFIG_FILE), "").unwrap();
+        // A folder where the lock file goes.
+        std::fs::create_dir_all(dir.path().join(LOCK_FILE)).unwrap();
+        let error = SiteLock::take(dir.path(), || {}).unwrap_err().to_string();
+        let shown = format!("cannot lock {}: ", dir.path().join(LOCK_FILE).display());
+        assert!(error.starts_with(&shown), "{error}");
     }
 }

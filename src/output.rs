@@ -11,6 +11,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
+use crate::error::{Error, IoError, IoResultExt};
 
 /// What is known of a written file: a hash of its bytes and its length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -93,11 +94,7 @@ pub struct Emitted {
 
 impl Emitted {
     /// Adds what `Output::emit` did; its problems go to `problems`.
-    pub fn gather(
-        &mut self,
-        results: impl IntoIterator<Item = Result<Emit, Diagnostic>>,
-        problems: &mut Vec<Diagnostic>,
-    ) {
+    pub fn gather<E>(&mut self, results: impl IntoIterator<Item = Result<Emit, E>>, problems: &mut Vec<E>) {
         let results = results.into_iter();
         self.files.reserve(results.size_hint().0);
         for result in results {
@@ -115,7 +112,7 @@ impl Emitted {
 
     /// Like `gather`, for a list of results some of which are not there: when nothing
     /// was gathered yet, the list of files is made in the memory of `results`.
-    pub fn gather_pages(&mut self, results: Vec<Option<Result<Emit, Diagnostic>>>, problems: &mut Vec<Diagnostic>) {
+    pub fn gather_pages<E>(&mut self, results: Vec<Option<Result<Emit, E>>>, problems: &mut Vec<E>) {
         if !self.files.is_empty() {
             return self.gather(results.into_iter().flatten(), problems);
         }
@@ -171,16 +168,16 @@ pub struct Output {
 impl Output {
     /// Prepares to replace `target` entirely; refuses folders that hold the site or look
     /// like something other than a previous build.
-    pub fn create(target: &Path, site: &Path) -> Result<Output, Diagnostic> {
+    pub fn create(target: &Path, site: &Path) -> Result<Output, Error> {
         Output::new(target, site, Mode::Replace)
     }
 
     /// Prepares to change some files of `target`, a previous build.
-    pub fn patch(target: &Path, site: &Path) -> Result<Output, Diagnostic> {
+    pub fn patch(target: &Path, site: &Path) -> Result<Output, Error> {
         Output::new(target, site, Mode::Patch)
     }
 
-    fn new(target: &Path, site: &Path, mode: Mode) -> Result<Output, Diagnostic> {
+    fn new(target: &Path, site: &Path, mode: Mode) -> Result<Output, Error> {
         check_target(target, site)?;
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -191,13 +188,13 @@ impl Output {
             .ok_or_else(|| Diagnostic::file(target, "the output folder needs a name"))?
             .to_string_lossy()
             .into_owned();
-        fs::create_dir_all(&parent).map_err(|e| Diagnostic::file(&parent, format!("cannot create the folder: {e}")))?;
+        fs::create_dir_all(&parent).at("create the folder", &parent)?;
         clean_up_stopped_builds(&parent, &name);
         let staging = parent.join(format!(".{name}.dateline-{}", std::process::id()));
         if staging.exists() {
-            fs::remove_dir_all(&staging).map_err(|e| Diagnostic::file(&staging, format!("cannot remove: {e}")))?;
+            fs::remove_dir_all(&staging).at("remove", &staging)?;
         }
-        fs::create_dir(&staging).map_err(|e| Diagnostic::file(&staging, format!("cannot create the folder: {e}")))?;
+        fs::create_dir(&staging).at("create the folder", &staging)?;
         Ok(Output {
             target: target.to_path_buf(),
             staging_dir: crate::walk::Folder::at(&staging),
@@ -207,8 +204,9 @@ impl Output {
         })
     }
 
-    /// Writes a file at `rel` (a `/`-separated path).
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    /// Writes a file at `rel` (a `/`-separated path); an error names it at its place in
+    /// OUT.
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), IoError> {
         use std::io::Write;
         let written = || -> io::Result<()> {
             if let Some((dir, _)) = rel.rsplit_once('/') {
@@ -222,11 +220,13 @@ impl Output {
             }
             self.staging_dir.create_file(rel)?.write_all(bytes)
         };
-        written().map_err(|e| self.problem(rel, e))
+        written().at("write", &self.target.join(rel))
     }
 
-    /// Writes a file at `rel` unless `previous` records these very bytes there.
-    pub fn emit(&self, rel: &str, bytes: &[u8], previous: &Records) -> Result<Emit, Diagnostic> {
+    /// Writes a file at `rel` unless `previous` records these very bytes there. The error
+    /// is of the kind the caller gathers: an `Error`, or a `Diagnostic` while it gathers
+    /// those.
+    pub fn emit<E: From<IoError>>(&self, rel: &str, bytes: &[u8], previous: &Records) -> Result<Emit, E> {
         let record = FileRecord::of(bytes);
         let written = previous.get(rel).map(|w| w.file) != Some(record);
         if written {
@@ -240,15 +240,11 @@ impl Output {
         })
     }
 
-    fn problem(&self, rel: &str, e: io::Error) -> Diagnostic {
-        Diagnostic::file(self.target.join(rel), format!("cannot write: {e}"))
-    }
-
     /// Puts the staged files in place. `written` lists them (moved in one by one in patch
     /// mode; their number tells how big the output is), `removed` the files of the previous
     /// build that are gone (patch mode).
-    pub fn commit(mut self, written: &[impl AsRef<str> + Sync], removed: &[String]) -> Result<(), Diagnostic> {
-        let fail = |e: io::Error| Diagnostic::file(&self.target, format!("cannot update the output folder: {e}"));
+    pub fn commit(mut self, written: &[impl AsRef<str> + Sync], removed: &[String]) -> Result<(), IoError> {
+        let fail = |e: io::Error| IoError::new("replace", &self.target, e);
         match self.mode {
             Mode::Replace => {
                 if self.target.exists() {
@@ -274,27 +270,25 @@ impl Output {
                 // On every core: a new article moves every page of the listings it joins
                 // down by one, and thousands of files change. A file's folder is made
                 // only if the move finds it missing.
-                written
-                    .par_iter()
-                    .try_for_each(|rel| {
-                        let (from, to) = (self.staging.join(rel.as_ref()), self.target.join(rel.as_ref()));
-                        match fs::rename(&from, &to) {
-                            Err(e) if e.kind() == io::ErrorKind::NotFound && from.exists() => {
-                                if let Some(dir) = to.parent() {
-                                    fs::create_dir_all(dir)?;
-                                }
-                                fs::rename(&from, &to)
+                written.par_iter().try_for_each(|rel| {
+                    let (from, to) = (self.staging.join(rel.as_ref()), self.target.join(rel.as_ref()));
+                    match fs::rename(&from, &to) {
+                        Err(e) if e.kind() == io::ErrorKind::NotFound && from.exists() => {
+                            if let Some(dir) = to.parent() {
+                                fs::create_dir_all(dir).at("create the folder", dir)?;
                             }
-                            moved => moved,
+                            fs::rename(&from, &to)
                         }
-                    })
-                    .map_err(fail)?;
+                        moved => moved,
+                    }
+                    .at("write", &to)
+                })?;
                 for rel in removed {
                     let path = self.target.join(rel);
                     match fs::remove_file(&path) {
                         Ok(()) => prune_empty_parents(&self.target, &path),
                         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                        Err(e) => return Err(fail(e)),
+                        Err(e) => return Err(IoError::new("remove", path, e)),
                     }
                 }
                 // What is left is the staging folder's tree of folders, emptied: one for
@@ -356,14 +350,9 @@ pub(crate) fn stopped_process(pid: &str) -> bool {
 /// Whether no process `pid` exists (never said where it cannot be known).
 #[cfg(unix)]
 fn process_gone(pid: u32) -> bool {
-    match libc::pid_t::try_from(pid) {
-        Ok(pid) if pid > 0 => {
-            // SAFETY: signal 0 sends nothing; it only checks that the process exists.
-            let refused = unsafe { libc::kill(pid, 0) } != 0;
-            refused && io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
-        }
-        _ => false,
-    }
+    let pid = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw);
+    // Signal 0 sends nothing; it only checks that the process exists.
+    pid.is_some_and(|pid| rustix::process::test_kill_process(pid) == Err(rustix::io::Errno::SRCH))
 }
 
 #[cfg(not(unix))]
@@ -426,8 +415,8 @@ fn remove_in_background(dir: &Path) -> Option<Removal> {
     // async-signal-safe, and allocates nothing.
     unsafe {
         command.pre_exec(|| {
-            libc::setsid();
-            libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+            let _ = rustix::process::setsid();
+            let _ = rustix::process::setpriority_process(None, 10);
             Ok(())
         });
     }
@@ -602,6 +591,9 @@ mod tests {
             "{problem}"
         );
         assert!(problem.contains("cannot write"), "{problem}");
+        // Said as what could not be done to which file, at no line of it.
+        let shown = format!("cannot write {}: ", out.join("x/y/index.html").display());
+        assert!(problem.starts_with(&shown), "{problem}");
         let problem = o.write("x/index.html", b"page").unwrap_err().to_string();
         assert!(
             problem.contains(&out.join("x/index.html").display().to_string()),
@@ -719,6 +711,6 @@ mod tests {
         fs::create_dir(&docs).unwrap();
         fs::write(docs.join("notes.txt"), "mine").unwrap();
         let e = Output::create(&docs, &site).unwrap_err();
-        assert!(e.message.contains("not empty"), "{e}");
+        assert!(e.to_string().contains("not empty"), "{e}");
     }
 }

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use rayon::prelude::*;
+#[cfg(unix)]
+use rustix::fs::{Mode, OFlags};
 
 use crate::diag::{Diagnostic, shown};
 use crate::parse::Format;
@@ -28,8 +30,13 @@ pub enum ContentKind {
     Asset,
 }
 
-/// What the file at `rel` (relative to the site root, under `content/`) is.
+/// What the file at `rel` (relative to the site root, under `content/`) is. What is in a
+/// `.well-known` folder is for hosts and apps to read (`security.txt`, app links), never
+/// an article: copied.
 pub fn classify(rel: &Path) -> ContentKind {
+    if rel.components().any(|c| c.as_os_str() == WELL_KNOWN) {
+        return ContentKind::Asset;
+    }
     let in_authors = rel
         .parent()
         .and_then(|dir| dir.strip_prefix(CONTENT_DIR).ok())
@@ -41,10 +48,68 @@ pub fn classify(rel: &Path) -> ContentKind {
     }
 }
 
-/// Whether a path goes through a hidden file or folder (`.name`) or is an editor backup
-/// (`name~`): walks skip those.
+/// Which files a walk leaves out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// Sources (`content/`, `templates/`): hidden files and folders (`.name`) but
+    /// `.well-known`, and what `is_left_behind` tells. An editor's hidden files there
+    /// (notes, swap files) are no articles or templates.
+    Hidden,
+    /// Files copied as they are (`static/`): what `is_left_behind` tells, and nothing
+    /// else. Hosts read `/.well-known/`, `/.nojekyll`, `/.htaccess`.
+    LeftBehind,
+    /// Nothing: the output, as `dateline check` reads it.
+    Nothing,
+}
+
+impl Skip {
+    /// Whether a walk that skips `self` leaves out a file or folder named `name`.
+    fn skips(self, name: &std::ffi::OsStr) -> bool {
+        let name = name.as_encoded_bytes();
+        match self {
+            Skip::Nothing => false,
+            Skip::LeftBehind => is_left_behind(name),
+            Skip::Hidden => is_left_behind(name) || (name.first() == Some(&b'.') && name != WELL_KNOWN.as_bytes()),
+        }
+    }
+}
+
+/// The folder of files for hosts and apps to read at a site's root (RFC 8615).
+const WELL_KNOWN: &str = ".well-known";
+
+/// Whether a file or folder named `name` is one that editors, version control or the
+/// system leave beside a site's files, and no part of the site. No walk of `content/`,
+/// `static/` or `templates/` reads or copies them:
+///
+/// - version control: the folders `.git`, `.hg`, `.svn` and `.bzr` with all they hold, and
+///   its files beside a site's: names that start with `.git` or `.hg` (`.gitignore`,
+///   `.gitkeep`, `.gitattributes`, `.hgignore`);
+/// - editors: backups (`name~`), Vim's swap files (`.name.swp`, `.swo`, … `.swa`), Emacs's
+///   lock files (`.#name`) and auto-saves (`#name#`);
+/// - the system: `.DS_Store` and `._name` (macOS), `Thumbs.db` and `desktop.ini`
+///   (Windows).
+///
+/// Every other file of `static/` is copied, those whose names start with a dot too
+/// (`.well-known/security.txt`, `.nojekyll`, `.htaccess`).
+pub fn is_left_behind(name: &[u8]) -> bool {
+    let vim_swap = name.len() > 5
+        && name[0] == b'.'
+        && name[name.len() - 4..name.len() - 1] == *b".sw"
+        && (b'a'..=b'p').contains(&name[name.len() - 1]);
+    matches!(
+        name,
+        b".svn" | b".bzr" | b".DS_Store" | b"Thumbs.db" | b"desktop.ini" | [.., b'~'] | [b'#', .., b'#']
+    ) || name.starts_with(b".git")
+        || name.starts_with(b".hg")
+        || name.starts_with(b".#")
+        || name.starts_with(b"._")
+        || vim_swap
+}
+
+/// Whether a walk of sources (`content/`, `templates/`) leaves out the file at `rel`
+/// (`Skip::Hidden`).
 pub fn is_ignored(rel: &Path) -> bool {
-    rel.components().any(|c| is_ignored_name(c.as_os_str()))
+    rel.components().any(|c| Skip::Hidden.skips(c.as_os_str()))
 }
 
 /// When a file was last changed, as far as the file system tells.
@@ -115,30 +180,20 @@ impl Folder {
     }
 
     /// `rel` opened relative to this folder with `flags` (new files get mode 0666, less
-    /// the umask); None if the folder is not open.
+    /// the umask); None if the folder is not open. (rustix hands the kernel `rel` from a
+    /// buffer on the stack, NUL-terminated, where a `CString` would be allocated.)
     #[cfg(unix)]
-    fn open_at(&self, rel: &[u8], flags: libc::c_int) -> Option<std::io::Result<std::fs::File>> {
-        use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    fn open_at<P: rustix::path::Arg>(&self, rel: P, flags: OFlags) -> Option<std::io::Result<std::fs::File>> {
         let dir = self.dir.as_ref()?;
-        let rel = match c_path(rel) {
-            Ok(rel) => rel,
-            Err(e) => return Some(Err(e)),
-        };
-        let flags = flags | libc::O_CLOEXEC;
-        // SAFETY: `rel` is a NUL-terminated path and `dir` an open folder.
-        let fd = unsafe { libc::openat(dir.as_raw_fd(), rel.as_ptr(), flags, 0o666 as libc::c_uint) };
-        Some(match fd >= 0 {
-            // SAFETY: a non-negative result is a new descriptor nothing else owns.
-            true => Ok(std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) })),
-            false => Err(std::io::Error::last_os_error()),
-        })
+        let opened = rustix::fs::openat(dir, rel, flags | OFlags::CLOEXEC, Mode::from_raw_mode(0o666));
+        Some(opened.map(std::fs::File::from).map_err(std::io::Error::from))
     }
 
     /// The folder at `rel` below this one, if it is there.
     pub fn folder(&self, rel: &str) -> Option<Folder> {
         #[cfg(unix)]
         if self.dir.is_some() {
-            let dir = self.open_at(rel.as_bytes(), libc::O_RDONLY | libc::O_DIRECTORY)?.ok()?;
+            let dir = self.open_at(rel, OFlags::RDONLY | OFlags::DIRECTORY)?.ok()?;
             return Some(Folder {
                 path: self.path.join(rel),
                 dir: Some(dir),
@@ -147,32 +202,21 @@ impl Folder {
         Folder::open(&self.path.join(rel))
     }
 
-    /// The length of the file at `rel` (following links), if there is one; `name` is a
-    /// buffer for the name as the kernel takes it.
-    pub fn len_of(&self, rel: &str, name: &mut Vec<u8>) -> Option<u64> {
+    /// The length of the file at `rel` (following links), if there is one.
+    pub fn len_of(&self, rel: &str) -> Option<u64> {
         #[cfg(unix)]
         if let Some(dir) = &self.dir {
-            use std::os::fd::AsRawFd;
-            if memchr::memchr(0, rel.as_bytes()).is_some() {
-                return None;
-            }
-            name.clear();
-            name.extend_from_slice(rel.as_bytes());
-            name.push(0);
-            let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
-            // SAFETY: `name` is a NUL-terminated path, `stat` is written by the call before it is read.
-            let found = unsafe { libc::fstatat(dir.as_raw_fd(), name.as_ptr().cast(), stat.as_mut_ptr(), 0) } == 0;
-            // SAFETY: fstatat filled `stat` when it returned 0.
-            return found.then(|| unsafe { stat.assume_init() }.st_size as u64);
+            // A name with a NUL in it is no name: rustix refuses it, as the kernel would.
+            let stat = rustix::fs::statat(dir, rel, rustix::fs::AtFlags::empty()).ok()?;
+            return u64::try_from(stat.st_size).ok();
         }
-        let _ = name;
         std::fs::metadata(self.path.join(rel)).ok().map(|m| m.len())
     }
 
     /// The file at `rel` below this folder, opened to read.
     pub fn open_file(&self, rel: &Path) -> std::io::Result<std::fs::File> {
         #[cfg(unix)]
-        if let Some(file) = self.open_at(std::os::unix::ffi::OsStrExt::as_bytes(rel.as_os_str()), libc::O_RDONLY) {
+        if let Some(file) = self.open_at(rel, OFlags::RDONLY) {
             return file;
         }
         std::fs::File::open(self.path.join(rel))
@@ -181,7 +225,7 @@ impl Folder {
     /// The file at `rel` below this folder, made (or emptied) to write.
     pub fn create_file(&self, rel: &str) -> std::io::Result<std::fs::File> {
         #[cfg(unix)]
-        if let Some(file) = self.open_at(rel.as_bytes(), libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC) {
+        if let Some(file) = self.open_at(rel, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC) {
             return file;
         }
         std::fs::File::create(self.path.join(rel))
@@ -192,13 +236,7 @@ impl Folder {
     pub fn make_folder(&self, rel: &str) -> std::io::Result<()> {
         #[cfg(unix)]
         if let Some(dir) = &self.dir {
-            use std::os::fd::AsRawFd;
-            let rel = c_path(rel.as_bytes())?;
-            // SAFETY: `rel` is a NUL-terminated path and `dir` an open folder.
-            return match unsafe { libc::mkdirat(dir.as_raw_fd(), rel.as_ptr(), 0o777) } {
-                0 => Ok(()),
-                _ => Err(std::io::Error::last_os_error()),
-            };
+            return Ok(rustix::fs::mkdirat(dir, rel, Mode::from_raw_mode(0o777))?);
         }
         std::fs::create_dir(self.path.join(rel))
     }
@@ -225,16 +263,15 @@ impl Folder {
     }
 }
 
-/// `rel` as the kernel takes a path (NUL-terminated); one with a NUL in it is no path.
-#[cfg(unix)]
-fn c_path(rel: &[u8]) -> std::io::Result<std::ffi::CString> {
-    std::ffi::CString::new(rel).map_err(|_| std::io::ErrorKind::InvalidInput.into())
+/// Every source file under `root/dir` (`Skip::Hidden`), relative to `root`, sorted; a
+/// missing folder has none. Entries that cannot be read are added to `problems`.
+pub fn files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    listed_under(root, dir, Skip::Hidden, problems)
 }
 
-/// Every file under `root/dir`, relative to `root`, sorted; a missing folder has none.
-/// Entries that cannot be read are added to `problems`.
-pub fn files_under(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    found_under(root, dir, problems, Stamps::Skipped)
+/// Like `files_under`, leaving out what `skip` says.
+pub fn listed_under(root: &Path, dir: &Path, skip: Skip, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    walk(root, dir, problems, Stamps::Skipped, skip)
         .into_iter()
         .map(|(rel, _)| rel)
         .collect()
@@ -259,11 +296,27 @@ pub enum Stamps {
 }
 
 /// `files_under`, with each file's stamp as `stamps` asks.
+// Not walkdir: it reads one folder at a time on one core, and looks each file up by its
+// whole path. On the 100,000 sources of a generated archive it took 0.31 s (0.24–0.38)
+// to list them, this walk 0.065 s (0.059–0.077); with their stamps 0.62 s (0.52–0.82)
+// against 0.18 s (0.17–0.22) (`io_bounds walk`, 5 runs each taking turns, 2 cores).
 pub fn found_under(
     root: &Path,
     dir: &Path,
     problems: &mut Vec<Diagnostic>,
     stamps: Stamps,
+) -> Vec<(PathBuf, Option<Stamp>)> {
+    walk(root, dir, problems, stamps, Skip::Hidden)
+}
+
+/// The files under `root/dir` but those `skip` leaves out, with their stamps as `stamps`
+/// asks.
+fn walk(
+    root: &Path,
+    dir: &Path,
+    problems: &mut Vec<Diagnostic>,
+    stamps: Stamps,
+    skip: Skip,
 ) -> Vec<(PathBuf, Option<Stamp>)> {
     let base = root.join(dir);
     let Ok(meta) = std::fs::metadata(&base) else {
@@ -271,7 +324,7 @@ pub fn found_under(
     };
     let mut files = Vec::new();
     let found = match meta.is_dir() {
-        true => walk_folder(root, dir, &[folder_id(&meta)], stamps),
+        true => walk_folder(root, dir, &[folder_id(&meta)], stamps, skip),
         false => vec![Found::File(dir.to_path_buf(), Some(Stamp::from_metadata(&meta)))],
     };
     flatten(found, &mut files, problems);
@@ -303,7 +356,7 @@ fn folder_id(_: &Metadata) -> FolderId {
 
 /// Reads the folder `rel` (relative to `root`); `above` identifies it and the folders
 /// it is in.
-fn walk_folder(root: &Path, rel: &Path, above: &[FolderId], stamps: Stamps) -> Vec<Found> {
+fn walk_folder(root: &Path, rel: &Path, above: &[FolderId], stamps: Stamps, skip: Skip) -> Vec<Found> {
     let cannot_read = |rel: &Path, reason: &dyn std::fmt::Display| {
         Found::Problem(Diagnostic::file(shown(root, rel), format!("cannot read: {reason}")))
     };
@@ -315,7 +368,7 @@ fn walk_folder(root: &Path, rel: &Path, above: &[FolderId], stamps: Stamps) -> V
                 match entry {
                     Ok(entry) => {
                         let name = entry.file_name();
-                        if !is_ignored_name(&name) {
+                        if !skip.skips(&name) {
                             entries.push((name, entry));
                         }
                     }
@@ -349,7 +402,7 @@ fn walk_folder(root: &Path, rel: &Path, above: &[FolderId], stamps: Stamps) -> V
                     return cannot_read(&rel, &"a symbolic link loops back to a folder above it");
                 }
                 let above: Vec<FolderId> = above.iter().copied().chain([id]).collect();
-                Found::Folder(walk_folder(root, &rel, &above, stamps))
+                Found::Folder(walk_folder(root, &rel, &above, stamps, skip))
             }
             Ok(meta) if meta.is_file() => Found::File(rel, Some(Stamp::from_metadata(&meta))),
             Ok(_) => Found::Other,
@@ -369,11 +422,6 @@ fn flatten(found: Vec<Found>, files: &mut Vec<(PathBuf, Option<Stamp>)>, problem
             Found::Other => {}
         }
     }
-}
-
-fn is_ignored_name(name: &std::ffi::OsStr) -> bool {
-    let name = name.as_encoded_bytes();
-    name.first() == Some(&b'.') || name.last() == Some(&b'~')
 }
 
 #[cfg(test)]
@@ -427,6 +475,9 @@ mod tests {
             ("content/.hidden/x.md", "x"),
             ("content/2025/.swp.md", "x"),
             ("content/2025/x.md~", "x"),
+            ("content/.well-known/security.txt", "x"),
+            ("content/.well-known/.DS_Store", "x"),
+            ("content/2025/Thumbs.db", "x"),
         ]);
         let root = dir.path();
         let mut problems = Vec::new();
@@ -452,7 +503,52 @@ mod tests {
             .iter()
             .map(|p| p.to_str().unwrap())
             .collect();
-        assert_eq!(assets, ["content/2025/img.png", "content/authors/photos/jane.jpg"]);
+        assert_eq!(
+            assets,
+            [
+                "content/.well-known/security.txt",
+                "content/2025/img.png",
+                "content/authors/photos/jane.jpg"
+            ]
+        );
+    }
+
+    #[test]
+    fn what_each_walk_leaves_out() {
+        // name, left out of sources, left out of static/
+        let table = [
+            (".well-known", false, false),
+            (".nojekyll", true, false),
+            (".htaccess", true, false),
+            (".hidden", true, false),
+            ("style.css", false, false),
+            ("a.md", false, false),
+            (".git", true, true),
+            (".gitignore", true, true),
+            (".gitkeep", true, true),
+            (".hg", true, true),
+            (".hgtags", true, true),
+            (".svn", true, true),
+            (".bzr", true, true),
+            (".DS_Store", true, true),
+            ("._logo.png", true, true),
+            ("Thumbs.db", true, true),
+            ("desktop.ini", true, true),
+            ("a.md~", true, true),
+            ("#a.md#", true, true),
+            (".#a.md", true, true),
+            (".a.md.swp", true, true),
+            (".a.md.swo", true, true),
+            ("a.swp", false, false),
+            ("#", false, false),
+            ("~", true, true),
+        ];
+        for (name, source, copied) in table {
+            let name = std::ffi::OsStr::new(name);
+            assert_eq!(Skip::Hidden.skips(name), source, "{name:?} under content/");
+            assert_eq!(Skip::LeftBehind.skips(name), copied, "{name:?} under static/");
+            assert!(!Skip::Nothing.skips(name), "{name:?} in the output");
+        }
     }
 
     #[cfg(unix)]

@@ -78,3 +78,62 @@ fn broken_links_fragments_and_xml_are_reported_with_lines() {
         "{p:#?}"
     );
 }
+
+/// Escapes are decoded as a browser decodes them: `%` and two hex digits, nothing else,
+/// whatever follows (a `%` before a letter of two bytes once stopped the check).
+#[test]
+fn escaped_links_are_decoded_and_stray_percent_signs_are_kept() {
+    let dir = site(&[
+        (
+            "index.html",
+            "<h2 id=\"café\">C</h2><a href=\"#caf%C3%A9\">c</a> <a href=\"/news/100%/\">p</a>\n<a href=\"/news/%aé/\">a</a> <a href=\"/news/%+1/\">b</a>",
+        ),
+        ("100%/index.html", ""),
+    ]);
+    let p = problems(dir.path(), "https://e.org/news/");
+    assert_eq!(
+        p,
+        [
+            "public/index.html:2:10: error: broken link: /news/%aé/ (no /%aé/ in the output)",
+            "public/index.html:2:37: error: broken link: /news/%+1/ (no /%+1/ in the output)",
+        ]
+    );
+}
+
+/// A page that is not UTF-8 cannot be checked: it is a problem at its first byte that is
+/// not, never a page left out.
+#[test]
+fn a_page_that_cannot_be_decoded_is_a_problem() {
+    let dir = site(&[("index.html", "<a href=\"/bad.html\">b</a>"), ("bad.html", "")]);
+    std::fs::write(
+        dir.path().join("bad.html"),
+        b"<p>ok</p>\n<p>caf\xe9 <a href=\"/gone/\">gone</a>",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("feed.xml"),
+        b"<?xml version=\"1.0\"?>\n<feed>\xff</feed>",
+    )
+    .unwrap();
+    assert_eq!(
+        problems(dir.path(), "https://e.org/"),
+        [
+            "public/bad.html:2:7: error: invalid UTF-8: the file cannot be checked",
+            "public/feed.xml:2:7: error: invalid UTF-8: the file cannot be checked",
+        ]
+    );
+}
+
+/// Files whose names start with a dot are part of the output like any other.
+#[test]
+fn links_to_dot_files_of_the_output_are_not_broken() {
+    let dir = site(&[
+        (
+            "index.html",
+            "<a href=\"/.well-known/security.txt\">s</a> <a href=\"/.nojekyll\">n</a>",
+        ),
+        (".well-known/security.txt", "Contact: mailto:s@e.org"),
+        (".nojekyll", ""),
+    ]);
+    assert_eq!(problems(dir.path(), "https://e.org/"), Vec::<String>::new());
+}

@@ -9,8 +9,7 @@ use rayon::prelude::*;
 
 use super::record::Record;
 use crate::cache::{self, CachedEntry, Changes, Loaded};
-use crate::diag::shown;
-use crate::error::{IoError, IoResultExt};
+use crate::error::IoError;
 
 /// The build cache of builds of a site into an output folder.
 pub(super) struct BuildCache {
@@ -25,11 +24,6 @@ impl BuildCache {
             site: site.to_path_buf(),
             out: out.to_path_buf(),
         }
-    }
-
-    /// The cache's folder, as messages name it.
-    pub(super) fn folder(&self) -> PathBuf {
-        shown(&self.site, &cache::cache_dir(&self.out))
     }
 
     /// The index of the sources parsed in `timezone` and the archive, if the cache holds
@@ -60,13 +54,13 @@ impl BuildCache {
 
     /// Writes `changes` (for sources parsed in `timezone`).
     pub(super) fn save(&self, timezone: Tz, changes: Changes<'_>) -> Result<(), IoError> {
-        cache::save(&self.site, &self.out, timezone.name(), changes).at("write the build cache", &self.folder())
+        cache::save(&self.site, &self.out, timezone.name(), changes)
     }
 
     /// Forgets what the last build wrote, before a build changes the output folder:
     /// should the build stop before the cache records what it wrote, the next one does
     /// not trust a record that no longer tells what is there.
     pub(super) fn forget_output(&self) -> Result<(), IoError> {
-        cache::forget_output(&self.site, &self.out).at("update the build cache", &self.folder())
+        cache::forget_output(&self.site, &self.out)
     }
 }

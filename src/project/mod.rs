@@ -11,7 +11,7 @@ use crate::assets::Assets;
 use crate::cache;
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, shown};
-use crate::error::Error;
+use crate::error::{Error, IoError};
 use crate::model::{Archive, Selection};
 use crate::render::{self, RenderInput, Theme};
 use crate::walk::{CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
@@ -242,7 +242,7 @@ impl Project {
                 built
             }
         };
-        let render_input = render_input(&self.options, config, &archive, theme, &assets);
+        let render_input = render_input(&self.options, config, &archive, theme, &assets)?;
         let plan = render::plan(&render_input)?;
         assets.check(&self.options.site, plan.generated())?;
         clock.mark("plan");
@@ -331,17 +331,17 @@ fn render_input<'a>(
     archive: &'a Archive,
     theme: &'a Theme,
     assets: &Assets,
-) -> RenderInput<'a> {
+) -> Result<RenderInput<'a>, IoError> {
     let root = &options.site;
     let stylesheet = match options.versioned_assets {
         true => format!(
             "{}style.css?v={}",
             config.base_url.path(),
-            assets.version(root, "style.css")
+            assets.version(root, "style.css")?
         ),
         false => format!("{}style.css", config.base_url.path()),
     };
-    RenderInput {
+    Ok(RenderInput {
         root,
         config,
         archive,
@@ -349,7 +349,7 @@ fn render_input<'a>(
         stylesheet,
         now: options.now,
         assets: assets.targets().map(String::from).collect(),
-    }
+    })
 }
 
 /// The output folder of builds with `options`: `-o OUT`, or `SITE/public`.

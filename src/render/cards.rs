@@ -61,6 +61,7 @@ impl Cards {
     }
 
     /// How many cards are held.
+    #[cfg(test)]
     pub fn held(&self) -> usize {
         self.slots.iter().filter(|s| s.lock().is_ok_and(|s| s.is_some())).count()
     }

@@ -55,9 +55,12 @@ pub fn register_placeholders(tera: &mut Tera) {
     );
 }
 
+/// Fragments by the hash of their component and arguments (rarely more than one a hash).
+type Shard = Mutex<HashMap<u64, Vec<Fragment>>>;
+
 /// The HTML of the components rendered by `cached` and `cached_each` in one build.
 pub struct Fragments {
-    shards: Box<[Mutex<HashMap<u64, Vec<Fragment>>>]>,
+    shards: Box<[Shard]>,
     /// The implicit arguments (`@name`) of each component called so far.
     implicits: RwLock<HashMap<String, Arc<[String]>>>,
     /// The templates, to render a component the first time it is asked for (set once the
@@ -134,8 +137,9 @@ impl Fragments {
     }
 
     /// How many fragments are held.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
-        let count = |s: &Mutex<HashMap<u64, Vec<Fragment>>>| s.lock().map_or(0, |m| m.values().map(Vec::len).sum());
+        let count = |s: &Shard| s.lock().map_or(0, |m| m.values().map(Vec::len).sum());
         self.shards.iter().map(count).sum()
     }
 

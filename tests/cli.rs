@@ -261,7 +261,7 @@ fn a_build_whose_cache_cannot_be_saved_is_reported_as_built() {
         .find(|l| l.starts_with("warning: "))
         .unwrap_or_else(|| panic!("{err}"));
     assert!(
-        warning.starts_with("warning: cannot write the build cache .dateline/cache/build-"),
+        warning.starts_with("warning: cannot write .dateline/cache/build-"),
         "{err}"
     );
     assert!(warning.contains("(os error "), "the OS error: {err}");
@@ -291,7 +291,7 @@ fn a_failed_build_whose_cache_cannot_be_saved_reports_its_problems() {
     );
     assert!(
         err.lines()
-            .any(|l| l.starts_with("warning: cannot write the build cache ")
+            .any(|l| l.starts_with("warning: cannot write .dateline/cache/")
                 && l.ends_with("; the next build will read and write everything again")),
         "the cache beside it: {err}"
     );
@@ -316,7 +316,7 @@ fn a_refused_file_operation_is_one_error_line_and_the_outcome() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     let lines: Vec<&str> = err.lines().collect();
     assert!(
-        lines[0].starts_with("error: cannot update the build cache .dateline/cache/build-")
+        lines[0].starts_with("error: cannot remove .dateline/cache/build-")
             && lines[0].contains("(os error "),
         "{err}"
     );

@@ -316,8 +316,7 @@ fn a_refused_file_operation_is_one_error_line_and_the_outcome() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     let lines: Vec<&str> = err.lines().collect();
     assert!(
-        lines[0].starts_with("error: cannot remove .dateline/cache/build-")
-            && lines[0].contains("(os error "),
+        lines[0].starts_with("error: cannot remove .dateline/cache/build-") && lines[0].contains("(os error "),
         "{err}"
     );
     assert_eq!(lines.last(), Some(&"nothing was written"), "{err}");

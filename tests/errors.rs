@@ -281,3 +281,29 @@ fn a_cache_that_cannot_be_saved_does_not_undo_the_build() {
     assert_eq!(err.problems().map(|list| list.len()), Some(1), "{err}");
     assert!(err.cache_not_saved().is_some(), "{err}");
 }
+
+/// A mistake inside a component that `cached` renders is reported where it is: at its
+/// line in the site's own `macros.html`, not only where the component was called.
+#[test]
+fn a_mistake_in_a_cached_component_is_reported_at_its_own_line() {
+    let (site, before) = site_with_output();
+    let macros = include_str!("../templates/macros.html");
+    let line = macros
+        .lines()
+        .position(|l| l.contains("<p class=\"meta\">"))
+        .expect("the card's meta line")
+        + 1;
+    site.write(
+        "templates/macros.html",
+        macros.replace("{{ a.date.date }}", "{{ a.date.dat }}"),
+    );
+    let m = fails(&site, &before);
+    assert!(!m.is_empty());
+    for message in &m {
+        assert!(
+            message.starts_with(&format!("templates/macros.html:{line}:")),
+            "{message}"
+        );
+        assert!(message.contains("dat"), "{message}");
+    }
+}

@@ -310,3 +310,34 @@ fn summary_counts_articles_and_pages() {
         .count();
     assert_eq!(summary.pages, html_files);
 }
+
+/// A site with its own copy of the theme gets the very pages the default theme makes:
+/// the theme is rendered the same way whoever wrote it (there is no faster copy of the
+/// default theme beside it).
+#[test]
+fn a_copy_of_the_default_theme_makes_the_same_pages() {
+    let default = Site::fixture("basic");
+    default.built();
+    let copy = Site::fixture("basic");
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/templates")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        if name == "base.html" {
+            text = text.replacen("<!doctype html>", "<!doctype html>\n<!-- our newsroom -->", 1);
+        }
+        copy.write(&format!("templates/{name}"), text);
+    }
+    copy.built();
+    let pages = common::tree(&default.out());
+    let copied = common::tree(&copy.out());
+    assert_eq!(pages.len(), copied.len());
+    let mut compared = 0;
+    for ((path, bytes), (copy_path, copy_bytes)) in pages.iter().zip(&copied) {
+        assert_eq!(path, copy_path);
+        let text = String::from_utf8_lossy(copy_bytes).replacen("<!-- our newsroom -->\n", "", 1);
+        assert_eq!(String::from_utf8_lossy(bytes), text, "{path}");
+        compared += path.ends_with(".html") as usize;
+    }
+    assert!(compared > 20, "{compared} pages compared");
+}

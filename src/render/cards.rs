@@ -63,6 +63,39 @@ impl Cards {
     /// How many cards are held.
     #[cfg(test)]
     pub fn held(&self) -> usize {
-        self.slots.iter().filter(|s| s.lock().is_ok_and(|s| s.is_some())).count()
+        self.slots
+            .iter()
+            .filter(|s| s.lock().is_ok_and(|s| s.is_some()))
+            .count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_card_is_made_once_shared_and_let_go_of_when_no_batch_shows_it() {
+        let cards = Cards::new(3);
+        let made = std::cell::Cell::new(0);
+        let make = || {
+            made.set(made.get() + 1);
+            Value::from("card")
+        };
+        let first = cards.get(0, make);
+        let again = cards.get(0, make);
+        assert_eq!(made.get(), 1);
+        assert_eq!(first, again);
+        cards.get(1, make);
+        for _ in 0..KEPT_FOR {
+            cards.get(1, make);
+            cards.advance();
+        }
+        assert_eq!(cards.held(), 2);
+        cards.get(1, make);
+        cards.advance();
+        assert_eq!(cards.held(), 1, "card 0, unshown for {KEPT_FOR} batches, is let go of");
+        cards.get(0, make);
+        assert_eq!(made.get(), 3, "and made again when shown again");
     }
 }

@@ -48,7 +48,9 @@ const AS: &str = "as";
 /// filter a template calls exists). Each build registers its own (`Fragments::register`).
 pub fn register_placeholders(tera: &mut Tera) {
     let outside = || tera::Error::message("cached() works only while dateline builds a site");
-    tera.register_function(CACHED, move |_: Kwargs, _: &State| -> tera::TeraResult<Value> { Err(outside()) });
+    tera.register_function(CACHED, move |_: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        Err(outside())
+    });
     tera.register_filter(
         CACHED_EACH,
         move |_: &Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> { Err(outside()) },
@@ -104,7 +106,9 @@ impl Fragments {
     /// these fragments. `attach` must follow, once `tera` is shared.
     pub fn register(self: &Arc<Self>, tera: &mut Tera) {
         let fragments = Arc::clone(self);
-        tera.register_function(CACHED, move |kwargs: Kwargs, state: &State| fragments.cached(&kwargs, state));
+        tera.register_function(CACHED, move |kwargs: Kwargs, state: &State| {
+            fragments.cached(&kwargs, state)
+        });
         let fragments = Arc::clone(self);
         tera.register_filter(CACHED_EACH, move |list: &Value, kwargs: Kwargs, state: &State| {
             fragments.cached_each(list, &kwargs, state)
@@ -208,7 +212,9 @@ impl Fragments {
         let shard = &self.shards[(hash as usize) % SHARDS];
         let now = self.epoch.load(Ordering::Relaxed);
         if let Ok(map) = shard.lock()
-            && let Some(found) = map.get(&hash).and_then(|list| list.iter().find(|f| f.is(component, args)))
+            && let Some(found) = map
+                .get(&hash)
+                .and_then(|list| list.iter().find(|f| f.is(component, args)))
         {
             // Written only when it changes: the masthead is used by every page, on both cores.
             if found.used.load(Ordering::Relaxed) != now {
@@ -246,7 +252,8 @@ impl Fragments {
         }
         let mut html = Vec::with_capacity(1024);
         let escape = state.autoescaping_enabled();
-        if let Err(e) = tera.render_component_with_implicits_to(component, &explicit, &implicits, None, escape, &mut html)
+        if let Err(e) =
+            tera.render_component_with_implicits_to(component, &explicit, &implicits, None, escape, &mut html)
         {
             let text = e.to_string();
             if let Ok(mut failure) = self.failure.lock() {
@@ -332,4 +339,171 @@ fn key_hash(component: &str, args: &[(&str, Value)]) -> u64 {
         }
     }
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A build's templates with `components`, and its fragments.
+    fn setup(components: &str) -> (Arc<Tera>, Arc<Fragments>) {
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html"]);
+        register_placeholders(&mut tera);
+        tera.add_raw_template("components.html", components).unwrap();
+        let fragments = Fragments::new();
+        fragments.register(&mut tera);
+        let tera = Arc::new(tera);
+        fragments.attach(&tera);
+        (tera, fragments)
+    }
+
+    fn render(tera: &Tera, template: &str, cx: &Context) -> tera::TeraResult<String> {
+        tera.render_str(template, cx, true)
+    }
+
+    const CARD: &str =
+        "{% component card(a, level=3) %}<h{{ level }}>{{ a.title }}</h{{ level }}>{% endcomponent card %}";
+
+    fn card(title: &str) -> Value {
+        Value::from_serializable(&std::collections::BTreeMap::from([("title", title)]))
+    }
+
+    #[test]
+    fn a_component_is_rendered_once_for_the_same_arguments() {
+        let (tera, fragments) = setup(CARD);
+        let mut cx = Context::new();
+        cx.insert_value("a", card("Budget & <tax>"));
+        let call = r#"{{ cached(component="card", a=a) }}|{{ cached(component="card", a=a) }}|{{ cached(component="card", a=a, level=2) }}"#;
+        let html = render(&tera, call, &cx).unwrap();
+        assert_eq!(
+            html,
+            "<h3>Budget &amp; &lt;tax&gt;</h3>|<h3>Budget &amp; &lt;tax&gt;</h3>|<h2>Budget &amp; &lt;tax&gt;</h2>"
+        );
+        assert_eq!(fragments.len(), 2, "one for each set of arguments");
+    }
+
+    #[test]
+    fn maps_are_the_same_when_they_are_the_same_value_not_equal_ones() {
+        let (tera, fragments) = setup(CARD);
+        let mut cx = Context::new();
+        cx.insert_value("a", card("One"));
+        cx.insert_value("b", card("One"));
+        render(
+            &tera,
+            r#"{{ cached(component="card", a=a) }}{{ cached(component="card", a=a) }}"#,
+            &cx,
+        )
+        .unwrap();
+        assert_eq!(fragments.len(), 1);
+        render(&tera, r#"{{ cached(component="card", a=b) }}"#, &cx).unwrap();
+        assert_eq!(
+            fragments.len(),
+            2,
+            "an equal map that is another value is rendered again"
+        );
+        // A map the template makes is new at every call.
+        render(&tera, r#"{{ cached(component="card", a={"title": "One"}) }}"#, &cx).unwrap();
+        assert_eq!(fragments.len(), 3);
+    }
+
+    #[test]
+    fn cached_each_renders_each_item_and_joins_them() {
+        let (tera, fragments) = setup(CARD);
+        let mut cx = Context::new();
+        let list = Value::from(vec![card("A"), card("B"), card("A")]);
+        cx.insert_value("list", list);
+        let html = render(
+            &tera,
+            r#"{{ list | cached_each(component="card", as="a", level=2) }}"#,
+            &cx,
+        )
+        .unwrap();
+        assert_eq!(html, "<h2>A</h2><h2>B</h2><h2>A</h2>");
+        assert_eq!(fragments.len(), 3, "three cards, each its own value");
+        // The same list again: every card found.
+        render(
+            &tera,
+            r#"{{ list | cached_each(component="card", as="a", level=2) }}"#,
+            &cx,
+        )
+        .unwrap();
+        assert_eq!(fragments.len(), 3);
+    }
+
+    #[test]
+    fn implicit_arguments_come_from_where_the_component_is_called_and_tell_fragments_apart() {
+        let (tera, fragments) =
+            setup("{% component brand(kind, @site) %}{{ site.title }}:{{ kind }}{% endcomponent brand %}");
+        let mut cx = Context::new();
+        cx.insert_value("site", card("Review"));
+        cx.insert_value("other", card("Gazette"));
+        let html = render(
+            &tera,
+            r#"{{ cached(component="brand", kind="home") }}{% set site = other %} {{ cached(component="brand", kind="home") }}"#,
+            &cx,
+        )
+        .unwrap();
+        assert_eq!(html, "Review:home Gazette:home");
+        assert_eq!(fragments.len(), 2);
+    }
+
+    #[test]
+    fn an_error_in_a_component_is_kept_with_its_own_place() {
+        let (tera, fragments) = setup("{% component card(a) %}\n<p>{{ a.titel }}</p>{% endcomponent card %}");
+        let mut cx = Context::new();
+        cx.insert_value("a", card("One"));
+        let outer = render(&tera, r#"{{ cached(component="card", a=a) }}"#, &cx).unwrap_err();
+        assert!(outer.to_string().contains("in component `card`"), "{outer}");
+        let inner = fragments.failure().expect("the component's own error is kept");
+        match inner.kind() {
+            tera::ErrorKind::RenderingError(report) => {
+                assert_eq!(report.filename(), "components.html");
+                assert_eq!(report.span().start_line, 2, "{}", report.message());
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(fragments.failure().is_none(), "taken once");
+    }
+
+    #[test]
+    fn calls_that_cannot_be_made_say_why() {
+        let (tera, _) = setup(CARD);
+        let cx = Context::new();
+        let no_name = render(&tera, "{{ cached(a=1) }}", &cx).unwrap_err();
+        assert!(format!("{no_name:?}").contains("needs `component`"), "{no_name:?}");
+        let unknown = render(&tera, r#"{{ cached(component="nope") }}"#, &cx).unwrap_err();
+        assert!(
+            format!("{unknown:?}").contains("there is no component `nope`"),
+            "{unknown:?}"
+        );
+        let not_a_list = render(&tera, r#"{{ 3 | cached_each(component="card", as="a") }}"#, &cx).unwrap_err();
+        assert!(format!("{not_a_list:?}").contains("not a list"), "{not_a_list:?}");
+        let mut outside = Tera::new();
+        register_placeholders(&mut outside);
+        let placeholder = outside
+            .render_str(r#"{{ cached(component="card") }}"#, &cx, true)
+            .unwrap_err();
+        assert!(
+            format!("{placeholder:?}").contains("only while dateline builds"),
+            "{placeholder:?}"
+        );
+    }
+
+    #[test]
+    fn fragments_unused_for_a_few_batches_are_let_go_of() {
+        let (tera, fragments) = setup(CARD);
+        let mut cx = Context::new();
+        cx.insert_value("a", card("Old"));
+        cx.insert_value("b", card("Kept"));
+        render(&tera, r#"{{ cached(component="card", a=a) }}"#, &cx).unwrap();
+        for _ in 0..KEPT_FOR {
+            render(&tera, r#"{{ cached(component="card", a=b) }}"#, &cx).unwrap();
+            fragments.advance();
+        }
+        assert_eq!(fragments.len(), 2, "kept for {KEPT_FOR} batches after its last use");
+        render(&tera, r#"{{ cached(component="card", a=b) }}"#, &cx).unwrap();
+        fragments.advance();
+        assert_eq!(fragments.len(), 1, "the one no page used since is let go of");
+    }
 }

@@ -1,10 +1,10 @@
 //! Render: the archive → one job per page → HTML, in parallel; then feeds, sitemaps and
 //! redirects. The only module that uses tera.
 
+mod cards;
 mod context;
 mod feeds;
 pub(crate) mod fingerprint;
-mod cards;
 mod format;
 mod fragments;
 mod jsonld;
@@ -587,4 +587,3 @@ impl<'a> Renderer<'a> {
         }
     }
 }
-

@@ -26,6 +26,28 @@ pub struct Shared {
     pub authors: Vec<(tera::Value, u64)>,
     pub tags: Vec<(tera::Value, u64)>,
     pub sections: Vec<(tera::Value, u64)>,
+    /// How each day of the archive is written, for the dates of its articles' cards:
+    /// formatting them took a third of the time of making a card.
+    pub days: ahash::AHashMap<NaiveDate, DayText>,
+}
+
+/// A day as dates show it (`DateView`).
+pub struct DayText {
+    date: String,
+    short: String,
+    long: String,
+    day_path: String,
+}
+
+impl DayText {
+    fn new(env: &Env<'_>, day: NaiveDate) -> DayText {
+        DayText {
+            date: env.locale.date(day),
+            short: env.locale.short_date(day),
+            long: env.locale.long_date(day),
+            day_path: env.link(&day_path(day)),
+        }
+    }
 }
 
 impl Shared {
@@ -48,6 +70,10 @@ impl Shared {
                 .sections
                 .iter()
                 .map(|t| prebuild(TermRef::new(env, t)))
+                .collect(),
+            days: (archive.years.iter())
+                .flat_map(|y| y.months.iter().flat_map(|m| m.days.iter().map(|d| d.date)))
+                .map(|day| (day, DayText::new(env, day)))
                 .collect(),
         }
     }
@@ -254,7 +280,11 @@ impl Memo {
     pub fn get<T: Serialize>(&self, mode: super::Mode, build: impl FnOnce() -> T) -> Prebuilt {
         match mode {
             super::Mode::Render => Prebuilt {
-                value: Some(self.value.get_or_init(|| tera::Value::from_serializable(&build())).clone()),
+                value: Some(
+                    self.value
+                        .get_or_init(|| tera::Value::from_serializable(&build()))
+                        .clone(),
+                ),
                 hash: 0,
             },
             super::Mode::Fingerprint => Prebuilt {
@@ -285,13 +315,21 @@ pub struct DateView {
 impl DateView {
     pub fn new(env: &Env<'_>, date: &ArticleDate) -> DateView {
         let day = date.day();
+        let made;
+        let text = match env.shared.days.get(&day) {
+            Some(text) => text,
+            None => {
+                made = DayText::new(env, day);
+                &made
+            }
+        };
         DateView {
             iso: date.at.to_rfc3339(),
-            date: env.locale.date(day),
-            short: env.locale.short_date(day),
-            long: env.locale.long_date(day),
+            date: text.date.clone(),
+            short: text.short.clone(),
+            long: text.long.clone(),
             time: (date.precision == Precision::Time).then(|| env.locale.time(&date.at, env.config.timezone)),
-            day_path: env.link(&day_path(day)),
+            day_path: text.day_path.clone(),
         }
     }
 

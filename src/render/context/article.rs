@@ -32,7 +32,6 @@ pub struct ArticlePage<'a, A, B> {
     pub breadcrumbs: B,
 }
 
-
 /// What an `ArticleView` is made from, for a fingerprint: the card stands for its own
 /// fingerprint (`card_fingerprint` follows `Card::new`, with the environment that shapes
 /// dates and links), the rest is the article's own fields that the view shows.
@@ -106,20 +105,20 @@ impl Renderer<'_> {
             feed: None,
         };
         let own = ArticleOwn {
-                updated: article.updated.as_ref().map(|d| DateView::new(env, d)),
-                modified: article
-                    .modified()
-                    .filter(|m| m.at > article.date.at)
-                    .map(|d| DateView::new(env, &d)),
-                corrections: article
-                    .corrections
-                    .iter()
-                    .map(|c| CorrectionView {
-                        date: DateView::new(env, &c.date),
-                        text: &c.text,
-                    })
-                    .collect(),
-                source: source.to_string_lossy().into_owned(),
+            updated: article.updated.as_ref().map(|d| DateView::new(env, d)),
+            modified: article
+                .modified()
+                .filter(|m| m.at > article.date.at)
+                .map(|d| DateView::new(env, &d)),
+            corrections: article
+                .corrections
+                .iter()
+                .map(|c| CorrectionView {
+                    date: DateView::new(env, &c.date),
+                    text: &c.text,
+                })
+                .collect(),
+            source: source.to_string_lossy().into_owned(),
         };
         let view = ArticlePage {
             article: self.article_value(id, &own),

@@ -10,7 +10,6 @@ use super::record::{self, PageFingerprints, Record};
 use super::stopwatch::Stopwatch;
 use crate::assets::Assets;
 use crate::config::BaseUrl;
-use crate::diag::Diagnostic;
 use crate::error::Error;
 use crate::model::Archive;
 use crate::output::{Emitted, Output, Records};
@@ -125,7 +124,7 @@ fn render(
     previous: &Records,
     progress: bool,
     emitted: &mut Emitted,
-) -> Result<(), Vec<Diagnostic>> {
+) -> Result<(), Error> {
     let progress = progress.then(Progress::start);
     if let Some(p) = &progress {
         p.stage("Rendering pages", which.len());

@@ -27,6 +27,7 @@ use tera::Value;
 
 use crate::config::{Config, FeedContent};
 use crate::diag::Diagnostic;
+use crate::error::{Error, IoError};
 use crate::model::{Archive, ArticleId};
 use crate::output::{Emit, Emitted, Output, Records};
 use crate::parse::ParseContext;
@@ -285,22 +286,21 @@ impl Plan<'_> {
         previous: &Records,
         step: &(dyn Fn() + Sync),
         generated: &mut Emitted,
-    ) -> Result<(), Vec<Diagnostic>> {
+    ) -> Result<(), Error> {
         let r = &self.renderer;
         let failed: HashMap<&'static str, AtomicBool> = which
             .iter()
             .map(|&i| (self.pages[i].template(), AtomicBool::new(false)))
             .collect();
         let emit = |rel: &str, bytes: &[u8]| output.emit(rel, bytes, previous);
-        let render = |i: usize| -> Option<Result<Emit, Diagnostic>> {
+        let render = |i: usize| -> Option<Result<Emit, Failed>> {
             let page = &self.pages[i];
             // After a template fails once, the other pages it renders would fail the same way.
             let flag = &failed[page.template()];
             if flag.load(Ordering::Relaxed) {
                 return None;
             }
-            let result = r
-                .render(page)
+            let result = (r.render(page).map_err(Failed::from))
                 .and_then(|html| emit(&self.page_files[i], &html))
                 .map(|e| e.made_from(fingerprints[i]));
             step();
@@ -317,12 +317,12 @@ impl Plan<'_> {
             true => r.render_batches(&self.pages, which),
             false => vec![(0..which.len()).collect()],
         };
-        let mut results: Vec<Option<Result<Emit, Diagnostic>>> = Vec::with_capacity(which.len());
+        let mut results: Vec<Option<Result<Emit, Failed>>> = Vec::with_capacity(which.len());
         results.resize_with(which.len(), || None);
         for batch in &batches {
             // Pieces of at most PAGES_A_PIECE pages: a core that is done can always take
             // some from the other, so neither waits long at the end of a batch.
-            let done: Vec<Option<Result<Emit, Diagnostic>>> = batch
+            let done: Vec<Option<Result<Emit, Failed>>> = batch
                 .par_iter()
                 .with_max_len(PAGES_A_PIECE)
                 .map(|&k| render(which[k]))
@@ -335,17 +335,17 @@ impl Plan<'_> {
                 r.fragments.advance();
             }
         }
-        let mut problems = Vec::new();
+        let mut problems: Vec<Failed> = Vec::new();
         generated.gather_pages(results, &mut problems);
         if !problems.is_empty() {
-            return Err(problems);
+            return Err(Failed::error(problems));
         }
 
         let env = &r.env;
         let now = r.input.now;
         let body = |id: ArticleId| r.feed_body(id);
         // Feeds and sitemaps made from what the last build made them from are kept as they are.
-        let results: Vec<Result<Emit, Diagnostic>> = self
+        let results: Vec<Result<Emit, Failed>> = self
             .feeds
             .par_iter()
             .map(|feed| {
@@ -355,7 +355,10 @@ impl Plan<'_> {
                 }
                 match feed.render(env, now, &body) {
                     Ok(bytes) => emit(&feed.path, &bytes).map(|e| e.made_from(made_from)),
-                    Err(e) => Err(Diagnostic::file(&feed.path, format!("cannot write the feed: {e}"))),
+                    Err(e) => Err(Failed::Problem(Diagnostic::file(
+                        &feed.path,
+                        format!("cannot write the feed: {e}"),
+                    ))),
                 }
             })
             .collect();
@@ -371,15 +374,18 @@ impl Plan<'_> {
                     (None, made_from) => made_from
                         .and_then(|f| Emit::kept(&file.rel, f, previous))
                         .ok_or_else(|| {
-                            Diagnostic::file(&file.rel, "the sitemap kept from the last build is not recorded")
+                            Failed::Problem(Diagnostic::file(
+                                &file.rel,
+                                "the sitemap kept from the last build is not recorded",
+                            ))
                         }),
                 });
                 generated.gather(results.collect::<Vec<_>>(), &mut problems);
             }
-            Err(e) => problems.push(Diagnostic::file(
+            Err(e) => problems.push(Failed::Problem(Diagnostic::file(
                 SITEMAP_INDEX,
                 format!("cannot write the sitemaps: {e}"),
-            )),
+            ))),
         }
         let mut others: Vec<(String, Vec<u8>)> = Vec::new();
         if !r.input.assets.contains(ROBOTS) {
@@ -392,7 +398,44 @@ impl Plan<'_> {
             ));
         }
         generated.gather(others.iter().map(|(rel, bytes)| emit(rel, bytes)), &mut problems);
-        if problems.is_empty() { Ok(()) } else { Err(problems) }
+        match problems.is_empty() {
+            true => Ok(()),
+            false => Err(Failed::error(problems)),
+        }
+    }
+}
+
+/// Why a file of the site could not be made: a problem of the site's own files (a
+/// template's mistake), or what the file system refused.
+enum Failed {
+    Problem(Diagnostic),
+    Io(IoError),
+}
+
+impl From<Diagnostic> for Failed {
+    fn from(d: Diagnostic) -> Failed {
+        Failed::Problem(d)
+    }
+}
+
+impl From<IoError> for Failed {
+    fn from(e: IoError) -> Failed {
+        Failed::Io(e)
+    }
+}
+
+impl Failed {
+    /// The error of a build whose files failed so: what the file system refused, if it
+    /// refused anything (the rest would fail the same way), else every problem.
+    fn error(failures: Vec<Failed>) -> Error {
+        let mut problems = Vec::new();
+        for failure in failures {
+            match failure {
+                Failed::Io(e) => return Error::Io(e),
+                Failed::Problem(d) => problems.push(d),
+            }
+        }
+        Error::from(problems)
     }
 }
 

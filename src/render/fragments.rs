@@ -57,31 +57,45 @@ pub fn register_placeholders(tera: &mut Tera) {
     );
 }
 
-/// Fragments by the hash of their component and arguments (rarely more than one a hash).
-type Shard = Mutex<HashMap<u64, Vec<Fragment>>>;
-
 /// The HTML of the components rendered by `cached` and `cached_each` in one build.
 pub struct Fragments {
-    shards: Box<[Shard]>,
+    /// Every call seen (a component and its arguments, but the item of `cached_each`), by
+    /// the hash of what makes it: a handful in a build, found once per call.
+    calls: Mutex<HashMap<u64, Vec<Arc<Call>>>>,
+    /// The HTML of each call for each item, by where the call and the item are in memory:
+    /// a fragment holds both, so no other value can take their place while it lives.
+    shards: Box<[Mutex<HashMap<(usize, usize), Fragment>>]>,
     /// The implicit arguments (`@name`) of each component called so far.
     implicits: RwLock<HashMap<String, Arc<[String]>>>,
     /// The templates, to render a component the first time it is asked for (set once the
     /// renderer holds them: they hold this).
     tera: OnceLock<Weak<Tera>>,
-    /// Counts `advance` calls: a fragment remembers the last one it was used after.
+    /// Counts `advance` calls: a call or fragment remembers the last one it was used after.
     epoch: AtomicU32,
     /// The first error a component's own template gave, with its place in that template
     /// (tera reports it again at the call, as text).
     failure: Mutex<Option<tera::Error>>,
 }
 
-/// One component rendered with one set of arguments.
-struct Fragment {
+/// A component and the arguments it is called with (for `cached_each`, all but the item):
+/// explicit, then implicit.
+struct Call {
     component: Box<str>,
-    /// The arguments, explicit then implicit, as given: holding them keeps a list or map
-    /// given alive, so no other value can take its place in memory and look the same.
+    /// As given: holding them keeps a list or map given alive, so no other value can take
+    /// its place in memory and look the same.
     args: Box<[(Box<str>, Value)]>,
-    html: Value,
+    /// The name of the argument `cached_each` gives each item as.
+    item: Option<Box<str>>,
+    used: AtomicU32,
+}
+
+/// One call rendered for one item (for `cached`, for none).
+struct Fragment {
+    /// Held, not read: while the fragment lives, its call and its item stay where they
+    /// are in memory, so its key (their places) stands for them alone.
+    _call: Arc<Call>,
+    _item: Value,
+    html: Box<str>,
     used: AtomicU32,
 }
 
@@ -94,6 +108,7 @@ type Args<'a> = Vec<(&'a str, Value)>;
 impl Fragments {
     pub fn new() -> Arc<Fragments> {
         Arc::new(Fragments {
+            calls: Mutex::new(HashMap::new()),
             shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
             implicits: RwLock::new(HashMap::new()),
             tera: OnceLock::new(),
@@ -126,25 +141,29 @@ impl Fragments {
         self.failure.lock().ok()?.take()
     }
 
-    /// Lets go of the fragments no page has used in the last `KEPT_FOR` batches. A full
-    /// build calls it between batches of pages that show ever older articles.
+    /// Lets go of the calls and fragments no page has used in the last `KEPT_FOR`
+    /// batches. A full build calls it between batches of pages that show ever older
+    /// articles.
     pub fn advance(&self) {
         let now = self.epoch.fetch_add(1, Ordering::Relaxed) + 1;
+        let kept = |used: &AtomicU32| used.load(Ordering::Relaxed) + KEPT_FOR >= now;
         for shard in &self.shards {
             if let Ok(mut map) = shard.lock() {
-                map.retain(|_, list| {
-                    list.retain(|f| f.used.load(Ordering::Relaxed) + KEPT_FOR >= now);
-                    !list.is_empty()
-                });
+                map.retain(|_, f| kept(&f.used));
             }
+        }
+        if let Ok(mut calls) = self.calls.lock() {
+            calls.retain(|_, list| {
+                list.retain(|c| kept(&c.used));
+                !list.is_empty()
+            });
         }
     }
 
     /// How many fragments are held.
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        let count = |s: &Shard| s.lock().map_or(0, |m| m.values().map(Vec::len).sum());
-        self.shards.iter().map(count).sum()
+        self.shards.iter().map(|s| s.lock().map_or(0, |m| m.len())).sum()
     }
 
     /// `cached(component=NAME, …)`
@@ -153,7 +172,10 @@ impl Fragments {
         let implicit = self.implicit_names(component)?;
         let mut args: Args<'_> = explicit(kwargs, &[COMPONENT]);
         add_implicits(&implicit, &mut args, state)?;
-        self.fragment(component, &args, state)
+        let call = self.call(component, &args, None);
+        let mut html = String::new();
+        self.fragment(&call, &Value::none(), state, &mut html)?;
+        Ok(Value::safe_string(&html))
     }
 
     /// `LIST | cached_each(component=NAME, as=ARG, …)`
@@ -166,16 +188,104 @@ impl Fragments {
             .as_array()
             .ok_or_else(|| tera::Error::message(format!("cached_each() is given a {}, not a list", list.name())))?;
         let implicit = self.implicit_names(component)?;
-        let mut args: Args<'_> = vec![(item, Value::none())];
-        args.extend(explicit(kwargs, &[COMPONENT, AS]));
+        let mut args: Args<'_> = explicit(kwargs, &[COMPONENT, AS]);
         add_implicits(&implicit, &mut args, state)?;
+        let call = self.call(component, &args, Some(item));
         let mut html = String::with_capacity(items.len() * 512);
         for value in items {
-            args[0].1 = value.clone();
-            let fragment = self.fragment(component, &args, state)?;
-            html.push_str(fragment.as_str().unwrap_or_default());
+            self.fragment(&call, value, state, &mut html)?;
         }
         Ok(Value::safe_string(&html))
+    }
+
+    /// The call of `component` with `args` (and, for `cached_each`, an `item`): the one
+    /// seen before, or a new one.
+    fn call(&self, component: &str, args: &[(&str, Value)], item: Option<&str>) -> Arc<Call> {
+        let hash = key_hash(component, args, item);
+        let now = self.epoch.load(Ordering::Relaxed);
+        let mut calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
+        let list = calls.entry(hash).or_default();
+        if let Some(found) = list.iter().find(|c| c.is(component, args, item)) {
+            found.used.store(now, Ordering::Relaxed);
+            return Arc::clone(found);
+        }
+        let call = Arc::new(Call {
+            component: component.into(),
+            args: args.iter().map(|(k, v)| (Box::from(*k), v.clone())).collect(),
+            item: item.map(Box::from),
+            used: AtomicU32::new(now),
+        });
+        list.push(Arc::clone(&call));
+        call
+    }
+
+    /// Appends to `out` the HTML of `call` for `item`: rendered before, or rendered now.
+    fn fragment(&self, call: &Arc<Call>, item: &Value, state: &State, out: &mut String) -> tera::TeraResult<()> {
+        // A list or map item is told by where it is; any other item (text, a number), rare,
+        // is made part of the call.
+        let call = match (&call.item, identity(item)) {
+            (Some(name), None) => {
+                let mut args: Vec<(&str, Value)> = call.args.iter().map(|(k, v)| (&**k, v.clone())).collect();
+                args.push((name, item.clone()));
+                self.call(&call.component, &args, None)
+            }
+            _ => Arc::clone(call),
+        };
+        let key = (Arc::as_ptr(&call) as usize, identity(item).unwrap_or(0));
+        let shard = &self.shards[shard_of(key)];
+        let now = self.epoch.load(Ordering::Relaxed);
+        if let Ok(map) = shard.lock()
+            && let Some(found) = map.get(&key)
+        {
+            // Written only when it changes: the masthead is used by every page, on both cores.
+            if found.used.load(Ordering::Relaxed) != now {
+                found.used.store(now, Ordering::Relaxed);
+            }
+            out.push_str(&found.html);
+            return Ok(());
+        }
+        let html = self.render(&call, item, state)?;
+        out.push_str(&html);
+        let fragment = Fragment {
+            _call: Arc::clone(&call),
+            _item: item.clone(),
+            html: html.into_boxed_str(),
+            used: AtomicU32::new(now),
+        };
+        if let Ok(mut map) = shard.lock() {
+            // Another thread may have rendered the same meanwhile: the same HTML.
+            map.entry(key).or_insert(fragment);
+        }
+        Ok(())
+    }
+
+    /// Renders the call for `item`, as a call of the component in the template would.
+    fn render(&self, call: &Call, item: &Value, state: &State) -> tera::TeraResult<String> {
+        let tera = self.tera()?;
+        let component = &*call.component;
+        let implicit = self.implicit_names(component)?;
+        let (mut explicit, mut implicits) = (Context::new(), Context::new());
+        for (name, value) in call.args.iter() {
+            match implicit.iter().any(|i| **i == **name) {
+                true => implicits.insert_value(name.to_string(), value.clone()),
+                false => explicit.insert_value(name.to_string(), value.clone()),
+            }
+        }
+        if let Some(name) = &call.item {
+            explicit.insert_value(name.to_string(), item.clone());
+        }
+        let mut html = Vec::with_capacity(1024);
+        let escape = state.autoescaping_enabled();
+        if let Err(e) =
+            tera.render_component_with_implicits_to(component, &explicit, &implicits, None, escape, &mut html)
+        {
+            let text = e.to_string();
+            if let Ok(mut failure) = self.failure.lock() {
+                failure.get_or_insert(e);
+            }
+            return Err(tera::Error::message(format!("in component `{component}`: {text}")));
+        }
+        String::from_utf8(html).map_err(|e| tera::Error::message(e.to_string()))
     }
 
     /// The names of a component's implicit arguments.
@@ -205,65 +315,6 @@ impl Fragments {
             .and_then(Weak::upgrade)
             .ok_or_else(|| tera::Error::message("cached() is called outside of a build"))
     }
-
-    /// The HTML of `component` with `args`: the fragment rendered before, or rendered now.
-    fn fragment(&self, component: &str, args: &[(&str, Value)], state: &State) -> tera::TeraResult<Value> {
-        let hash = key_hash(component, args);
-        let shard = &self.shards[(hash as usize) % SHARDS];
-        let now = self.epoch.load(Ordering::Relaxed);
-        if let Ok(map) = shard.lock()
-            && let Some(found) = map
-                .get(&hash)
-                .and_then(|list| list.iter().find(|f| f.is(component, args)))
-        {
-            // Written only when it changes: the masthead is used by every page, on both cores.
-            if found.used.load(Ordering::Relaxed) != now {
-                found.used.store(now, Ordering::Relaxed);
-            }
-            return Ok(found.html.clone());
-        }
-        let html = self.render(component, args, state)?;
-        let fragment = Fragment {
-            component: component.into(),
-            args: args.iter().map(|(k, v)| (Box::from(*k), v.clone())).collect(),
-            html: html.clone(),
-            used: AtomicU32::new(now),
-        };
-        if let Ok(mut map) = shard.lock() {
-            let list = map.entry(hash).or_default();
-            // Another thread may have rendered the same meanwhile: the same HTML.
-            if !list.iter().any(|f| f.is(component, args)) {
-                list.push(fragment);
-            }
-        }
-        Ok(html)
-    }
-
-    /// Renders the component, as a call in the template would.
-    fn render(&self, component: &str, args: &[(&str, Value)], state: &State) -> tera::TeraResult<Value> {
-        let tera = self.tera()?;
-        let implicit = self.implicit_names(component)?;
-        let (mut explicit, mut implicits) = (Context::new(), Context::new());
-        for (name, value) in args {
-            match implicit.iter().any(|i| i == name) {
-                true => implicits.insert_value(name.to_string(), value.clone()),
-                false => explicit.insert_value(name.to_string(), value.clone()),
-            }
-        }
-        let mut html = Vec::with_capacity(1024);
-        let escape = state.autoescaping_enabled();
-        if let Err(e) =
-            tera.render_component_with_implicits_to(component, &explicit, &implicits, None, escape, &mut html)
-        {
-            let text = e.to_string();
-            if let Ok(mut failure) = self.failure.lock() {
-                failure.get_or_insert(e);
-            }
-            return Err(tera::Error::message(format!("in component `{component}`: {text}")));
-        }
-        let html = String::from_utf8(html).map_err(|e| tera::Error::message(e.to_string()))?;
-        Ok(Value::safe_string(&html))
-    }
 }
 
 /// Adds a component's implicit arguments (`names`), from where it is called.
@@ -273,6 +324,12 @@ fn add_implicits<'a>(names: &'a [String], args: &mut Args<'a>, state: &State) ->
         args.push((name, value.unwrap_or_else(Value::none)));
     }
     Ok(())
+}
+
+/// The shard of a fragment.
+fn shard_of((call, item): (usize, usize)) -> usize {
+    // Values are at least 8-byte aligned: the low bits say nothing.
+    ((call >> 4) ^ (item >> 4)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58
 }
 
 /// The name of the component a call renders.
@@ -290,9 +347,10 @@ fn explicit<'k>(kwargs: &'k Kwargs, skip: &[&str]) -> Args<'k> {
         .collect()
 }
 
-impl Fragment {
-    fn is(&self, component: &str, args: &[(&str, Value)]) -> bool {
+impl Call {
+    fn is(&self, component: &str, args: &[(&str, Value)], item: Option<&str>) -> bool {
         &*self.component == component
+            && self.item.as_deref() == item
             && self.args.len() == args.len()
             && (self.args.iter().zip(args)).all(|((k, v), (k2, v2))| &**k == *k2 && same(v, v2))
     }
@@ -316,10 +374,11 @@ fn identity(value: &Value) -> Option<usize> {
     value.as_array().map(|list| list.as_ptr() as usize)
 }
 
-fn key_hash(component: &str, args: &[(&str, Value)]) -> u64 {
+fn key_hash(component: &str, args: &[(&str, Value)], item: Option<&str>) -> u64 {
     use std::hash::{BuildHasher, Hash, Hasher};
     let mut h = ahash::RandomState::with_seeds(1, 2, 3, 4).build_hasher();
     component.hash(&mut h);
+    item.hash(&mut h);
     for (key, value) in args {
         key.hash(&mut h);
         match identity(value) {

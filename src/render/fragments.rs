@@ -64,7 +64,7 @@ pub struct Fragments {
     calls: Mutex<HashMap<u64, Vec<Arc<Call>>>>,
     /// The HTML of each call for each item, by where the call and the item are in memory:
     /// a fragment holds both, so no other value can take their place while it lives.
-    shards: Box<[Mutex<HashMap<(usize, usize), Fragment>>]>,
+    shards: Box<[Shard]>,
     /// The implicit arguments (`@name`) of each component called so far.
     implicits: RwLock<HashMap<String, Arc<[String]>>>,
     /// The templates, to render a component the first time it is asked for (set once the
@@ -88,6 +88,9 @@ struct Call {
     item: Option<Box<str>>,
     used: AtomicU32,
 }
+
+/// Fragments by where their call and their item are in memory.
+type Shard = Mutex<HashMap<(usize, usize), Fragment>>;
 
 /// One call rendered for one item (for `cached`, for none).
 struct Fragment {

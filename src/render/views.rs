@@ -78,7 +78,8 @@ impl Shared {
         }
     }
 
-    fn get(list: &[(tera::Value, u64)], i: u32) -> Prebuilt {
+    /// The value at `i` of `list` (`authors`, `tags` or `sections`), shared.
+    pub fn get(list: &[(tera::Value, u64)], i: u32) -> Prebuilt {
         let (value, hash) = &list[i as usize];
         Prebuilt {
             value: Some(value.clone()),

@@ -20,7 +20,7 @@ use crate::render::{Mode, Prepared, Renderer};
 /// The context of an article page; `A` is an `ArticleView` and `B` the breadcrumbs
 /// (or, for a fingerprint, what they are made from).
 #[derive(Serialize)]
-pub struct ArticlePage<'a, A, B> {
+pub struct ArticlePage<A, B> {
     pub article: A,
     /// The body's HTML (none in a fingerprint, which has the source's hash instead).
     pub body: Value,
@@ -28,7 +28,7 @@ pub struct ArticlePage<'a, A, B> {
     pub newer: Option<Prebuilt>,
     pub older: Option<Prebuilt>,
     /// Other articles by each author, around this one in time.
-    pub more: Vec<MoreBy<'a>>,
+    pub more: Vec<MoreBy>,
     pub breadcrumbs: B,
 }
 
@@ -44,14 +44,15 @@ struct ArticleKey<'a> {
 }
 
 #[derive(Serialize)]
-pub struct MoreBy<'a> {
-    pub author: AuthorLink<'a>,
+pub struct MoreBy {
+    /// The author's link, shared with every card that names them.
+    pub author: Prebuilt,
     pub articles: Vec<Prebuilt>,
 }
 
 /// The cards an article page shows besides its own: more by each author, the next newer
 /// and the next older article.
-type Around<'a> = (Vec<MoreBy<'a>>, Option<Prebuilt>, Option<Prebuilt>);
+type Around<'a> = (Vec<MoreBy>, Option<Prebuilt>, Option<Prebuilt>);
 
 impl Renderer<'_> {
     pub(super) fn article_context(&self, id: ArticleId, mode: Mode) -> Result<Prepared, Diagnostic> {
@@ -131,7 +132,7 @@ impl Renderer<'_> {
         let page = self.page_view(&Page::Article(id), &article.title, &article.summary, meta);
         let context = to_context(&WithPage { page, rest: view });
         self.keep_for_feeds(id, body);
-        context.map(Prepared::Context)
+        Ok(Prepared::Context(context))
     }
 
     /// `article`: the article's card (shared with the listings that show it, and made
@@ -155,7 +156,7 @@ impl Renderer<'_> {
                 let author = archive.author(a);
                 let ids: Vec<ArticleId> = neighbours(&author.articles, id, MORE_BY).collect();
                 MoreBy {
-                    author: AuthorLink::new(&self.env, author),
+                    author: Shared::get(&self.env.shared.authors, a),
                     articles: self.cards_of(&ids, mode),
                 }
             })

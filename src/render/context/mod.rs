@@ -143,7 +143,7 @@ impl<'a> Renderer<'a> {
             rest: view,
         };
         match mode {
-            Mode::Render => to_context(&data).map(Prepared::Context),
+            Mode::Render => Ok(Prepared::Context(to_context(&data))),
             Mode::Fingerprint => Ok(Prepared::Fingerprint(fingerprint::combine(&[
                 fingerprint::fingerprint(&data),
                 self.template_version(template),
@@ -257,10 +257,19 @@ struct Meta {
     feed: Option<FeedLink>,
 }
 
-/// A page's context: its views as template values.
-fn to_context<T: Serialize>(data: &WithPage<'_, T>) -> Result<Context, Diagnostic> {
-    Context::from_serialize(data)
-        .map_err(|e| Diagnostic::file("(dateline)", format!("internal error building a page: {e}")))
+/// A page's context: its views as template values, each a variable of its own (not
+/// flattened into one map first, which serde does slowly and tera copies again).
+fn to_context<T: Serialize>(data: &WithPage<'_, T>) -> Context {
+    let mut cx = Context::new();
+    cx.insert_value("page", Value::from_serializable(&data.page));
+    let rest = Value::from_serializable(&data.rest);
+    for (key, value) in rest.into_map().expect("a page's views are a struct") {
+        match key {
+            tera::value::Key::Str(name) => cx.insert_value(name, value),
+            other => cx.insert_value(other.to_string(), value),
+        }
+    }
+    cx
 }
 
 fn trail(crumbs: &[Crumb]) -> Vec<Trail<'_>> {

@@ -21,7 +21,7 @@ pub struct IoError {
 }
 
 impl IoError {
-    pub fn new(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> IoError {
+    pub(crate) fn new(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> IoError {
         IoError {
             action,
             path: path.into(),
@@ -65,7 +65,7 @@ pub enum Error {
 
 impl Error {
     /// What the failed build left, as the last line of its report says it.
-    pub fn outcome(&self) -> &'static str {
+    pub(crate) fn outcome(&self) -> &'static str {
         match self {
             Error::Problems(_) | Error::Io(_) | Error::Threads(_) => "nothing was written",
             Error::PartlyPublished(_) => "the output folder may be partly updated; the next build writes it all again",
@@ -75,7 +75,7 @@ impl Error {
 
     /// Why the build failed, without what it left (`PartlyPublished`) nor the build cache
     /// it could not save (`CacheNotSaved`).
-    pub fn cause(&self) -> &Error {
+    pub(crate) fn cause(&self) -> &Error {
         match self {
             Error::PartlyPublished(e) => e.cause(),
             Error::CacheNotSaved { failed, .. } => failed.cause(),
@@ -101,7 +101,7 @@ impl Error {
 
     /// Every failure as a list of problems, an I/O error as one at its path: for `serve`,
     /// which shows why a build failed over the page as such a list.
-    pub fn into_diagnostics(self) -> Diagnostics {
+    pub(crate) fn into_diagnostics(self) -> Diagnostics {
         match self {
             Error::Problems(list) => list,
             Error::Io(e) => Diagnostics::from(Diagnostic::file(&e.path, format!("cannot {}: {}", e.action, e.source))),

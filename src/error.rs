@@ -98,17 +98,6 @@ impl Error {
             _ => None,
         }
     }
-
-    /// Every failure as a list of problems, an I/O error as one at its path: for `serve`,
-    /// which shows why a build failed over the page as such a list.
-    pub(crate) fn into_diagnostics(self) -> Diagnostics {
-        match self {
-            Error::Problems(list) => list,
-            Error::Io(e) => Diagnostics::from(Diagnostic::file(&e.path, format!("cannot {}: {}", e.action, e.source))),
-            Error::Threads(e) => Diagnostic::file("(dateline)", format!("cannot start worker threads: {e}")).into(),
-            Error::PartlyPublished(e) | Error::CacheNotSaved { failed: e, .. } => e.into_diagnostics(),
-        }
-    }
 }
 
 /// A build cache the build could not save: the build stands, but the next one reads and
@@ -141,17 +130,12 @@ impl From<Diagnostic> for Error {
     }
 }
 
-/// Until every caller reports an `Error` (the build and `serve` report `Diagnostics`), an
-/// I/O error they meet is one more problem, at its path.
+/// Until render reports an `Error` (it gathers the `Diagnostic`s of the pages it cannot
+/// make, and `Output::emit` gives it one for a file it cannot write), an I/O error it
+/// meets is one more problem, at its path.
 impl From<IoError> for Diagnostic {
     fn from(e: IoError) -> Diagnostic {
         Diagnostic::file(e.path, format!("cannot {}: {}", e.action, e.source))
-    }
-}
-
-impl From<IoError> for Diagnostics {
-    fn from(e: IoError) -> Diagnostics {
-        Diagnostics::from(Diagnostic::from(e))
     }
 }
 

@@ -41,6 +41,32 @@ impl<T> IoResultExt<T> for io::Result<T> {
     }
 }
 
+/// An output folder a build will not write into, and why: named as the user gave it.
+#[derive(Debug, thiserror::Error)]
+#[error("refusing to use {} as the output folder: {reason}", folder.display())]
+pub struct RefusedOutput {
+    pub folder: PathBuf,
+    pub reason: Refusal,
+}
+
+/// Why a build will not write into an output folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// Replacing it would delete the site's own files.
+    #[error("it holds the site itself; choose another folder with `-o OUT`")]
+    HoldsTheSite,
+    /// It holds files that no build wrote, which replacing it would delete.
+    #[error(
+        "it is not empty and holds no previous build (no index.html); empty it or choose another folder with `-o OUT`"
+    )]
+    NotABuild,
+    #[error("it is a file, not a folder")]
+    IsAFile,
+    /// A path such as `..`, whose last part names no folder to stage the build beside.
+    #[error("it needs a name of its own")]
+    NoName,
+}
+
 /// Why a build (or a command that runs one) failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -51,6 +77,9 @@ pub enum Error {
     /// The file system refused what the build had to do.
     #[error(transparent)]
     Io(#[from] IoError),
+    /// The output folder is one the build will not write into.
+    #[error(transparent)]
+    RefusedOutput(#[from] RefusedOutput),
     /// The system would not start the build's worker threads.
     #[error("cannot start worker threads: {0}")]
     Threads(#[from] rayon::ThreadPoolBuildError),
@@ -67,7 +96,7 @@ impl Error {
     /// What the failed build left, as the last line of its report says it.
     pub(crate) fn outcome(&self) -> &'static str {
         match self {
-            Error::Problems(_) | Error::Io(_) | Error::Threads(_) => "nothing was written",
+            Error::Problems(_) | Error::Io(_) | Error::RefusedOutput(_) | Error::Threads(_) => "nothing was written",
             Error::PartlyPublished(_) => "the output folder may be partly updated; the next build writes it all again",
             Error::CacheNotSaved { failed, .. } => failed.outcome(),
         }
@@ -153,6 +182,11 @@ mod tests {
         assert_eq!(io.outcome(), "nothing was written");
         let problems = Error::from(Diagnostic::file("content/a.md", "missing `title`"));
         assert_eq!(problems.outcome(), "nothing was written");
+        let not_a_build = Error::from(RefusedOutput {
+            folder: PathBuf::from("docs"),
+            reason: Refusal::NotABuild,
+        });
+        assert_eq!(not_a_build.outcome(), "nothing was written");
         let partly = Error::PartlyPublished(Box::new(Error::Io(refused("move", "public/a"))));
         assert!(partly.outcome().starts_with("the output folder may be partly updated"));
         assert!(matches!(partly.cause(), Error::Io(_)));

@@ -34,7 +34,7 @@ use chrono::{DateTime, FixedOffset};
 pub use check::{CheckReport, check_output};
 pub use config::BaseUrl;
 pub use diag::{Diagnostic, Diagnostics};
-pub use error::{CacheNotSaved, Error, IoError};
+pub use error::{CacheNotSaved, Error, IoError, Refusal, RefusedOutput};
 pub use project::Project;
 
 /// What the benchmarks, the measurements of `examples/io_bounds.rs` and the tests that

@@ -325,6 +325,22 @@ fn a_refused_file_operation_is_one_error_line_and_the_outcome() {
     assert!(common::tree(&site.out()) == before, "the output is as it was");
 }
 
+/// An output folder the build will not write into is one error line that names it and
+/// says why, not a problem at line 1 of it.
+#[test]
+fn an_output_folder_that_holds_the_site_is_refused_in_one_line() {
+    let site = Site::fixture("basic");
+    let o = dateline(&["build", "-o", "."], site.root());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "error: refusing to use . as the output folder: it holds the site itself; \
+         choose another folder with `-o OUT`\n\
+         nothing was written\n"
+    );
+    assert!(!site.out().exists());
+}
+
 /// A patch of the output folder that fails once some files may be in place says so, and
 /// the next build writes the whole folder again.
 #[test]

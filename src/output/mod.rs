@@ -20,8 +20,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::diag::Diagnostic;
-use crate::error::{Error, IoError, IoResultExt};
+use crate::error::{Error, IoError, IoResultExt, Refusal, RefusedOutput};
 use removal::{BIG_OUTPUT, discard, remove_tree};
 use stopped::clean_up_stopped_builds;
 
@@ -68,7 +67,7 @@ impl Output {
         };
         let name = target
             .file_name()
-            .ok_or_else(|| Diagnostic::file(target, "the output folder needs a name"))?
+            .ok_or_else(|| refused(target, Refusal::NoName))?
             .to_string_lossy()
             .into_owned();
         fs::create_dir_all(&parent).at("create the folder", &parent)?;
@@ -203,29 +202,31 @@ impl Drop for Output {
     }
 }
 
-fn check_target(target: &Path, site: &Path) -> Result<(), Diagnostic> {
+/// Refuses a `target` that a build must not replace: the site's own folder, a folder of
+/// files no build wrote, a file.
+fn check_target(target: &Path, site: &Path) -> Result<(), RefusedOutput> {
     let absolute = |p: &Path| fs::canonicalize(p).ok();
     if let (Some(t), Some(s)) = (absolute(target), absolute(site))
         && s.starts_with(&t)
     {
-        return Err(Diagnostic::file(
-            target,
-            "refusing to replace the output folder: it holds the site itself",
-        )
-        .with_hint("choose another folder with `-o OUT`"));
+        return Err(refused(target, Refusal::HoldsTheSite));
     }
     if target.is_file() {
-        return Err(Diagnostic::file(target, "the output path is a file, not a folder"));
+        return Err(refused(target, Refusal::IsAFile));
     }
     if let Ok(mut entries) = fs::read_dir(target)
         && entries.next().is_some()
         && !target.join("index.html").is_file()
     {
-        return Err(Diagnostic::file(
-            target,
-            "refusing to replace the output folder: it is not empty and holds no previous build (no index.html)",
-        )
-        .with_hint("empty it or choose another folder with `-o OUT`"));
+        return Err(refused(target, Refusal::NotABuild));
     }
     Ok(())
+}
+
+/// `target` refused as the output folder, for `reason`.
+fn refused(target: &Path, reason: Refusal) -> RefusedOutput {
+    RefusedOutput {
+        folder: target.to_path_buf(),
+        reason,
+    }
 }

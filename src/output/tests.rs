@@ -220,16 +220,55 @@ fn a_patch_moves_changed_files_in_and_removes_gone_ones() {
     assert!(!out.join("b").exists(), "emptied folders are removed");
 }
 
+/// A folder a build will not write into is an error that names it and says why, at no
+/// line of it; nothing is staged beside it.
 #[test]
 fn refuses_the_site_itself_and_foreign_folders() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
     fs::create_dir_all(site.join("content")).unwrap();
-    assert!(Output::create(&site, &site).is_err());
-    assert!(Output::create(dir.path(), &site).is_err());
+    let refused = |result: Result<Output, Error>, target: &Path| match result {
+        Err(Error::RefusedOutput(e)) => {
+            assert_eq!(e.folder, target);
+            let shown = e.to_string();
+            let named = format!("refusing to use {} as the output folder: ", target.display());
+            assert!(shown.starts_with(&named), "{shown}");
+            (e.reason, shown[named.len()..].to_string())
+        }
+        other => panic!("{other:?}"),
+    };
+    let holds_the_site = (
+        Refusal::HoldsTheSite,
+        "it holds the site itself; choose another folder with `-o OUT`".to_string(),
+    );
+    assert_eq!(refused(Output::create(&site, &site), &site), holds_the_site);
+    assert_eq!(refused(Output::create(dir.path(), &site), dir.path()), holds_the_site);
+    assert_eq!(refused(Output::patch(&site, &site), &site), holds_the_site);
+
     let docs = dir.path().join("docs");
     fs::create_dir(&docs).unwrap();
     fs::write(docs.join("notes.txt"), "mine").unwrap();
-    let e = Output::create(&docs, &site).unwrap_err();
-    assert!(e.to_string().contains("not empty"), "{e}");
+    let not_a_build = (
+        Refusal::NotABuild,
+        "it is not empty and holds no previous build (no index.html); \
+         empty it or choose another folder with `-o OUT`"
+            .to_string(),
+    );
+    assert_eq!(refused(Output::create(&docs, &site), &docs), not_a_build);
+
+    let notes = docs.join("notes.txt");
+    let a_file = (Refusal::IsAFile, "it is a file, not a folder".to_string());
+    assert_eq!(refused(Output::create(&notes, &site), &notes), a_file);
+
+    let unnamed = dir.path().join("missing/..");
+    let no_name = (Refusal::NoName, "it needs a name of its own".to_string());
+    assert_eq!(refused(Output::create(&unnamed, &site), &unnamed), no_name);
+
+    let mut left: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["docs", "site"], "nothing staged");
+    assert_eq!(fs::read_to_string(&notes).unwrap(), "mine");
 }

@@ -5,6 +5,16 @@ use std::time::Duration;
 
 use super::*;
 
+/// What a first save writes when there is nothing to cache yet: a header.
+fn header_only() -> Changes<'static> {
+    Changes {
+        chunks: Vec::new(),
+        archive: None,
+        last: None,
+        new_header: true,
+    }
+}
+
 #[test]
 fn a_site_keeps_its_latest_caches() {
     let site = tempfile::tempdir().unwrap();
@@ -36,13 +46,7 @@ fn a_site_keeps_its_latest_caches() {
 fn a_new_cache_makes_room() {
     let site = tempfile::tempdir().unwrap();
     let save_into = |out: &str| {
-        let changes = Changes {
-            chunks: Vec::new(),
-            archive: None,
-            last: None,
-            new_header: true,
-        };
-        save(site.path(), Path::new(out), "UTC", changes).unwrap();
+        save(site.path(), Path::new(out), "UTC", header_only()).unwrap();
     };
     for n in 0..KEPT_CACHES + 2 {
         save_into(&format!("/tmp/out-{n}"));
@@ -70,13 +74,7 @@ fn a_save_removes_what_stopped_saves_left() {
     for name in [left, kept] {
         std::fs::write(dir.join(name), "half").unwrap();
     }
-    let changes = Changes {
-        chunks: Vec::new(),
-        archive: None,
-        last: None,
-        new_header: true,
-    };
-    save(site.path(), out, "UTC", changes).unwrap();
+    save(site.path(), out, "UTC", header_only()).unwrap();
     assert!(!dir.join(left).exists());
     assert!(dir.join(kept).exists());
     assert!(dir.join("header.bin").exists());
@@ -89,14 +87,8 @@ fn a_cache_that_cannot_be_written_names_its_folder() {
     // A file where the folder of caches goes.
     std::fs::create_dir_all(site.path().join(".dateline")).unwrap();
     std::fs::write(site.path().join(CACHE_DIR), "not a folder").unwrap();
-    let changes = Changes {
-        chunks: Vec::new(),
-        archive: None,
-        last: None,
-        new_header: true,
-    };
     let out = Path::new("/tmp/out");
-    let error = save(site.path(), out, "UTC", changes).unwrap_err().to_string();
+    let error = save(site.path(), out, "UTC", header_only()).unwrap_err().to_string();
     let shown = format!(
         "cannot create the folder {}: ",
         site.path().join(cache_dir(out)).display()

@@ -37,8 +37,8 @@ pub use diag::{Diagnostic, Diagnostics};
 pub use error::{CacheNotSaved, Error, IoError, Refusal, RefusedOutput};
 pub use project::Project;
 
-/// What the benchmarks, the measurements of `examples/io_bounds.rs` and the tests that
-/// reach into a build cache call of dateline's own stages: not an API.
+/// Pieces of dateline's stages, for the benchmarks, the measurements of
+/// `examples/io_bounds.rs` and the tests that reach into a build cache: not an API.
 #[doc(hidden)]
 pub mod internals {
     pub use crate::cache::{cache_dir, output_intact};

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::DateTime;
-use dateline::parse::{Format, ParseContext, markdown, parse_article};
+use dateline::internals::{Format, ParseContext, parse_article, render_markdown};
 
 fn main() {
     divan::main();
@@ -88,7 +88,7 @@ fn parse_plain_text(bencher: divan::Bencher) {
 fn render_markdown_body(bencher: divan::Bencher) {
     let source = markdown_source(7);
     let body = source.splitn(3, "---\n").nth(2).unwrap().to_string();
-    bencher.bench(|| markdown::render(divan::black_box(&body)));
+    bencher.bench(|| render_markdown(divan::black_box(&body)));
 }
 
 /// A generated site of `n` Markdown articles in a temporary folder.

@@ -81,7 +81,7 @@ fn files(tree: &Path, out: &Path) {
 }
 
 fn stats(site: &Path, out: &Path) {
-    use dateline::output::{FileRecord, Records, Written};
+    use dateline::internals::{CONTENT_DIR, FileRecord, Records, Stamps, Written, found_under};
     // What a build records of its output: only the lengths are checked.
     let written: Records = list(out)
         .into_iter()
@@ -101,9 +101,9 @@ fn stats(site: &Path, out: &Path) {
     let started = Instant::now();
     let threads = rayon::current_num_threads();
     let (sources, intact) = std::thread::scope(|s| {
-        let check = s.spawn(|| dateline::cache::output_intact(out, &written, threads));
+        let check = s.spawn(|| dateline::internals::output_intact(out, &written, threads));
         let mut problems = Vec::new();
-        let sources = dateline::walk::stamped_files_under(site, Path::new(dateline::walk::CONTENT_DIR), &mut problems);
+        let sources = found_under(site, Path::new(CONTENT_DIR), &mut problems, Stamps::Taken);
         (sources.len(), check.join().expect("the check ran"))
     });
     assert!(intact, "{} is not as listed", out.display());
@@ -119,7 +119,7 @@ fn stats(site: &Path, out: &Path) {
 #[cfg(unix)]
 fn calls(site: &Path, out: &Path) {
     use std::ffi::CString;
-    let content = site.join(dateline::walk::CONTENT_DIR);
+    let content = site.join(dateline::internals::CONTENT_DIR);
     let mut named: Vec<(std::fs::File, Vec<CString>)> = Vec::new();
     for (root, under) in [(site, content.as_path()), (out, out)] {
         let folder = std::fs::File::open(root).expect("the folder opens");
@@ -155,7 +155,7 @@ fn calls(site: &Path, out: &Path) {
 
 /// The sources under `SITE/content`, listed `how` (see the module's doc).
 fn walk(site: &Path, how: &str) {
-    use dateline::walk::{CONTENT_DIR, Stamp, Stamps, found_under};
+    use dateline::internals::{CONTENT_DIR, Stamp, Stamps, found_under};
     let content = Path::new(CONTENT_DIR);
     let started = Instant::now();
     let mut problems = Vec::new();
@@ -168,7 +168,7 @@ fn walk(site: &Path, how: &str) {
                 .follow_links(true)
                 .sort_by_file_name()
                 .into_iter()
-                .filter_entry(|e| e.depth() == 0 || !dateline::walk::is_ignored(Path::new(e.file_name())));
+                .filter_entry(|e| e.depth() == 0 || !dateline::internals::is_ignored(Path::new(e.file_name())));
             let mut found = Vec::new();
             for entry in listed {
                 match entry {
@@ -178,7 +178,7 @@ fn walk(site: &Path, how: &str) {
                         found.push((rel, stamp));
                     }
                     Ok(_) => {}
-                    Err(e) => problems.push(dateline::diag::Diagnostic::file(site, e.to_string())),
+                    Err(e) => problems.push(dateline::Diagnostic::file(site, e.to_string())),
                 }
             }
             found

@@ -69,10 +69,6 @@ impl Assets {
         self.files.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
     /// A short hash of a file's bytes, to version links to it (`style.css?v=…`); a file
     /// of the site that cannot be read is an error.
     pub fn version(&self, root: &Path, target: &str) -> Result<String, IoError> {

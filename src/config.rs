@@ -105,12 +105,12 @@ impl BaseUrl {
     }
 
     /// The path part, starting and ending in `/` (just `/` at a domain's root).
-    pub fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         &self.full[self.path_start..]
     }
 
     /// The absolute URL of a site-relative path (`2025/` → `https://example.org/2025/`).
-    pub fn join(&self, rel: &str) -> String {
+    pub(crate) fn join(&self, rel: &str) -> String {
         let mut url = String::with_capacity(self.full.len() + rel.len());
         url.push_str(&self.full);
         url.push_str(rel.trim_start_matches('/'));
@@ -118,7 +118,7 @@ impl BaseUrl {
     }
 
     /// The root-relative link of a site-relative path (`2025/` → `/archive/2025/`).
-    pub fn link(&self, rel: &str) -> String {
+    pub(crate) fn link(&self, rel: &str) -> String {
         let base = self.path();
         let mut link = String::with_capacity(base.len() + rel.len());
         link.push_str(base);

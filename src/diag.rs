@@ -15,7 +15,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A problem at `line:column` of `path`.
-    pub fn new(path: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn new(path: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
         Diagnostic {
             path: path.into(),
             line: line.max(1),
@@ -31,13 +31,13 @@ impl Diagnostic {
     }
 
     /// A problem at a byte offset of `text`, the contents of `path`.
-    pub fn at_offset(path: impl Into<PathBuf>, text: &str, offset: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn at_offset(path: impl Into<PathBuf>, text: &str, offset: usize, message: impl Into<String>) -> Self {
         let (line, column) = line_col(text, offset);
         Diagnostic::new(path, line, column, message)
     }
 
     /// Adds a hint that says how to fix the problem.
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
@@ -78,7 +78,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 pub struct Diagnostics(Vec<Diagnostic>);
 
 impl Diagnostics {
-    pub fn new(mut list: Vec<Diagnostic>) -> Self {
+    pub(crate) fn new(mut list: Vec<Diagnostic>) -> Self {
         list.sort();
         list.dedup();
         Diagnostics(list)
@@ -94,10 +94,6 @@ impl Diagnostics {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
-    }
-
-    pub fn into_vec(self) -> Vec<Diagnostic> {
-        self.0
     }
 }
 

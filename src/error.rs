@@ -21,7 +21,7 @@ pub struct IoError {
 }
 
 impl IoError {
-    pub fn new(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> IoError {
+    pub(crate) fn new(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> IoError {
         IoError {
             action,
             path: path.into(),
@@ -41,6 +41,32 @@ impl<T> IoResultExt<T> for io::Result<T> {
     }
 }
 
+/// An output folder a build will not write into, and why: named as the user gave it.
+#[derive(Debug, thiserror::Error)]
+#[error("refusing to use {} as the output folder: {reason}", folder.display())]
+pub struct RefusedOutput {
+    pub folder: PathBuf,
+    pub reason: Refusal,
+}
+
+/// Why a build will not write into an output folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// Replacing it would delete the site's own files.
+    #[error("it holds the site itself; choose another folder with `-o OUT`")]
+    HoldsTheSite,
+    /// It holds files that no build wrote, which replacing it would delete.
+    #[error(
+        "it is not empty and holds no previous build (no index.html); empty it or choose another folder with `-o OUT`"
+    )]
+    NotABuild,
+    #[error("it is a file, not a folder")]
+    IsAFile,
+    /// A path such as `..`, whose last part names no folder to stage the build beside.
+    #[error("it needs a name of its own")]
+    NoName,
+}
+
 /// Why a build (or a command that runs one) failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -51,6 +77,9 @@ pub enum Error {
     /// The file system refused what the build had to do.
     #[error(transparent)]
     Io(#[from] IoError),
+    /// The output folder is one the build will not write into.
+    #[error(transparent)]
+    RefusedOutput(#[from] RefusedOutput),
     /// The system would not start the build's worker threads.
     #[error("cannot start worker threads: {0}")]
     Threads(#[from] rayon::ThreadPoolBuildError),
@@ -65,9 +94,9 @@ pub enum Error {
 
 impl Error {
     /// What the failed build left, as the last line of its report says it.
-    pub fn outcome(&self) -> &'static str {
+    pub(crate) fn outcome(&self) -> &'static str {
         match self {
-            Error::Problems(_) | Error::Io(_) | Error::Threads(_) => "nothing was written",
+            Error::Problems(_) | Error::Io(_) | Error::RefusedOutput(_) | Error::Threads(_) => "nothing was written",
             Error::PartlyPublished(_) => "the output folder may be partly updated; the next build writes it all again",
             Error::CacheNotSaved { failed, .. } => failed.outcome(),
         }
@@ -75,7 +104,7 @@ impl Error {
 
     /// Why the build failed, without what it left (`PartlyPublished`) nor the build cache
     /// it could not save (`CacheNotSaved`).
-    pub fn cause(&self) -> &Error {
+    pub(crate) fn cause(&self) -> &Error {
         match self {
             Error::PartlyPublished(e) => e.cause(),
             Error::CacheNotSaved { failed, .. } => failed.cause(),
@@ -96,17 +125,6 @@ impl Error {
         match self {
             Error::CacheNotSaved { cache, .. } => Some(cache),
             _ => None,
-        }
-    }
-
-    /// Every failure as a list of problems, an I/O error as one at its path: for `serve`,
-    /// which shows why a build failed over the page as such a list.
-    pub fn into_diagnostics(self) -> Diagnostics {
-        match self {
-            Error::Problems(list) => list,
-            Error::Io(e) => Diagnostics::from(Diagnostic::file(&e.path, format!("cannot {}: {}", e.action, e.source))),
-            Error::Threads(e) => Diagnostic::file("(dateline)", format!("cannot start worker threads: {e}")).into(),
-            Error::PartlyPublished(e) | Error::CacheNotSaved { failed: e, .. } => e.into_diagnostics(),
         }
     }
 }
@@ -141,17 +159,12 @@ impl From<Diagnostic> for Error {
     }
 }
 
-/// Until every caller reports an `Error` (the build and `serve` report `Diagnostics`), an
-/// I/O error they meet is one more problem, at its path.
+/// Until render reports an `Error` (it gathers the `Diagnostic`s of the pages it cannot
+/// make, and `Output::emit` gives it one for a file it cannot write), an I/O error it
+/// meets is one more problem, at its path.
 impl From<IoError> for Diagnostic {
     fn from(e: IoError) -> Diagnostic {
         Diagnostic::file(e.path, format!("cannot {}: {}", e.action, e.source))
-    }
-}
-
-impl From<IoError> for Diagnostics {
-    fn from(e: IoError) -> Diagnostics {
-        Diagnostics::from(Diagnostic::from(e))
     }
 }
 
@@ -169,6 +182,11 @@ mod tests {
         assert_eq!(io.outcome(), "nothing was written");
         let problems = Error::from(Diagnostic::file("content/a.md", "missing `title`"));
         assert_eq!(problems.outcome(), "nothing was written");
+        let not_a_build = Error::from(RefusedOutput {
+            folder: PathBuf::from("docs"),
+            reason: Refusal::NotABuild,
+        });
+        assert_eq!(not_a_build.outcome(), "nothing was written");
         let partly = Error::PartlyPublished(Box::new(Error::Io(refused("move", "public/a"))));
         assert!(partly.outcome().starts_with("the output folder may be partly updated"));
         assert!(matches!(partly.cause(), Error::Io(_)));

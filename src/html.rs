@@ -20,6 +20,7 @@ pub fn escape_into(out: &mut String, text: &str) {
 }
 
 /// `text` with `& < > " '` escaped.
+#[cfg(test)]
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     escape_into(&mut out, text);

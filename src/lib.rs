@@ -4,24 +4,24 @@
 //! parallel, build the archive model, render every page in parallel, and swap the
 //! finished output into place.
 
-pub mod assets;
-pub mod cache;
-pub mod check;
+mod assets;
+mod cache;
+mod check;
 pub mod cli;
-pub mod config;
-pub mod diag;
-pub mod error;
-pub mod html;
-pub mod lock;
-pub mod model;
-pub mod output;
-pub mod parse;
+mod config;
+mod diag;
+mod error;
+mod html;
+mod lock;
+mod model;
+mod output;
+mod parse;
 mod progress;
-pub mod project;
-pub mod render;
-pub mod serve;
-pub mod slug;
-pub mod walk;
+mod project;
+mod render;
+mod serve;
+mod slug;
+mod walk;
 
 #[cfg(test)]
 mod testing;
@@ -31,9 +31,22 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
 
-use config::BaseUrl;
-use error::{CacheNotSaved, Error};
+pub use check::{CheckReport, check_output};
+pub use config::BaseUrl;
+pub use diag::{Diagnostic, Diagnostics};
+pub use error::{CacheNotSaved, Error, IoError, Refusal, RefusedOutput};
 pub use project::Project;
+
+/// Pieces of dateline's stages, for the benchmarks, the measurements of
+/// `examples/io_bounds.rs` and the tests that reach into a build cache: not an API.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::cache::{cache_dir, output_intact};
+    pub use crate::output::{FileRecord, Records, Written};
+    pub use crate::parse::markdown::render as render_markdown;
+    pub use crate::parse::{Format, ParseContext, parse_article};
+    pub use crate::walk::{CONTENT_DIR, Stamp, Stamps, found_under, is_ignored};
+}
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -143,7 +156,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Error> {
 /// left for the system to take back, which is faster than freeing it piece by piece.
 /// `then` runs on the result while the site's lock is still held, so that no other build
 /// replaces the output under it (`dateline check` reads it).
-pub fn build_once<T>(
+pub(crate) fn build_once<T>(
     options: &BuildOptions,
     then: impl FnOnce(&BuildSummary) -> T,
 ) -> Result<(BuildSummary, T), Error> {
@@ -190,7 +203,10 @@ fn build_project(options: &BuildOptions, once: bool) -> Result<(BuildSummary, Pr
 }
 
 /// Runs `work` on a pool of `jobs` threads (default: one per core).
-pub fn with_threads<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> Result<T, Error> + Send) -> Result<T, Error> {
+pub(crate) fn with_threads<T: Send>(
+    jobs: Option<usize>,
+    work: impl FnOnce() -> Result<T, Error> + Send,
+) -> Result<T, Error> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.unwrap_or(0)).build()?;
     pool.install(work)
 }

@@ -214,7 +214,8 @@ fn check_passes_on_a_good_site_and_names_broken_links() {
 fn a_build_waits_for_another_build_of_the_site() {
     use std::io::{BufRead, BufReader};
     let site = Site::fixture("basic");
-    let lock = site.root().join(dateline::lock::LOCK_FILE);
+    // Where the README says a build holds its lock.
+    let lock = site.root().join(".dateline/lock");
     std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
     let held = std::fs::File::create(&lock).unwrap();
     held.lock().unwrap();
@@ -242,7 +243,7 @@ fn a_build_waits_for_another_build_of_the_site() {
 /// Makes the build cache of `site` (built into `public`) one a build cannot save: a
 /// folder stands where the cache's header goes, the file a save writes last.
 fn block_the_cache_header(site: &Site) -> std::path::PathBuf {
-    let cache = site.root().join(dateline::cache::cache_dir(Path::new("public")));
+    let cache = site.root().join(dateline::internals::cache_dir(Path::new("public")));
     std::fs::create_dir_all(cache.join("header.bin").join("in-the-way")).unwrap();
     cache
 }
@@ -308,7 +309,7 @@ fn a_refused_file_operation_is_one_error_line_and_the_outcome() {
     assert!(first.status.success(), "{}", stderr(&first));
     let before = common::tree(&site.out());
     // The record of the output cannot be replaced: a folder stands in its place.
-    let cache = site.root().join(dateline::cache::cache_dir(Path::new("public")));
+    let cache = site.root().join(dateline::internals::cache_dir(Path::new("public")));
     std::fs::remove_file(cache.join("output.bin")).unwrap();
     std::fs::create_dir_all(cache.join("output.bin").join("in-the-way")).unwrap();
     let o = dateline(&["build"], site.root());
@@ -322,6 +323,22 @@ fn a_refused_file_operation_is_one_error_line_and_the_outcome() {
     assert_eq!(lines.last(), Some(&"nothing was written"), "{err}");
     assert!(!err.contains(":1:1:"), "{err}");
     assert!(common::tree(&site.out()) == before, "the output is as it was");
+}
+
+/// An output folder the build will not write into is one error line that names it and
+/// says why, not a problem at line 1 of it.
+#[test]
+fn an_output_folder_that_holds_the_site_is_refused_in_one_line() {
+    let site = Site::fixture("basic");
+    let o = dateline(&["build", "-o", "."], site.root());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "error: refusing to use . as the output folder: it holds the site itself; \
+         choose another folder with `-o OUT`\n\
+         nothing was written\n"
+    );
+    assert!(!site.out().exists());
 }
 
 /// A patch of the output folder that fails once some files may be in place says so, and

@@ -100,8 +100,8 @@ fn static_copies_dot_files_but_not_editor_and_version_control_files() {
 fn check_finds_the_dot_files_it_links_to() {
     let site = site_with_dot_files();
     let summary = site.built();
-    let report = dateline::check::check_output(&summary.output, &summary.output, &summary.base_url)
-        .unwrap_or_else(|list| panic!("{}", dateline::diag::Diagnostics::from(list)));
+    let report = dateline::check_output(&summary.output, &summary.output, &summary.base_url)
+        .unwrap_or_else(|list| panic!("{}", dateline::Diagnostics::from(list)));
     assert!(report.pages > 0);
 }
 

@@ -261,7 +261,7 @@ fn a_cache_that_cannot_be_saved_does_not_undo_the_build() {
     let site = Site::with_config(CONFIG);
     site.write("content/2025/01/good.md", GOOD);
     // A folder stands where the cache's header goes, the file a save writes last.
-    let cache = site.root().join(dateline::cache::cache_dir(&site.out()));
+    let cache = site.root().join(dateline::internals::cache_dir(&site.out()));
     std::fs::create_dir_all(cache.join("header.bin").join("in-the-way")).unwrap();
     let summary = site.build().expect("the build stands");
     assert!(site.out().join("index.html").is_file());

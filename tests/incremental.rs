@@ -250,7 +250,7 @@ fn the_build_cache_makes_the_next_build_incremental() {
     assert!(site.out().join("404.html").is_file());
 
     // A damaged cache is ignored.
-    let cache = site.root().join(dateline::cache::cache_dir(&site.out()));
+    let cache = site.root().join(dateline::internals::cache_dir(&site.out()));
     assert!(cache.join("header.bin").is_file(), "{}", cache.display());
     for entry in std::fs::read_dir(&cache).unwrap() {
         std::fs::write(entry.unwrap().path(), b"not a cache").unwrap();
@@ -360,7 +360,7 @@ fn the_cached_archive_is_patched_until_an_edit_moves_an_article() {
     assert!(patched(&s), "{s:?}");
 
     // Without the archive in the cache, or with a damaged one, it is built again.
-    let cache = site.root().join(dateline::cache::cache_dir(&site.out()));
+    let cache = site.root().join(dateline::internals::cache_dir(&site.out()));
     std::fs::remove_file(cache.join("archive.bin")).unwrap();
     let s = edit(budget, "comfortable", "narrow");
     assert!(!patched(&s), "{s:?}");

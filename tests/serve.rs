@@ -345,6 +345,56 @@ fn a_broken_edit_is_reported_and_the_last_good_build_stays() {
     served.wait_for(BUDGET, "the fixed page", |r| r.body.contains("healthy"));
 }
 
+/// What the file system refuses a rebuild is one plain line naming the file, in the
+/// terminal and over the page: not a problem at line 1 of a file.
+#[test]
+fn a_rebuild_the_file_system_refuses_is_one_line_naming_the_file() {
+    let site = Site::fixture("basic");
+    let served = Served::start(site.root());
+    let events = served.url.replace("/archive/", "/__dateline/events");
+    // A folder stands where the edited article's page is to be moved in.
+    let page = site.root().join(".dateline/serve").join(BUDGET).join("index.html");
+    std::fs::remove_file(&page).unwrap();
+    std::fs::create_dir_all(page.join("in-the-way")).unwrap();
+
+    let editor = {
+        let source = site.root().join("content/2025/12/budget-vote.md");
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(500));
+            let text = std::fs::read_to_string(&source).unwrap();
+            std::fs::write(&source, text.replace("narrow", "healthy")).unwrap();
+        })
+    };
+    let seen = events_until(&events, Duration::from_secs(15), |name, _| name == "error");
+    editor.join().unwrap();
+    let (_, data) = seen.iter().find(|(n, _)| n == "error").expect("an error event");
+    let shown: Vec<String> = serde_json::from_str(data).unwrap();
+    let line = format!("cannot write {}: ", page.display());
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert!(shown[0].starts_with(&line), "{shown:?}");
+    assert!(!shown[0].contains(":1:1"), "{shown:?}");
+
+    // The terminal says the same line, then what is served.
+    let mut said = Vec::new();
+    while let Ok(l) = served.lines.recv_timeout(Duration::from_secs(15)) {
+        let done = l.starts_with("the build failed; ");
+        said.push(l);
+        if done {
+            break;
+        }
+    }
+    let at = said
+        .iter()
+        .position(|l| *l == shown[0])
+        .unwrap_or_else(|| panic!("{said:#?}"));
+    assert_eq!(
+        said.get(at + 1).map(String::as_str),
+        Some("the build failed; the served folder may be partly updated"),
+        "{said:#?}"
+    );
+    assert!(!said.iter().any(|l| l.contains(":1:1")), "{said:#?}");
+}
+
 #[test]
 fn a_stylesheet_edit_reloads_styles_only() {
     let site = Site::fixture("basic");

@@ -17,14 +17,14 @@ use crate::error::{Error, IoError};
 
 /// Exit code of a command that failed: problems in the site, or what the file system
 /// refused.
-pub const EXIT_PROBLEMS: i32 = 1;
+pub(crate) const EXIT_PROBLEMS: i32 = 1;
 /// Exit code of a command line that makes no sense (clap uses it too).
-pub const EXIT_USAGE: i32 = 2;
+pub(crate) const EXIT_USAGE: i32 = 2;
 
 /// dateline: a static site generator for news archives.
 #[derive(Debug, Parser)]
 #[command(name = "dateline", version, about, long_about = None, propagate_version = true)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Print nothing but errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
@@ -36,7 +36,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Build the site into its output folder.
     Build(build::BuildArgs),
     /// Build the site, then check every link, fragment, feed and sitemap of the output.
@@ -51,7 +51,7 @@ pub enum Command {
 
 /// How much to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verbosity {
+pub(crate) enum Verbosity {
     Quiet,
     Normal,
     Verbose,
@@ -118,7 +118,7 @@ pub fn main() -> i32 {
 
 /// Why a command failed.
 #[derive(Debug, thiserror::Error)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// Problems in the site's files.
     #[error("{0}")]
     Problems(#[from] Diagnostics),
@@ -202,7 +202,7 @@ fn say(w: &mut dyn Write, level: &str, message: &str, color: bool) -> std::io::R
 }
 
 /// "The present": `--now`, else `SOURCE_DATE_EPOCH`, else the clock.
-pub fn resolve_now(now: Option<DateTime<FixedOffset>>) -> Result<DateTime<FixedOffset>, Failure> {
+pub(crate) fn resolve_now(now: Option<DateTime<FixedOffset>>) -> Result<DateTime<FixedOffset>, Failure> {
     if let Some(now) = now {
         return Ok(now);
     }
@@ -222,7 +222,7 @@ pub fn resolve_now(now: Option<DateTime<FixedOffset>>) -> Result<DateTime<FixedO
 }
 
 /// Parses `--now`.
-pub fn parse_now(text: &str) -> Result<DateTime<FixedOffset>, String> {
+pub(crate) fn parse_now(text: &str) -> Result<DateTime<FixedOffset>, String> {
     DateTime::parse_from_rfc3339(text)
         .map_err(|e| format!("`{text}` is not an RFC 3339 time such as 2025-10-26T12:00:00Z ({e})"))
 }

@@ -104,7 +104,7 @@ impl Project {
     }
 
     /// Writes the build cache for the next `open_cached`.
-    pub fn save_cache(&mut self) -> Result<(), Error> {
+    pub(crate) fn save_cache(&mut self) -> Result<(), Error> {
         let timezone = self.timezone();
         let new_header = !self.cache.is_current(timezone);
         if new_header {
@@ -137,25 +137,17 @@ impl Project {
     }
 
     /// Sets "the present" for the next builds (a served site moves with the clock).
-    pub fn set_now(&mut self, now: chrono::DateTime<chrono::FixedOffset>) {
+    pub(crate) fn set_now(&mut self, now: chrono::DateTime<chrono::FixedOffset>) {
         self.options.now = now;
     }
 
     /// The options builds use.
-    pub fn options(&self) -> &BuildOptions {
+    pub(crate) fn options(&self) -> &BuildOptions {
         &self.options
     }
 
     fn timezone(&self) -> Tz {
         self.config.as_ref().map_or(Tz::UTC, |c| c.timezone)
-    }
-
-    /// Reads everything again that may have changed: configuration, templates, and the
-    /// sources whose size or modification time changed.
-    pub fn refresh(&mut self) {
-        self.reload_config();
-        self.theme = Theme::load(&self.options.site);
-        self.rescan_content();
     }
 
     /// Reads again what changed at `paths` (absolute, or relative to the site root); for

@@ -18,7 +18,7 @@ use tokio::sync::broadcast;
 
 use crate::config::{BaseUrl, CONFIG_FILE, Config};
 use crate::diag::Diagnostics;
-use crate::error::{IoError, IoResultExt};
+use crate::error::{Error, IoError, IoResultExt};
 use crate::project::{Project, WATCHED};
 use crate::render::counted;
 use crate::{BuildOptions, BuildSummary};
@@ -213,20 +213,14 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     })
 }
 
-fn project_build(project: &mut Project) -> Result<BuildSummary, Diagnostics> {
+fn project_build(project: &mut Project) -> Result<BuildSummary, Error> {
     let _lock = crate::lock::SiteLock::for_build(project.options())?;
     project.set_now(chrono::Utc::now().fixed_offset());
-    crate::with_threads(project.options().jobs, || project.build()).map_err(crate::error::Error::into_diagnostics)
+    crate::with_threads(project.options().jobs, || project.build())
 }
 
 /// Tells the terminal and the open pages how a build went.
-fn report(
-    shared: &Shared,
-    result: Result<BuildSummary, Diagnostics>,
-    started: Instant,
-    say: &dyn Fn(String),
-    first: bool,
-) {
+fn report(shared: &Shared, result: Result<BuildSummary, Error>, started: Instant, say: &dyn Fn(String), first: bool) {
     let mut status = shared.status.lock().unwrap_or_else(|e| e.into_inner());
     match result {
         Ok(summary) => {
@@ -257,19 +251,38 @@ fn report(
                 let _ = shared.events.send(Event::default().event(kind).data("{}"));
             }
         }
-        Err(problems) => {
-            let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        Err(error) => {
+            let (lines, outcome) = failure_lines(&error);
             for line in &lines {
                 eprintln!("{line}");
             }
-            eprintln!(
-                "{} problem{} found; still serving the last good build",
-                lines.len(),
-                if lines.len() == 1 { "" } else { "s" }
-            );
+            eprintln!("{outcome}");
             let _ = shared.events.send(http::error_event(&lines));
             *status = Status::Broken(lines);
         }
+    }
+}
+
+/// Why a build failed, as the terminal and the open pages show it: every problem of the
+/// site's files, each at its line, or else the one thing that failed (what the file system
+/// refused, naming its path: `cannot write PATH: …`). Then the line the terminal says
+/// after them: what is served now.
+fn failure_lines(error: &Error) -> (Vec<String>, String) {
+    // A patch that failed half-way may have left some of its files in the served folder.
+    let served = match error {
+        Error::PartlyPublished(_) => "the served folder may be partly updated",
+        _ => "still serving the last good build",
+    };
+    match error.problems() {
+        Some(problems) => {
+            let n = problems.len();
+            let lines = problems.iter().map(ToString::to_string).collect();
+            (
+                lines,
+                format!("{n} problem{} found; {served}", if n == 1 { "" } else { "s" }),
+            )
+        }
+        None => (vec![error.cause().to_string()], format!("the build failed; {served}")),
     }
 }
 
@@ -312,5 +325,50 @@ fn open_browser(url: &str) {
     };
     if std::process::Command::new(command.0).args(&command.1).spawn().is_err() {
         eprintln!("cannot open a browser; open {url}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostic;
+
+    fn refused(path: &str) -> Error {
+        Error::Io(IoError::new("write", path, io::Error::from(io::ErrorKind::StorageFull)))
+    }
+
+    #[test]
+    fn what_the_file_system_refused_is_one_plain_line_naming_the_file() {
+        let (lines, outcome) = failure_lines(&refused(".dateline/serve/index.html"));
+        assert_eq!(lines, ["cannot write .dateline/serve/index.html: no storage space"]);
+        assert_eq!(outcome, "the build failed; still serving the last good build");
+    }
+
+    #[test]
+    fn a_patch_that_failed_half_way_may_have_changed_the_served_folder() {
+        let failed = Error::PartlyPublished(Box::new(refused(".dateline/serve/2025/index.html")));
+        let (lines, outcome) = failure_lines(&failed);
+        assert_eq!(
+            lines,
+            ["cannot write .dateline/serve/2025/index.html: no storage space"]
+        );
+        assert_eq!(outcome, "the build failed; the served folder may be partly updated");
+    }
+
+    #[test]
+    fn problems_of_the_site_are_listed_each_at_its_line() {
+        let failed = Error::from(vec![
+            Diagnostic::new("content/b.md", 3, 7, "invalid `date`"),
+            Diagnostic::file("content/a.md", "missing `title`"),
+        ]);
+        let (lines, outcome) = failure_lines(&failed);
+        assert_eq!(
+            lines,
+            [
+                "content/a.md:1:1: error: missing `title`",
+                "content/b.md:3:7: error: invalid `date`"
+            ]
+        );
+        assert_eq!(outcome, "2 problems found; still serving the last good build");
     }
 }

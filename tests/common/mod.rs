@@ -10,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::DateTime;
-use dateline::{BuildOptions, BuildSummary, error::Error};
+use dateline::{BuildOptions, BuildSummary, Error};
 use scraper::{Html, Selector};
 use tempfile::TempDir;
 

@@ -1,0 +1,232 @@
+//! The only writer. Everything a build writes goes first into a staging folder beside
+//! OUT; only when the whole build has succeeded is it put in place, so a failed build
+//! leaves the previous output untouched.
+//!
+//! A full build stages the whole site and swaps it in (no stale file survives). An
+//! incremental build stages only the files whose bytes changed, then moves them into
+//! OUT and deletes the files that no longer exist.
+//!
+//! Here: the staging folder and how it is put in place (`Output`). Beside it: the record
+//! of what a build wrote (`emitted`), the removal of what a build replaced (`removal`),
+//! and the clean-up after builds that were stopped (`stopped`).
+
+mod emitted;
+mod removal;
+mod stopped;
+#[cfg(test)]
+mod tests;
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, IoError, IoResultExt, Refusal, RefusedOutput};
+use removal::{BIG_OUTPUT, discard, remove_tree};
+use stopped::clean_up_stopped_builds;
+
+pub use emitted::{Emit, Emitted, FileRecord, Records, Written};
+pub(crate) use stopped::stopped_process;
+
+/// How the staged files reach OUT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The staging folder is the whole new site and replaces OUT.
+    Replace,
+    /// The staging folder holds changed files, moved into OUT one by one.
+    Patch,
+}
+
+/// An output folder being written.
+#[derive(Debug)]
+pub struct Output {
+    target: PathBuf,
+    staging: PathBuf,
+    /// The staging folder, to make files in by their path below it.
+    staging_dir: crate::walk::Folder,
+    mode: Mode,
+    committed: bool,
+}
+
+impl Output {
+    /// Prepares to replace `target` entirely; refuses folders that hold the site or look
+    /// like something other than a previous build.
+    pub fn create(target: &Path, site: &Path) -> Result<Output, Error> {
+        Output::new(target, site, Mode::Replace)
+    }
+
+    /// Prepares to change some files of `target`, a previous build.
+    pub fn patch(target: &Path, site: &Path) -> Result<Output, Error> {
+        Output::new(target, site, Mode::Patch)
+    }
+
+    fn new(target: &Path, site: &Path, mode: Mode) -> Result<Output, Error> {
+        check_target(target, site)?;
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .ok_or_else(|| refused(target, Refusal::NoName))?
+            .to_string_lossy()
+            .into_owned();
+        fs::create_dir_all(&parent).at("create the folder", &parent)?;
+        clean_up_stopped_builds(&parent, &name);
+        let staging = parent.join(format!(".{name}.dateline-{}", std::process::id()));
+        if staging.exists() {
+            fs::remove_dir_all(&staging).at("remove", &staging)?;
+        }
+        fs::create_dir(&staging).at("create the folder", &staging)?;
+        Ok(Output {
+            target: target.to_path_buf(),
+            staging_dir: crate::walk::Folder::at(&staging),
+            staging,
+            mode,
+            committed: false,
+        })
+    }
+
+    /// Writes a file at `rel` (a `/`-separated path); an error names it at its place in
+    /// OUT.
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), IoError> {
+        use std::io::Write;
+        let written = || -> io::Result<()> {
+            if let Some((dir, _)) = rel.rsplit_once('/') {
+                // Most pages have a folder of their own, whose parent exists already: one
+                // mkdir, instead of create_dir_all's look at the folder and its parent first.
+                match self.staging_dir.make_folder(dir) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                    Err(_) => fs::create_dir_all(self.staging.join(dir))?,
+                }
+            }
+            self.staging_dir.create_file(rel)?.write_all(bytes)
+        };
+        written().at("write", &self.target.join(rel))
+    }
+
+    /// Writes a file at `rel` unless `previous` records these very bytes there. The error
+    /// is of the kind the caller gathers: an `Error`, or a `Diagnostic` while it gathers
+    /// those.
+    pub fn emit<E: From<IoError>>(&self, rel: &str, bytes: &[u8], previous: &Records) -> Result<Emit, E> {
+        let record = FileRecord::of(bytes);
+        let written = previous.get(rel).map(|w| w.file) != Some(record);
+        if written {
+            self.write(rel, bytes)?;
+        }
+        Ok(Emit::new(rel, record, written))
+    }
+
+    /// Puts the staged files in place. `written` lists them (moved in one by one in patch
+    /// mode; their number tells how big the output is), `removed` the files of the previous
+    /// build that are gone (patch mode).
+    pub fn commit(mut self, written: &[impl AsRef<str> + Sync], removed: &[String]) -> Result<(), IoError> {
+        let fail = |e: io::Error| IoError::new("replace", &self.target, e);
+        match self.mode {
+            Mode::Replace => {
+                if self.target.exists() {
+                    let old = self.staging.with_extension("old");
+                    fs::rename(&self.target, &old).map_err(fail)?;
+                    if let Err(e) = fs::rename(&self.staging, &self.target) {
+                        // Put the previous build back rather than leave no output at all.
+                        let _ = fs::rename(&old, &self.target);
+                        return Err(fail(e));
+                    }
+                    // The previous output is about as big as this one: when that is big,
+                    // removing it takes longer than writing it did, and nothing waits for it.
+                    match written.len() >= BIG_OUTPUT {
+                        true => discard(&old, &self.staging.with_extension("trash")),
+                        false => remove_tree(&old),
+                    }
+                } else {
+                    fs::rename(&self.staging, &self.target).map_err(fail)?;
+                }
+            }
+            Mode::Patch => {
+                use rayon::prelude::*;
+                // On every core: a new article moves every page of the listings it joins
+                // down by one, and thousands of files change. A file's folder is made
+                // only if the move finds it missing.
+                written.par_iter().try_for_each(|rel| {
+                    let (from, to) = (self.staging.join(rel.as_ref()), self.target.join(rel.as_ref()));
+                    match fs::rename(&from, &to) {
+                        Err(e) if e.kind() == io::ErrorKind::NotFound && from.exists() => {
+                            if let Some(dir) = to.parent() {
+                                fs::create_dir_all(dir).at("create the folder", dir)?;
+                            }
+                            fs::rename(&from, &to)
+                        }
+                        moved => moved,
+                    }
+                    .at("write", &to)
+                })?;
+                for rel in removed {
+                    let path = self.target.join(rel);
+                    match fs::remove_file(&path) {
+                        Ok(()) => prune_empty_parents(&self.target, &path),
+                        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                        Err(e) => return Err(IoError::new("remove", path, e)),
+                    }
+                }
+                // What is left is the staging folder's tree of folders, emptied: one for
+                // every file moved, and as slow to remove as they were to move.
+                match written.len() >= BIG_OUTPUT {
+                    true => discard(&self.staging, &self.staging.with_extension("trash")),
+                    false => {
+                        let _ = fs::remove_dir_all(&self.staging);
+                    }
+                }
+            }
+        }
+        self.committed = true;
+        Ok(())
+    }
+}
+
+/// Removes the folders above `file` that became empty, up to `root`.
+fn prune_empty_parents(root: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == root || !d.starts_with(root) || fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// Refuses a `target` that a build must not replace: the site's own folder, a folder of
+/// files no build wrote, a file.
+fn check_target(target: &Path, site: &Path) -> Result<(), RefusedOutput> {
+    let absolute = |p: &Path| fs::canonicalize(p).ok();
+    if let (Some(t), Some(s)) = (absolute(target), absolute(site))
+        && s.starts_with(&t)
+    {
+        return Err(refused(target, Refusal::HoldsTheSite));
+    }
+    if target.is_file() {
+        return Err(refused(target, Refusal::IsAFile));
+    }
+    if let Ok(mut entries) = fs::read_dir(target)
+        && entries.next().is_some()
+        && !target.join("index.html").is_file()
+    {
+        return Err(refused(target, Refusal::NotABuild));
+    }
+    Ok(())
+}
+
+/// `target` refused as the output folder, for `reason`.
+fn refused(target: &Path, reason: Refusal) -> RefusedOutput {
+    RefusedOutput {
+        folder: target.to_path_buf(),
+        reason,
+    }
+}

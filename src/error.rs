@@ -159,15 +159,6 @@ impl From<Diagnostic> for Error {
     }
 }
 
-/// Until render reports an `Error` (it gathers the `Diagnostic`s of the pages it cannot
-/// make, and `Output::emit` gives it one for a file it cannot write), an I/O error it
-/// meets is one more problem, at its path.
-impl From<IoError> for Diagnostic {
-    fn from(e: IoError) -> Diagnostic {
-        Diagnostic::file(e.path, format!("cannot {}: {}", e.action, e.source))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,8 +37,6 @@ pub struct Theme {
     pub(crate) tera: Tera,
     /// Template name → the site file that defines it (absent: the default theme).
     site_files: HashMap<String, PathBuf>,
-    /// The site's templates that differ from the default theme's of the same name.
-    changed: Vec<String>,
     /// Page template → a hash of every template its pages may use.
     versions: HashMap<String, u64>,
     /// A hash of the templates no page kind is named after (layouts, components, partials).
@@ -71,7 +69,6 @@ impl Theme {
             .map(|(n, s)| (n.to_string(), s.to_string()))
             .collect();
         let mut site_files = HashMap::new();
-        let mut changed = Vec::new();
         let mut problems = Vec::new();
         let dir = Path::new(TEMPLATES_DIR);
         for rel in files_under(root, dir, &mut problems) {
@@ -86,15 +83,8 @@ impl Theme {
                     Ok(text) => {
                         let text = text.into_owned();
                         match sources.iter_mut().find(|(n, _)| *n == name) {
-                            Some(slot) if slot.1 == text => {}
-                            Some(slot) => {
-                                slot.1 = text;
-                                changed.push(name.clone());
-                            }
-                            None => {
-                                sources.push((name.clone(), text));
-                                changed.push(name.clone());
-                            }
+                            Some(slot) => slot.1 = text,
+                            None => sources.push((name.clone(), text)),
                         }
                         site_files.insert(name, shown_path);
                     }
@@ -110,7 +100,6 @@ impl Theme {
         let mut theme = Theme {
             tera: Tera::new(),
             site_files,
-            changed,
             versions,
             shared_version,
         };
@@ -129,12 +118,6 @@ impl Theme {
     /// page template itself, every shared template, and page templates it names.
     pub fn version(&self, template: &str) -> u64 {
         self.versions.get(template).copied().unwrap_or(self.shared_version)
-    }
-
-    /// Whether the site replaced the default theme's template of this name with another
-    /// text, or added one of this name.
-    pub fn changes(&self, name: &str) -> bool {
-        self.changed.iter().any(|n| n == name)
     }
 
     /// A tera error as a diagnostic naming the template file, line and column.

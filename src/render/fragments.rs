@@ -26,7 +26,7 @@
 //! build lets go of what the pages it renders no longer show (`advance`).
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, RwLock, Weak};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use ahash::AHashMap as HashMap;
 use tera::{Context, Kwargs, State, Tera, Value};
@@ -61,12 +61,13 @@ pub fn register_placeholders(tera: &mut Tera) {
 pub struct Fragments {
     /// Every call seen (a component and its arguments, but the item of `cached_each`), by
     /// the hash of what makes it: a handful in a build, found once per call.
-    calls: Mutex<HashMap<u64, Vec<Arc<Call>>>>,
+    calls: Box<[Calls]>,
     /// The HTML of each call for each item, by where the call and the item are in memory:
     /// a fragment holds both, so no other value can take their place while it lives.
     shards: Box<[Shard]>,
-    /// The implicit arguments (`@name`) of each component called so far.
-    implicits: RwLock<HashMap<String, Arc<[String]>>>,
+    /// The implicit arguments (`@name`) of each component of the theme, known once the
+    /// templates are (`attach`): read by every call, on every core, so never locked.
+    implicits: OnceLock<HashMap<String, Arc<[String]>>>,
     /// The templates, to render a component the first time it is asked for (set once the
     /// renderer holds them: they hold this).
     tera: OnceLock<Weak<Tera>>,
@@ -89,6 +90,9 @@ struct Call {
     used: AtomicU32,
 }
 
+/// Calls by the hash of what makes them (a shard of them: the cores seldom meet).
+type Calls = Mutex<HashMap<u64, Vec<Arc<Call>>>>;
+
 /// Fragments by where their call and their item are in memory.
 type Shard = Mutex<HashMap<(usize, usize), Fragment>>;
 
@@ -104,6 +108,7 @@ struct Fragment {
 
 /// Shards of the map of fragments: two cores find each other's lock free nearly always.
 const SHARDS: usize = 64;
+const CALL_SHARDS: usize = 16;
 
 /// A call's arguments: name and value, explicit ones first.
 type Args<'a> = Vec<(&'a str, Value)>;
@@ -111,9 +116,9 @@ type Args<'a> = Vec<(&'a str, Value)>;
 impl Fragments {
     pub fn new() -> Arc<Fragments> {
         Arc::new(Fragments {
-            calls: Mutex::new(HashMap::new()),
+            calls: (0..CALL_SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
             shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
-            implicits: RwLock::new(HashMap::new()),
+            implicits: OnceLock::new(),
             tera: OnceLock::new(),
             epoch: AtomicU32::new(0),
             failure: Mutex::new(None),
@@ -136,6 +141,14 @@ impl Fragments {
     /// The templates components are rendered with.
     pub fn attach(&self, tera: &Arc<Tera>) {
         let _ = self.tera.set(Arc::downgrade(tera));
+        let implicits = (tera.get_component_names())
+            .filter_map(|name| Some((name.to_string(), tera.get_component_definition(name)?)))
+            .map(|(name, definition)| {
+                let names = definition.args().iter().filter(|a| a.is_implicit());
+                (name, names.map(|a| a.name().to_string()).collect())
+            })
+            .collect();
+        let _ = self.implicits.set(implicits);
     }
 
     /// The error a component gave inside `cached` or `cached_each`, with its own place,
@@ -155,11 +168,13 @@ impl Fragments {
                 map.retain(|_, f| kept(&f.used));
             }
         }
-        if let Ok(mut calls) = self.calls.lock() {
-            calls.retain(|_, list| {
-                list.retain(|c| kept(&c.used));
-                !list.is_empty()
-            });
+        for shard in &self.calls {
+            if let Ok(mut calls) = shard.lock() {
+                calls.retain(|_, list| {
+                    list.retain(|c| kept(&c.used));
+                    !list.is_empty()
+                });
+            }
         }
     }
 
@@ -206,7 +221,7 @@ impl Fragments {
     fn call(&self, component: &str, args: &[(&str, Value)], item: Option<&str>) -> Arc<Call> {
         let hash = key_hash(component, args, item);
         let now = self.epoch.load(Ordering::Relaxed);
-        let mut calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
+        let mut calls = (self.calls[hash as usize % CALL_SHARDS].lock()).unwrap_or_else(|e| e.into_inner());
         let list = calls.entry(hash).or_default();
         if let Some(found) = list.iter().find(|c| c.is(component, args, item)) {
             found.used.store(now, Ordering::Relaxed);
@@ -292,24 +307,13 @@ impl Fragments {
     }
 
     /// The names of a component's implicit arguments.
-    fn implicit_names(&self, component: &str) -> tera::TeraResult<Arc<[String]>> {
-        if let Some(names) = self.implicits.read().ok().and_then(|m| m.get(component).cloned()) {
-            return Ok(names);
+    fn implicit_names(&self, component: &str) -> tera::TeraResult<&[String]> {
+        let implicits = (self.implicits.get())
+            .ok_or_else(|| tera::Error::message("cached() is called outside of a build"))?;
+        match implicits.get(component) {
+            Some(names) => Ok(names),
+            None => Err(tera::Error::message(format!("there is no component `{component}`"))),
         }
-        let tera = self.tera()?;
-        let definition = tera
-            .get_component_definition(component)
-            .ok_or_else(|| tera::Error::message(format!("there is no component `{component}`")))?;
-        let names: Arc<[String]> = definition
-            .args()
-            .iter()
-            .filter(|a| a.is_implicit())
-            .map(|a| a.name().to_string())
-            .collect();
-        if let Ok(mut map) = self.implicits.write() {
-            map.insert(component.to_string(), Arc::clone(&names));
-        }
-        Ok(names)
     }
 
     fn tera(&self) -> tera::TeraResult<Arc<Tera>> {

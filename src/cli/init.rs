@@ -73,7 +73,7 @@ impl InitArgs {
 fn config(name: &str) -> String {
     let title = name.replace(['\\', '"'], "");
     format!(
-        r#"# The site's configuration; dateline's README lists every key.
+        r#"# The site's configuration; docs/configuration.md lists every key.
 title = "{title}"
 base_url = "https://example.org/"
 description = "The archive of {title}"

@@ -189,7 +189,7 @@ impl Fragments {
         let component = component(kwargs, CACHED)?;
         let implicit = self.implicit_names(component)?;
         let mut args: Args<'_> = explicit(kwargs, &[COMPONENT]);
-        add_implicits(&implicit, &mut args, state)?;
+        add_implicits(implicit, &mut args, state)?;
         let call = self.call(component, &args, None);
         let mut html = String::new();
         self.fragment(&call, &Value::none(), state, &mut html)?;
@@ -207,7 +207,7 @@ impl Fragments {
             .ok_or_else(|| tera::Error::message(format!("cached_each() is given a {}, not a list", list.name())))?;
         let implicit = self.implicit_names(component)?;
         let mut args: Args<'_> = explicit(kwargs, &[COMPONENT, AS]);
-        add_implicits(&implicit, &mut args, state)?;
+        add_implicits(implicit, &mut args, state)?;
         let call = self.call(component, &args, Some(item));
         let mut html = String::with_capacity(items.len() * 512);
         for value in items {
@@ -308,8 +308,8 @@ impl Fragments {
 
     /// The names of a component's implicit arguments.
     fn implicit_names(&self, component: &str) -> tera::TeraResult<&[String]> {
-        let implicits = (self.implicits.get())
-            .ok_or_else(|| tera::Error::message("cached() is called outside of a build"))?;
+        let implicits =
+            (self.implicits.get()).ok_or_else(|| tera::Error::message("cached() is called outside of a build"))?;
         match implicits.get(component) {
             Some(names) => Ok(names),
             None => Err(tera::Error::message(format!("there is no component `{component}`"))),

@@ -1,5 +1,12 @@
 //! Render: the archive → one job per page → HTML, in parallel; then feeds, sitemaps and
 //! redirects. The only module that uses tera.
+//!
+//! Every page is rendered by tera from the site's templates (the default theme's where
+//! the site has none of that name): there is no other copy of the theme. What keeps that
+//! fast at archive size is what every theme gets: views made once and shared by the pages
+//! that show them (`cards`, `views::Memo`), the HTML of components rendered once and
+//! reused (`fragments`: `cached` and `cached_each` in templates), and a full build's pages
+//! in an order that lets both go as it goes (`order`).
 
 mod cards;
 mod context;

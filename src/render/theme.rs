@@ -1,5 +1,5 @@
-//! Templates: the default theme compiled into the binary, with a site's own
-//! `templates/NAME` replacing the default of that name.
+//! Templates: the default theme built into the binary (the files of `templates/`), with
+//! a site's own `templates/NAME` replacing the default of that name.
 
 use ahash::AHashMap as HashMap;
 use std::path::{Path, PathBuf};

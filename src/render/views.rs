@@ -1,5 +1,5 @@
 //! What templates see: small `Serialize` structs that borrow from the model.
-//! README.md lists every variable; keep the two in step.
+//! docs/templates.md lists every variable; keep the two in step.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;

@@ -17,7 +17,7 @@ use crate::render::pages::Page;
 use crate::render::views::*;
 use crate::render::{Mode, Prepared, Renderer};
 
-/// The context of an article page; `A` is an `ArticleView` and `B` the breadcrumbs
+/// The context of an article page; `A` is `article` (the card with `ArticleOwn`) and `B` the breadcrumbs
 /// (or, for a fingerprint, what they are made from).
 #[derive(Serialize)]
 pub struct ArticlePage<A, B> {
@@ -32,7 +32,7 @@ pub struct ArticlePage<A, B> {
     pub breadcrumbs: B,
 }
 
-/// What an `ArticleView` is made from, for a fingerprint: the card stands for its own
+/// What `article` is made from, for a fingerprint: the card stands for its own
 /// fingerprint (`card_fingerprint` follows `Card::new`, with the environment that shapes
 /// dates and links), the rest is the article's own fields that the view shows.
 #[derive(Serialize)]

@@ -1,0 +1,142 @@
+//! What an incremental build asks of the plan: what pages share besides their articles,
+//! which pages show an edited article, and the fingerprint of every page, to tell which
+//! changed since the last build.
+
+use ahash::AHashSet as HashSet;
+use rayon::prelude::*;
+use tera::Value;
+
+use super::pages::Page;
+use super::{Fingerprints, Plan, context, fingerprint, theme, views};
+use crate::diag::Diagnostic;
+use crate::model::ArticleId;
+
+impl Plan<'_> {
+    /// A fingerprint of all that article pages and listings show besides their articles:
+    /// the templates, the site's globals and feeds, the environment of links and dates,
+    /// the site's folder (in messages), the authors, tags and sections as cards show them,
+    /// the paging, and where each article is filed (its shape, in archive order). While
+    /// it stays the same, those pages change only with the articles they show
+    /// (`pages_showing`).
+    pub fn page_globals(&self) -> u64 {
+        let r = &self.renderer;
+        let shared = &r.env.shared;
+        let hashes =
+            |list: &[(Value, u64)]| fingerprint::fingerprint(&list.iter().map(|(_, h)| *h).collect::<Vec<_>>());
+        let templates: Vec<u64> = theme::PAGE_TEMPLATES.iter().map(|t| r.template_version(t)).collect();
+        fingerprint::combine(&[
+            fingerprint::fingerprint(&templates),
+            r.env.config.paginate as u64,
+            r.globals_hash,
+            r.site_feeds_hash,
+            views::env_fingerprint(&r.env),
+            fingerprint::fingerprint(&r.input.root.to_string_lossy()),
+            hashes(&shared.authors),
+            hashes(&shared.tags),
+            hashes(&shared.sections),
+            fingerprint::fingerprint(&r.env.archive.shapes),
+        ])
+    }
+
+    /// The pages that show any of `articles`, of the kinds whose other content
+    /// `page_globals` covers: the article pages of the articles themselves, of the next
+    /// newer and older, and of those that show them among more by an author; and the page
+    /// of each listing that holds them (home, year, month, day, author, tag, section, and
+    /// their calendar day).
+    pub fn pages_showing(&self, articles: &[ArticleId]) -> HashSet<Page> {
+        use chrono::Datelike;
+        let r = &self.renderer;
+        let archive = r.env.archive;
+        let per = r.env.config.paginate.max(1);
+        let page_of = |position: usize| position / per + 1;
+        let mut showing = HashSet::new();
+        for &id in articles {
+            let i = id as usize;
+            let article = archive.article(id);
+            let around = (i.saturating_sub(1)..=i + 1).filter(|&j| j < archive.articles.len());
+            showing.extend(around.map(|j| Page::Article(j as ArticleId)));
+            showing.insert(Page::Home(page_of(i)));
+            for &a in &article.authors {
+                let list = &archive.author(a).articles;
+                showing.extend(context::shown_with(list, id).map(Page::Article));
+                if let Ok(at) = list.binary_search(&id) {
+                    showing.insert(Page::Author(a, page_of(at)));
+                }
+            }
+            let tags = article
+                .tags
+                .iter()
+                .map(|&t| (&archive.tags[t as usize], Page::Tag as fn(_, _) -> _, t));
+            let sections = article
+                .section
+                .iter()
+                .map(|&s| (&archive.sections[s as usize], Page::Section as fn(_, _) -> _, s));
+            for (term, page, t) in tags.chain(sections) {
+                if let Ok(at) = term.articles.binary_search(&id) {
+                    showing.insert(page(t, page_of(at)));
+                }
+            }
+            if let Some(y) = archive.years.iter().position(|y| y.articles.contains(&i)) {
+                showing.insert(Page::Year(y, page_of(i - archive.years[y].articles.start)));
+            }
+            let months = r.index.months.iter().map(|m| &archive.years[m.y].months[m.m].articles);
+            if let Some((m, range)) = months.enumerate().find(|(_, range)| range.contains(&i)) {
+                showing.insert(Page::Month(m, page_of(i - range.start)));
+            }
+            let days = r
+                .index
+                .days
+                .iter()
+                .map(|d| &archive.years[d.y].months[d.m].days[d.d].articles);
+            if let Some((d, range)) = days.enumerate().find(|(_, range)| range.contains(&i)) {
+                showing.insert(Page::Day(d, page_of(i - range.start)));
+            }
+            let (month, day) = (article.date.day().month(), article.date.day().day());
+            if let Some(o) = archive
+                .on_this_day
+                .iter()
+                .position(|o| (o.month, o.day) == (month, day))
+            {
+                showing.insert(Page::OnThisDay(o));
+            }
+        }
+        showing
+    }
+
+    /// The fingerprint of every page, in order, and whether it was known: `known(i)` gives
+    /// those known already (a debug build checks them).
+    pub fn fingerprints(&self, known: &(dyn Fn(usize) -> Option<u64> + Sync)) -> Result<Fingerprints, Vec<Diagnostic>> {
+        let r = &self.renderer;
+        let fingerprint = |i: usize| -> Result<(u64, bool), Box<Diagnostic>> {
+            let page = &self.pages[i];
+            match known(i) {
+                Some(f) => {
+                    #[cfg(debug_assertions)]
+                    if let Ok(computed) = r.fingerprint(page) {
+                        assert_eq!(f, computed, "the fingerprint known for {page:?} is not its own");
+                    }
+                    Ok((f, true))
+                }
+                None => r.fingerprint(page).map(|f| (f, false)).map_err(Box::new),
+            }
+        };
+        // Boxed: a problem is large, and there is a result for each of 142,000 pages.
+        let results: Vec<Result<(u64, bool), Box<Diagnostic>>> =
+            (0..self.pages.len()).into_par_iter().map(fingerprint).collect();
+        let mut list = Fingerprints {
+            of: Vec::with_capacity(results.len()),
+            known: Vec::with_capacity(results.len()),
+        };
+        let mut problems = Vec::new();
+        for result in results {
+            match result {
+                Ok((f, known)) => {
+                    list.of.push(f);
+                    list.known.push(known);
+                }
+                Err(d) => problems.push(*d),
+            }
+        }
+        if problems.is_empty() { Ok(list) } else { Err(problems) }
+    }
+}

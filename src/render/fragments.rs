@@ -27,6 +27,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::thread::{self, ThreadId};
 
 use ahash::AHashMap as HashMap;
 use tera::{Context, Kwargs, State, Tera, Value};
@@ -73,9 +74,11 @@ pub struct Fragments {
     tera: OnceLock<Weak<Tera>>,
     /// Counts `advance` calls: a call or fragment remembers the last one it was used after.
     epoch: AtomicU32,
-    /// The first error a component's own template gave, with its place in that template
-    /// (tera reports it again at the call, as text).
-    failure: Mutex<Option<tera::Error>>,
+    /// The first error a component's own template gave on each thread, with its place in
+    /// that template (tera reports it again at the call, as text). By thread: a component
+    /// is rendered on the thread that renders the page calling it, and pages fail on many
+    /// threads at once, so one slot for all would hand one page another's error or none.
+    failure: Mutex<HashMap<ThreadId, tera::Error>>,
 }
 
 /// A component and the arguments it is called with (for `cached_each`, all but the item):
@@ -121,7 +124,7 @@ impl Fragments {
             implicits: OnceLock::new(),
             tera: OnceLock::new(),
             epoch: AtomicU32::new(0),
-            failure: Mutex::new(None),
+            failure: Mutex::new(HashMap::new()),
         })
     }
 
@@ -151,10 +154,10 @@ impl Fragments {
         let _ = self.implicits.set(implicits);
     }
 
-    /// The error a component gave inside `cached` or `cached_each`, with its own place,
-    /// if one did.
+    /// The error a component gave inside `cached` or `cached_each` on this thread, with
+    /// its own place, if one did (taken: the next page starts with none).
     pub fn failure(&self) -> Option<tera::Error> {
-        self.failure.lock().ok()?.take()
+        self.failure.lock().ok()?.remove(&thread::current().id())
     }
 
     /// Lets go of the calls and fragments no page has used in the last `KEPT_FOR`
@@ -299,7 +302,7 @@ impl Fragments {
         {
             let text = e.to_string();
             if let Ok(mut failure) = self.failure.lock() {
-                failure.get_or_insert(e);
+                failure.entry(thread::current().id()).or_insert(e);
             }
             return Err(tera::Error::message(format!("in component `{component}`: {text}")));
         }
@@ -529,6 +532,36 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+        assert!(fragments.failure().is_none(), "taken once");
+    }
+
+    /// Pages fail on many threads at once: each page is told its own component's
+    /// error, even when another thread's component failed between its failure and its
+    /// asking (with one slot for all, the first to ask took both, and the other page fell
+    /// back to the place of the call).
+    #[test]
+    fn each_thread_is_told_the_error_of_its_own_component() {
+        let (tera, fragments) = setup(
+            "{% component card(a) %}\n<p>{{ a.titel }}</p>{% endcomponent card %}\
+             {% component other(a) %}\n\n\n<p>{{ a.nom }}</p>{% endcomponent other %}",
+        );
+        let mut cx = Context::new();
+        cx.insert_value("a", card("One"));
+        let line_of = |error: tera::Error| match error.kind() {
+            tera::ErrorKind::RenderingError(report) => report.span().start_line,
+            other => panic!("{other:?}"),
+        };
+        render(&tera, r#"{{ cached(component="card", a=a) }}"#, &cx).unwrap_err();
+        std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    render(&tera, r#"{{ cached(component="other", a=a) }}"#, &cx).unwrap_err();
+                    assert_eq!(line_of(fragments.failure().expect("its own error")), 5);
+                })
+                .join()
+                .unwrap();
+        });
+        assert_eq!(line_of(fragments.failure().expect("its own error")), 2);
         assert!(fragments.failure().is_none(), "taken once");
     }
 

@@ -28,10 +28,12 @@ pub struct Assets {
 }
 
 impl Assets {
-    /// Collects the files to copy; two site files claiming one output path are a problem.
-    pub fn collect(root: &Path, content_assets: &[PathBuf], problems: &mut Vec<Diagnostic>) -> Assets {
+    /// Collects the files to copy (the theme's search script only if the site has
+    /// `search`); two site files claiming one output path are a problem.
+    pub fn collect(root: &Path, content_assets: &[PathBuf], search: bool, problems: &mut Vec<Diagnostic>) -> Assets {
         let mut files: BTreeMap<String, AssetSource> = crate::render::theme::DEFAULT_STATIC
             .iter()
+            .filter(|(rel, _)| search || *rel != crate::render::theme::SEARCH_SCRIPT)
             .map(|(rel, bytes)| (rel.to_string(), AssetSource::Theme(bytes)))
             .collect();
         let static_dir = Path::new(walk::STATIC_DIR);
@@ -143,12 +145,14 @@ mod tests {
             PathBuf::from("content/img/logo.png"),
             PathBuf::from("content/files/a.pdf"),
         ];
-        let assets = Assets::collect(root, &content, &mut problems);
+        let assets = Assets::collect(root, &content, false, &mut problems);
         assert_eq!(
             assets.files.get("style.css"),
             Some(&AssetSource::File("static/style.css".into()))
         );
-        assert_eq!(assets.len(), 3);
+        assert_eq!(assets.len(), 3, "the search script only with search");
+        let mut again = Vec::new();
+        assert_eq!(Assets::collect(root, &content, true, &mut again).len(), 4);
         assert_eq!(problems.len(), 1);
         assert!(
             problems[0].message.contains("/img/logo.png is claimed by both"),
@@ -163,7 +167,7 @@ mod tests {
     fn an_unreadable_stylesheet_is_an_error_naming_it() {
         let dir = crate::testing::folder_with(&[("static/style.css", "body {}")]);
         let root = dir.path();
-        let assets = Assets::collect(root, &[], &mut Vec::new());
+        let assets = Assets::collect(root, &[], true, &mut Vec::new());
         assert_eq!(
             assets.version(root, "style.css").unwrap(),
             crate::slug::short_hash("body {}")

@@ -25,6 +25,8 @@ struct RawConfig {
     #[serde(default)]
     feed_content: FeedContent,
     publisher: Option<RawPublisher>,
+    #[serde(default)]
+    search: RawSearch,
 }
 
 /// What feed entries carry besides title, date, authors and summary.
@@ -45,6 +47,24 @@ struct RawPublisher {
     logo: Option<String>,
 }
 
+/// `[search]`: the search page and its index.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    #[serde(default = "yes")]
+    enabled: bool,
+}
+
+impl Default for RawSearch {
+    fn default() -> Self {
+        RawSearch { enabled: yes() }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
 /// The validated configuration of a site.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -60,6 +80,8 @@ pub struct Config {
     pub feed_limit: usize,
     pub feed_content: FeedContent,
     pub publisher: Publisher,
+    /// Whether the site has a search page (`/search/`) and its index (`[search] enabled`).
+    pub search: bool,
 }
 
 /// The organisation that publishes the archive (used in structured data).
@@ -238,6 +260,7 @@ impl Config {
                     paginate,
                     feed_limit,
                     feed_content: raw.feed_content,
+                    search: raw.search.enabled,
                 })
             }
             _ => Err(problems),
@@ -288,6 +311,19 @@ mod tests {
             (20, 50, FeedContent::Summary)
         );
         assert_eq!(c.publisher.name, "Archive");
+        assert!(c.search);
+    }
+
+    #[test]
+    fn search_can_be_turned_off_and_its_keys_are_checked() {
+        let c = parse("title = \"A\"\nbase_url = \"https://e.org/\"\n[search]\nenabled = false\n").unwrap();
+        assert!(!c.search);
+        let err = parse("title = \"A\"\nbase_url = \"https://e.org/\"\n[search]\nenable = false\n").unwrap_err();
+        assert!(
+            err[0].starts_with("dateline.toml:4:1: error: unknown key `enable`"),
+            "{}",
+            err[0]
+        );
     }
 
     #[test]

@@ -83,6 +83,9 @@ pub enum Error {
     /// The system would not start the build's worker threads.
     #[error("cannot start worker threads: {0}")]
     Threads(#[from] rayon::ThreadPoolBuildError),
+    /// The search engine (Pagefind) failed to index the articles.
+    #[error("the search index could not be made: {0}")]
+    Search(String),
     /// A build that failed while it moved its files into the output folder: some of them
     /// may be there.
     #[error("{0}")]
@@ -96,7 +99,9 @@ impl Error {
     /// What the failed build left, as the last line of its report says it.
     pub(crate) fn outcome(&self) -> &'static str {
         match self {
-            Error::Problems(_) | Error::Io(_) | Error::RefusedOutput(_) | Error::Threads(_) => "nothing was written",
+            Error::Problems(_) | Error::Io(_) | Error::RefusedOutput(_) | Error::Threads(_) | Error::Search(_) => {
+                "nothing was written"
+            }
             Error::PartlyPublished(_) => "the output folder may be partly updated; the next build writes it all again",
             Error::CacheNotSaved { failed, .. } => failed.outcome(),
         }

@@ -19,6 +19,7 @@ mod parse;
 mod progress;
 mod project;
 mod render;
+mod search;
 mod serve;
 mod slug;
 mod walk;
@@ -36,6 +37,7 @@ pub use config::BaseUrl;
 pub use diag::{Diagnostic, Diagnostics};
 pub use error::{CacheNotSaved, Error, IoError, Refusal, RefusedOutput};
 pub use project::Project;
+pub use search::Indexed as SearchIndexed;
 
 /// Pieces of dateline's stages, for the benchmarks, the measurements of
 /// `examples/io_bounds.rs` and the tests that reach into a build cache: not an API.
@@ -114,6 +116,8 @@ pub struct BuildSummary {
     pub removed: usize,
     /// Static files and content assets.
     pub copied: usize,
+    /// The years whose search index this build made, and those it kept.
+    pub search_indexed: SearchIndexed,
     pub output: PathBuf,
     /// The base URL the site was built for.
     pub base_url: BaseUrl,

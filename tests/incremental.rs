@@ -70,7 +70,13 @@ fn edits_give_the_same_output_as_clean_builds() {
     let text = ed.read(budget).replace("narrow", "comfortable");
     let s = ed.edit(budget, Some(&text));
     assert_eq!(s.rendered, 1, "only the article's page: {s:?}");
-    assert_eq!(s.written, 1, "{s:?}");
+    assert_eq!(s.written - s.search_indexed.written, 1, "{s:?}");
+    let search = (s.search_indexed.years, s.search_indexed.kept);
+    assert_eq!(
+        search,
+        (1, 1),
+        "the search index of its year alone is made again: {s:?}"
+    );
 
     // Nothing changed: nothing rendered or written.
     ed.project.update(&[PathBuf::from(budget)]);
@@ -225,7 +231,9 @@ fn the_build_cache_makes_the_next_build_incremental() {
         .replace("narrow", "comfortable");
     site.write(budget, &text);
     let second = site.built();
-    assert_eq!((second.rendered, second.written), (1, 1), "{second:?}");
+    let pages_written = second.written - second.search_indexed.written;
+    assert_eq!((second.rendered, pages_written), (1, 1), "{second:?}");
+    assert_eq!(second.search_indexed.years, 1, "{second:?}");
     assert_same_as_clean_build(&site, "after a cached build");
 
     // Nothing changed: nothing rendered or written.

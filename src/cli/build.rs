@@ -76,6 +76,14 @@ impl BuildArgs {
                     counted(summary.copied, "file"),
                     summary.output.display()
                 );
+                if summary.search_indexed.years > 0 {
+                    println!(
+                        "Search: indexed {} of {} ({} unchanged, kept)",
+                        counted(summary.search_indexed.articles, "article"),
+                        counted(summary.search_indexed.years, "year"),
+                        counted(summary.search_indexed.kept, "year"),
+                    );
+                }
             }
         }
         Ok(())

@@ -64,6 +64,11 @@ impl Emit {
         })
     }
 
+    /// Whether its bytes changed, and so were written.
+    pub fn is_written(&self) -> bool {
+        self.written
+    }
+
     /// This emit, recording the fingerprint of what the file was made from.
     pub fn made_from(self, fingerprint: u64) -> Emit {
         Emit {

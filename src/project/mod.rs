@@ -13,6 +13,7 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, shown};
 use crate::error::{Error, IoError};
 use crate::model::{Archive, Selection};
+use crate::render::theme::SEARCH_SCRIPT;
 use crate::render::{self, RenderInput, Theme};
 use crate::walk::{CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
 use crate::{BuildOptions, BuildSummary};
@@ -216,7 +217,7 @@ impl Project {
         let patched = self.patch_kept_archive(&selection);
         let config = self.config.as_ref().map_err(|list| Diagnostics::from(list.clone()))?;
         let mut clock = Stopwatch::after(std::mem::take(&mut self.read_stages));
-        let (theme, assets) = match checked(&self.theme, &self.sources, &self.options.site) {
+        let (theme, assets) = match checked(&self.theme, &self.sources, &self.options.site, config.search) {
             Ok(ready) => ready,
             Err(problems) => {
                 self.kept.keep_patched(patched, selection);
@@ -303,20 +304,22 @@ fn checked<'a>(
     theme: &'a Result<Theme, Vec<Diagnostic>>,
     sources: &Sources,
     root: &Path,
+    search: bool,
 ) -> Result<(&'a Theme, Assets), Diagnostics> {
     let (mut problems, content_assets) = sources.problems_and_assets();
     if let Err(list) = theme {
         problems.extend(list.iter().cloned());
     }
-    let assets = Assets::collect(root, &content_assets, &mut problems);
+    let assets = Assets::collect(root, &content_assets, search, &mut problems);
     match theme {
         Ok(theme) if problems.is_empty() => Ok((theme, assets)),
         _ => Err(problems.into()),
     }
 }
 
-/// What rendering the `archive` with `theme` needs: links to the stylesheet carry its
-/// version (`style.css?v=…`), unless `options` say otherwise (`serve`).
+/// What rendering the `archive` with `theme` needs: links to the stylesheet and the search
+/// page's script carry their version (`style.css?v=…`), unless `options` say otherwise
+/// (`serve`).
 fn render_input<'a>(
     options: &'a BuildOptions,
     config: &'a Config,
@@ -325,13 +328,16 @@ fn render_input<'a>(
     assets: &Assets,
 ) -> Result<RenderInput<'a>, IoError> {
     let root = &options.site;
-    let stylesheet = match options.versioned_assets {
-        true => format!(
-            "{}style.css?v={}",
-            config.base_url.path(),
-            assets.version(root, "style.css")?
-        ),
-        false => format!("{}style.css", config.base_url.path()),
+    let link = |file: &str| -> Result<String, IoError> {
+        Ok(match options.versioned_assets {
+            true => format!("{}{file}?v={}", config.base_url.path(), assets.version(root, file)?),
+            false => format!("{}{file}", config.base_url.path()),
+        })
+    };
+    let stylesheet = link("style.css")?;
+    let search_script = match config.search {
+        true => link(SEARCH_SCRIPT)?,
+        false => String::new(),
     };
     Ok(RenderInput {
         root,
@@ -339,6 +345,7 @@ fn render_input<'a>(
         archive,
         theme,
         stylesheet,
+        search_script,
         now: options.now,
         assets: assets.targets().map(String::from).collect(),
     })

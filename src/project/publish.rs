@@ -45,6 +45,8 @@ pub(super) struct Published {
     removed: usize,
     /// Files copied as they are.
     copied: usize,
+    /// What the search index was made of.
+    search_indexed: crate::search::Indexed,
     out: PathBuf,
 }
 
@@ -81,6 +83,10 @@ impl Publication<'_, '_> {
             &mut emitted,
         )?;
         clock.mark("render");
+        let search_indexed = crate::search::publish(plan, &output, previous, &mut emitted)?;
+        if search_indexed.years > 0 {
+            clock.mark("search");
+        }
         self.assets.copy(site, &output, previous, &mut emitted)?;
         clock.mark("assets");
 
@@ -98,6 +104,7 @@ impl Publication<'_, '_> {
             only_stylesheets_written: !written.is_empty() && written.iter().all(|f| f.ends_with(".css")),
             removed: removed.len(),
             copied: self.assets.len(),
+            search_indexed,
             out: self.out.clone(),
         };
         let patched = last.is_some();
@@ -156,6 +163,7 @@ impl Published {
             only_stylesheets_written: self.only_stylesheets_written,
             removed: self.removed,
             copied: self.copied,
+            search_indexed: self.search_indexed,
             output: self.out,
             base_url: base_url.clone(),
             elapsed: clock.read_time() + started.elapsed(),

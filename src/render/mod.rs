@@ -15,6 +15,7 @@ mod feeds;
 pub(crate) mod fingerprint;
 mod format;
 mod fragments;
+mod indexed;
 mod jsonld;
 mod order;
 mod pages;
@@ -39,7 +40,9 @@ use crate::error::{Error, IoError};
 use crate::model::{Archive, ArticleId};
 use crate::output::{Emit, Emitted, Output, Records};
 use crate::parse::ParseContext;
+pub use context::search_bundle_path;
 pub use format::{Locale, counted, thousands};
+pub use indexed::ArticleText;
 pub use pages::Page;
 use redirects::Redirect;
 pub use theme::Theme;
@@ -54,6 +57,8 @@ pub struct RenderInput<'a> {
     pub theme: &'a Theme,
     /// Link to the stylesheet, versioned.
     pub stylesheet: String,
+    /// Link to the search page's script, versioned ("" without search).
+    pub search_script: String,
     /// "The present", for the news sitemap.
     pub now: DateTime<FixedOffset>,
     /// Output paths of the files copied as they are (site `static/`, content assets).
@@ -90,6 +95,7 @@ pub fn plan<'a>(input: &'a RenderInput<'a>) -> Result<Plan<'a>, Vec<Diagnostic>>
         &renderer.index,
         input.config.paginate,
         renderer.redirects.len(),
+        input.config.search,
     );
     let feeds = feeds::all_feeds(&renderer.env);
     let page_files: Vec<String> = pages.par_iter().map(|p| renderer.file_of(p)).collect();

@@ -56,7 +56,7 @@ impl Renderer<'_> {
             Page::Tag(t, n) => in_list(&archive.tags[t as usize].articles, n),
             Page::Section(s, n) => in_list(&archive.sections[s as usize].articles, n),
             Page::Redirect(i) => self.redirects[i].to as usize,
-            Page::Authors | Page::Tags | Page::Sections | Page::NotFound => 0,
+            Page::Authors | Page::Tags | Page::Sections | Page::NotFound | Page::Search => 0,
         }
     }
 }

@@ -23,6 +23,8 @@ pub enum Page {
     Sections,
     Section(TermId, usize),
     NotFound,
+    /// The search page (when the site has one).
+    Search,
     /// The redirect page of alias `i` (in the list of redirects).
     Redirect(usize),
 }
@@ -44,6 +46,7 @@ impl Page {
             Page::Sections => "sections.html",
             Page::Section(..) => "section.html",
             Page::NotFound => "404.html",
+            Page::Search => "search.html",
             Page::Redirect(_) => "redirect.html",
         }
     }
@@ -64,6 +67,7 @@ impl Page {
             Page::Sections => "sections",
             Page::Section(..) => "section",
             Page::NotFound => "404",
+            Page::Search => "search",
             Page::Redirect(_) => "redirect",
         }
     }
@@ -110,8 +114,9 @@ pub fn page_count(count: usize, per_page: usize) -> usize {
     count.div_ceil(per_page).max(1)
 }
 
-/// Every page of the site; `redirects` is the number of aliases.
-pub fn all_pages(archive: &Archive, index: &Index, per_page: usize, redirects: usize) -> Vec<Page> {
+/// Every page of the site; `redirects` is the number of aliases; `search` whether the site
+/// has a search page.
+pub fn all_pages(archive: &Archive, index: &Index, per_page: usize, redirects: usize, search: bool) -> Vec<Page> {
     let mut pages: Vec<Page> = (0..archive.articles.len() as ArticleId).map(Page::Article).collect();
     let paged = |pages: &mut Vec<Page>, count: usize, make: &dyn Fn(usize) -> Page| {
         pages.extend((1..=page_count(count, per_page)).map(make));
@@ -146,6 +151,9 @@ pub fn all_pages(archive: &Archive, index: &Index, per_page: usize, redirects: u
         paged(&mut pages, section.articles.len(), &|n| Page::Section(s as TermId, n));
     }
     pages.push(Page::NotFound);
+    if search {
+        pages.push(Page::Search);
+    }
     pages.extend((0..redirects).map(Page::Redirect));
     pages
 }

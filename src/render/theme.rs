@@ -26,11 +26,18 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("sections.html", include_str!("../../templates/sections.html")),
     ("section.html", include_str!("../../templates/section.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
     ("redirect.html", include_str!("../../templates/redirect.html")),
 ];
 
+/// The search page's script, copied only to sites with search.
+pub const SEARCH_SCRIPT: &str = "search.js";
+
 /// The default theme's static files, by output path.
-pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../static/style.css"))];
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../../static/style.css")),
+    ("search.js", include_bytes!("../../static/search.js")),
+];
 
 /// Loaded templates, and where each came from (for messages).
 pub struct Theme {
@@ -58,6 +65,7 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "sections.html",
     "section.html",
     "404.html",
+    "search.html",
     "redirect.html",
 ];
 

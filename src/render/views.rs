@@ -150,6 +150,8 @@ pub struct NavView<'a> {
     pub authors: String,
     pub tags: String,
     pub sections_index: String,
+    /// The search page, or "" when the site has none.
+    pub search: String,
     /// Every section, the one with most articles first. No counts here: every page shows
     /// the navigation, so what is in it must change rarely.
     pub sections: Vec<NavLink<'a>>,

@@ -59,7 +59,58 @@ struct NotFoundPage {
     years: Vec<YearCount>,
 }
 
+/// Where the search page is (site-relative).
+pub const SEARCH_PATH: &str = "search/";
+
+/// Where the search index of the articles of `year` is (site-relative): a Pagefind bundle.
+pub fn search_bundle_path(year: i32) -> String {
+    format!("{SEARCH_PATH}index/{year}/")
+}
+
+/// The search page: `search`, what its script needs.
+#[derive(Serialize)]
+struct SearchPage {
+    search: SearchView,
+}
+
+#[derive(Serialize)]
+struct SearchView {
+    /// The index of each year (links to its folder, ending in `/`), newest first.
+    bundles: Vec<String>,
+    /// The years, in the same order.
+    years: Vec<i32>,
+    /// Pagefind's script, in the newest year's index (empty when there is no article).
+    script: String,
+    /// The theme's search script (`search.js`), versioned.
+    module: String,
+    /// The site's language, which the index was made for.
+    language: String,
+}
+
 impl Renderer<'_> {
+    pub(super) fn search_context(&self, mode: Mode) -> Result<Prepared, Diagnostic> {
+        let env = &self.env;
+        let years: Vec<i32> = env.archive.years.iter().map(|y| y.year).collect();
+        let bundles: Vec<String> = years.iter().map(|&y| env.link(&search_bundle_path(y))).collect();
+        let view = SearchPage {
+            search: SearchView {
+                script: bundles.first().map(|b| format!("{b}pagefind.js")).unwrap_or_default(),
+                bundles,
+                module: self.input.search_script.clone(),
+                years,
+                language: env.config.language.clone(),
+            },
+        };
+        self.finish(
+            mode,
+            &Page::Search,
+            "Search",
+            &env.config.description,
+            Meta::default(),
+            view,
+        )
+    }
+
     pub(super) fn home_context(&self, n: usize, mode: Mode) -> Result<Prepared, Diagnostic> {
         let config = self.env.config;
         let page = Page::Home(n);

@@ -9,6 +9,7 @@ use tera::{Context, Value};
 
 pub use article::shown_with;
 pub use dates::on_this_day_path;
+pub use lists::{SEARCH_PATH, search_bundle_path};
 
 use super::fingerprint;
 use super::jsonld::{self, Trail};
@@ -55,6 +56,10 @@ pub fn globals(env: &Env<'_>, stylesheet: &str, cx: &mut Context) -> u64 {
         authors: env.link("authors/"),
         tags: env.link("tags/"),
         sections_index: env.link("sections/"),
+        search: match env.config.search {
+            true => env.link(SEARCH_PATH),
+            false => String::new(),
+        },
         sections,
         years: env
             .archive
@@ -86,6 +91,7 @@ pub fn prepare(r: &Renderer<'_>, page: &Page, mode: Mode) -> Result<Prepared, Di
         Page::Tag(t, n) => r.term_context(page, t, n, mode),
         Page::Section(s, n) => r.term_context(page, s, n, mode),
         Page::NotFound => r.not_found_context(mode),
+        Page::Search => r.search_context(mode),
         Page::Redirect(i) => r.redirect_context(i, mode),
     }
 }
@@ -122,6 +128,7 @@ impl<'a> Renderer<'a> {
             Page::Sections => "sections/".to_string(),
             Page::Section(s, n) => page_path(&archive.sections[s as usize].path, n),
             Page::NotFound => "404.html".to_string(),
+            Page::Search => SEARCH_PATH.to_string(),
             Page::Redirect(i) => self.redirects[i].from.clone(),
         }
     }

@@ -1,0 +1,158 @@
+//! Search: the articles indexed by Pagefind (in process, through its crate), one index
+//! for each year of the archive, which the search page's script merges in the browser.
+//!
+//! Pagefind cannot change an index in place, and making one costs about a millisecond of
+//! CPU an article (splitting and stemming its words, then compressing every chunk at
+//! gzip's best level): a year's index is made again only when what it holds of its
+//! articles changed (a fingerprint of them, recorded with its files), so an edit costs
+//! the index of its year, and the years are indexed in parallel.
+//!
+//! Each year is a whole Pagefind bundle at `search/index/YEAR/` (`render::
+//! search_bundle_path`): its script and WebAssembly, which only the newest year's are
+//! loaded from (merged indexes share them), and its index, filters and fragments.
+
+mod record;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::error::Error;
+use crate::output::{Emit, Emitted, Output, Records};
+use crate::render::{Plan, search_bundle_path};
+use record::record_html;
+
+/// Pagefind's files a bundle does not need: its own user interfaces (the theme has its
+/// own) and the language-less WebAssembly when the index has a language.
+const LEFT_OUT: &[&str] = &[
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+];
+
+/// The version of the index's format: Pagefind's, and how records are made from articles.
+/// A new one makes every year's index again.
+const FORMAT: &str = concat!("pagefind 1.6.0, dateline ", env!("CARGO_PKG_VERSION"), ", records 1");
+
+/// What the search stage did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Indexed {
+    /// Years whose index was made (the others were kept as the last build wrote them).
+    pub years: usize,
+    /// Articles indexed.
+    pub articles: usize,
+    /// Years whose index was kept.
+    pub kept: usize,
+    /// Files of the indexes whose bytes changed, and so were written.
+    pub written: usize,
+}
+
+/// Makes the index of every year whose articles changed since the last build (`previous`:
+/// what it wrote) into `output`, and keeps the others; `root` is the site folder, for
+/// messages.
+pub fn publish(plan: &Plan<'_>, output: &Output, previous: &Records, emitted: &mut Emitted) -> Result<Indexed, Error> {
+    if !plan.has_search() {
+        return Ok(Indexed::default());
+    }
+    let years: Vec<(i32, std::ops::Range<usize>)> = plan.years().collect();
+    let results: Vec<Result<(Vec<Emit>, usize), Error>> = years
+        .par_iter()
+        .map(|(year, articles)| {
+            let prefix = search_bundle_path(*year);
+            let fingerprint = plan.articles_fingerprint(articles.clone(), FORMAT);
+            if let Some(kept) = kept(&prefix, fingerprint, previous) {
+                return Ok((kept, 0));
+            }
+            let files = index_year(plan, articles.clone())?;
+            let emits = (files.into_iter())
+                .map(|(name, bytes)| {
+                    let emit: Emit = output.emit::<Error>(&format!("{prefix}{name}"), &bytes, previous)?;
+                    Ok(emit.made_from(fingerprint))
+                })
+                .collect::<Result<Vec<Emit>, Error>>()?;
+            Ok((emits, articles.len()))
+        })
+        .collect();
+    let mut indexed = Indexed::default();
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok((emits, articles)) => {
+                match articles {
+                    0 => indexed.kept += 1,
+                    _ => {
+                        indexed.years += 1;
+                        indexed.articles += articles;
+                    }
+                }
+                indexed.written += emits.iter().filter(|e| e.is_written()).count();
+                emitted.gather(emits.into_iter().map(Ok), &mut problems);
+            }
+            Err(e) => problems.push(e),
+        }
+    }
+    match problems.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(indexed),
+    }
+}
+
+/// The files of the index at `prefix` as the last build wrote them, if it made them from
+/// what `fingerprint` stands for (and wrote its entry file, so it got that far).
+fn kept(prefix: &str, fingerprint: u64, previous: &Records) -> Option<Vec<Emit>> {
+    let entry = format!("{prefix}pagefind-entry.json");
+    previous
+        .get(entry.as_str())?
+        .fingerprint
+        .filter(|&f| f == fingerprint)?;
+    (previous.keys())
+        .filter(|file| file.starts_with(prefix))
+        .map(|file| Emit::kept(file, fingerprint, previous))
+        .collect()
+}
+
+/// The files of the index of the articles `ids` (names in the bundle, bytes).
+fn index_year(plan: &Plan<'_>, ids: std::ops::Range<usize>) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    // Reading and rendering the bodies again runs on every core; Pagefind takes one
+    // record at a time.
+    let records: Vec<(String, String)> = ids
+        .into_par_iter()
+        .map(|id| {
+            let text = plan.article_text(id as crate::model::ArticleId)?;
+            Ok((text.link.clone(), record_html(plan.language(), &text)))
+        })
+        .collect::<Result<_, Diagnostic>>()
+        .map_err(|d| Error::Problems(Diagnostics::from(vec![d])))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| crate::error::IoError::new("start the search indexer", Path::new("."), e))?;
+    let language = plan.language().to_string();
+    runtime.block_on(async move {
+        let options = pagefind::options::PagefindServiceConfig::builder()
+            .force_language(language)
+            .build();
+        let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(engine_error)?;
+        for (link, html) in records {
+            index
+                .add_html_file(None, Some(link), html)
+                .await
+                .map_err(engine_error)?;
+        }
+        let files = index.get_files().await.map_err(engine_error)?;
+        Ok(files
+            .into_iter()
+            .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
+            .filter(|(name, _)| !LEFT_OUT.contains(&name.as_str()))
+            .collect())
+    })
+}
+
+/// Pagefind's own failures (none is expected from records dateline makes).
+fn engine_error(e: impl std::fmt::Display) -> Error {
+    Error::Search(format!("{e:#}"))
+}

@@ -1,0 +1,86 @@
+//! The record Pagefind indexes for an article: a small HTML page of what the article's
+//! page shows a reader, marked with what Pagefind keeps beside the words (`data-pagefind-*`).
+//! HTML rather than a plain record, so that the title weighs more than the body, as a
+//! heading does.
+
+use crate::html::escape_into;
+use crate::render::ArticleText;
+
+/// The record of `text`, in `language`.
+pub fn record_html(language: &str, text: &ArticleText) -> String {
+    let mut html = String::with_capacity(text.body.len() + 1024);
+    html.push_str("<html lang=\"");
+    escape_into(&mut html, language);
+    html.push_str("\"><body><article data-pagefind-body>");
+    // Shown with each result, searched, but not in excerpts.
+    element(&mut html, "h1", "data-pagefind-meta=\"title\"", &text.title);
+    let byline = text.authors.join(", ");
+    element(&mut html, "p", "data-pagefind-meta=\"byline\"", &byline);
+    if let Some(section) = &text.section {
+        element(&mut html, "p", "data-pagefind-meta=\"section\"", section);
+    }
+    // Kept beside the words only.
+    let hidden = "data-pagefind-ignore";
+    element(
+        &mut html,
+        "span",
+        &format!("{hidden} data-pagefind-meta=\"date\""),
+        &text.date,
+    );
+    element(
+        &mut html,
+        "span",
+        &format!("{hidden} data-pagefind-meta=\"iso\""),
+        &text.iso,
+    );
+    element(
+        &mut html,
+        "span",
+        &format!("{hidden} data-pagefind-sort=\"date\""),
+        &text.iso,
+    );
+    element(
+        &mut html,
+        "span",
+        &format!("{hidden} data-pagefind-filter=\"year\""),
+        &text.year.to_string(),
+    );
+    for author in &text.authors {
+        element(
+            &mut html,
+            "span",
+            &format!("{hidden} data-pagefind-filter=\"author\""),
+            author,
+        );
+    }
+    if let Some(section) = &text.section {
+        element(
+            &mut html,
+            "span",
+            &format!("{hidden} data-pagefind-filter=\"section\""),
+            section,
+        );
+    }
+    element(&mut html, "p", "", &text.summary);
+    html.push_str(&text.body);
+    if !text.tags.is_empty() {
+        element(&mut html, "p", "", &text.tags.join(", "));
+    }
+    html.push_str("</article></body></html>");
+    html
+}
+
+/// `<name attributes>text</name>`, the text escaped.
+fn element(html: &mut String, name: &str, attributes: &str, text: &str) {
+    html.push('<');
+    html.push_str(name);
+    if !attributes.is_empty() {
+        html.push(' ');
+        html.push_str(attributes);
+    }
+    html.push('>');
+    escape_into(html, text);
+    html.push_str("</");
+    html.push_str(name);
+    html.push('>');
+}

@@ -6,6 +6,8 @@ as a dateline site, a Hugo site and a Zola site (scripts/gen-archive.py), then t
 builds into a fresh output folder, the tools taking turns run after run:
 
   dateline   target/release/dateline build --clean
+  dateline, search off
+             the same site with `[search] enabled = false`: what the search index costs
   dateline, own theme
              the same site with its own copy of the default templates (a comment added to
              base.html), as every newsroom that makes the theme its own has
@@ -18,7 +20,8 @@ builds into a fresh output folder, the tools taking turns run after run:
              write one page per article, in parallel, nothing else
 
 and an incremental dateline build after one article changed (a different one each run,
-at least 9 runs: a rebuild is short and the most sensitive to a noisy machine).
+at least 9 runs: a rebuild is short and the most sensitive to a noisy machine), with
+search and without. With them, the size and number of files of the search index.
 Beside them, what the file system alone costs (target/release/examples/io_bounds): writing
 a copy of dateline's output (the same files and sizes, nothing made), and the lookups a
 rebuild makes before it knows what changed (dateline's own walk of the sources and check
@@ -54,6 +57,9 @@ LOOKUPS_ALONE = "a rebuild's lookups alone"
 CALLS_ALONE = "its system calls alone, on two cores"
 CHECK = "dateline check (site built)"
 OWN_THEME = "dateline, own theme"
+NO_SEARCH = "dateline, search off"
+REBUILD = "dateline (1 changed)"
+REBUILD_NO_SEARCH = "dateline, search off (1 changed)"
 BASELINE = "dateline, baseline"
 
 
@@ -72,6 +78,27 @@ def own_theme(site, into):
     with open(base, "w", encoding="utf-8") as f:
         f.write(text.replace("<!doctype html>", "<!doctype html>\n<!-- our newsroom's own theme -->", 1))
     return into
+
+
+def without_search(site, into):
+    """A copy of `site` (its content hard-linked) with `[search] enabled = false`."""
+    if os.path.isdir(os.path.join(into, "content")):
+        return into
+    os.makedirs(into, exist_ok=True)
+    config = open(os.path.join(site, "dateline.toml"), encoding="utf-8").read()
+    with open(os.path.join(into, "dateline.toml"), "w", encoding="utf-8") as f:
+        f.write(config + "\n[search]\nenabled = false\n")
+    sh(["cp", "-al", os.path.join(site, "content"), os.path.join(into, "content")])
+    return into
+
+
+def index_size(out):
+    """Files and bytes of the search index in `out`."""
+    files = size = 0
+    for root, _, names in os.walk(os.path.join(out, "search", "index")):
+        files += len(names)
+        size += sum(os.path.getsize(os.path.join(root, n)) for n in names)
+    return files, size
 
 
 def sh(cmd, **kw):
@@ -136,11 +163,12 @@ def main():
     floor = os.path.join(ROOT, "target", "release", "examples", "floor")
     io_bounds = os.path.join(ROOT, "target", "release", "examples", "io_bounds")
     hugo = find_hugo(a.hugo)
-    tools = {"dateline": True, OWN_THEME: True, BASELINE: bool(a.baseline), "hugo": bool(hugo),
+    tools = {"dateline": True, NO_SEARCH: True, OWN_THEME: True, BASELINE: bool(a.baseline), "hugo": bool(hugo),
              "zola": bool(a.zola and os.path.exists(a.zola)), "floor": True}
     print(f"machine: {os.cpu_count()} cores; hugo: {hugo or 'absent'}; zola: {a.zola if tools['zola'] else 'absent'}")
 
     results = {}
+    indexes = {}
     for size in [int(s) for s in a.sizes.split(",")]:
         base = os.path.join(a.corpus or a.work, str(size))
         sites = {f: os.path.join(base, f) for f in ("dateline", "hugo", "zola")}
@@ -152,9 +180,11 @@ def main():
                 sh([sys.executable, os.path.join(ROOT, "scripts", "gen-archive.py"),
                     "--count", str(size), "--format", fmt, "--out", site])
         own = own_theme(sites["dateline"], os.path.join(base, "dateline-own-theme"))
+        plain = without_search(sites["dateline"], os.path.join(base, "dateline-no-search"))
         out = os.path.join(a.out or os.path.join(a.work, "out"), str(size))
         commands = {
             "dateline": [dateline, "build", "--clean", "-q", "-s", sites["dateline"], "-o", out],
+            NO_SEARCH: [dateline, "build", "--clean", "-q", "-s", plain, "-o", out],
             OWN_THEME: [dateline, "build", "--clean", "-q", "-s", own, "-o", out],
             BASELINE: [a.baseline, "build", "--clean", "-q", "-s", sites["dateline"], "-o", out],
             "hugo": [hugo, "--source", sites["hugo"], "--destination", out, "--quiet"],
@@ -175,6 +205,7 @@ def main():
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(os.path.join(sites["dateline"], ".dateline"), ignore_errors=True)
         sh([dateline, "build", "-q", "-s", sites["dateline"], "-o", out])
+        indexes[size] = index_size(out)
         # What the file system alone costs: writing dateline's files (a copy of its output,
         # nothing made), and the lookups a rebuild makes before it knows what changed.
         copy = out + "-copy"
@@ -189,23 +220,33 @@ def main():
         shutil.rmtree(copy, ignore_errors=True)
         sources = sorted(os.path.join(r, n) for r, _, ns in os.walk(os.path.join(sites["dateline"], "content"))
                          for n in ns if n.endswith(".md"))
-        rebuild = []
         # A rebuild is short and the most sensitive to a noisy machine: it gets more runs.
+        # The site without search shares the sources (hard links): the same edits, its own
+        # output and cache.
         rebuild_runs = max(runs, REBUILD_RUNS)
+        out_plain = out + "-no-search"
+        shutil.rmtree(out_plain, ignore_errors=True)
+        shutil.rmtree(os.path.join(plain, ".dateline"), ignore_errors=True)
+        sh([dateline, "build", "-q", "-s", plain, "-o", out_plain])
+        rebuild, rebuild_plain = [], []
         for i in range(rebuild_runs):
             path = sources[(i * 7919) % len(sources)]
             original = open(path, encoding="utf-8").read()
             with open(path, "w", encoding="utf-8") as f:
                 f.write(re.sub(r"\bthe\b", f"the{i}", original, count=1))
             rebuild.append(timed([dateline, "build", "-q", "-s", sites["dateline"], "-o", out]))
+            rebuild_plain.append(timed([dateline, "build", "-q", "-s", plain, "-o", out_plain]))
             with open(path, "w", encoding="utf-8") as f:
                 f.write(original)
         sh([dateline, "build", "-q", "-s", sites["dateline"], "-o", out])
+        shutil.rmtree(out_plain, ignore_errors=True)
         # The link check of the built site (its build then finds nothing to do).
         check = [timed([dateline, "check", "-q", "-s", sites["dateline"], "-o", out]) for _ in range(runs)]
         shutil.rmtree(out, ignore_errors=True)
-        samples["dateline (1 changed)"] = rebuild
-        counts["dateline (1 changed)"] = None
+        samples[REBUILD] = rebuild
+        counts[REBUILD] = None
+        samples[REBUILD_NO_SEARCH] = rebuild_plain
+        counts[REBUILD_NO_SEARCH] = None
         samples[CHECK] = check
         counts[CHECK] = None
         samples[FILES_ALONE] = files_alone
@@ -225,6 +266,8 @@ def main():
                 continue
             rss = statistics.median(m for _, m in s)
             print(f"| {tool} | {wall:.2f} | {1000 * wall / size:.3f} | {rss:.0f} | {'' if n is None else f'{n:,}'} |")
+        files, size_bytes = indexes[size]
+        print(f"search index: {files:,} files, {size_bytes / 1e6:.1f} MB")
         sys.stdout.flush()
 
     print("\nratios")
@@ -239,9 +282,13 @@ def main():
             line.append(f"zola/dateline wall {med['zola'][0] / d[0]:.1f}×")
         line.append(f"own theme/default wall {med[OWN_THEME][0] / d[0]:.2f}×, RSS {med[OWN_THEME][1] / d[1]:.2f}")
         if BASELINE in med:
-            line.append(f"dateline/baseline wall {d[0] / med[BASELINE][0]:.2f}×, RSS {d[1] / med[BASELINE][1]:.2f}")
+            p, b = med[NO_SEARCH], med[BASELINE]
+            line.append(f"dateline (search off)/baseline wall {p[0] / b[0]:.2f}×, RSS {p[1] / b[1]:.2f}")
         line.append(f"dateline/floor wall {d[0] / med['floor'][0]:.2f}×")
-        line.append(f"rebuild/full {100 * med['dateline (1 changed)'][0] / d[0]:.1f}%")
+        line.append(f"rebuild/full {100 * med[REBUILD][0] / d[0]:.1f}%")
+        plain = med[NO_SEARCH]
+        line.append(f"search on/off wall {d[0] / plain[0]:.2f}×, RSS {d[1] / plain[1]:.2f}, "
+                    f"rebuild {med[REBUILD][0] / med[REBUILD_NO_SEARCH][0]:.2f}×")
         print(f"  {size:,}: " + "; ".join(line))
         print(f"  {size:,}, the file system alone: writing dateline's files / floor "
               f"{med[FILES_ALONE][0] / med['floor'][0]:.2f}×; a rebuild's lookups / full build "
@@ -265,10 +312,12 @@ def targets(size, samples, growth):
     checks = [("a site's own copy of the theme within 1.1× of the default theme",
                med[OWN_THEME][0] / d[0] <= 1.1, f"{med[OWN_THEME][0] / d[0]:.2f}×")]
     if BASELINE in med:
-        checks.append(("default theme within 1.2× of the baseline binary", d[0] / med[BASELINE][0] <= 1.2,
-                       f"{d[0] / med[BASELINE][0]:.2f}×"))
-        checks.append(("peak memory no more than the baseline's", d[1] <= med[BASELINE][1] * 1.02,
-                       f"{d[1]:.0f} MB against {med[BASELINE][1]:.0f} MB"))
+        # The baseline is a binary from before search: compared with the site without it.
+        p, b = med[NO_SEARCH], med[BASELINE]
+        checks.append(("default theme (search off) within 1.2× of the baseline binary", p[0] / b[0] <= 1.2,
+                       f"{p[0] / b[0]:.2f}×"))
+        checks.append(("peak memory (search off) no more than the baseline's", p[1] <= b[1] * 1.02,
+                       f"{p[1]:.0f} MB against {b[1]:.0f} MB"))
     if "hugo" in med:
         checks.append(("full build at least 5× faster than Hugo", med["hugo"][0] / d[0] >= 5,
                        f"{med['hugo'][0] / d[0]:.1f}×"))
@@ -279,7 +328,15 @@ def targets(size, samples, growth):
     if growth:
         checks.append(("memory grows no faster than the archive (≤ its growth × 1.1)",
                        growth[0] <= growth[1] * 1.1, f"×{growth[0]:.1f} for ×{growth[1]:.0f}"))
-    rebuild = med["dateline (1 changed)"][0] / d[0]
+    plain = med[NO_SEARCH]
+    checks.append(("with search, at most 1.5× the build without", d[0] / plain[0] <= 1.5,
+                   f"{d[0] / plain[0]:.2f}×"))
+    checks.append(("with search, at most 1.5× the peak memory without", d[1] / plain[1] <= 1.5,
+                   f"{d[1]:.0f} MB against {plain[1]:.0f} MB"))
+    searched = med[REBUILD][0] / med[REBUILD_NO_SEARCH][0]
+    checks.append(("rebuild after one edit with search at most 2× without", searched <= 2,
+                   f"{med[REBUILD][0]:.2f} s against {med[REBUILD_NO_SEARCH][0]:.2f} s"))
+    rebuild = med[REBUILD][0] / d[0]
     checks.append(("rebuild after one changed article under 5% of the full build", rebuild < 0.05,
                    f"{100 * rebuild:.1f}%"))
     print(f"\ntargets at {size:,} articles" + ("" if size >= 100_000 else " (they are set for 100,000)"))

@@ -78,7 +78,7 @@ fn each_year_has_an_index_of_what_readers_see_of_its_articles() {
 
     // The search page names the indexes, newest first, and the script that searches them.
     let page = site.page("search/");
-    let bundles = page.attr("#search", "data-bundles");
+    let bundles = page.attr(".search-app", "data-bundles");
     assert_eq!(bundles, "/archive/search/index/2025/ /archive/search/index/2024/");
     assert!(site.exists("search.js"));
 }

@@ -49,10 +49,20 @@ fn find_chromium() -> Option<String> {
 
 fn main() {
     let arguments = Arguments::from_args();
-    let tests = vec![in_a_browser(
-        "an_open_page_follows_edits_and_shows_build_errors",
-        an_open_page_follows_edits_and_shows_build_errors,
-    )];
+    let tests = vec![
+        in_a_browser(
+            "an_open_page_follows_edits_and_shows_build_errors",
+            an_open_page_follows_edits_and_shows_build_errors,
+        ),
+        in_a_browser(
+            "search_finds_articles_under_a_base_path",
+            search_finds_articles_under_a_base_path,
+        ),
+        in_a_browser(
+            "search_finds_articles_at_the_root_of_a_host",
+            search_finds_articles_at_the_root_of_a_host,
+        ),
+    ];
     libtest_mimic::run(&arguments, tests).exit();
 }
 
@@ -148,6 +158,11 @@ impl Tab {
         }
     }
 
+    /// Loads `url` in this tab.
+    fn go(&mut self, url: &str) {
+        self.call("Page.navigate", json!({ "url": url }));
+    }
+
     /// Evaluates a JavaScript expression in the page.
     fn eval(&mut self, expression: &str) -> Value {
         let v = self.call(
@@ -222,4 +237,103 @@ fn an_open_page_follows_edits_and_shows_build_errors(browser: &Browser) {
     tab.wait_for(H1, "the fixed title", |v| {
         v == "Parliament Passes the Budget: Fixed Again"
     });
+}
+
+/// The search page's result count, and the titles and bylines of the results shown, once
+/// the search is done.
+const RESULTS: &str = "(() => { const c = document.querySelector('.search-count'); \
+    const list = document.querySelector('.search-results'); \
+    if (!c || !c.textContent || !list || list.getAttribute('aria-busy')) return null; \
+    return { count: c.textContent, \
+      titles: [...list.querySelectorAll('.card-title a')].map(a => a.textContent), \
+      links: [...list.querySelectorAll('.card-title a')].map(a => a.getAttribute('href')), \
+      bylines: [...list.querySelectorAll('.card')].map(a => (a.querySelector('.by') || {}).textContent || '') }; })()";
+
+const SEED: &str = "Japan’s PM Takaichi and Trump Discuss Strengthening US-Japan Alliance";
+
+/// Searches `query` on the search page of `served`, and waits for what it finds.
+fn search(tab: &mut Tab, served: &Served, query: &str, what: &str) -> Value {
+    tab.go(&served.at(&format!("search/?{query}")));
+    tab.wait_for(RESULTS, what, |v| {
+        v.is_object() && (v["count"] == "No results" || !v["titles"].as_array().unwrap().is_empty())
+    })
+}
+
+/// The number a result count starts with ("3 results for …"); 0 for "No results".
+fn count(results: &Value) -> usize {
+    let text = results["count"].as_str().unwrap();
+    text.split(' ').next().unwrap().replace(',', "").parse().unwrap_or(0)
+}
+
+fn search_finds_articles_under_a_base_path(browser: &Browser) {
+    searches_in(browser, Site::fixture("basic"), "/archive/");
+}
+
+fn search_finds_articles_at_the_root_of_a_host(browser: &Browser) {
+    let site = Site::fixture("basic");
+    let config = std::fs::read_to_string(site.root().join("dateline.toml")).unwrap();
+    site.write(
+        "dateline.toml",
+        config.replace("https://news.example.com/archive/", "https://news.example.com/"),
+    );
+    searches_in(browser, site, "/");
+}
+
+/// What the search page finds on the fixture site served by `dateline serve` under
+/// `base` (its base_url's path).
+fn searches_in(browser: &Browser, site: Site, base: &str) {
+    let served = Served::start(site.root());
+    let mut tab = Tab::open(browser, "about:blank");
+
+    // A word only in the seed article's body: the seed first, with its byline, linked
+    // under the base path.
+    let found = search(&mut tab, &served, "q=Naruhito", "the seed article");
+    assert_eq!(found["titles"][0], SEED, "{found}");
+    assert_eq!(found["bylines"][0], "Austin Collins", "{found}");
+    let link = found["links"][0].as_str().unwrap();
+    assert!(link.starts_with(&format!("{base}2025/10/26/")), "{link}");
+
+    // A word of a CJK title.
+    let found = search(&mut tab, &served, "q=東京", "the Tokyo article");
+    assert_eq!(found["titles"][0], "東京で首脳会談", "{found}");
+
+    // A filter narrows the results.
+    let all = search(&mut tab, &served, "q=the", "every article");
+    let in_2024 = search(&mut tab, &served, "q=the&year=2024", "the articles of 2024");
+    assert!(count(&all) > count(&in_2024) && count(&in_2024) > 0, "{all} {in_2024}");
+    let by = search(&mut tab, &served, "q=the&author=John%20Doe", "John Doe's articles");
+    assert!(count(&by) < count(&all) && count(&by) > 0, "{by}");
+    assert!(
+        by["bylines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|b| b.as_str().unwrap().contains("John Doe")),
+        "{by}"
+    );
+
+    // A word in no article.
+    let none = search(&mut tab, &served, "q=zyzzyvas", "no results");
+    assert_eq!(none["count"], "No results", "{none}");
+
+    // After an edit, search finds the new text.
+    let source = "content/2025/12/budget-vote.md";
+    let text = std::fs::read_to_string(site.root().join(source)).unwrap();
+    site.write(source, text.replace("narrow", "quinquennial"));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let found = search(&mut tab, &served, "q=quinquennial", "the edited article");
+        if count(&found) == 1 {
+            assert!(
+                found["titles"][0]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Parliament Passes the Budget"),
+                "{found}"
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "search never found the edit: {found}");
+        std::thread::sleep(Duration::from_millis(300));
+    }
 }

@@ -67,14 +67,25 @@ fn each_year_has_an_index_of_what_readers_see_of_its_articles() {
     assert_eq!(seed["filters"]["year"], serde_json::json!(["2025"]));
     let content = seed["content"].as_str().unwrap();
     assert!(content.contains("Emperor Naruhito"), "the body is indexed: {content}");
-    assert!(!content.contains("October 26, 2025"), "dates are kept beside the words, not in them");
+    assert!(
+        !content.contains("Austin Collins") && !content.contains("Discuss Strengthening"),
+        "title and byline are searched as metadata, not cut into excerpts: {content}"
+    );
+    assert!(
+        !content.contains("October 26, 2025"),
+        "dates are kept beside the words, not in them"
+    );
 
     let tokyo = record(&all, "/archive/2025/10/25/dong-jing-deshou-noy-hui-tan/");
     assert_eq!(tokyo["meta"]["title"], "東京で首脳会談");
     assert!(tokyo["content"].as_str().unwrap().contains("Talks in Tokyo"));
 
     let older = records(&index.join("2024"));
-    assert!(older.iter().all(|r| r["filters"]["year"] == serde_json::json!(["2024"])));
+    assert!(
+        older
+            .iter()
+            .all(|r| r["filters"]["year"] == serde_json::json!(["2024"]))
+    );
 
     // The search page names the indexes, newest first, and the script that searches them.
     let page = site.page("search/");
@@ -95,21 +106,32 @@ fn an_edit_makes_again_only_the_index_of_its_year() {
     let text = std::fs::read_to_string(site.root().join(budget)).unwrap();
     site.write(budget, text.replace("narrow", "quinquennial"));
     let second = site.built();
-    assert_eq!((second.search_indexed.years, second.search_indexed.kept), (1, 1), "{second:?}");
+    assert_eq!(
+        (second.search_indexed.years, second.search_indexed.kept),
+        (1, 1),
+        "{second:?}"
+    );
     assert!(second.search_indexed.written > 0);
     assert_eq!(common::tree(&bundle_2024), before, "2024's index is as it was");
     let all = records(&site.out().join("search/index/2025"));
     assert!(
-        all.iter().any(|r| r["content"].as_str().unwrap().contains("quinquennial")),
+        all.iter()
+            .any(|r| r["content"].as_str().unwrap().contains("quinquennial")),
         "the edit is in the index"
     );
     // Files of the old index that the new one does not have are gone.
-    let fragments = std::fs::read_dir(site.out().join("search/index/2025/fragment")).unwrap().count();
+    let fragments = std::fs::read_dir(site.out().join("search/index/2025/fragment"))
+        .unwrap()
+        .count();
     assert_eq!(fragments, all.len());
 
     // Nothing changed: no index is made again.
     let third = site.built();
-    assert_eq!((third.search_indexed.years, third.search_indexed.written), (0, 0), "{third:?}");
+    assert_eq!(
+        (third.search_indexed.years, third.search_indexed.written),
+        (0, 0),
+        "{third:?}"
+    );
 }
 
 #[test]
@@ -121,9 +143,16 @@ fn a_site_without_search_has_no_index_page_or_link() {
     site.write("dateline.toml", format!("{config}\n[search]\nenabled = false\n"));
     let off = site.built();
     assert_eq!(off.search_indexed, Default::default());
-    assert!(!site.out().join("search").exists(), "the index of the last build is removed");
+    assert!(
+        !site.out().join("search").exists(),
+        "the index of the last build is removed"
+    );
     assert!(!site.exists("search.js"));
     let home = site.page("");
-    assert_eq!(home.count("a[href$='/search/']"), 0, "no link to a page that does not exist");
+    assert_eq!(
+        home.count("a[href$='/search/']"),
+        0,
+        "no link to a page that does not exist"
+    );
     assert_eq!(home.count("form[role=search]"), 0);
 }

@@ -51,7 +51,11 @@ const AT_ONCE: usize = 2;
 
 /// The version of the index's format: Pagefind's, and how records are made from articles.
 /// A new one makes every year's index again.
-const FORMAT: &str = concat!("pagefind 1.6.0, dateline ", env!("CARGO_PKG_VERSION"), ", records 1, max 2000");
+const FORMAT: &str = concat!(
+    "pagefind 1.6.0, dateline ",
+    env!("CARGO_PKG_VERSION"),
+    ", records 2, max 2000"
+);
 
 /// What the search stage did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

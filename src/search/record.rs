@@ -1,7 +1,10 @@
 //! The record Pagefind indexes for an article: a small HTML page of what the article's
 //! page shows a reader, marked with what Pagefind keeps beside the words (`data-pagefind-*`).
-//! HTML rather than a plain record, so that the title weighs more than the body, as a
-//! heading does.
+//!
+//! The title, byline and section are metadata: Pagefind searches the words of metadata
+//! too (weighing the title's above the body's), and shows them with each result, so they
+//! are left out of the text that excerpts are cut from (`data-pagefind-ignore`, which
+//! still reads an element's metadata, filters and sort keys).
 
 use crate::html::escape_into;
 use crate::render::ArticleText;
@@ -12,15 +15,28 @@ pub fn record_html(language: &str, text: &ArticleText) -> String {
     html.push_str("<html lang=\"");
     escape_into(&mut html, language);
     html.push_str("\"><body><article data-pagefind-body>");
-    // Shown with each result, searched, but not in excerpts.
-    element(&mut html, "h1", "data-pagefind-meta=\"title\"", &text.title);
-    let byline = text.authors.join(", ");
-    element(&mut html, "p", "data-pagefind-meta=\"byline\"", &byline);
-    if let Some(section) = &text.section {
-        element(&mut html, "p", "data-pagefind-meta=\"section\"", section);
-    }
-    // Kept beside the words only.
     let hidden = "data-pagefind-ignore";
+    element(
+        &mut html,
+        "h1",
+        &format!("{hidden} data-pagefind-meta=\"title\""),
+        &text.title,
+    );
+    let byline = text.authors.join(", ");
+    element(
+        &mut html,
+        "p",
+        &format!("{hidden} data-pagefind-meta=\"byline\""),
+        &byline,
+    );
+    if let Some(section) = &text.section {
+        element(
+            &mut html,
+            "p",
+            &format!("{hidden} data-pagefind-meta=\"section\""),
+            section,
+        );
+    }
     element(
         &mut html,
         "span",

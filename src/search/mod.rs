@@ -70,6 +70,9 @@ pub struct Indexed {
     pub written: usize,
 }
 
+/// A year's index: its files, and the articles indexed (0 if it was kept).
+type YearDone = Result<(Vec<Emit>, usize), Error>;
+
 /// Makes the index of every year whose articles changed since the last build (`previous`:
 /// what it wrote) into `output`, and keeps the others; `root` is the site folder, for
 /// messages.
@@ -78,7 +81,7 @@ pub fn publish(plan: &Plan<'_>, output: &Output, previous: &Records, emitted: &m
         return Ok(Indexed::default());
     }
     let years: Vec<(i32, std::ops::Range<usize>)> = plan.years().collect();
-    let year = |(year, articles): &(i32, std::ops::Range<usize>)| -> Result<(Vec<Emit>, usize), Error> {
+    let year = |(year, articles): &(i32, std::ops::Range<usize>)| -> YearDone {
         let prefix = search_bundle_path(*year);
         let fingerprint = plan.articles_fingerprint(articles.clone(), FORMAT);
         if let Some(kept) = kept(&prefix, fingerprint, previous) {
@@ -98,8 +101,7 @@ pub fn publish(plan: &Plan<'_>, output: &Output, previous: &Records, emitted: &m
     let mut order: Vec<usize> = (0..years.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(years[i].1.len()));
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<Result<(Vec<Emit>, usize), Error>>>> =
-        years.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let slots: Vec<std::sync::Mutex<Option<YearDone>>> = years.iter().map(|_| std::sync::Mutex::new(None)).collect();
     let workers = AT_ONCE.min(rayon::current_num_threads()).min(years.len());
     rayon::scope(|scope| {
         for _ in 0..workers {

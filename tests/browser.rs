@@ -282,6 +282,9 @@ fn search_finds_articles_at_the_root_of_a_host(browser: &Browser) {
 /// What the search page finds on the fixture site served by `dateline serve` under
 /// `base` (its base_url's path).
 fn searches_in(browser: &Browser, site: Site, base: &str) {
+    let late = "content/2025/12/late-night.md";
+    let text = std::fs::read_to_string(site.root().join(late)).unwrap();
+    site.write(late, format!("{text}\nThe talks moved to the Café Schönbrunn.\n"));
     let served = Served::start(site.root());
     let mut tab = Tab::open(browser, "about:blank");
 
@@ -296,6 +299,13 @@ fn searches_in(browser: &Browser, site: Site, base: &str) {
     // A word of a CJK title.
     let found = search(&mut tab, &served, "q=東京", "the Tokyo article");
     assert_eq!(found["titles"][0], "東京で首脳会談", "{found}");
+
+    // Accented words, typed with or without their accents.
+    for query in ["q=cafe", "q=caf%C3%A9", "q=schonbrunn"] {
+        let found = search(&mut tab, &served, query, "the article with the café");
+        assert_eq!(count(&found), 1, "{query}: {found}");
+        assert!(found["titles"][0].as_str().unwrap().contains("Late"), "{query}: {found}");
+    }
 
     // A filter narrows the results.
     let all = search(&mut tab, &served, "q=the", "every article");

@@ -1,9 +1,9 @@
 //! Search: the articles indexed by Pagefind (in process, through its crate), one index
 //! for each year of the archive, which the search page's script merges in the browser.
 //!
-//! Pagefind cannot change an index in place, and making one costs about a millisecond of
-//! CPU an article (splitting and stemming its words, then compressing every chunk at
-//! gzip's best level): a year's index is made again only when what it holds of its
+//! Pagefind cannot change an index in place, and making one costs about 1.2 ms of CPU an
+//! article (splitting and stemming its words, then compressing every file at gzip's best
+//! level): a year's index is made again only when what it holds of its
 //! articles changed (a fingerprint of them, recorded with its files), so an edit costs
 //! the index of its year, and the years are indexed in parallel.
 //!

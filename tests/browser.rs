@@ -304,7 +304,10 @@ fn searches_in(browser: &Browser, site: Site, base: &str) {
     for query in ["q=cafe", "q=caf%C3%A9", "q=schonbrunn"] {
         let found = search(&mut tab, &served, query, "the article with the café");
         assert_eq!(count(&found), 1, "{query}: {found}");
-        assert!(found["titles"][0].as_str().unwrap().contains("Late"), "{query}: {found}");
+        assert!(
+            found["titles"][0].as_str().unwrap().contains("Late"),
+            "{query}: {found}"
+        );
     }
 
     // A filter narrows the results.

@@ -5,7 +5,7 @@
 //! article (splitting and stemming its words, then compressing every file at gzip's best
 //! level): a year's index is made again only when what it holds of its
 //! articles changed (a fingerprint of them, recorded with its files), so an edit costs
-//! the index of its year, and the years are indexed in parallel.
+//! the index of its year, and two years are indexed at a time.
 //!
 //! Each year is a whole Pagefind bundle at `search/index/YEAR/` (`render::
 //! search_bundle_path`): its script and WebAssembly, which only the newest year's are

@@ -179,7 +179,8 @@ def check_jsonld(out):
     for path in files(out, ".html"):
         page = Page()
         page.feed(open(path, encoding="utf-8").read())
-        if page.kind in (None, "404", "redirect"):
+        # The search page is kept out of search engines (noindex): nothing to describe.
+        if page.kind in (None, "404", "redirect", "search"):
             continue
         pages += 1
         nodes = []

@@ -37,7 +37,7 @@ pub use config::BaseUrl;
 pub use diag::{Diagnostic, Diagnostics};
 pub use error::{CacheNotSaved, Error, IoError, Refusal, RefusedOutput};
 pub use project::Project;
-pub use search::Indexed as SearchIndexed;
+pub use search::{Indexed as SearchIndexed, When as SearchWhen};
 
 /// Pieces of dateline's stages, for the benchmarks, the measurements of
 /// `examples/io_bounds.rs` and the tests that reach into a build cache: not an API.

@@ -156,3 +156,32 @@ fn a_site_without_search_has_no_index_page_or_link() {
     );
     assert_eq!(home.count("form[role=search]"), 0);
 }
+
+/// `serve` shows an edit's pages first: its build keeps the year's index as it was, and
+/// the build that follows makes it.
+#[test]
+fn the_index_of_an_edit_can_be_left_to_the_next_build() {
+    let site = Site::fixture("basic");
+    let mut project = dateline::Project::open(site.options());
+    project.build().unwrap();
+    project.set_search(dateline::SearchWhen::Later);
+    let budget = "content/2025/12/budget-vote.md";
+    let text = std::fs::read_to_string(site.root().join(budget)).unwrap();
+    site.write(budget, text.replace("narrow", "quinquennial"));
+    project.update(&[std::path::PathBuf::from(budget)]);
+
+    let pages = project.build().unwrap();
+    let s = pages.search_indexed;
+    assert_eq!((s.years, s.pending, s.kept), (0, 1, 1), "{pages:?}");
+    assert_eq!(pages.rendered, 1, "the article's page is rendered now");
+    let bundle = site.out().join("search/index/2025");
+    let edited = |r: &Value| r["content"].as_str().unwrap().contains("quinquennial");
+    assert!(!records(&bundle).iter().any(edited), "the index is the last build's");
+
+    project.set_search(dateline::SearchWhen::Now);
+    let search = project.build().unwrap();
+    let s = search.search_indexed;
+    assert_eq!((s.years, s.pending), (1, 0), "{search:?}");
+    assert_eq!(search.rendered, 0);
+    assert!(records(&bundle).iter().any(edited), "the edit is found");
+}

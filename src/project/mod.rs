@@ -49,6 +49,9 @@ pub struct Project {
     ends_with_the_process: bool,
     /// Stages of reading the sources since the last build (for its timings).
     read_stages: Vec<stopwatch::Stage>,
+    /// Whether builds make the search index of the years that changed, or leave that to a
+    /// build that follows (`serve`).
+    search: crate::search::When,
 }
 
 impl Project {
@@ -74,6 +77,7 @@ impl Project {
             theme,
             ends_with_the_process: false,
             read_stages: Vec::new(),
+            search: crate::search::When::Now,
         }
     }
 
@@ -140,6 +144,15 @@ impl Project {
     /// Sets "the present" for the next builds (a served site moves with the clock).
     pub(crate) fn set_now(&mut self, now: chrono::DateTime<chrono::FixedOffset>) {
         self.options.now = now;
+    }
+
+    /// Whether the next builds make the search index of the years whose articles changed
+    /// (`Now`, the default), or keep the last build's index of a year that has one, as it is,
+    /// for a build that follows to make (`Later`: `serve` shows an edit's pages first, and
+    /// its search results a few seconds later at 100,000 articles). A build that kept an
+    /// index out of date says so (`BuildSummary::search_indexed.pending`).
+    pub fn set_search(&mut self, when: crate::search::When) {
+        self.search = when;
     }
 
     /// The options builds use.
@@ -250,6 +263,7 @@ impl Project {
             options: &self.options,
             record: &mut self.record,
             cache: &self.cache,
+            search: self.search,
         }
         .publish(&mut clock)?;
         let summary = published.summary(&archive, &config.base_url, started, clock);

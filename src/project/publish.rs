@@ -29,6 +29,8 @@ pub(super) struct Publication<'a, 'p> {
     pub record: &'a mut Record,
     /// Forgets the record it keeps before the output folder changes.
     pub cache: &'a BuildCache,
+    /// When the search index of the years that changed is made.
+    pub search: crate::search::When,
 }
 
 /// What a build wrote.
@@ -83,7 +85,7 @@ impl Publication<'_, '_> {
             &mut emitted,
         )?;
         clock.mark("render");
-        let search_indexed = crate::search::publish(plan, &output, previous, &mut emitted)?;
+        let search_indexed = crate::search::publish(plan, &output, previous, self.search, &mut emitted)?;
         if search_indexed.years > 0 {
             clock.mark("search");
         }

@@ -57,6 +57,17 @@ const FORMAT: &str = concat!(
     ", records 2, max 2000"
 );
 
+/// When a build makes the index of the years whose articles changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum When {
+    /// In the build.
+    #[default]
+    Now,
+    /// In a build that follows: this one keeps the last build's index of such a year as it
+    /// is (out of date, and recorded so), and makes only the index of a year that has none.
+    Later,
+}
+
 /// What the search stage did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Indexed {
@@ -68,15 +79,25 @@ pub struct Indexed {
     pub kept: usize,
     /// Files of the indexes whose bytes changed, and so were written.
     pub written: usize,
+    /// Years whose articles changed but whose index was kept as it was (`When::Later`).
+    pub pending: usize,
 }
 
-/// A year's index: its files, and the articles indexed (0 if it was kept).
+/// A year's index: its files, and the articles indexed (or `KEPT`, or `PENDING`).
 type YearDone = Result<(Vec<Emit>, usize), Error>;
+const KEPT: usize = usize::MAX;
+const PENDING: usize = usize::MAX - 1;
 
 /// Makes the index of every year whose articles changed since the last build (`previous`:
 /// what it wrote) into `output`, and keeps the others; `root` is the site folder, for
 /// messages.
-pub fn publish(plan: &Plan<'_>, output: &Output, previous: &Records, emitted: &mut Emitted) -> Result<Indexed, Error> {
+pub fn publish(
+    plan: &Plan<'_>,
+    output: &Output,
+    previous: &Records,
+    when: When,
+    emitted: &mut Emitted,
+) -> Result<Indexed, Error> {
     if !plan.has_search() {
         return Ok(Indexed::default());
     }
@@ -84,8 +105,13 @@ pub fn publish(plan: &Plan<'_>, output: &Output, previous: &Records, emitted: &m
     let year = |(year, articles): &(i32, std::ops::Range<usize>)| -> YearDone {
         let prefix = search_bundle_path(*year);
         let fingerprint = plan.articles_fingerprint(articles.clone(), FORMAT);
-        if let Some(kept) = kept(&prefix, fingerprint, previous) {
-            return Ok((kept, 0));
+        if let Some(kept) = kept(&prefix, Some(fingerprint), previous) {
+            return Ok((kept, KEPT));
+        }
+        if when == When::Later
+            && let Some(stale) = kept(&prefix, None, previous)
+        {
+            return Ok((stale, PENDING));
         }
         let files = index_year(plan, articles.clone())?;
         let emits = (files.into_iter())
@@ -124,7 +150,8 @@ pub fn publish(plan: &Plan<'_>, output: &Output, previous: &Records, emitted: &m
         match result {
             Ok((emits, articles)) => {
                 match articles {
-                    0 => indexed.kept += 1,
+                    KEPT => indexed.kept += 1,
+                    PENDING => indexed.pending += 1,
                     _ => {
                         indexed.years += 1;
                         indexed.articles += articles;
@@ -143,16 +170,17 @@ pub fn publish(plan: &Plan<'_>, output: &Output, previous: &Records, emitted: &m
 }
 
 /// The files of the index at `prefix` as the last build wrote them, if it made them from
-/// what `fingerprint` stands for (and wrote its entry file, so it got that far).
-fn kept(prefix: &str, fingerprint: u64, previous: &Records) -> Option<Vec<Emit>> {
+/// what `fingerprint` stands for, or from anything if `None` (and wrote its entry file, so
+/// it got that far).
+fn kept(prefix: &str, fingerprint: Option<u64>, previous: &Records) -> Option<Vec<Emit>> {
     let entry = format!("{prefix}pagefind-entry.json");
-    previous
-        .get(entry.as_str())?
-        .fingerprint
-        .filter(|&f| f == fingerprint)?;
+    let made_from = previous.get(entry.as_str())?.fingerprint?;
+    if fingerprint.is_some_and(|f| f != made_from) {
+        return None;
+    }
     (previous.keys())
         .filter(|file| file.starts_with(prefix))
-        .map(|file| Emit::kept(file, fingerprint, previous))
+        .map(|file| Emit::kept(file, made_from, previous))
         .collect()
 }
 

@@ -21,6 +21,7 @@ use crate::diag::Diagnostics;
 use crate::error::{Error, IoError, IoResultExt};
 use crate::project::{Project, WATCHED};
 use crate::render::counted;
+use crate::search::When as SearchWhen;
 use crate::{BuildOptions, BuildSummary};
 
 /// Folder (in the site) that holds the served build.
@@ -144,6 +145,9 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let started = Instant::now();
     let mut project = Project::open(build_options);
     report(&shared, project_build(&mut project), started, &say, true);
+    // After an edit, its pages first; the search index of its year (seconds in a large
+    // archive) in a build of its own right after.
+    project.set_search(SearchWhen::Later);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -197,7 +201,16 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
             }
             // A folder that appeared (templates/ in a new site) is watched from now on.
             let _ = watch_site(&mut watcher, &site, &mut watched);
-            report(&loop_shared, project_build(&mut project), started, &say, false);
+            let result = project_build(&mut project);
+            let pending = matches!(&result, Ok(s) if s.search_indexed.pending > 0);
+            report(&loop_shared, result, started, &say, false);
+            if pending {
+                let started = Instant::now();
+                project.set_search(SearchWhen::Now);
+                let result = project_build(&mut project);
+                project.set_search(SearchWhen::Later);
+                report_search(&loop_shared, result, started, &say);
+            }
         }
     });
 
@@ -260,6 +273,23 @@ fn report(shared: &Shared, result: Result<BuildSummary, Error>, started: Instant
             let _ = shared.events.send(http::error_event(&lines));
             *status = Status::Broken(lines);
         }
+    }
+}
+
+/// Tells the terminal how the build that made the search index after an edit went. Open
+/// pages are not reloaded: the one being edited already shows the edit, and a search
+/// finds it from now on.
+fn report_search(shared: &Shared, result: Result<BuildSummary, Error>, started: Instant, say: &dyn Fn(String)) {
+    match result {
+        Ok(summary) => say(format!(
+            "Search index updated in {} ms: {} of {}",
+            started.elapsed().as_millis(),
+            counted(summary.search_indexed.articles, "article"),
+            counted(summary.search_indexed.years, "year"),
+        )),
+        // Only the file system can fail here (the sources built a moment ago): reported
+        // like any build's failure.
+        Err(error) => report(shared, Err(error), started, say, false),
     }
 }
 

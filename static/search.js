@@ -20,6 +20,10 @@ const FACETS = ["author", "section", "year"];
 const PARAMS = ["q", ...FACETS, "sort"];
 const BATCH = 10;
 const number = new Intl.NumberFormat(document.documentElement.lang || undefined);
+// An article's day as the site's calendar has it: the date part of its ISO time, which is
+// written in the site's time zone (so never shifted to the reader's).
+const dayFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: "long", timeZone: "UTC" });
+const day = (iso) => dayFormat.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
 const title = document.title;
 
 let state = fromURL(); // what the page shows, as in its URL
@@ -161,9 +165,9 @@ function card(d) {
   const link = article.appendChild(el("h2", "card-title")).appendChild(el("a", "", m.title || d.url));
   link.href = d.url;
   const meta = [];
-  if (m.date) {
-    const time = el("time", "", m.date);
-    if (m.iso) time.dateTime = m.iso;
+  if (m.iso) {
+    const time = el("time", "", day(m.iso));
+    time.dateTime = m.iso;
     meta.push(time);
   }
   if (m.byline) meta.push(el("span", "by", m.byline));

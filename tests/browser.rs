@@ -247,7 +247,8 @@ const RESULTS: &str = "(() => { const c = document.querySelector('.search-count'
     return { count: c.textContent, \
       titles: [...list.querySelectorAll('.card-title a')].map(a => a.textContent), \
       links: [...list.querySelectorAll('.card-title a')].map(a => a.getAttribute('href')), \
-      bylines: [...list.querySelectorAll('.card')].map(a => (a.querySelector('.by') || {}).textContent || '') }; })()";
+      bylines: [...list.querySelectorAll('.card')].map(a => (a.querySelector('.by') || {}).textContent || ''), \
+      dates: [...list.querySelectorAll('.card time')].map(t => t.textContent) }; })()";
 
 const SEED: &str = "Japan’s PM Takaichi and Trump Discuss Strengthening US-Japan Alliance";
 
@@ -293,6 +294,10 @@ fn searches_in(browser: &Browser, site: Site, base: &str) {
     let found = search(&mut tab, &served, "q=Naruhito", "the seed article");
     assert_eq!(found["titles"][0], SEED, "{found}");
     assert_eq!(found["bylines"][0], "Austin Collins", "{found}");
+    assert_eq!(
+        found["dates"][0], "October 26, 2025",
+        "the day of the site's calendar: {found}"
+    );
     let link = found["links"][0].as_str().unwrap();
     assert!(link.starts_with(&format!("{base}2025/10/26/")), "{link}");
 
@@ -324,6 +329,11 @@ fn searches_in(browser: &Browser, site: Site, base: &str) {
             .all(|b| b.as_str().unwrap().contains("John Doe")),
         "{by}"
     );
+
+    // A month's name finds the articles that name it, not every article of the month.
+    let october = search(&mut tab, &served, "q=october", "articles naming October");
+    assert_eq!(count(&october), 1, "{october}");
+    assert_eq!(october["titles"][0], SEED, "{october}");
 
     // A word in no article.
     let none = search(&mut tab, &served, "q=zyzzyvas", "no results");

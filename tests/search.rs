@@ -61,7 +61,7 @@ fn each_year_has_an_index_of_what_readers_see_of_its_articles() {
         "Japan’s PM Takaichi and Trump Discuss Strengthening US-Japan Alliance"
     );
     assert_eq!(meta["byline"], "Austin Collins");
-    assert_eq!(meta["date"], "October 26, 2025");
+    assert_eq!(meta.get("date"), None, "no month names among the words searched");
     assert_eq!(meta["iso"], "2025-10-26T00:00:00-04:00", "in the site's time zone");
     assert_eq!(seed["filters"]["author"], serde_json::json!(["Austin Collins"]));
     assert_eq!(seed["filters"]["year"], serde_json::json!(["2025"]));

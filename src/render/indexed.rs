@@ -13,8 +13,6 @@ pub struct ArticleText {
     /// Its page, as a link (with the site's base path).
     pub link: String,
     pub title: String,
-    /// As pages show it: `October 26, 2025`.
-    pub date: String,
     /// RFC 3339, which sorts as text.
     pub iso: String,
     pub year: i32,
@@ -74,7 +72,6 @@ impl Plan<'_> {
         Ok(ArticleText {
             link: env.link(&article.path),
             title: article.title.to_string(),
-            date: date.date,
             iso: date.iso,
             year: article.date.day().year(),
             authors: (article.authors.iter())

@@ -37,12 +37,9 @@ pub fn record_html(language: &str, text: &ArticleText) -> String {
             section,
         );
     }
-    element(
-        &mut html,
-        "span",
-        &format!("{hidden} data-pagefind-meta=\"date\""),
-        &text.date,
-    );
+    // The date as words ("October 26, 2025") is left out: Pagefind searches the words of
+    // metadata, and "October" would find every article of every October. The search page
+    // writes it from the ISO time.
     element(
         &mut html,
         "span",

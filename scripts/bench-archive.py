@@ -318,13 +318,15 @@ def targets(size, samples, growth):
                        f"{p[0] / b[0]:.2f}×"))
         checks.append(("peak memory (search off) no more than the baseline's", p[1] <= b[1] * 1.02,
                        f"{p[1]:.0f} MB against {b[1]:.0f} MB"))
+    # Hugo and the floor make no search index: they are compared with the build without.
+    p = med[NO_SEARCH]
     if "hugo" in med:
-        checks.append(("full build at least 5× faster than Hugo", med["hugo"][0] / d[0] >= 5,
-                       f"{med['hugo'][0] / d[0]:.1f}×"))
-        checks.append(("peak memory at most a quarter of Hugo's", d[1] / med["hugo"][1] <= 0.25,
-                       f"{d[1] / med['hugo'][1]:.2f}"))
-    checks.append(("full build within 2× of the floor", d[0] / med["floor"][0] <= 2,
-                   f"{d[0] / med['floor'][0]:.2f}×"))
+        checks.append(("full build (search off) at least 5× faster than Hugo", med["hugo"][0] / p[0] >= 5,
+                       f"{med['hugo'][0] / p[0]:.1f}× ({med['hugo'][0] / d[0]:.1f}× with search)"))
+        checks.append(("peak memory (search off) at most a quarter of Hugo's", p[1] / med["hugo"][1] <= 0.25,
+                       f"{p[1] / med['hugo'][1]:.2f} ({d[1] / med['hugo'][1]:.2f} with search)"))
+    checks.append(("full build (search off) within 2× of the floor", p[0] / med["floor"][0] <= 2,
+                   f"{p[0] / med['floor'][0]:.2f}×"))
     if growth:
         checks.append(("memory grows no faster than the archive (≤ its growth × 1.1)",
                        growth[0] <= growth[1] * 1.1, f"×{growth[0]:.1f} for ×{growth[1]:.0f}"))
@@ -337,8 +339,9 @@ def targets(size, samples, growth):
     checks.append(("rebuild after one edit with search at most 2× without", searched <= 2,
                    f"{med[REBUILD][0]:.2f} s against {med[REBUILD_NO_SEARCH][0]:.2f} s"))
     rebuild = med[REBUILD][0] / d[0]
+    plain_rebuild = med[REBUILD_NO_SEARCH][0] / p[0]
     checks.append(("rebuild after one changed article under 5% of the full build", rebuild < 0.05,
-                   f"{100 * rebuild:.1f}%"))
+                   f"{100 * rebuild:.1f}% ({100 * plain_rebuild:.1f}% with search off)"))
     print(f"\ntargets at {size:,} articles" + ("" if size >= 100_000 else " (they are set for 100,000)"))
     for what, met, value in checks:
         print(f"  {'met ' if met else 'MISSED'} {what}: {value}")

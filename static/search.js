@@ -81,20 +81,21 @@ async function run(shown = BATCH) {
   try {
     const pf = await load();
     const filters = Object.fromEntries(FACETS.filter((f) => s[f]).map((f) => [f, s[f]]));
-    const found = await pf.search(s.q, { filters });
+    const q = terms(s.q);
+    const found = await pf.search(q, { filters });
     // A facet lists its values with the counts of the search under the other facets' choices
     // only, so that choosing an author still offers the others (with what each would give).
     const counts = await Promise.all(FACETS.map(async (f) => {
       if (!s[f]) return found.filters[f];
       const { [f]: _, ...others } = filters;
-      return (await pf.search(s.q, { filters: others })).filters[f];
+      return (await pf.search(q, { filters: others })).filters[f];
     }));
     if (id !== searches) return;
     const total = found.results.length;
     const filtered = Object.keys(filters).length > 0;
     FACETS.forEach((f, i) => fill(form.elements[f], counts[i] || {}, s[f]));
     refine.hidden = !total && !filtered;
-    view = { id, total, shown: 0, next: s.sort ? byDate(pf, s.q, filters, found.filters.year) : byScore(found.results) };
+    view = { id, total, shown: 0, next: s.sort ? byDate(pf, q, filters, found.filters.year) : byScore(found.results) };
     await show(Math.max(shown, BATCH));
     if (id !== searches) return;
     count.textContent = total ? `${number.format(total)} result${total === 1 ? "" : "s"} for “${s.q}”` : "No results";
@@ -106,6 +107,19 @@ async function run(shown = BATCH) {
   } catch (e) {
     if (id === searches) fail(e);
   }
+}
+
+// Chinese and Japanese are written without spaces, and Pagefind keeps such a run as one
+// word (on a site in another language), found only by its beginning. Each article's title
+// is also indexed as the overlapping pairs of characters of its CJK runs (東京で首脳会談:
+// 東京 京で で首 首脳 脳会 会談, the `cjk` metadata), so a query's CJK runs are searched as
+// their pairs too: a word from anywhere in a title finds it.
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]{2,}/gu;
+function terms(q) {
+  return q.replace(CJK, (run) => {
+    const chars = [...run];
+    return chars.slice(1).map((c, i) => chars[i] + c).join(" ");
+  });
 }
 
 // Relevance: Pagefind has already merged the years' results by score.

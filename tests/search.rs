@@ -78,6 +78,10 @@ fn each_year_has_an_index_of_what_readers_see_of_its_articles() {
 
     let tokyo = record(&all, "/archive/2025/10/25/dong-jing-deshou-noy-hui-tan/");
     assert_eq!(tokyo["meta"]["title"], "東京で首脳会談");
+    assert_eq!(
+        tokyo["meta"]["cjk"], "東京 京で で首 首脳 脳会 会談",
+        "every word of the title"
+    );
     assert!(tokyo["content"].as_str().unwrap().contains("Talks in Tokyo"));
 
     let older = records(&index.join("2024"));

@@ -22,6 +22,18 @@ pub fn record_html(language: &str, text: &ArticleText) -> String {
         &format!("{hidden} data-pagefind-meta=\"title\""),
         &text.title,
     );
+    // Chinese and Japanese titles, as pairs of characters: the search page searches a
+    // query's CJK runs as their pairs too (`static/search.js`), so that any word of a title
+    // finds it, where Pagefind would find an unspaced run by its beginning only.
+    let pairs = cjk_pairs(&text.title);
+    if !pairs.is_empty() {
+        element(
+            &mut html,
+            "span",
+            &format!("{hidden} data-pagefind-meta=\"cjk\""),
+            &pairs,
+        );
+    }
     let byline = text.authors.join(", ");
     element(
         &mut html,
@@ -96,4 +108,46 @@ fn element(html: &mut String, name: &str, attributes: &str, text: &str) {
     html.push_str("</");
     html.push_str(name);
     html.push('>');
+}
+
+/// Whether `c` is written without spaces between words: Han, Hiragana, Katakana, Hangul.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF      // Hiragana, Katakana
+        | 0x3400..=0x4DBF    // CJK Extension A
+        | 0x4E00..=0x9FFF    // CJK Unified Ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xF900..=0xFAFF    // CJK Compatibility Ideographs
+        | 0x20000..=0x3134F) // CJK Extensions B to G
+}
+
+/// The overlapping pairs of characters of each run of two or more CJK characters in
+/// `text`, separated by spaces: `東京で首脳会談` → `東京 京で で首 首脳 脳会 会談`.
+fn cjk_pairs(text: &str) -> String {
+    let mut pairs = String::new();
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        if let (Some(p), true) = (previous, is_cjk(c)) {
+            if !pairs.is_empty() {
+                pairs.push(' ');
+            }
+            pairs.push(p);
+            pairs.push(c);
+        }
+        previous = is_cjk(c).then_some(c);
+    }
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cjk_pairs;
+
+    #[test]
+    fn cjk_runs_become_overlapping_pairs() {
+        assert_eq!(cjk_pairs("東京で首脳会談"), "東京 京で で首 首脳 脳会 会談");
+        assert_eq!(cjk_pairs("Talks in 東京, 大阪"), "東京 大阪");
+        assert_eq!(cjk_pairs("Budget 2025: 一"), "", "a single character makes no pair");
+        assert_eq!(cjk_pairs("No CJK here"), "");
+    }
 }

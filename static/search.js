@@ -15,6 +15,7 @@ const list = app.querySelector(".search-results");
 const more = app.querySelector(".search-more");
 const browse = document.querySelector(".search-browse");
 const bundles = app.dataset.bundles.split(" ").filter(Boolean);
+const years = (app.dataset.years || "").split(" ").filter(Boolean); // the bundles' years
 
 const FACETS = ["author", "section", "year"];
 const PARAMS = ["q", ...FACETS, "sort"];
@@ -39,10 +40,13 @@ function load() {
     if (!bundles.length) return { search: async () => ({ results: [], filters: {} }) };
     const pf = await import(app.dataset.script);
     // Result URLs are indexed whole (base path included): baseUrl "/" keeps them as they are.
-    await pf.options({ basePath: bundles[0], baseUrl: "/", excerptLength: 30 });
+    // Each bundle's year is a filter of all its pages, given here (mergeFilter) rather than
+    // stored in the index, where it would list every page.
+    const year = (i) => ({ mergeFilter: { year: years[i] } });
+    await pf.options({ basePath: bundles[0], baseUrl: "/", excerptLength: 30, ...year(0) });
     // The other years share the primary's WebAssembly and load only their own entry and
     // metadata. Not awaited one by one: filters() below waits for every instance.
-    for (const b of bundles.slice(1)) pf.mergeIndex(b, { baseUrl: "/", excerptLength: 30 }).catch(() => {});
+    bundles.slice(1).forEach((b, i) => pf.mergeIndex(b, { baseUrl: "/", excerptLength: 30, ...year(i + 1) }).catch(() => {}));
     // Loads every year's filter index: without it, a search returns no filter counts.
     await pf.filters();
     return pf;

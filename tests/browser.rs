@@ -337,6 +337,17 @@ fn searches_in(browser: &Browser, site: Site, base: &str) {
     assert_eq!(count(&october), 1, "{october}");
     assert_eq!(october["titles"][0], SEED, "{october}");
 
+    // Newest first, across the years' indexes, with the year facet's counts.
+    let newest = search(&mut tab, &served, "q=the&sort=date", "the articles, newest first");
+    let days: Vec<String> = (newest["links"].as_array().unwrap().iter())
+        .map(|l| l.as_str().unwrap()[base.len()..base.len() + 10].to_string())
+        .collect();
+    assert_eq!(days.len(), count(&all).min(10), "{newest}");
+    assert!(days.windows(2).all(|w| w[0] >= w[1]), "newest first: {days:?}");
+    assert!(days.last().unwrap().starts_with("2024"), "both years: {days:?}");
+    let years = tab.eval("[...document.querySelectorAll('#search-year option')].map(o => o.textContent)");
+    assert_eq!(years, json!(["All years", "2025 (4)", "2024 (1)"]), "{years}");
+
     // A word in no article.
     let none = search(&mut tab, &served, "q=zyzzyvas", "no results");
     assert_eq!(none["count"], "No results", "{none}");

@@ -1,8 +1,6 @@
 //! What a search index is told of each article: what its page shows a reader, as the
 //! values the index stores (the search stage, `crate::search`, makes the index).
 
-use chrono::Datelike;
-
 use super::views::DateView;
 use super::{Plan, fingerprint};
 use crate::diag::{Diagnostic, shown};
@@ -15,7 +13,6 @@ pub struct ArticleText {
     pub title: String,
     /// RFC 3339, which sorts as text.
     pub iso: String,
-    pub year: i32,
     pub authors: Vec<String>,
     pub section: Option<String>,
     pub tags: Vec<String>,
@@ -73,7 +70,6 @@ impl Plan<'_> {
             link: env.link(&article.path),
             title: article.title.to_string(),
             iso: date.iso,
-            year: article.date.day().year(),
             authors: (article.authors.iter())
                 .map(|&a| archive.author(a).name.clone())
                 .collect(),

@@ -73,7 +73,7 @@ fn available_memory() -> Option<u64> {
 const FORMAT: &str = concat!(
     "pagefind 1.6.0, dateline ",
     env!("CARGO_PKG_VERSION"),
-    ", records 4, max 2000"
+    ", records 5, max 2000"
 );
 
 /// When a build makes the index of the years whose articles changed.

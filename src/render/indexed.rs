@@ -1,27 +1,26 @@
 //! What a search index is told of each article: what its page shows a reader, as the
 //! values the index stores (the search stage, `crate::search`, makes the index).
 
-use super::views::DateView;
 use super::{Plan, fingerprint};
 use crate::diag::{Diagnostic, shown};
 use crate::model::ArticleId;
 
-/// An article as the search index holds it.
-pub struct ArticleText {
+/// An article as the search index holds it (its text borrowed from the archive).
+pub struct ArticleText<'a> {
     /// Its page, as a link (with the site's base path).
     pub link: String,
-    pub title: String,
-    /// RFC 3339, which sorts as text.
+    pub title: &'a str,
+    /// RFC 3339 in the site's time zone, which sorts as text.
     pub iso: String,
-    pub authors: Vec<String>,
-    pub section: Option<String>,
-    pub tags: Vec<String>,
-    pub summary: String,
+    pub authors: Vec<&'a str>,
+    pub section: Option<&'a str>,
+    pub tags: Vec<&'a str>,
+    pub summary: &'a str,
     /// The body as HTML.
     pub body: String,
 }
 
-impl Plan<'_> {
+impl<'a> Plan<'a> {
     /// The years of the archive, newest first, with their articles.
     pub fn years(&self) -> impl ExactSizeIterator<Item = (i32, std::ops::Range<usize>)> + '_ {
         (self.renderer.env.archive.years.iter()).map(|y| (y.year, y.articles.clone()))
@@ -59,25 +58,24 @@ impl Plan<'_> {
     }
 
     /// Article `id` as a search index holds it; its source is read again for the body.
-    pub fn article_text(&self, id: ArticleId) -> Result<ArticleText, Diagnostic> {
+    pub fn article_text(&self, id: ArticleId) -> Result<ArticleText<'a>, Diagnostic> {
         let r = &self.renderer;
-        let env = &r.env;
-        let archive = env.archive;
+        let archive: &'a crate::model::Archive = r.env.archive;
         let article = archive.article(id);
-        let date = DateView::new(env, &article.date);
         let body = r.body_of(article, &shown(r.input.root, &article.source))?;
         Ok(ArticleText {
-            link: env.link(&article.path),
-            title: article.title.to_string(),
-            iso: date.iso,
+            link: r.env.link(&article.path),
+            title: &article.title,
+            // As `DateView::iso`, without the dates in words pages also show.
+            iso: article.date.at.to_rfc3339(),
             authors: (article.authors.iter())
-                .map(|&a| archive.author(a).name.clone())
+                .map(|&a| archive.author(a).name.as_str())
                 .collect(),
-            section: article.section.map(|s| archive.sections[s as usize].name.clone()),
+            section: article.section.map(|s| archive.sections[s as usize].name.as_str()),
             tags: (article.tags.iter())
-                .map(|&t| archive.tags[t as usize].name.clone())
+                .map(|&t| archive.tags[t as usize].name.as_str())
                 .collect(),
-            summary: article.summary.to_string(),
+            summary: &article.summary,
             body,
         })
     }

@@ -40,7 +40,7 @@ use crate::error::{Error, IoError};
 use crate::model::{Archive, ArticleId};
 use crate::output::{Emit, Emitted, Output, Records};
 use crate::parse::ParseContext;
-pub use context::search_bundle_path;
+pub use context::{SEARCH_INDEXES, search_bundle_path};
 pub use format::{Locale, counted, thousands};
 pub use indexed::ArticleText;
 pub use pages::Page;

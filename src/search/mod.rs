@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::output::{Emit, Emitted, Output, Records};
-use crate::render::{Plan, search_bundle_path};
+use crate::render::{Plan, SEARCH_INDEXES, search_bundle_path};
 use record::record_html;
 
 /// Pagefind's files a bundle does not need: its own user interfaces (the theme has its
@@ -102,14 +102,18 @@ pub struct Indexed {
     pub pending: usize,
 }
 
-/// A year's index: its files, and the articles indexed (or `KEPT`, or `PENDING`).
-type YearDone = Result<(Vec<Emit>, usize), Error>;
-const KEPT: usize = usize::MAX;
-const PENDING: usize = usize::MAX - 1;
+/// What becomes of a year's index in a build.
+enum Year {
+    /// Made from what the last build made it from: its files as they are.
+    Kept(Vec<Emit>),
+    /// Out of date, left for the next build (`When::Later`): its files as they are.
+    Pending(Vec<Emit>),
+    /// To make, from what `fingerprint` stands for.
+    Made { fingerprint: u64 },
+}
 
 /// Makes the index of every year whose articles changed since the last build (`previous`:
-/// what it wrote) into `output`, and keeps the others; `root` is the site folder, for
-/// messages.
+/// what it wrote) into `output`, and keeps the others.
 pub fn publish(
     plan: &Plan<'_>,
     output: &Output,
@@ -121,62 +125,59 @@ pub fn publish(
         return Ok(Indexed::default());
     }
     let years: Vec<(i32, std::ops::Range<usize>)> = plan.years().collect();
-    let year = |(year, articles): &(i32, std::ops::Range<usize>)| -> YearDone {
-        let prefix = search_bundle_path(*year);
-        let fingerprint = plan.articles_fingerprint(articles.clone(), FORMAT);
-        if let Some(kept) = kept(&prefix, Some(fingerprint), previous) {
-            return Ok((kept, KEPT));
-        }
-        if when == When::Later
-            && let Some(stale) = kept(&prefix, None, previous)
-        {
-            return Ok((stale, PENDING));
-        }
-        let files = index_year(plan, articles.clone())?;
-        let emits = (files.into_iter())
-            .map(|(name, bytes)| {
-                let emit: Emit = output.emit::<Error>(&format!("{prefix}{name}"), &bytes, previous)?;
-                Ok(emit.made_from(fingerprint))
-            })
-            .collect::<Result<Vec<Emit>, Error>>()?;
-        Ok((emits, articles.len()))
-    };
-    // As many years at a time as memory allows (`at_once`), the largest first; the bodies
-    // of each are read on every core.
-    let mut order: Vec<usize> = (0..years.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(years[i].1.len()));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<YearDone>>> = years.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    let largest = years.iter().map(|(_, articles)| articles.len()).max().unwrap_or(0);
-    let workers = at_once(largest).min(years.len());
-    rayon::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|_| {
-                loop {
-                    let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(&i) = order.get(at) else { break };
-                    let result = year(&years[i]);
-                    if let Ok(mut slot) = slots[i].lock() {
-                        *slot = Some(result);
-                    }
-                }
-            });
-        }
-    });
-    let results = slots.into_iter().filter_map(|slot| slot.into_inner().ok().flatten());
+    let last = last_indexes(previous);
+    let decided: Vec<Year> = (years.par_iter())
+        .map(|(year, articles)| {
+            let fingerprint = plan.articles_fingerprint(articles.clone(), FORMAT);
+            let Some(files) = last.get(search_bundle_path(*year).as_str()) else {
+                return Year::Made { fingerprint };
+            };
+            match files.kept(previous) {
+                Some(emits) if files.made_from == fingerprint => Year::Kept(emits),
+                Some(emits) if when == When::Later => Year::Pending(emits),
+                _ => Year::Made { fingerprint },
+            }
+        })
+        .collect();
     let mut indexed = Indexed::default();
+    let mut to_make = Vec::new();
+    for (i, year) in decided.into_iter().enumerate() {
+        let emits = match year {
+            Year::Kept(emits) => {
+                indexed.kept += 1;
+                emits
+            }
+            Year::Pending(emits) => {
+                indexed.pending += 1;
+                emits
+            }
+            Year::Made { fingerprint } => {
+                to_make.push((i, fingerprint));
+                continue;
+            }
+        };
+        emitted.gather(emits.into_iter().map(Ok::<_, Error>), &mut Vec::new());
+    }
+    let made = make(
+        &to_make,
+        |&(i, fingerprint)| {
+            let (year, articles) = &years[i];
+            let prefix = search_bundle_path(*year);
+            (index_year(plan, articles.clone())?.into_iter())
+                .map(|(name, bytes)| {
+                    let emit: Emit = output.emit::<Error>(&format!("{prefix}{name}"), &bytes, previous)?;
+                    Ok(emit.made_from(fingerprint))
+                })
+                .collect::<Result<Vec<Emit>, Error>>()
+        },
+        |&(i, _)| years[i].1.len(),
+    );
     let mut problems = Vec::new();
-    for result in results {
+    for ((i, _), result) in to_make.iter().zip(made) {
         match result {
-            Ok((emits, articles)) => {
-                match articles {
-                    KEPT => indexed.kept += 1,
-                    PENDING => indexed.pending += 1,
-                    _ => {
-                        indexed.years += 1;
-                        indexed.articles += articles;
-                    }
-                }
+            Ok(emits) => {
+                indexed.years += 1;
+                indexed.articles += years[*i].1.len();
                 indexed.written += emits.iter().filter(|e| e.is_written()).count();
                 emitted.gather(emits.into_iter().map(Ok), &mut problems);
             }
@@ -189,18 +190,72 @@ pub fn publish(
     }
 }
 
-/// The files of the index at `prefix` as the last build wrote them, if it made them from
-/// what `fingerprint` stands for, or from anything if `None` (and wrote its entry file, so
-/// it got that far).
-fn kept(prefix: &str, fingerprint: Option<u64>, previous: &Records) -> Option<Vec<Emit>> {
-    let entry = format!("{prefix}pagefind-entry.json");
-    let made_from = previous.get(entry.as_str())?.fingerprint?;
-    if fingerprint.is_some_and(|f| f != made_from) {
-        return None;
+/// Runs `job` on every one of `jobs` (of `size`), as many at a time as memory allows
+/// (`at_once`), the largest first; each job may itself use every core. The results are in
+/// the order of `jobs`.
+fn make<J: Sync, T: Send>(jobs: &[J], job: impl Fn(&J) -> T + Sync, size: impl Fn(&J) -> usize) -> Vec<T> {
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(size(&jobs[i])));
+    let largest = order.first().map_or(0, |&i| size(&jobs[i]));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::Mutex::new(Vec::with_capacity(jobs.len()));
+    rayon::scope(|scope| {
+        for _ in 0..at_once(largest).min(jobs.len()) {
+            scope.spawn(|_| {
+                while let Some(&i) = order.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                    let result = job(&jobs[i]);
+                    done.lock().unwrap_or_else(|e| e.into_inner()).push((i, result));
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, result)| result).collect()
+}
+
+/// The files of a year's index as the last build recorded them.
+struct LastIndex<'r> {
+    /// What its entry file, written last, was made from.
+    made_from: u64,
+    files: Vec<&'r str>,
+}
+
+impl LastIndex<'_> {
+    /// Its files, kept as they are; `None` if one of them was not made from what the entry
+    /// file was (then the index is made again).
+    fn kept(&self, previous: &Records) -> Option<Vec<Emit>> {
+        (self.files.iter())
+            .map(|file| Emit::kept(file, self.made_from, previous))
+            .collect()
     }
-    (previous.keys())
-        .filter(|file| file.starts_with(prefix))
-        .map(|file| Emit::kept(file, made_from, previous))
+}
+
+/// The indexes the last build wrote, by folder (`search/index/YEAR/`), found in one pass
+/// over what it wrote; only those whose entry file (written last) is recorded with what it
+/// was made from.
+fn last_indexes(previous: &Records) -> ahash::AHashMap<&str, LastIndex<'_>> {
+    let root = SEARCH_INDEXES;
+    let mut found: ahash::AHashMap<&str, Vec<&str>> = ahash::AHashMap::new();
+    for file in previous.keys() {
+        if let Some(rest) = file.strip_prefix(root)
+            && let Some(end) = rest.find('/')
+        {
+            found.entry(&file[..root.len() + end + 1]).or_default().push(file);
+        }
+    }
+    found
+        .into_iter()
+        .filter_map(|(folder, files)| {
+            let entry = previous.get(format!("{folder}pagefind-entry.json").as_str())?;
+            Some((
+                folder,
+                LastIndex {
+                    made_from: entry.fingerprint?,
+                    files,
+                },
+            ))
+        })
         .collect()
 }
 
@@ -212,7 +267,8 @@ fn index_year(plan: &Plan<'_>, ids: std::ops::Range<usize>) -> Result<Vec<(Strin
         .into_par_iter()
         .map(|id| {
             let text = plan.article_text(id as crate::model::ArticleId)?;
-            Ok((text.link.clone(), record_html(plan.language(), &text)))
+            let html = record_html(plan.language(), &text);
+            Ok((text.link, html))
         })
         .collect::<Result<_, Diagnostic>>()
         .map_err(|d| Error::Problems(Diagnostics::from(vec![d])))?;

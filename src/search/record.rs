@@ -15,90 +15,52 @@ pub fn record_html(language: &str, text: &ArticleText) -> String {
     html.push_str("<html lang=\"");
     escape_into(&mut html, language);
     html.push_str("\"><body><article data-pagefind-body>");
-    let hidden = "data-pagefind-ignore";
-    element(
-        &mut html,
-        "h1",
-        &format!("{hidden} data-pagefind-meta=\"title\""),
-        &text.title,
-    );
+    // Kept beside the words (metadata, sort keys, filters), not cut into excerpts.
+    let mut kept = |name: &str, attribute: &str, value: &str| {
+        element(&mut html, name, &["data-pagefind-ignore", attribute], value)
+    };
+    kept("h1", "data-pagefind-meta=\"title\"", text.title);
     // Chinese and Japanese titles, as pairs of characters: the search page searches a
     // query's CJK runs as their pairs too (`static/search.js`), so that any word of a title
     // finds it, where Pagefind would find an unspaced run by its beginning only.
-    let pairs = cjk_pairs(&text.title);
+    let pairs = cjk_pairs(text.title);
     if !pairs.is_empty() {
-        element(
-            &mut html,
-            "span",
-            &format!("{hidden} data-pagefind-meta=\"cjk\""),
-            &pairs,
-        );
+        kept("span", "data-pagefind-meta=\"cjk\"", &pairs);
     }
-    let byline = text.authors.join(", ");
-    element(
-        &mut html,
-        "p",
-        &format!("{hidden} data-pagefind-meta=\"byline\""),
-        &byline,
-    );
-    if let Some(section) = &text.section {
-        element(
-            &mut html,
-            "p",
-            &format!("{hidden} data-pagefind-meta=\"section\""),
-            section,
-        );
+    kept("p", "data-pagefind-meta=\"byline\"", &text.authors.join(", "));
+    if let Some(section) = text.section {
+        kept("p", "data-pagefind-meta=\"section\"", section);
     }
     // The date as words ("October 26, 2025") is left out: Pagefind searches the words of
     // metadata, and "October" would find every article of every October. The search page
     // writes it from the ISO time.
-    element(
-        &mut html,
-        "span",
-        &format!("{hidden} data-pagefind-meta=\"iso\""),
-        &text.iso,
-    );
-    element(
-        &mut html,
-        "span",
-        &format!("{hidden} data-pagefind-sort=\"date\""),
-        &text.iso,
-    );
+    kept("span", "data-pagefind-meta=\"iso\"", &text.iso);
+    kept("span", "data-pagefind-sort=\"date\"", &text.iso);
     // No `year` filter: each year has an index of its own, and the search page gives each
     // index its year as a filter of all its pages (Pagefind's `mergeFilter`), which costs
     // no download, where a stored one listed every page (18 KB a year at 100,000 articles).
     for author in &text.authors {
-        element(
-            &mut html,
-            "span",
-            &format!("{hidden} data-pagefind-filter=\"author\""),
-            author,
-        );
+        kept("span", "data-pagefind-filter=\"author\"", author);
     }
-    if let Some(section) = &text.section {
-        element(
-            &mut html,
-            "span",
-            &format!("{hidden} data-pagefind-filter=\"section\""),
-            section,
-        );
+    if let Some(section) = text.section {
+        kept("span", "data-pagefind-filter=\"section\"", section);
     }
-    element(&mut html, "p", "", &text.summary);
+    element(&mut html, "p", &[], text.summary);
     html.push_str(&text.body);
     if !text.tags.is_empty() {
-        element(&mut html, "p", "", &text.tags.join(", "));
+        element(&mut html, "p", &[], &text.tags.join(", "));
     }
     html.push_str("</article></body></html>");
     html
 }
 
-/// `<name attributes>text</name>`, the text escaped.
-fn element(html: &mut String, name: &str, attributes: &str, text: &str) {
+/// `<name attribute…>text</name>`, the text escaped.
+fn element(html: &mut String, name: &str, attributes: &[&str], text: &str) {
     html.push('<');
     html.push_str(name);
-    if !attributes.is_empty() {
+    for attribute in attributes {
         html.push(' ');
-        html.push_str(attributes);
+        html.push_str(attribute);
     }
     html.push('>');
     escape_into(html, text);

@@ -62,9 +62,12 @@ struct NotFoundPage {
 /// Where the search page is (site-relative).
 pub const SEARCH_PATH: &str = "search/";
 
+/// Where the search indexes are (site-relative): one folder a year.
+pub const SEARCH_INDEXES: &str = "search/index/";
+
 /// Where the search index of the articles of `year` is (site-relative): a Pagefind bundle.
 pub fn search_bundle_path(year: i32) -> String {
-    format!("{SEARCH_PATH}index/{year}/")
+    format!("{SEARCH_INDEXES}{year}/")
 }
 
 /// The search page: `search`, what its script needs.

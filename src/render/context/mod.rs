@@ -9,7 +9,7 @@ use tera::{Context, Value};
 
 pub use article::shown_with;
 pub use dates::on_this_day_path;
-pub use lists::{SEARCH_PATH, search_bundle_path};
+pub use lists::{SEARCH_INDEXES, SEARCH_PATH, search_bundle_path};
 
 use super::fingerprint;
 use super::jsonld::{self, Trail};

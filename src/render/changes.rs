@@ -47,20 +47,20 @@ impl Plan<'_> {
         use chrono::Datelike;
         let r = &self.renderer;
         let archive = r.env.archive;
-        let per = r.env.config.paginate.max(1);
-        let page_of = |position: usize| position / per + 1;
+        let paging = r.paging();
+        let page_of = |range: &std::ops::Range<usize>, i: usize| paging.page_of(range.len(), i - range.start);
         let mut showing = HashSet::new();
         for &id in articles {
             let i = id as usize;
             let article = archive.article(id);
             let around = (i.saturating_sub(1)..=i + 1).filter(|&j| j < archive.articles.len());
             showing.extend(around.map(|j| Page::Article(j as ArticleId)));
-            showing.insert(Page::Home(page_of(i)));
+            showing.insert(Page::Home(page_of(&(0..archive.articles.len()), i)));
             for &a in &article.authors {
                 let list = &archive.author(a).articles;
                 showing.extend(context::shown_with(list, id).map(Page::Article));
                 if let Ok(at) = list.binary_search(&id) {
-                    showing.insert(Page::Author(a, page_of(at)));
+                    showing.insert(Page::Author(a, paging.page_of(list.len(), at)));
                 }
             }
             let tags = article
@@ -73,15 +73,15 @@ impl Plan<'_> {
                 .map(|&s| (&archive.sections[s as usize], Page::Section as fn(_, _) -> _, s));
             for (term, page, t) in tags.chain(sections) {
                 if let Ok(at) = term.articles.binary_search(&id) {
-                    showing.insert(page(t, page_of(at)));
+                    showing.insert(page(t, paging.page_of(term.articles.len(), at)));
                 }
             }
             if let Some(y) = archive.years.iter().position(|y| y.articles.contains(&i)) {
-                showing.insert(Page::Year(y, page_of(i - archive.years[y].articles.start)));
+                showing.insert(Page::Year(y, page_of(&archive.years[y].articles, i)));
             }
             let months = r.index.months.iter().map(|m| &archive.years[m.y].months[m.m].articles);
             if let Some((m, range)) = months.enumerate().find(|(_, range)| range.contains(&i)) {
-                showing.insert(Page::Month(m, page_of(i - range.start)));
+                showing.insert(Page::Month(m, page_of(range, i)));
             }
             let days = r
                 .index
@@ -89,7 +89,7 @@ impl Plan<'_> {
                 .iter()
                 .map(|d| &archive.years[d.y].months[d.m].days[d.d].articles);
             if let Some((d, range)) = days.enumerate().find(|(_, range)| range.contains(&i)) {
-                showing.insert(Page::Day(d, page_of(i - range.start)));
+                showing.insert(Page::Day(d, page_of(range, i)));
             }
             let (month, day) = (article.date.day().month(), article.date.day().day());
             if let Some(o) = archive

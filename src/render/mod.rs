@@ -19,6 +19,7 @@ mod indexed;
 mod jsonld;
 mod order;
 mod pages;
+mod paging;
 mod redirects;
 mod sitemaps;
 pub mod theme;

@@ -43,14 +43,17 @@ impl Renderer<'_> {
     /// about: an article page's own; 0 for pages that show no article.
     fn newest_shown(&self, page: &Page) -> usize {
         let archive = self.env.archive;
-        let first = |n: usize| (n.max(1) - 1) * self.env.config.paginate.max(1);
-        let in_list = |ids: &[crate::model::ArticleId], n: usize| ids.get(first(n)).map_or(0, |&id| id as usize);
+        let paging = self.paging();
+        let first = |range: &std::ops::Range<usize>, n: usize| range.start + paging.slice(range.len(), n).start;
+        let in_list = |ids: &[crate::model::ArticleId], n: usize| {
+            ids.get(paging.slice(ids.len(), n).start).map_or(0, |&id| id as usize)
+        };
         match *page {
             Page::Article(id) => id as usize,
-            Page::Home(n) => first(n),
-            Page::Year(y, n) => archive.years[y].articles.start + first(n),
-            Page::Month(m, n) => self.month(m).articles.start + first(n),
-            Page::Day(d, n) => self.day(d).articles.start + first(n),
+            Page::Home(n) => first(&(0..archive.articles.len()), n),
+            Page::Year(y, n) => first(&archive.years[y].articles, n),
+            Page::Month(m, n) => first(&self.month(m).articles, n),
+            Page::Day(d, n) => first(&self.day(d).articles, n),
             Page::OnThisDay(_) => 0,
             Page::Author(a, n) => in_list(&archive.author(a).articles, n),
             Page::Tag(t, n) => in_list(&archive.tags[t as usize].articles, n),

@@ -1,12 +1,14 @@
 //! The pages of a site: one job per output file, each rendered from a view of the archive.
 
+use super::paging::Paging;
 use crate::model::{Archive, ArticleId, AuthorId, TermId};
 
 /// One page to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Page {
     Article(ArticleId),
-    /// Home, page `n` (1-based).
+    /// Home, page `n`: 0 is the listing's own URL (its newest articles), 1 its oldest
+    /// page (`page/1/`), and so on (`paging`); so for the other listings.
     Home(usize),
     /// Year `years[y]`, page `n`.
     Year(usize, usize),
@@ -109,17 +111,13 @@ impl Index {
     }
 }
 
-/// How many pages a listing of `count` articles takes.
-pub fn page_count(count: usize, per_page: usize) -> usize {
-    count.div_ceil(per_page).max(1)
-}
-
 /// Every page of the site; `redirects` is the number of aliases; `search` whether the site
 /// has a search page.
 pub fn all_pages(archive: &Archive, index: &Index, per_page: usize, redirects: usize, search: bool) -> Vec<Page> {
     let mut pages: Vec<Page> = (0..archive.articles.len() as ArticleId).map(Page::Article).collect();
+    let paging = Paging::new(per_page);
     let paged = |pages: &mut Vec<Page>, count: usize, make: &dyn Fn(usize) -> Page| {
-        pages.extend((1..=page_count(count, per_page)).map(make));
+        pages.extend(paging.pages(count).map(make));
     };
     paged(&mut pages, archive.articles.len(), &Page::Home);
     for (y, year) in archive.years.iter().enumerate() {

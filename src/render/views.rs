@@ -460,19 +460,31 @@ pub struct CorrectionView<'a> {
     pub text: &'a str,
 }
 
-/// `pagination` on listing pages.
+/// `pagination` on listing pages. Pages are numbered from the oldest (`paging`), and a
+/// numbered page shows nothing that changes when newer articles arrive (not how many pages
+/// there are), so that it stays the same for ever once full.
 #[derive(Serialize)]
 pub struct PaginationView {
-    /// 1-based.
-    pub current: usize,
-    pub total: usize,
-    /// Links to the first, previous (newer), next (older) and last pages.
+    /// The number of this page (`page/N/`; 1 is the oldest), or none on the listing's own
+    /// URL, which shows its newest articles.
+    pub number: Option<usize>,
+    /// Whether this is the listing's own URL.
+    pub latest: bool,
+    /// Links to the listing's own URL and to its oldest page (none if it has no numbered
+    /// page).
     pub first: String,
+    pub oldest: Option<String>,
+    /// Links to the page of the next newer articles, and of the next older.
     pub newer: Option<String>,
     pub older: Option<String>,
-    pub last: String,
-    /// Numbered links around the current page.
+    /// Numbered pages around this one, newest first; on the listing's own URL, the newest
+    /// numbered pages.
     pub window: Vec<PageLink>,
+    /// Whether numbered pages newer than the window's come before it (then the pager shows
+    /// a gap before them).
+    pub newer_gap: bool,
+    /// How many numbered pages the listing has: on its own URL only.
+    pub pages: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -482,33 +494,51 @@ pub struct PageLink {
     pub current: bool,
 }
 
+/// How many numbered pages a pager shows on each side of the current one.
+const WINDOW: usize = 2;
+
 impl PaginationView {
-    /// Pagination of a listing at `base` (site-relative) on page `current` of `total`.
-    pub fn new(env: &Env<'_>, base: &str, current: usize, total: usize) -> Self {
+    /// Pagination of a listing at `base` (site-relative) on page `current` (0 is its own
+    /// URL) of a listing with `numbered` numbered pages.
+    pub fn new(env: &Env<'_>, base: &str, current: usize, numbered: usize) -> Self {
         let link = |n: usize| env.link(&page_path(base, n));
-        let from = current.saturating_sub(2).max(1);
-        let to = (current + 2).min(total);
+        let (top, bottom) = match current {
+            0 => (numbered, numbered.saturating_sub(2 * WINDOW).max(1)),
+            n => ((n + WINDOW).min(numbered), n.saturating_sub(WINDOW).max(1)),
+        };
         PaginationView {
-            current,
-            total,
-            first: link(1),
-            newer: (current > 1).then(|| link(current - 1)),
-            older: (current < total).then(|| link(current + 1)),
-            last: link(total),
-            window: (from..=to)
+            number: (current > 0).then_some(current),
+            latest: current == 0,
+            first: link(0),
+            oldest: (numbered > 0).then(|| link(1)),
+            newer: match current {
+                0 => None,
+                n if n == numbered => Some(link(0)),
+                n => Some(link(n + 1)),
+            },
+            older: match current {
+                0 => (numbered > 0).then(|| link(numbered)),
+                1 => None,
+                n => Some(link(n - 1)),
+            },
+            window: (bottom..=top)
+                .rev()
+                .filter(|_| numbered > 0)
                 .map(|n| PageLink {
                     number: n,
                     path: link(n),
                     current: n == current,
                 })
                 .collect(),
+            newer_gap: current > 0 && top < numbered,
+            pages: (current == 0).then_some(numbered),
         }
     }
 }
 
-/// Site-relative path of page `n` of a listing at `base`.
+/// Site-relative path of page `n` of a listing at `base` (0 is the listing's own URL).
 pub fn page_path(base: &str, n: usize) -> String {
-    if n <= 1 {
+    if n == 0 {
         base.to_string()
     } else {
         format!("{base}page/{n}/")

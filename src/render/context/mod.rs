@@ -13,7 +13,8 @@ pub use lists::{SEARCH_INDEXES, SEARCH_PATH, search_bundle_path};
 
 use super::fingerprint;
 use super::jsonld::{self, Trail};
-use super::pages::{Page, page_count};
+use super::pages::Page;
+use super::paging::Paging;
 use super::views::*;
 use super::{Mode, Prepared, Renderer};
 use crate::diag::Diagnostic;
@@ -205,13 +206,16 @@ impl<'a> Renderer<'a> {
 
     /// The slice of `range` shown on page `n`.
     fn page_slice(&self, range: &std::ops::Range<usize>, n: usize) -> std::ops::Range<usize> {
-        let per = self.env.config.paginate;
-        let start = (range.start + (n - 1) * per).min(range.end);
-        start..(start + per).min(range.end)
+        let slice = self.paging().slice(range.len(), n);
+        range.start + slice.start..range.start + slice.end
     }
 
     fn pagination(&self, base: &str, n: usize, count: usize) -> PaginationView {
-        PaginationView::new(&self.env, base, n, page_count(count, self.env.config.paginate))
+        PaginationView::new(&self.env, base, n, self.paging().numbered(count))
+    }
+
+    pub(in crate::render) fn paging(&self) -> Paging {
+        Paging::new(self.env.config.paginate)
     }
 
     fn crumb(&self, title: impl Into<String>, rel: &str) -> Crumb {

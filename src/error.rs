@@ -90,6 +90,10 @@ pub enum Error {
     /// may be there.
     #[error("{0}")]
     PartlyPublished(Box<Error>),
+    /// A build whose site was written, but whose record of published URLs (`urls.lock`)
+    /// could not be.
+    #[error("{0}")]
+    RecordNotWritten(IoError),
     /// A build that failed (`failed`), whose build cache could not be saved either.
     #[error("{failed}\nwarning: {cache}")]
     CacheNotSaved { failed: Box<Error>, cache: CacheNotSaved },
@@ -103,6 +107,9 @@ impl Error {
                 "nothing was written"
             }
             Error::PartlyPublished(_) => "the output folder may be partly updated; the next build writes it all again",
+            Error::RecordNotWritten(_) => {
+                "the site was built, but urls.lock was not updated: build again to record what it published"
+            }
             Error::CacheNotSaved { failed, .. } => failed.outcome(),
         }
     }

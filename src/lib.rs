@@ -18,6 +18,7 @@ mod output;
 mod parse;
 mod progress;
 mod project;
+mod publish;
 mod render;
 mod search;
 mod serve;
@@ -37,6 +38,7 @@ pub use config::BaseUrl;
 pub use diag::{Diagnostic, Diagnostics};
 pub use error::{CacheNotSaved, Error, IoError, Refusal, RefusedOutput};
 pub use project::Project;
+pub use publish::{Move, UrlPolicy, UrlReport};
 pub use search::{Indexed as SearchIndexed, When as SearchWhen};
 
 /// Pieces of dateline's stages, for the benchmarks, the measurements of
@@ -78,6 +80,8 @@ pub struct BuildOptions {
     /// Say nothing on stderr but errors (not even that the build waits for another build
     /// of the site to finish).
     pub quiet: bool,
+    /// What the build does with the record of published URLs (`urls.lock`).
+    pub urls: UrlPolicy,
 }
 
 impl BuildOptions {
@@ -95,6 +99,7 @@ impl BuildOptions {
             use_cache: true,
             progress: false,
             quiet: false,
+            urls: UrlPolicy::Record,
         }
     }
 }
@@ -127,6 +132,8 @@ pub struct BuildSummary {
     /// The build cache, if it could not be saved (the next build then reads and writes
     /// everything again).
     pub cache_not_saved: Option<CacheNotSaved>,
+    /// What the record of published URLs says of the build.
+    pub urls: UrlReport,
 }
 
 /// The time each stage of a build took, in order, and the process's resident memory

@@ -1,4 +1,5 @@
 //! Incremental builds: after any edit, a build of the project in memory writes exactly
+//! Builds accept removed URLs (`--accept-removed`): what is tested here is the output.
 //! what a clean build would, and re-renders only what the edit touched.
 
 mod common;
@@ -57,7 +58,7 @@ impl Editor<'_> {
 
 #[test]
 fn edits_give_the_same_output_as_clean_builds() {
-    let site = Site::fixture("basic");
+    let site = Site::fixture("basic").accept_removals();
     let mut ed = Editor {
         site: &site,
         project: Project::open(options(&site, "public")),
@@ -149,7 +150,7 @@ fn edits_give_the_same_output_as_clean_builds() {
 
 #[test]
 fn a_failed_incremental_build_writes_nothing() {
-    let site = Site::fixture("basic");
+    let site = Site::fixture("basic").accept_removals();
     let mut project = Project::open(options(&site, "public"));
     project.build().unwrap();
     let before = tree(&site.out());
@@ -182,7 +183,7 @@ fn a_failed_incremental_build_writes_nothing() {
 
 #[test]
 fn one_thread_builds_the_same_bytes() {
-    let site = Site::fixture("basic");
+    let site = Site::fixture("basic").accept_removals();
     site.built();
     let parallel = tree(&site.out());
     let mut o = site.options();
@@ -198,7 +199,7 @@ fn one_thread_builds_the_same_bytes() {
 #[test]
 fn a_source_whose_name_is_not_utf8_is_read_by_every_build() {
     use std::os::unix::ffi::OsStrExt;
-    let site = Site::fixture("basic");
+    let site = Site::fixture("basic").accept_removals();
     let budget = std::fs::read_to_string(site.root().join("content/2025/12/budget-vote.md")).unwrap();
     let name = std::ffi::OsStr::from_bytes(b"content/2025/12/budget-caf\xe9.md");
     std::fs::write(
@@ -218,7 +219,7 @@ fn a_source_whose_name_is_not_utf8_is_read_by_every_build() {
 
 #[test]
 fn the_build_cache_makes_the_next_build_incremental() {
-    let site = Site::fixture("basic");
+    let site = Site::fixture("basic").accept_removals();
     let first = site.built();
     assert_eq!(first.rendered, first.pages);
     let caches = std::fs::read_dir(site.root().join(".dateline/cache")).unwrap().count();
@@ -276,7 +277,7 @@ fn the_build_cache_makes_the_next_build_incremental() {
 
 #[test]
 fn a_build_that_stops_before_saving_its_record_is_not_trusted_next_time() {
-    let site = Site::fixture("basic");
+    let site = Site::fixture("basic").accept_removals();
     site.built();
     let budget = "content/2025/12/budget-vote.md";
     let original = std::fs::read_to_string(site.root().join(budget)).unwrap();
@@ -299,7 +300,7 @@ fn a_build_that_stops_before_saving_its_record_is_not_trusted_next_time() {
 fn every_cached_build_records_what_it_changed() {
     // Each build records what it wrote: an edit, then its revert, must each be recorded,
     // or the revert would be taken for "nothing to do".
-    let site = Site::fixture("basic");
+    let site = Site::fixture("basic").accept_removals();
     site.built();
     for (rel, from, to) in [
         ("content/2025/12/budget-vote.md", "narrow", "modest"),
@@ -331,7 +332,7 @@ fn patched(summary: &dateline::BuildSummary) -> bool {
 
 #[test]
 fn the_cached_archive_is_patched_until_an_edit_moves_an_article() {
-    let site = Site::fixture("basic");
+    let site = Site::fixture("basic").accept_removals();
     assert!(!patched(&site.built()));
     let edit = |rel: &str, from: &str, to: &str| {
         let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
@@ -394,7 +395,7 @@ fn the_cached_archive_is_patched_until_an_edit_moves_an_article() {
 
 #[test]
 fn a_scheduled_article_falling_due_builds_the_archive_again() {
-    let site = Site::fixture("basic");
+    let site = Site::fixture("basic").accept_removals();
     site.write(
         "content/2026/02/soon.md",
         "---\ntitle: Coming Soon\ndate: 2026-02-01T10:00:00Z\nauthor: Jane Roe\n---\nSoon.\n",

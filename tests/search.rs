@@ -137,7 +137,7 @@ fn an_edit_makes_again_only_the_index_of_its_year() {
 
 #[test]
 fn a_site_without_search_has_no_index_page_or_link() {
-    let site = Site::fixture("basic");
+    let site = Site::fixture("basic").accept_removals();
     site.built();
     assert!(site.exists("search/index.html"));
     let config = std::fs::read_to_string(site.root().join("dateline.toml")).unwrap();

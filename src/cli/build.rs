@@ -35,6 +35,10 @@ pub struct BuildArgs {
     /// Ignore the build cache: read every source and write every file.
     #[arg(long)]
     pub clean: bool,
+    /// Accept that URLs the site published (urls.lock) are no longer published, and record
+    /// their removal.
+    #[arg(long)]
+    pub accept_removed: bool,
 }
 
 impl BuildArgs {
@@ -52,6 +56,10 @@ impl BuildArgs {
             use_cache: !self.clean,
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
             quiet: verbosity == Verbosity::Quiet,
+            urls: match self.accept_removed {
+                true => crate::UrlPolicy::AcceptRemovals,
+                false => crate::UrlPolicy::Record,
+            },
         })
     }
 
@@ -59,6 +67,7 @@ impl BuildArgs {
         let options = self.options(verbosity)?;
         let (summary, ()) = crate::build_once(&options, |_| ())?;
         super::report_warnings(&summary);
+        super::report_urls(&summary, verbosity);
         if verbosity != Verbosity::Quiet {
             let seconds = summary.elapsed.as_secs_f64();
             let precision = if seconds < 1.0 { 3 } else { 2 };

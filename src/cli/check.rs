@@ -15,7 +15,11 @@ pub struct CheckArgs {
 impl CheckArgs {
     /// Builds the site as `build` does, then checks what was written.
     pub fn run(self, verbosity: Verbosity) -> Result<(), Failure> {
-        let options = self.build.options(verbosity)?;
+        let mut options = self.build.options(verbosity)?;
+        // Refuse what `build` refuses, and leave the record to `build`.
+        if options.urls == crate::UrlPolicy::Record {
+            options.urls = crate::UrlPolicy::Verify;
+        }
         let (summary, checked) = crate::build_once(&options, |summary| {
             crate::check::check_output(&summary.output, &summary.output, &summary.base_url)
         })?;

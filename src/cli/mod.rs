@@ -166,6 +166,27 @@ pub(crate) fn report_warnings(summary: &BuildSummary) {
     }
 }
 
+/// Says what the record of published URLs says of a build: the articles that moved (their
+/// old URLs redirect), and the removals it accepted.
+pub(crate) fn report_urls(summary: &BuildSummary, verbosity: Verbosity) {
+    if verbosity == Verbosity::Quiet {
+        return;
+    }
+    let base = summary.base_url.path();
+    for m in &summary.urls.moved {
+        println!(
+            "Moved: {base}{} → {base}{} ({}); the old URL redirects",
+            m.from, m.to, m.source
+        );
+    }
+    if summary.urls.removed > 0 {
+        println!(
+            "Removed {} the site had published, as asked (recorded in urls.lock)",
+            crate::render::counted(summary.urls.removed, "URL")
+        );
+    }
+}
+
 /// Lists `list`, then how many problems it holds and what the command left (`outcome`).
 fn report(w: &mut dyn Write, list: &Diagnostics, outcome: &str, color: bool) -> std::io::Result<()> {
     problems(w, list, color)?;

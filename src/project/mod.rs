@@ -13,6 +13,7 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, shown};
 use crate::error::{Error, IoError};
 use crate::model::{Archive, Selection};
+use crate::publish::{self as urls, UrlPolicy};
 use crate::render::theme::SEARCH_SCRIPT;
 use crate::render::{self, RenderInput, Theme};
 use crate::walk::{CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
@@ -248,9 +249,14 @@ impl Project {
                 built
             }
         };
-        let render_input = render_input(&self.options, config, &archive, theme, &assets)?;
+        let site = &self.options.site;
+        let lock = urls::Lock::read(site)?;
+        let moved = urls::moves(&lock, &archive);
+        let mut render_input = render_input(&self.options, config, &archive, theme, &assets, moved)?;
+        render_input.listed = urls::listed(&lock);
         let plan = render::plan(&render_input)?;
-        assets.check(&self.options.site, plan.generated())?;
+        assets.check(site, plan.generated())?;
+        let (record, url_report) = urls::compare(site, &lock, &plan.published(), self.options.urls)?;
         clock.mark("plan");
         let out = self.out_dir();
         let pages = self.record.fingerprints(&plan, kept_shape, &out)?;
@@ -266,7 +272,11 @@ impl Project {
             search: self.search,
         }
         .publish(&mut clock)?;
-        let summary = published.summary(&archive, &config.base_url, started, clock);
+        if self.records_urls() {
+            urls::write(&self.options.site, &lock, &record).map_err(Error::RecordNotWritten)?;
+        }
+        let mut summary = published.summary(&archive, &config.base_url, started, clock);
+        summary.urls = url_report;
         if self.ends_with_the_process {
             // Freeing the plan's cards and views of 100,000 articles takes ~40 ms, on one
             // core, at the very end of a build.
@@ -274,6 +284,13 @@ impl Project {
         }
         self.kept.keep(archive, selection);
         Ok(summary)
+    }
+
+    /// Whether a build writes the record of published URLs: not under `check` or `serve`,
+    /// nor with drafts or articles from the future, which are not published.
+    fn records_urls(&self) -> bool {
+        let o = &self.options;
+        matches!(o.urls, UrlPolicy::Record | UrlPolicy::AcceptRemovals) && !o.drafts && !o.future
     }
 
     /// The articles a build publishes: drafts or articles dated later than "the present"
@@ -340,6 +357,7 @@ fn render_input<'a>(
     archive: &'a Archive,
     theme: &'a Theme,
     assets: &Assets,
+    moved: Vec<render::Redirect>,
 ) -> Result<RenderInput<'a>, IoError> {
     let root = &options.site;
     let link = |file: &str| -> Result<String, IoError> {
@@ -362,6 +380,8 @@ fn render_input<'a>(
         search_script,
         now: options.now,
         assets: assets.targets().map(String::from).collect(),
+        moved,
+        listed: Vec::new(),
     })
 }
 

@@ -171,6 +171,7 @@ impl Published {
             elapsed: clock.read_time() + started.elapsed(),
             timings: clock.timings(),
             cache_not_saved: None,
+            urls: crate::UrlReport::default(),
         }
     }
 }

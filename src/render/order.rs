@@ -58,7 +58,7 @@ impl Renderer<'_> {
             Page::Author(a, n) => in_list(&archive.author(a).articles, n),
             Page::Tag(t, n) => in_list(&archive.tags[t as usize].articles, n),
             Page::Section(s, n) => in_list(&archive.sections[s as usize].articles, n),
-            Page::Redirect(i) => self.redirects[i].to as usize,
+            Page::Redirect(i) => self.redirects[i].to.article().map_or(0, |id| id as usize),
             Page::Authors | Page::Tags | Page::Sections | Page::NotFound | Page::Search => 0,
         }
     }

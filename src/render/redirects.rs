@@ -13,7 +13,39 @@ use crate::model::{Archive, ArticleId};
 pub struct Redirect {
     /// Site-relative: `old/path/` or `old/page.html`.
     pub from: String,
-    pub to: ArticleId,
+    pub to: Target,
+    /// Why the old path redirects.
+    pub origin: Origin,
+}
+
+/// Where an old path redirects to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Article(ArticleId),
+    /// A listing page (site-relative), for a listing page that is no more.
+    Listing(String),
+}
+
+impl Target {
+    /// The article, for a redirect to one.
+    pub fn article(&self) -> Option<ArticleId> {
+        match self {
+            Target::Article(id) => Some(*id),
+            Target::Listing(_) => None,
+        }
+    }
+}
+
+/// Why an old path redirects to an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// One of the article's `aliases`.
+    Alias,
+    /// The record of published URLs (`urls.lock`): the article's URL was this one once.
+    Moved,
+    /// The record of published URLs: a listing page that is no more (a day without articles
+    /// now, a page gone with a change of `paginate`), sent to the nearest that is.
+    Listing,
 }
 
 impl Redirect {
@@ -36,12 +68,43 @@ pub fn collect(archive: &Archive) -> Vec<Redirect> {
         .flat_map(|(id, a)| {
             a.aliases.iter().map(move |from| Redirect {
                 from: from.clone(),
-                to: id as ArticleId,
+                to: Target::Article(id as ArticleId),
+                origin: Origin::Alias,
             })
         })
         .collect();
     list.sort_by(|a, b| a.from.cmp(&b.from));
     list
+}
+
+/// Where a listing page that is no more (`from`, site-relative) sends its readers: to the
+/// listing's own URL for one of its numbered pages, to the month, year or home page for a
+/// day, month or year without articles now, to the home page for a calendar day of "on
+/// this day"; `given` tells which pages there are. None for other pages (an author or a
+/// tag with no articles left is a removal).
+pub fn nearest_listing(from: &str, given: &dyn Fn(&str) -> bool) -> Option<String> {
+    if let Some(at) = from.find("page/") {
+        let (listing, rest) = from.split_at(at);
+        let numbered = rest[5..].strip_suffix('/').is_some_and(|n| n.parse::<usize>().is_ok());
+        if numbered && given(listing) {
+            return Some(listing.to_string());
+        }
+    }
+    let is_date = |p: &str| !p.is_empty() && p.split('/').all(|part| part.chars().all(|c| c.is_ascii_digit()));
+    let mut path = from.strip_suffix('/')?;
+    if !(is_date(path) || path.starts_with("on-this-day/") || from.contains("page/")) {
+        return None;
+    }
+    if path.starts_with("on-this-day/") {
+        path = "";
+    }
+    while let Some((parent, _)) = path.rsplit_once('/') {
+        path = parent;
+        if is_date(path) && given(&format!("{path}/")) {
+            return Some(format!("{path}/"));
+        }
+    }
+    Some(String::new())
 }
 
 /// Aliases that land on a page, a copied file, or another alias.
@@ -54,7 +117,8 @@ pub fn collisions(
     let mut problems = Vec::new();
     let mut seen: HashMap<String, ArticleId> = HashMap::new();
     for r in redirects {
-        let article = archive.article(r.to);
+        let Some(to) = r.to.article() else { continue };
+        let article = archive.article(to);
         let (line, column) = article.aliases_at;
         let at = |message: String| Diagnostic::new(shown(root, &article.source), line, column, message);
         let file = r.file();
@@ -71,7 +135,7 @@ pub fn collisions(
                 shown(root, &other.source).display()
             )));
         } else {
-            seen.insert(file, r.to);
+            seen.insert(file, to);
         }
     }
     problems
@@ -83,7 +147,10 @@ pub fn redirects_file(env: &Env<'_>, redirects: &[Redirect]) -> String {
     for r in redirects {
         out.push_str(&env.link(&r.from));
         out.push(' ');
-        out.push_str(&env.link(&env.archive.article(r.to).path));
+        match &r.to {
+            Target::Article(id) => out.push_str(&env.link(&env.archive.article(*id).path)),
+            Target::Listing(path) => out.push_str(&env.link(path)),
+        }
         out.push_str(" 301\n");
     }
     out

@@ -128,6 +128,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         use_cache: false,
         progress: false,
         quiet: options.quiet,
+        urls: crate::UrlPolicy::Preview,
     };
     let (events, _) = broadcast::channel(64);
     let shared = Arc::new(Shared {
@@ -252,6 +253,10 @@ fn report(shared: &Shared, result: Result<BuildSummary, Error>, started: Instant
                     summary.removed,
                     summary.timings
                 ));
+            }
+            // What a build would refuse is previewed, and said.
+            for warning in &summary.urls.warnings {
+                say(format!("warning: {warning} (`dateline build` would refuse it)"));
             }
             let was_broken = *status != Status::Ok;
             *status = Status::Ok;

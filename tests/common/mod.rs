@@ -17,6 +17,9 @@ use tempfile::TempDir;
 /// A copy of a fixture site in a temporary folder.
 pub struct Site {
     pub dir: TempDir,
+    /// Builds accept that URLs the site published are removed (`--accept-removed`): for
+    /// tests of other things than the record of published URLs.
+    pub accepting_removals: std::cell::Cell<bool>,
 }
 
 impl Site {
@@ -25,14 +28,26 @@ impl Site {
         let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites").join(name);
         let dir = tempfile::tempdir().expect("temp dir");
         copy_tree(&from, dir.path());
-        Site { dir }
+        Site {
+            dir,
+            accepting_removals: Default::default(),
+        }
     }
 
     /// An empty site with just a configuration.
     pub fn with_config(config: &str) -> Site {
         let dir = tempfile::tempdir().expect("temp dir");
         fs::write(dir.path().join("dateline.toml"), config).unwrap();
-        Site { dir }
+        Site {
+            dir,
+            accepting_removals: Default::default(),
+        }
+    }
+
+    /// Lets builds remove URLs the site published (see `accepting_removals`).
+    pub fn accept_removals(self) -> Site {
+        self.accepting_removals.set(true);
+        self
     }
 
     pub fn root(&self) -> &Path {
@@ -63,6 +78,10 @@ impl Site {
             use_cache: true,
             progress: false,
             quiet: false,
+            urls: match self.accepting_removals.get() {
+                true => dateline::UrlPolicy::AcceptRemovals,
+                false => dateline::UrlPolicy::Record,
+            },
         }
     }
 

@@ -53,6 +53,21 @@ struct RedirectPage {
     target: Prebuilt,
 }
 
+/// The page at a listing's URL that is no more: `target` (`title`, `path`, `url`) is the
+/// listing it sends readers to; `listing` tells it from an article's redirect.
+#[derive(Serialize)]
+struct ListingRedirectPage {
+    target: ListingTarget,
+    listing: bool,
+}
+
+#[derive(Serialize)]
+struct ListingTarget {
+    title: String,
+    path: String,
+    url: String,
+}
+
 #[derive(Serialize)]
 struct NotFoundPage {
     /// Every year, with its number of articles.
@@ -246,7 +261,21 @@ impl Renderer<'_> {
     }
 
     pub(super) fn redirect_context(&self, i: usize, mode: Mode) -> Result<Prepared, Diagnostic> {
-        let to = self.redirects[i].to;
+        let to = match &self.redirects[i].to {
+            crate::render::Target::Article(id) => *id,
+            crate::render::Target::Listing(path) => {
+                let view = ListingRedirectPage {
+                    target: ListingTarget {
+                        title: self.env.link(path),
+                        path: self.env.link(path),
+                        url: self.env.url(path),
+                    },
+                    listing: true,
+                };
+                let description = &self.env.config.description;
+                return self.finish(mode, &Page::Redirect(i), "Moved", description, Meta::default(), view);
+            }
+        };
         let article = self.env.archive.article(to);
         let view = RedirectPage {
             target: self.card(to as usize, mode),

@@ -1,0 +1,223 @@
+//! The record of what a site has published: `urls.lock` at the site root, committed with
+//! the site, one URL a line with what gives it. Archives are cited for decades, so a URL,
+//! once published, keeps working:
+//!
+//! - an article whose URL changes (retitled with a new slug, re-dated) leaves a redirect at
+//!   its old URL, recorded as `moved` so that it survives later builds;
+//! - a URL that nothing gives any more (a deleted article, an author with no article left,
+//!   a listing page gone with a change of `paginate`) fails the build, naming it and the
+//!   source that last gave it, until it is given again (the source restored, or an alias
+//!   of another article) or its removal is accepted (`--accept-removed`, recorded as
+//!   `removed`).
+//!
+//! `dateline build` updates the record after each successful build; `check` refuses what
+//! `build` refuses and writes nothing; `serve` warns and previews. Builds with drafts or
+//! articles from the future read the record but do not write it: what they show is not
+//! published.
+
+mod lock;
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+
+use ahash::AHashMap as HashMap;
+
+use crate::diag::{Diagnostic, shown};
+use crate::error::{IoError, IoResultExt};
+use crate::model::{Archive, ArticleId};
+use crate::render::{Kind, Origin, Published, Redirect, Target};
+pub use lock::{LOCK_FILE, Lock, State};
+
+/// What a build does with the record of published URLs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UrlPolicy {
+    /// Refuse a URL that nothing gives any more; record what the build published
+    /// (`dateline build`).
+    #[default]
+    Record,
+    /// Accept that the URLs nothing gives any more are removed, and record them as such
+    /// (`dateline build --accept-removed`).
+    AcceptRemovals,
+    /// Refuse as `Record` does, and leave the record as it is (`dateline check`).
+    Verify,
+    /// Warn of a URL that nothing gives any more, build anyway, and leave the record as it
+    /// is (`dateline serve`).
+    Preview,
+}
+
+/// Problems listed one by one before they are counted: a change of `paginate` can take
+/// thousands of listing pages away at once.
+const LISTED: usize = 50;
+
+/// An article's URL that changed since the record: its old URL now redirects to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    /// Site-relative, as linked (`2025/10/26/old-slug/`).
+    pub from: String,
+    pub to: String,
+    /// The article's source.
+    pub source: String,
+}
+
+/// What the record says of a build.
+#[derive(Debug, Clone, Default)]
+pub struct UrlReport {
+    /// Articles whose URL changed in this build.
+    pub moved: Vec<Move>,
+    /// URLs whose removal this build accepted.
+    pub removed: usize,
+    /// URLs published for the first time.
+    pub added: usize,
+    /// Under `serve`: the URLs nothing gives any more, which a build would refuse.
+    pub warnings: Vec<String>,
+}
+
+/// The old URLs of articles that moved, to redirect to where they are now: those the record
+/// gives an article's source that now has another URL, and those it records as moved.
+pub fn moves(lock: &Lock, archive: &Archive) -> Vec<Redirect> {
+    let by_source: HashMap<&Path, ArticleId> = archive
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(id, a)| (a.source.as_path(), id as ArticleId))
+        .collect();
+    lock.entries()
+        .filter_map(|e| {
+            let id = *by_source.get(Path::new(e.source))?;
+            let moved = match e.state {
+                State::Given(Kind::Article) => archive.article(id).path != e.path,
+                State::Given(Kind::Moved) => true,
+                _ => false,
+            };
+            moved.then(|| Redirect {
+                from: e.path.to_string(),
+                to: Target::Article(id),
+                origin: Origin::Moved,
+            })
+        })
+        .collect()
+}
+
+/// The listing pages the record has, and the listing pages it redirects: a build redirects
+/// those that are no more to the nearest listing that is.
+pub fn listed(lock: &Lock) -> Vec<String> {
+    lock.entries()
+        .filter(|e| matches!(e.state, State::Given(Kind::Listing | Kind::Redirect)))
+        .map(|e| e.path.to_string())
+        .collect()
+}
+
+/// The record after a build that publishes `published`, and what it says of the build;
+/// the URLs the record has that nothing gives any more are problems unless `policy`
+/// accepts or only warns of them.
+pub fn compare(
+    root: &Path,
+    lock: &Lock,
+    published: &[Published<'_>],
+    policy: UrlPolicy,
+) -> Result<(String, UrlReport), Vec<Diagnostic>> {
+    let mut now: Vec<&Published<'_>> = published.iter().collect();
+    now.sort_unstable_by(|a, b| a.path.cmp(b.path));
+    now.dedup_by(|a, b| a.path == b.path);
+    let given: HashMap<&str, &Published<'_>> = now.iter().map(|p| (p.path, *p)).collect();
+    let article_at: HashMap<&Path, &str> = now
+        .iter()
+        .filter(|p| p.kind == Kind::Article)
+        .filter_map(|p| Some((p.source?, p.path)))
+        .collect();
+
+    let mut report = UrlReport::default();
+    let mut gone: Vec<Diagnostic> = Vec::new();
+    let mut gone_count = 0;
+    let mut removed: Vec<(&str, &str)> = Vec::new();
+    let mut known = 0;
+    for e in lock.entries() {
+        match (e.state, given.get(e.path)) {
+            (State::Given(before), Some(p)) => {
+                known += 1;
+                if before == Kind::Article && p.kind == Kind::Moved {
+                    let source = p.source.unwrap_or(Path::new(""));
+                    report.moved.push(Move {
+                        from: e.path.to_string(),
+                        to: article_at.get(source).copied().unwrap_or_default().to_string(),
+                        source: source.to_string_lossy().into_owned(),
+                    });
+                }
+            }
+            (State::Given(before), None) => match policy {
+                UrlPolicy::AcceptRemovals => {
+                    removed.push((e.path, e.source));
+                    report.removed += 1;
+                }
+                UrlPolicy::Preview => report
+                    .warnings
+                    .push(no_longer_published(root, e.path, before, e.source)),
+                UrlPolicy::Record | UrlPolicy::Verify => {
+                    gone_count += 1;
+                    if gone.len() < LISTED {
+                        gone.push(
+                            Diagnostic::new(shown(root, Path::new(LOCK_FILE)), e.line, 1, no_longer_published(root, e.path, before, e.source))
+                                .with_hint(format!(
+                                    "restore what gave it, give it to another article (`aliases: [\"/{}\"]`), or accept its removal: `dateline build --accept-removed`",
+                                    e.path
+                                )),
+                        );
+                    }
+                }
+            },
+            (State::Removed, Some(_)) => {}
+            (State::Removed, None) => removed.push((e.path, e.source)),
+        }
+    }
+    if gone_count > gone.len() {
+        gone.push(Diagnostic::file(
+            shown(root, Path::new(LOCK_FILE)),
+            format!(
+                "and {} more URLs the site published are no longer published",
+                crate::render::thousands(gone_count - gone.len())
+            ),
+        ));
+    }
+    if !gone.is_empty() {
+        return Err(gone);
+    }
+    report.added = now.len() - known;
+    Ok((lock::text(&now, &removed), report))
+}
+
+/// Writes the record `text` if it differs from what `lock` read, in one step (a new file
+/// renamed over the old).
+pub fn write(root: &Path, lock: &Lock, text: &str) -> Result<bool, IoError> {
+    if lock.text() == text {
+        return Ok(false);
+    }
+    let path = root.join(LOCK_FILE);
+    let partial = root.join(format!(".{LOCK_FILE}.{}", std::process::id()));
+    std::fs::write(&partial, text).at("write", &shown(root, Path::new(LOCK_FILE)))?;
+    std::fs::rename(&partial, &path)
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&partial);
+        })
+        .at("write", &shown(root, Path::new(LOCK_FILE)))?;
+    Ok(true)
+}
+
+/// "/PATH (an article) is no longer published: SOURCE, which gave it, is gone".
+fn no_longer_published(root: &Path, path: &str, kind: Kind, source: &str) -> String {
+    let what = match kind {
+        Kind::Article => "an article",
+        Kind::Listing => "a listing page",
+        Kind::Feed => "a feed",
+        Kind::Site => "a page of the site",
+        Kind::Alias => "an alias",
+        Kind::Moved => "the old URL of a moved article",
+        Kind::Redirect => "a redirect from a listing page",
+    };
+    let why = match source {
+        lock::SITE_SOURCE => "the site no longer has it".to_string(),
+        _ if root.join(source).exists() => format!("{source}, which gave it, no longer does"),
+        _ => format!("{source}, which gave it, is gone"),
+    };
+    format!("/{path} ({what}) is no longer published: {why}")
+}

@@ -1,0 +1,153 @@
+//! What a plan publishes, for the record of published URLs (`urls.lock`): the URL of every
+//! page and feed, and the source that gives it.
+
+use std::path::Path;
+
+use ahash::AHashMap as HashMap;
+
+use super::pages::Page;
+use super::{Origin, Plan};
+use crate::model::ArticleId;
+
+/// What gives a published URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// An article's page: its source gives it.
+    Article,
+    /// A page of a listing (a date, author, tag, section, on this day): the oldest article
+    /// it shows gives it (on a listing's own URL, the oldest of the listing), so that the
+    /// source a page is recorded with stays the same while the page does.
+    Listing,
+    /// A feed of an author or tag: the source that gives its listing.
+    Feed,
+    /// A page or feed every site has (home, indexes, search, 404, the site's feeds): the
+    /// configuration gives it.
+    Site,
+    /// An old path in an article's `aliases`.
+    Alias,
+    /// An old URL of an article that moved, kept by the record.
+    Moved,
+    /// A listing page that is no more, sent to the nearest that is (kept by the record).
+    Redirect,
+}
+
+impl Kind {
+    /// The word of the record.
+    pub fn word(self) -> &'static str {
+        match self {
+            Kind::Article => "article",
+            Kind::Listing => "listing",
+            Kind::Feed => "feed",
+            Kind::Site => "site",
+            Kind::Alias => "alias",
+            Kind::Moved => "moved",
+            Kind::Redirect => "redirect",
+        }
+    }
+
+    pub fn from_word(word: &str) -> Option<Kind> {
+        [
+            Kind::Article,
+            Kind::Listing,
+            Kind::Feed,
+            Kind::Site,
+            Kind::Alias,
+            Kind::Moved,
+            Kind::Redirect,
+        ]
+        .into_iter()
+        .find(|k| k.word() == word)
+    }
+}
+
+/// A URL a build publishes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Published<'a> {
+    /// Site-relative, as linked: `2025/10/26/slug/`, `` for the home page, `atom.xml`.
+    pub path: &'a str,
+    pub kind: Kind,
+    /// The source that gives it (relative to the site root); none for the site's own pages.
+    pub source: Option<&'a Path>,
+}
+
+impl Plan<'_> {
+    /// Every page and feed the plan publishes, in the plan's order.
+    pub fn published(&self) -> Vec<Published<'_>> {
+        let r = &self.renderer;
+        let archive = r.env.archive;
+        let source = |id: ArticleId| Some(archive.article(id).source.as_path());
+        let mut listings: HashMap<&str, Option<&Path>> = HashMap::new();
+        let mut list: Vec<Published<'_>> = self
+            .pages
+            .iter()
+            .zip(&self.page_files)
+            .map(|(page, file)| {
+                let path = file.strip_suffix("index.html").unwrap_or(file);
+                let (kind, by) = match *page {
+                    Page::Article(id) => (Kind::Article, source(id)),
+                    Page::Redirect(i) => {
+                        let to = r.redirects[i].to.article();
+                        match r.redirects[i].origin {
+                            Origin::Alias => (Kind::Alias, to.and_then(source)),
+                            Origin::Moved => (Kind::Moved, to.and_then(source)),
+                            Origin::Listing => (Kind::Redirect, None),
+                        }
+                    }
+                    Page::Home(0) | Page::Authors | Page::Tags | Page::Sections | Page::NotFound | Page::Search => {
+                        (Kind::Site, None)
+                    }
+                    _ => (Kind::Listing, self.oldest_shown(page).and_then(source)),
+                };
+                if kind == Kind::Listing {
+                    listings.insert(path, by);
+                }
+                Published { path, kind, source: by }
+            })
+            .collect();
+        let site_feeds = super::feeds::site_feeds(&r.env).len();
+        for (i, feed) in self.feeds.iter().enumerate() {
+            let (kind, by) = match i < site_feeds {
+                true => (Kind::Site, None),
+                false => (Kind::Feed, listings.get(feed.page.as_str()).copied().flatten()),
+            };
+            list.push(Published {
+                path: &feed.path,
+                kind,
+                source: by,
+            });
+        }
+        list
+    }
+
+    /// The oldest article a listing page shows: on a numbered page, the oldest of the page
+    /// (which it shows for ever); on a listing's own URL, the oldest of the listing.
+    fn oldest_shown(&self, page: &Page) -> Option<ArticleId> {
+        let r = &self.renderer;
+        let archive = r.env.archive;
+        let paging = r.paging();
+        let in_range = |range: &std::ops::Range<usize>, n: usize| -> Option<ArticleId> {
+            let slice = paging.slice(range.len(), n);
+            let end = if n == 0 { range.len() } else { slice.end };
+            (end > 0).then(|| (range.start + end - 1) as ArticleId)
+        };
+        let in_list = |ids: &[ArticleId], n: usize| -> Option<ArticleId> {
+            let end = if n == 0 {
+                ids.len()
+            } else {
+                paging.slice(ids.len(), n).end
+            };
+            end.checked_sub(1).map(|i| ids[i])
+        };
+        match *page {
+            Page::Home(n) => in_range(&(0..archive.articles.len()), n),
+            Page::Year(y, n) => in_range(&archive.years[y].articles, n),
+            Page::Month(m, n) => in_range(&r.month(m).articles, n),
+            Page::Day(d, n) => in_range(&r.day(d).articles, n),
+            Page::OnThisDay(i) => archive.on_this_day[i].articles.iter().copied().max(),
+            Page::Author(a, n) => in_list(&archive.author(a).articles, n),
+            Page::Tag(t, n) => in_list(&archive.tags[t as usize].articles, n),
+            Page::Section(s, n) => in_list(&archive.sections[s as usize].articles, n),
+            _ => None,
+        }
+    }
+}

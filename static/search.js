@@ -1,7 +1,9 @@
 // Site search: the front end of /search/ (templates/search.html), on Pagefind's JS API.
 //
-// The archive is indexed as one Pagefind bundle per year, listed newest first in the page's
-// data-bundles; the newest is Pagefind's primary instance and the others are merged into it.
+// The archive is indexed in parts, one Pagefind bundle each: the newest month, the rest of its
+// year, then each older year, listed newest first in the page's data-bundles (their names in
+// data-parts, their years in data-years); the newest is Pagefind's primary instance and the
+// others are merged into it.
 // The query, filters and sort are kept in the URL (?q=…&author=…&section=…&year=…&sort=date)
 // so that a search can be shared and the back button steps through searches.
 
@@ -16,6 +18,7 @@ const more = app.querySelector(".search-more");
 const browse = document.querySelector(".search-browse");
 const bundles = app.dataset.bundles.split(" ").filter(Boolean);
 const years = (app.dataset.years || "").split(" ").filter(Boolean); // the bundles' years
+const parts = (app.dataset.parts || "").split(" ").filter(Boolean); // and names
 
 const FACETS = ["author", "section", "year"];
 const PARAMS = ["q", ...FACETS, "sort"];
@@ -40,9 +43,9 @@ function load() {
     if (!bundles.length) return { search: async () => ({ results: [], filters: {} }) };
     const pf = await import(app.dataset.script);
     // Result URLs are indexed whole (base path included): baseUrl "/" keeps them as they are.
-    // Each bundle's year is a filter of all its pages, given here (mergeFilter) rather than
-    // stored in the index, where it would list every page.
-    const year = (i) => ({ mergeFilter: { year: years[i] } });
+    // Each bundle's year and name are filters of all its pages, given here (mergeFilter)
+    // rather than stored in the index, where they would list every page.
+    const year = (i) => ({ mergeFilter: { year: years[i], part: parts[i] } });
     await pf.options({ basePath: bundles[0], baseUrl: "/", excerptLength: 30, ...year(0) });
     // The other years share the primary's WebAssembly and load only their own entry and
     // metadata. Not awaited one by one: filters() below waits for every instance.
@@ -99,7 +102,7 @@ async function run(shown = BATCH) {
     const filtered = Object.keys(filters).length > 0;
     FACETS.forEach((f, i) => fill(form.elements[f], counts[i] || {}, s[f]));
     refine.hidden = !total && !filtered;
-    view = { id, total, shown: 0, next: s.sort ? byDate(pf, q, filters, found.filters.year) : byScore(found.results) };
+    view = { id, total, shown: 0, next: s.sort ? byDate(pf, q, filters, found.filters.part) : byScore(found.results) };
     await show(Math.max(shown, BATCH));
     if (id !== searches) return;
     count.textContent = total ? `${number.format(total)} result${total === 1 ? "" : "s"} for “${s.q}”` : "No results";
@@ -134,17 +137,17 @@ function byScore(results) {
 // Newest first. Pagefind merges its instances' results by score, and a search sorted by date
 // scores each result by its place in its own bundle, so one sorted search over the merged
 // bundles would interleave the years. Pagefind 1.6 runs its instances in a web worker and
-// does not expose them, but each bundle holds one year: a search filtered on a year finds
-// nothing in the other bundles, so its results all come from one bundle, in date order.
-// So search year by year, newest first, only as far as the results shown need. `years` holds
-// the number of results in each year, from the search by relevance.
-function byDate(pf, q, filters, years = {}) {
-  const queue = Object.keys(years).filter((y) => years[y]).sort((a, b) => b - a);
+// does not expose them, but a search filtered on a bundle's name (`part`) finds nothing in
+// the other bundles, so its results all come from one bundle, in date order. So search bundle
+// by bundle, newest first (names sort so: 2026-07, 2026, 2025), only as far as the results
+// shown need. `counts` holds the number of results in each bundle, from the search by relevance.
+function byDate(pf, q, filters, counts = {}) {
+  const queue = Object.keys(counts).filter((p) => counts[p]).sort().reverse();
   const ready = [];
   return async (n) => {
     while (ready.length < n && queue.length) {
-      const year = queue.shift();
-      const found = await pf.search(q, { filters: { ...filters, year }, sort: { date: "desc" } });
+      const part = queue.shift();
+      const found = await pf.search(q, { filters: { ...filters, part }, sort: { date: "desc" } });
       ready.push(...found.results);
     }
     return ready.splice(0, n);

@@ -30,7 +30,7 @@ fn record<'a>(records: &'a [Value], url: &str) -> &'a Value {
 }
 
 #[test]
-fn each_year_has_an_index_of_what_readers_see_of_its_articles() {
+fn each_part_of_the_archive_has_an_index_of_what_readers_see_of_its_articles() {
     let site = Site::fixture("basic");
     site.built();
     let index = site.out().join("search/index");
@@ -38,7 +38,8 @@ fn each_year_has_an_index_of_what_readers_see_of_its_articles() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     years.sort();
-    assert_eq!(years, ["2024", "2025"]);
+    // The newest month alone, the rest of its year, the older years.
+    assert_eq!(years, ["2024", "2025", "2025-12"]);
     for year in &years {
         let bundle = index.join(year);
         for file in ["pagefind.js", "pagefind-entry.json", "wasm.en.pagefind"] {
@@ -50,7 +51,8 @@ fn each_year_has_an_index_of_what_readers_see_of_its_articles() {
     let all = records(&index.join("2025"));
     // Published articles only (no draft, nothing scheduled), at their links under the
     // site's base path.
-    assert_eq!(all.len(), 5, "{all:#?}");
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert_eq!(records(&index.join("2025-12")).len(), 3);
     let seed = record(
         &all,
         "/archive/2025/10/26/japans-pm-takaichi-and-trump-discuss-strengthening-us-japan-alliance/",
@@ -90,18 +92,25 @@ fn each_year_has_an_index_of_what_readers_see_of_its_articles() {
     // The search page names the indexes, newest first, and the script that searches them.
     let page = site.page("search/");
     let bundles = page.attr(".search-app", "data-bundles");
-    assert_eq!(bundles, "/archive/search/index/2025/ /archive/search/index/2024/");
-    assert_eq!(page.attr(".search-app", "data-years"), "2025 2024");
+    assert_eq!(
+        bundles,
+        "/archive/search/index/2025-12/ /archive/search/index/2025/ /archive/search/index/2024/"
+    );
+    assert_eq!(page.attr(".search-app", "data-years"), "2025 2025 2024");
+    assert_eq!(page.attr(".search-app", "data-parts"), "2025-12 2025 2024");
     assert!(site.exists("search.js"));
 }
 
 #[test]
-fn an_edit_makes_again_only_the_index_of_its_year() {
+fn an_edit_makes_again_only_the_index_of_its_part() {
     let site = Site::fixture("basic");
     let first = site.built();
-    assert_eq!((first.search_indexed.years, first.search_indexed.kept), (2, 0));
-    let bundle_2024 = site.out().join("search/index/2024");
-    let before = common::tree(&bundle_2024);
+    assert_eq!((first.search_indexed.years, first.search_indexed.kept), (3, 0));
+    let older = [
+        site.out().join("search/index/2024"),
+        site.out().join("search/index/2025"),
+    ];
+    let before: Vec<_> = older.iter().map(|b| common::tree(b)).collect();
 
     let budget = "content/2025/12/budget-vote.md";
     let text = std::fs::read_to_string(site.root().join(budget)).unwrap();
@@ -109,19 +118,23 @@ fn an_edit_makes_again_only_the_index_of_its_year() {
     let second = site.built();
     assert_eq!(
         (second.search_indexed.years, second.search_indexed.kept),
-        (1, 1),
+        (1, 2),
         "{second:?}"
     );
     assert!(second.search_indexed.written > 0);
-    assert_eq!(common::tree(&bundle_2024), before, "2024's index is as it was");
-    let all = records(&site.out().join("search/index/2025"));
+    let after: Vec<_> = older.iter().map(|b| common::tree(b)).collect();
+    assert!(
+        after == before,
+        "the indexes of 2024 and of 2025 before December are as they were"
+    );
+    let all = records(&site.out().join("search/index/2025-12"));
     assert!(
         all.iter()
             .any(|r| r["content"].as_str().unwrap().contains("quinquennial")),
         "the edit is in the index"
     );
     // Files of the old index that the new one does not have are gone.
-    let fragments = std::fs::read_dir(site.out().join("search/index/2025/fragment"))
+    let fragments = std::fs::read_dir(site.out().join("search/index/2025-12/fragment"))
         .unwrap()
         .count();
     assert_eq!(fragments, all.len());
@@ -173,9 +186,9 @@ fn the_index_of_an_edit_can_be_left_to_the_next_build() {
 
     let pages = project.build().unwrap();
     let s = pages.search_indexed;
-    assert_eq!((s.years, s.pending, s.kept), (0, 1, 1), "{pages:?}");
+    assert_eq!((s.years, s.pending, s.kept), (0, 1, 2), "{pages:?}");
     assert_eq!(pages.rendered, 1, "the article's page is rendered now");
-    let bundle = site.out().join("search/index/2025");
+    let bundle = site.out().join("search/index/2025-12");
     let edited = |r: &Value| r["content"].as_str().unwrap().contains("quinquennial");
     assert!(!records(&bundle).iter().any(edited), "the index is the last build's");
 

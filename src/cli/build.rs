@@ -89,8 +89,8 @@ impl BuildArgs {
                     println!(
                         "Search: indexed {} of {} ({} unchanged, kept)",
                         counted(summary.search_indexed.articles, "article"),
-                        counted(summary.search_indexed.years, "year"),
-                        counted(summary.search_indexed.kept, "year"),
+                        counted(summary.search_indexed.years, "part"),
+                        counted(summary.search_indexed.kept, "part"),
                     );
                 }
             }

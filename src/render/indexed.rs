@@ -5,6 +5,47 @@ use super::{Plan, fingerprint};
 use crate::diag::{Diagnostic, shown};
 use crate::model::ArticleId;
 
+/// A part of the search index: a Pagefind bundle of its own at `search/index/NAME/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchPart {
+    /// `2026-07` for the newest month, `2026` for a year (or the rest of the newest).
+    pub name: String,
+    pub year: i32,
+    /// Its articles (archive positions, 0 the newest).
+    pub articles: std::ops::Range<usize>,
+}
+
+/// The parts of the search index of `archive`: the newest month in one, the rest of its
+/// year in another, each older year in one. An index is made again whole when one of its
+/// articles changes (Pagefind cannot change one in place), and new articles and most edits
+/// are of the newest month: they make its index again (at 100,000 articles, some 700
+/// articles and a few dozen files), not their year's (8,700 and hundreds of files). The
+/// month joins its year's index once, when the next month begins.
+pub fn search_parts(archive: &crate::model::Archive) -> Vec<SearchPart> {
+    let mut parts = Vec::with_capacity(archive.years.len() + 1);
+    for (i, y) in archive.years.iter().enumerate() {
+        let newest_month = (i == 0)
+            .then(|| y.months.iter().find(|m| m.articles.contains(&y.articles.start)))
+            .flatten()
+            .filter(|m| m.articles.len() < y.articles.len());
+        let mut rest = y.articles.clone();
+        if let Some(m) = newest_month {
+            parts.push(SearchPart {
+                name: format!("{}-{:02}", y.year, m.month),
+                year: y.year,
+                articles: m.articles.clone(),
+            });
+            rest.start = m.articles.end;
+        }
+        parts.push(SearchPart {
+            name: y.year.to_string(),
+            year: y.year,
+            articles: rest,
+        });
+    }
+    parts
+}
+
 /// An article as the search index holds it (its text borrowed from the archive).
 pub struct ArticleText<'a> {
     /// Its page, as a link (with the site's base path).
@@ -21,9 +62,10 @@ pub struct ArticleText<'a> {
 }
 
 impl<'a> Plan<'a> {
-    /// The years of the archive, newest first, with their articles.
-    pub fn years(&self) -> impl ExactSizeIterator<Item = (i32, std::ops::Range<usize>)> + '_ {
-        (self.renderer.env.archive.years.iter()).map(|y| (y.year, y.articles.clone()))
+    /// The parts the search index is made of, newest first: the newest month alone, the
+    /// rest of its year, then every older year (`search_parts`).
+    pub fn search_parts(&self) -> Vec<SearchPart> {
+        search_parts(self.renderer.env.archive)
     }
 
     /// Whether the site has a search page and index.

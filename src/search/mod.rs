@@ -1,5 +1,6 @@
-//! Search: the articles indexed by Pagefind (in process, through its crate), one index
-//! for each year of the archive, which the search page's script merges in the browser.
+//! Search: the articles indexed by Pagefind (in process, through its crate), in parts
+//! (`render::search_parts`: the newest month, the rest of its year, each older year), one
+//! index each, which the search page's script merges in the browser.
 //!
 //! Pagefind cannot change an index in place, and making one costs about 1.2 ms of CPU an
 //! article (splitting and stemming its words, then compressing every file at gzip's best
@@ -7,7 +8,7 @@
 //! articles changed (a fingerprint of them, recorded with its files), so an edit costs
 //! the index of its year; years are indexed at once as far as cores and memory allow.
 //!
-//! Each year is a whole Pagefind bundle at `search/index/YEAR/` (`render::
+//! Each part is a whole Pagefind bundle at `search/index/PART/` (`render::
 //! search_bundle_path`): its script and WebAssembly, which only the newest year's are
 //! loaded from (merged indexes share them), and its index, filters and fragments.
 
@@ -124,12 +125,14 @@ pub fn publish(
     if !plan.has_search() {
         return Ok(Indexed::default());
     }
-    let years: Vec<(i32, std::ops::Range<usize>)> = plan.years().collect();
+    let years: Vec<(String, std::ops::Range<usize>)> = (plan.search_parts().into_iter())
+        .map(|p| (p.name, p.articles))
+        .collect();
     let last = last_indexes(previous);
     let decided: Vec<Year> = (years.par_iter())
         .map(|(year, articles)| {
             let fingerprint = plan.articles_fingerprint(articles.clone(), FORMAT);
-            let Some(files) = last.get(search_bundle_path(*year).as_str()) else {
+            let Some(files) = last.get(search_bundle_path(year).as_str()) else {
                 return Year::Made { fingerprint };
             };
             match files.kept(previous) {
@@ -162,7 +165,7 @@ pub fn publish(
         &to_make,
         |&(i, fingerprint)| {
             let (year, articles) = &years[i];
-            let prefix = search_bundle_path(*year);
+            let prefix = search_bundle_path(year);
             (index_year(plan, articles.clone())?.into_iter())
                 .map(|(name, bytes)| {
                     let emit: Emit = output.emit::<Error>(&format!("{prefix}{name}"), &bytes, previous)?;

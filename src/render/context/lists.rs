@@ -80,9 +80,9 @@ pub const SEARCH_PATH: &str = "search/";
 /// Where the search indexes are (site-relative): one folder a year.
 pub const SEARCH_INDEXES: &str = "search/index/";
 
-/// Where the search index of the articles of `year` is (site-relative): a Pagefind bundle.
-pub fn search_bundle_path(year: i32) -> String {
-    format!("{SEARCH_INDEXES}{year}/")
+/// Where a part of the search index is (site-relative): a Pagefind bundle (`search_parts`).
+pub fn search_bundle_path(part: &str) -> String {
+    format!("{SEARCH_INDEXES}{part}/")
 }
 
 /// The search page: `search`, what its script needs.
@@ -95,8 +95,10 @@ struct SearchPage {
 struct SearchView {
     /// The index of each year (links to its folder, ending in `/`), newest first.
     bundles: Vec<String>,
-    /// The years, in the same order.
+    /// The year of each, in the same order.
     years: Vec<i32>,
+    /// The name of each (`2026-07`, `2026`), in the same order.
+    parts: Vec<String>,
     /// Pagefind's script, in the newest year's index (empty when there is no article).
     script: String,
     /// The theme's search script (`search.js`), versioned.
@@ -108,14 +110,17 @@ struct SearchView {
 impl Renderer<'_> {
     pub(super) fn search_context(&self, mode: Mode) -> Result<Prepared, Diagnostic> {
         let env = &self.env;
-        let years: Vec<i32> = env.archive.years.iter().map(|y| y.year).collect();
-        let bundles: Vec<String> = years.iter().map(|&y| env.link(&search_bundle_path(y))).collect();
+        let parts = crate::render::indexed::search_parts(env.archive);
+        let years: Vec<i32> = parts.iter().map(|p| p.year).collect();
+        let bundles: Vec<String> = parts.iter().map(|p| env.link(&search_bundle_path(&p.name))).collect();
+        let names: Vec<String> = parts.into_iter().map(|p| p.name).collect();
         let view = SearchPage {
             search: SearchView {
                 script: bundles.first().map(|b| format!("{b}pagefind.js")).unwrap_or_default(),
                 bundles,
                 module: self.input.search_script.clone(),
                 years,
+                parts: names,
                 language: env.config.language.clone(),
             },
         };

@@ -79,6 +79,12 @@ impl BuildArgs {
             if verbosity == Verbosity::Verbose {
                 println!("Stages: {}", summary.timings);
                 println!(
+                    "{} rendered, {} written, {} removed",
+                    counted(summary.rendered, "page"),
+                    counted(summary.written, "file"),
+                    counted(summary.removed, "file"),
+                );
+                println!(
                     "{} by {}; {} copied; output in {}",
                     counted(summary.articles, "article"),
                     counted(summary.authors, "author"),

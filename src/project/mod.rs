@@ -253,11 +253,30 @@ impl Project {
         let lock = urls::Lock::read(site)?;
         let moved = urls::moves(&lock, &archive);
         let mut render_input = render_input(&self.options, config, &archive, theme, &assets, moved)?;
-        render_input.listed = urls::listed(&lock);
-        let plan = render::plan(&render_input)?;
-        assets.check(site, plan.generated())?;
-        let (record, url_report) = urls::compare(site, &lock, &plan.published(), self.options.urls)?;
+        render_input.listed = urls::redirected(&lock);
+        clock.mark("urls.lock read");
+        let mut plan = render::plan(&render_input)?;
         clock.mark("plan");
+        let policy = self.options.urls;
+        let article = |source: &str| urls::article_from(&archive, source);
+        let (record, url_report) = match urls::compare(site, &lock, &plan.published(), policy, &article)? {
+            urls::Compared::Done(record, report) => (record, report),
+            // Articles that moved redirect from their old URL, listing pages that are no
+            // more to the nearest listing (a build that finds them, once: the record keeps
+            // them as redirects).
+            urls::Compared::Redirect(redirects, moved_now) => {
+                plan.add_redirects(redirects);
+                match urls::compare(site, &lock, &plan.published(), policy, &article)? {
+                    urls::Compared::Done(record, mut report) => {
+                        report.moved = moved_now;
+                        (record, report)
+                    }
+                    urls::Compared::Redirect(..) => unreachable!("every redirect is in the plan"),
+                }
+            }
+        };
+        assets.check(site, plan.generated())?;
+        clock.mark("urls.lock");
         let out = self.out_dir();
         let pages = self.record.fingerprints(&plan, kept_shape, &out)?;
         clock.mark("fingerprints");
@@ -272,7 +291,7 @@ impl Project {
             search: self.search,
         }
         .publish(&mut clock)?;
-        if self.records_urls() {
+        if let Some(record) = record.filter(|_| self.records_urls()) {
             urls::write(&self.options.site, &lock, &record).map_err(Error::RecordNotWritten)?;
         }
         let mut summary = published.summary(&archive, &config.base_url, started, clock);

@@ -74,44 +74,46 @@ impl Lock {
     }
 
     pub(super) fn parse(root: &Path, text: String) -> Result<Lock, Vec<Diagnostic>> {
-        let mut lines = Vec::new();
+        // At 100,000 articles the record is some 140,000 lines (17 MB), read by every build:
+        // one pass over its bytes, each line cut at its tabs, nothing copied.
+        let bytes = text.as_bytes();
+        let mut lines = Vec::with_capacity(bytes.len() / 96);
         let mut problems = Vec::new();
-        let mut offset = 0;
-        for (i, raw) in text.split_inclusive('\n').enumerate() {
-            let start = offset;
-            offset += raw.len();
-            let line = raw.trim_end_matches(['\n', '\r']);
-            if line.is_empty() || line.starts_with('#') {
+        let (mut start, mut number) = (0, 0);
+        while start < bytes.len() {
+            number += 1;
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |n| start + n);
+            let line = start..if end > start && bytes[end - 1] == b'\r' { end - 1 } else { end };
+            start = end + 1;
+            if line.is_empty() || bytes[line.start] == b'#' {
                 continue;
             }
-            let mut fields = line.splitn(3, '\t');
-            let (path, word, source) = (fields.next(), fields.next(), fields.next());
-            let parsed = match (path, word, source) {
-                (Some(path), Some(word), Some(source)) if path.starts_with('/') && !source.is_empty() => {
-                    let state = match word {
+            let mut tabs = memchr::memchr_iter(b'\t', &bytes[line.clone()]).map(|t| line.start + t);
+            let parsed = match (tabs.next(), tabs.next()) {
+                (Some(a), Some(b)) if bytes[line.start] == b'/' && b + 1 < line.end => {
+                    let state = match &text[a + 1..b] {
                         "removed" => Some(State::Removed),
-                        _ => Kind::from_word(word).map(State::Given),
+                        word => Kind::from_word(word).map(State::Given),
                     };
-                    state.map(|state| (path, state, source))
+                    state.map(|state| Line {
+                        path: line.start + 1..a,
+                        state,
+                        source: b + 1..line.end,
+                        line: number,
+                    })
                 }
                 _ => None,
             };
             match parsed {
-                Some((path, state, source)) => {
-                    let at = |s: &str| {
-                        let from = start + (s.as_ptr() as usize - raw.as_ptr() as usize);
-                        from..from + s.len()
-                    };
-                    lines.push(Line {
-                        path: at(&path[1..]),
-                        state,
-                        source: at(source),
-                        line: i + 1,
-                    });
-                }
+                Some(parsed) => lines.push(parsed),
                 None => problems.push(
-                    Diagnostic::new(shown(root, Path::new(LOCK_FILE)), i + 1, 1, format!("not a line of the record: `{line}`"))
-                        .with_hint("each line is `/PATH<tab>KIND<tab>SOURCE` (KIND: article, listing, feed, site, alias, moved or removed); dateline writes this file"),
+                    Diagnostic::new(
+                        shown(root, Path::new(LOCK_FILE)),
+                        number,
+                        1,
+                        format!("not a line of the record: `{}`", &text[line]),
+                    )
+                    .with_hint("each line is `/PATH<tab>KIND<tab>SOURCE` (KIND: article, listing, feed, site, alias, moved, redirect or removed); dateline writes this file"),
                 ),
             }
         }
@@ -119,14 +121,10 @@ impl Lock {
             return Err(problems);
         }
         let mut lock = Lock { text, lines };
-        let sorted = lock
-            .lines
-            .windows(2)
-            .all(|w| lock.text[w[0].path.clone()] <= lock.text[w[1].path.clone()]);
+        let sorted = lock.lines.windows(2).all(|w| lock.text[w[0].path.clone()] <= lock.text[w[1].path.clone()]);
         if !sorted {
             let text = &lock.text;
-            lock.lines
-                .sort_by(|a, b| text[a.path.clone()].cmp(&text[b.path.clone()]));
+            lock.lines.sort_by(|a, b| text[a.path.clone()].cmp(&text[b.path.clone()]));
         }
         Ok(lock)
     }

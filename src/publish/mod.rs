@@ -22,12 +22,13 @@ mod tests;
 use std::path::Path;
 
 use ahash::AHashMap as HashMap;
+use rayon::slice::ParallelSliceMut;
 
 use crate::diag::{Diagnostic, shown};
 use crate::error::{IoError, IoResultExt};
 use crate::model::{Archive, ArticleId};
 use crate::render::{Kind, Origin, Published, Redirect, Target};
-pub use lock::{LOCK_FILE, Lock, State};
+pub use lock::{Entry, LOCK_FILE, Lock, State};
 
 /// What a build does with the record of published URLs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -73,103 +74,156 @@ pub struct UrlReport {
     pub warnings: Vec<String>,
 }
 
-/// The old URLs of articles that moved, to redirect to where they are now: those the record
-/// gives an article's source that now has another URL, and those it records as moved.
+/// The old URLs of articles that moved, as the record keeps them (`moved`), to redirect to
+/// where the article is now. (An article that moves in this build is found by `compare`.)
 pub fn moves(lock: &Lock, archive: &Archive) -> Vec<Redirect> {
-    let by_source: HashMap<&Path, ArticleId> = archive
-        .articles
-        .iter()
-        .enumerate()
-        .map(|(id, a)| (a.source.as_path(), id as ArticleId))
+    let recorded: Vec<Entry<'_>> = lock.entries().filter(|e| e.state == State::Given(Kind::Moved)).collect();
+    if recorded.is_empty() {
+        return Vec::new();
+    }
+    let by_source: HashMap<&[u8], ArticleId> = (archive.articles.iter().enumerate())
+        .map(|(id, a)| (a.source.as_os_str().as_encoded_bytes(), id as ArticleId))
         .collect();
-    lock.entries()
+    (recorded.iter())
         .filter_map(|e| {
-            let id = *by_source.get(Path::new(e.source))?;
-            let moved = match e.state {
-                State::Given(Kind::Article) => archive.article(id).path != e.path,
-                State::Given(Kind::Moved) => true,
-                _ => false,
-            };
-            moved.then(|| Redirect {
+            Some(Redirect {
                 from: e.path.to_string(),
-                to: Target::Article(id),
+                to: Target::Article(*by_source.get(e.source.as_bytes())?),
                 origin: Origin::Moved,
             })
         })
         .collect()
 }
 
-/// The listing pages the record has, and the listing pages it redirects: a build redirects
-/// those that are no more to the nearest listing that is.
-pub fn listed(lock: &Lock) -> Vec<String> {
+/// The article whose source is `source` (relative to the site root), if there is one.
+pub fn article_from(archive: &Archive, source: &str) -> Option<ArticleId> {
+    (archive.articles.iter())
+        .position(|a| a.source.as_os_str().as_encoded_bytes() == source.as_bytes())
+        .map(|id| id as ArticleId)
+}
+
+/// The listing pages the record redirects (to the nearest listing that is): a build keeps
+/// redirecting those that are still no more.
+pub fn redirected(lock: &Lock) -> Vec<String> {
     lock.entries()
-        .filter(|e| matches!(e.state, State::Given(Kind::Listing | Kind::Redirect)))
+        .filter(|e| e.state == State::Given(Kind::Redirect))
         .map(|e| e.path.to_string())
         .collect()
 }
 
+/// What the record says of a build.
+pub enum Compared {
+    /// The record after the build (none if it is the same), and what it says of the build.
+    Done(Option<String>, UrlReport),
+    /// Redirects the plan is to have (from the old URLs of articles that moved, and from
+    /// listing pages that are no more), and the articles that moved: the plan gets the
+    /// redirects, and is compared again.
+    Redirect(Vec<Redirect>, Vec<Move>),
+}
+
 /// The record after a build that publishes `published`, and what it says of the build;
 /// the URLs the record has that nothing gives any more are problems unless `policy`
-/// accepts or only warns of them.
+/// accepts or only warns of them (articles that moved and listing pages redirect,
+/// `Compared::Redirect`); `article` finds the article of a source.
 pub fn compare(
     root: &Path,
     lock: &Lock,
     published: &[Published<'_>],
     policy: UrlPolicy,
-) -> Result<(String, UrlReport), Vec<Diagnostic>> {
+    article: &dyn Fn(&str) -> Option<ArticleId>,
+) -> Result<Compared, Vec<Diagnostic>> {
     let mut now: Vec<&Published<'_>> = published.iter().collect();
-    now.sort_unstable_by(|a, b| a.path.cmp(b.path));
+    now.par_sort_unstable_by(|a, b| a.path.cmp(b.path));
     now.dedup_by(|a, b| a.path == b.path);
-    let given: HashMap<&str, &Published<'_>> = now.iter().map(|p| (p.path, *p)).collect();
-    let article_at: HashMap<&Path, &str> = now
-        .iter()
-        .filter(|p| p.kind == Kind::Article)
-        .filter_map(|p| Some((p.source?, p.path)))
-        .collect();
+    let given = |path: &str| now.binary_search_by(|p| p.path.cmp(path)).is_ok();
 
     let mut report = UrlReport::default();
     let mut gone: Vec<Diagnostic> = Vec::new();
     let mut gone_count = 0;
+    let mut redirects = Vec::new();
     let mut removed: Vec<(&str, &str)> = Vec::new();
-    let mut known = 0;
+    // Whether the record changes: a URL added, gone, or given by something else.
+    let mut changed = false;
+    let mut next = 0;
     for e in lock.entries() {
-        match (e.state, given.get(e.path)) {
+        while next < now.len() && now[next].path < e.path {
+            report.added += 1;
+            changed = true;
+            next += 1;
+        }
+        let p = now.get(next).filter(|p| p.path == e.path);
+        if p.is_some() {
+            next += 1;
+        }
+        match (e.state, p) {
             (State::Given(before), Some(p)) => {
-                known += 1;
-                if before == Kind::Article && p.kind == Kind::Moved {
-                    let source = p.source.unwrap_or(Path::new(""));
+                let source = p
+                    .source
+                    .map_or(lock::SITE_SOURCE.as_bytes(), |s| s.as_os_str().as_encoded_bytes());
+                changed |= before != p.kind || source != e.source.as_bytes();
+            }
+            (State::Given(before), None) => {
+                changed = true;
+                // An article's source that gives another URL now: the article moved.
+                if before == Kind::Article
+                    && let Some(id) = article(e.source)
+                {
+                    let to = now.iter().find(|a| a.kind == Kind::Article && a.source.is_some_and(|s| s.as_os_str().as_encoded_bytes() == e.source.as_bytes()));
                     report.moved.push(Move {
                         from: e.path.to_string(),
-                        to: article_at.get(source).copied().unwrap_or_default().to_string(),
-                        source: source.to_string_lossy().into_owned(),
+                        to: to.map_or("", |a| a.path).to_string(),
+                        source: e.source.to_string(),
                     });
+                    redirects.push(Redirect {
+                        from: e.path.to_string(),
+                        to: Target::Article(id),
+                        origin: Origin::Moved,
+                    });
+                    continue;
                 }
-            }
-            (State::Given(before), None) => match policy {
-                UrlPolicy::AcceptRemovals => {
-                    removed.push((e.path, e.source));
-                    report.removed += 1;
+                if matches!(before, Kind::Listing | Kind::Redirect)
+                    && let Some(to) = crate::render::nearest_listing(e.path, &given)
+                {
+                    redirects.push(Redirect {
+                        from: e.path.to_string(),
+                        to: Target::Listing(to),
+                        origin: Origin::Listing,
+                    });
+                    continue;
                 }
-                UrlPolicy::Preview => report
-                    .warnings
-                    .push(no_longer_published(root, e.path, before, e.source)),
-                UrlPolicy::Record | UrlPolicy::Verify => {
-                    gone_count += 1;
-                    if gone.len() < LISTED {
-                        gone.push(
-                            Diagnostic::new(shown(root, Path::new(LOCK_FILE)), e.line, 1, no_longer_published(root, e.path, before, e.source))
+                match policy {
+                    UrlPolicy::AcceptRemovals => {
+                        removed.push((e.path, e.source));
+                        report.removed += 1;
+                    }
+                    UrlPolicy::Preview => report
+                        .warnings
+                        .push(no_longer_published(root, e.path, before, e.source)),
+                    UrlPolicy::Record | UrlPolicy::Verify => {
+                        gone_count += 1;
+                        if gone.len() < LISTED {
+                            gone.push(
+                                Diagnostic::new(
+                                    shown(root, Path::new(LOCK_FILE)),
+                                    e.line,
+                                    1,
+                                    no_longer_published(root, e.path, before, e.source),
+                                )
                                 .with_hint(format!(
                                     "restore what gave it, give it to another article (`aliases: [\"/{}\"]`), or accept its removal: `dateline build --accept-removed`",
                                     e.path
                                 )),
-                        );
+                            );
+                        }
                     }
                 }
-            },
-            (State::Removed, Some(_)) => {}
+            }
+            (State::Removed, Some(_)) => changed = true,
             (State::Removed, None) => removed.push((e.path, e.source)),
         }
     }
+    report.added += now.len() - next;
+    changed |= next < now.len();
     if gone_count > gone.len() {
         gone.push(Diagnostic::file(
             shown(root, Path::new(LOCK_FILE)),
@@ -182,8 +236,11 @@ pub fn compare(
     if !gone.is_empty() {
         return Err(gone);
     }
-    report.added = now.len() - known;
-    Ok((lock::text(&now, &removed), report))
+    if !redirects.is_empty() {
+        return Ok(Compared::Redirect(redirects, report.moved));
+    }
+    let text = (changed || lock.text().is_empty()).then(|| lock::text(&now, &removed));
+    Ok(Compared::Done(text, report))
 }
 
 /// Writes the record `text` if it differs from what `lock` read, in one step (a new file

@@ -1,8 +1,21 @@
 use std::path::Path;
 
 use super::lock::Lock;
-use super::{State, UrlPolicy, compare};
+use super::{Compared, State, UrlPolicy, UrlReport};
 use crate::render::{Kind, Published};
+
+/// The record after a build and what it says, for a build that redirects no listing.
+fn compare(
+    root: &Path,
+    lock: &Lock,
+    published: &[Published<'_>],
+    policy: UrlPolicy,
+) -> Result<(Option<String>, UrlReport), Vec<crate::diag::Diagnostic>> {
+    match super::compare(root, lock, published, policy, &|_| None)? {
+        Compared::Done(text, report) => Ok((text, report)),
+        Compared::Redirect(..) => panic!("no redirect here"),
+    }
+}
 
 fn lock(text: &str) -> Lock {
     Lock::parse(Path::new("site"), text.to_string()).unwrap_or_else(|p| panic!("{p:?}"))
@@ -24,6 +37,7 @@ fn the_record_is_sorted_and_reads_back_as_written() {
         page("a/", Kind::Listing, Some("content/a.md")),
     ];
     let (text, report) = compare(Path::new("site"), &Lock::default(), &published, UrlPolicy::Record).unwrap();
+    let text = text.expect("a first record");
     let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(
         lines,
@@ -45,7 +59,7 @@ fn the_record_is_sorted_and_reads_back_as_written() {
         ]
     );
     let (again, report) = compare(Path::new("site"), &read, &published, UrlPolicy::Record).unwrap();
-    assert_eq!(again, text, "the same build, the same record");
+    assert_eq!(again, None, "the same build, the same record");
     assert_eq!(report.added, 0);
 }
 
@@ -84,6 +98,7 @@ fn a_url_nothing_gives_is_refused_accepted_or_warned_of() {
     assert!(compare(Path::new("site"), &record, &published, UrlPolicy::Verify).is_err());
 
     let (text, report) = compare(Path::new("site"), &record, &published, UrlPolicy::AcceptRemovals).unwrap();
+    let text = text.unwrap();
     assert_eq!(report.removed, 1);
     assert!(
         text.ends_with("/a/\tarticle\tcontent/a.md\n/gone/\tremoved\tcontent/gone.md\n"),
@@ -97,6 +112,7 @@ fn a_url_nothing_gives_is_refused_accepted_or_warned_of() {
         page("gone/", Kind::Article, Some("content/gone.md")),
     ];
     let (text, _) = compare(Path::new("site"), &lock(&text), &back, UrlPolicy::Record).unwrap();
+    let text = text.unwrap();
     assert!(text.ends_with("/gone/\tarticle\tcontent/gone.md\n"), "{text}");
 
     let (_, report) = compare(Path::new("site"), &record, &published, UrlPolicy::Preview).unwrap();
@@ -106,7 +122,7 @@ fn a_url_nothing_gives_is_refused_accepted_or_warned_of() {
 #[test]
 fn thousands_of_urls_gone_are_listed_fifty_and_counted() {
     let text: String = (0..120)
-        .map(|i| format!("/page/{i:03}/\tlisting\tcontent/a.md\n"))
+        .map(|i| format!("/tags/t{i:03}/\tlisting\tcontent/a.md\n"))
         .collect();
     let refused = compare(Path::new("site"), &lock(&text), &[], UrlPolicy::Record).unwrap_err();
     assert_eq!(refused.len(), 51);

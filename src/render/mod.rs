@@ -47,7 +47,7 @@ pub use format::{Locale, counted, thousands};
 pub use indexed::ArticleText;
 pub use pages::Page;
 pub use published::{Kind, Published};
-pub use redirects::{Origin, Redirect, Target};
+pub use redirects::{Origin, Redirect, Target, nearest_listing};
 pub use theme::Theme;
 use views::{Env, FeedLink, Shared};
 
@@ -68,8 +68,8 @@ pub struct RenderInput<'a> {
     pub assets: HashSet<String>,
     /// The old URLs of articles that moved, as the record of published URLs has them.
     pub moved: Vec<Redirect>,
-    /// The listing pages the record has (site-relative): those that are no more redirect
-    /// to the nearest that is.
+    /// The listing pages the record redirects (site-relative): those that are still no more
+    /// redirect to the nearest that is.
     pub listed: Vec<String>,
 }
 
@@ -155,6 +155,27 @@ pub fn plan<'a>(input: &'a RenderInput<'a>) -> Result<Plan<'a>, Vec<Diagnostic>>
 }
 
 impl Plan<'_> {
+    /// Adds `redirects` (of articles that moved, of listing pages that are no more), unless
+    /// a copied file or an alias has their path; redirects stay in order of path.
+    pub fn add_redirects(&mut self, more: Vec<Redirect>) {
+        let first = self.pages.len() - self.renderer.redirects.len();
+        self.pages.truncate(first);
+        self.page_files.truncate(first);
+        let redirects = &mut self.renderer.redirects;
+        let aliases: HashSet<String> = redirects.iter().map(Redirect::file).collect();
+        for redirect in more {
+            let file = redirect.file();
+            if !aliases.contains(&file) && !self.renderer.input.assets.contains(&file) {
+                redirects.push(redirect);
+            }
+        }
+        redirects.sort_by(|a, b| a.from.cmp(&b.from));
+        redirects.dedup_by(|a, b| a.from == b.from);
+        self.pages.extend((0..redirects.len()).map(Page::Redirect));
+        let files: Vec<String> = self.pages[first..].iter().map(|p| self.renderer.file_of(p)).collect();
+        self.page_files.extend(files);
+    }
+
     /// Site-relative paths of the files dateline generates (sitemaps under `sitemaps/` and
     /// `robots.txt` aside): its pages, feeds, and the files of its redirects. Gathered when
     /// asked (a build without a previous one to compare with never does), borrowed.

@@ -83,7 +83,11 @@ impl Lock {
         while start < bytes.len() {
             number += 1;
             let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |n| start + n);
-            let line = start..if end > start && bytes[end - 1] == b'\r' { end - 1 } else { end };
+            let line = start..if end > start && bytes[end - 1] == b'\r' {
+                end - 1
+            } else {
+                end
+            };
             start = end + 1;
             if line.is_empty() || bytes[line.start] == b'#' {
                 continue;
@@ -121,10 +125,14 @@ impl Lock {
             return Err(problems);
         }
         let mut lock = Lock { text, lines };
-        let sorted = lock.lines.windows(2).all(|w| lock.text[w[0].path.clone()] <= lock.text[w[1].path.clone()]);
+        let sorted = lock
+            .lines
+            .windows(2)
+            .all(|w| lock.text[w[0].path.clone()] <= lock.text[w[1].path.clone()]);
         if !sorted {
             let text = &lock.text;
-            lock.lines.sort_by(|a, b| text[a.path.clone()].cmp(&text[b.path.clone()]));
+            lock.lines
+                .sort_by(|a, b| text[a.path.clone()].cmp(&text[b.path.clone()]));
         }
         Ok(lock)
     }

@@ -77,7 +77,10 @@ pub struct UrlReport {
 /// The old URLs of articles that moved, as the record keeps them (`moved`), to redirect to
 /// where the article is now. (An article that moves in this build is found by `compare`.)
 pub fn moves(lock: &Lock, archive: &Archive) -> Vec<Redirect> {
-    let recorded: Vec<Entry<'_>> = lock.entries().filter(|e| e.state == State::Given(Kind::Moved)).collect();
+    let recorded: Vec<Entry<'_>> = lock
+        .entries()
+        .filter(|e| e.state == State::Given(Kind::Moved))
+        .collect();
     if recorded.is_empty() {
         return Vec::new();
     }
@@ -168,7 +171,11 @@ pub fn compare(
                 if before == Kind::Article
                     && let Some(id) = article(e.source)
                 {
-                    let to = now.iter().find(|a| a.kind == Kind::Article && a.source.is_some_and(|s| s.as_os_str().as_encoded_bytes() == e.source.as_bytes()));
+                    let to = now.iter().find(|a| {
+                        a.kind == Kind::Article
+                            && a.source
+                                .is_some_and(|s| s.as_os_str().as_encoded_bytes() == e.source.as_bytes())
+                    });
                     report.moved.push(Move {
                         from: e.path.to_string(),
                         to: to.map_or("", |a| a.path).to_string(),

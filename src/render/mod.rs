@@ -413,8 +413,9 @@ pub struct Renderer<'a> {
     /// The fingerprint of what shapes every card (`views::env_fingerprint`).
     env_hash: u64,
     /// The view of each year and of each month (in `Index::months`), shared by its pages.
-    year_views: Vec<views::Memo>,
-    month_views: Vec<views::Memo>,
+    /// (Each twice: for the listing's own page, and for its numbered pages, which show less.)
+    year_views: Vec<[views::Memo; 2]>,
+    month_views: Vec<[views::Memo; 2]>,
     /// The breadcrumbs of each day (in `Index::days`), shared by its articles' pages.
     day_crumbs_views: Vec<views::Memo>,
     /// The fingerprint of `site` and `nav`.
@@ -469,8 +470,8 @@ impl<'a> Renderer<'a> {
         fragments.attach(&tera);
         let index = pages::Index::new(input.archive);
         Renderer {
-            year_views: input.archive.years.iter().map(|_| views::Memo::default()).collect(),
-            month_views: index.months.iter().map(|_| views::Memo::default()).collect(),
+            year_views: input.archive.years.iter().map(|_| Default::default()).collect(),
+            month_views: index.months.iter().map(|_| Default::default()).collect(),
             day_crumbs_views: index.days.iter().map(|_| views::Memo::default()).collect(),
             index,
             redirects: redirects::collect(input.archive),

@@ -235,7 +235,10 @@ pub struct TermLink<'a> {
     pub slug: &'a str,
     pub path: String,
     pub url: String,
-    pub count: usize,
+    /// Absent on a listing's numbered pages, which show nothing that changes with a new
+    /// article (`paging`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
 }
 
 impl<'a> TermLink<'a> {
@@ -245,8 +248,13 @@ impl<'a> TermLink<'a> {
             slug: &term.slug,
             path: env.link(&term.path),
             url: env.url(&term.path),
-            count: term.articles.len(),
+            count: Some(term.articles.len()),
         }
+    }
+
+    /// Without what changes with a new article (for a numbered page).
+    pub fn lasting(self) -> Self {
+        TermLink { count: None, ..self }
     }
 }
 
@@ -564,11 +572,14 @@ pub struct AuthorView<'a> {
     pub bio: Option<&'a str>,
     pub photo: Option<String>,
     pub links: &'a [ProfileLink],
-    /// Articles in this archive.
-    pub count: usize,
+    /// Articles in this archive (absent on an author's numbered pages).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
     /// Articles the source credited the author with.
     pub source_count: Option<u32>,
     pub first_published: Option<DateView>,
+    /// Absent on an author's numbered pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_published: Option<DateView>,
 }
 
@@ -582,10 +593,20 @@ impl<'a> AuthorView<'a> {
             bio: author.bio_html.as_deref(),
             photo: author.photo.as_deref().map(|p| resolve(env, p)),
             links: &author.links,
-            count: author.articles.len(),
+            count: Some(author.articles.len()),
             source_count: author.source_count,
             first_published: author.first_published.as_ref().map(|d| DateView::from_moment(env, d)),
             last_published: author.last_published.as_ref().map(|d| DateView::from_moment(env, d)),
+        }
+    }
+
+    /// Without what changes with a new article (for a numbered page): the count and the
+    /// latest article's date.
+    pub fn lasting(self) -> Self {
+        AuthorView {
+            count: None,
+            last_published: None,
+            ..self
         }
     }
 }

@@ -36,8 +36,12 @@ struct YearPage {
 struct YearView {
     year: i32,
     path: String,
-    count: usize,
-    months: Vec<MonthLink>,
+    /// The count and the months are absent on the year's numbered pages, which show
+    /// nothing that changes with a new article (`paging`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    count: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    months: Option<Vec<MonthLink>>,
     newer: Option<Crumb>,
     older: Option<Crumb>,
 }
@@ -57,9 +61,13 @@ struct MonthView {
     month: u32,
     name: String,
     path: String,
-    count: usize,
-    days: Vec<DayLink>,
-    calendar: CalendarView,
+    /// The count, days and calendar are absent on the month's numbered pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    count: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    days: Option<Vec<DayLink>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    calendar: Option<CalendarView>,
     newer: Option<Crumb>,
     older: Option<Crumb>,
 }
@@ -96,7 +104,9 @@ struct DayView {
     date: String,
     long: String,
     path: String,
-    count: usize,
+    /// Absent on the day's numbered pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    count: Option<usize>,
     newer: Option<Crumb>,
     older: Option<Crumb>,
     /// The same day of the year in every year, when other years have articles on it.
@@ -187,22 +197,23 @@ impl<'a> Renderer<'a> {
         let year_link = |other: Option<&Year>| other.map(|o| self.crumb(o.year.to_string(), &year_path(o.year)));
         let breadcrumbs = self.year_crumbs(year.year);
         let page = Page::Year(y, n);
+        let own = n == 0;
         let meta = self.collection(mode, &title, &page, &breadcrumbs);
         let view = YearPage {
-            year: self.year_views[y].get(mode, || YearView {
+            year: self.year_views[y][usize::from(own)].get(mode, || YearView {
                 year: year.year,
                 path: env.link(&base),
-                count: year.articles.len(),
-                months: year
-                    .months
-                    .iter()
-                    .map(|m| MonthLink {
-                        month: m.month,
-                        name: env.locale.month(m.month),
-                        path: env.link(&month_path(m.year, m.month)),
-                        count: m.articles.len(),
-                    })
-                    .collect(),
+                count: own.then_some(year.articles.len()),
+                months: own.then(|| {
+                    (year.months.iter())
+                        .map(|m| MonthLink {
+                            month: m.month,
+                            name: env.locale.month(m.month),
+                            path: env.link(&month_path(m.year, m.month)),
+                            count: m.articles.len(),
+                        })
+                        .collect()
+                }),
                 newer: year_link(y.checked_sub(1).map(|j| &years[j])),
                 older: year_link(years.get(y + 1)),
             }),
@@ -226,25 +237,26 @@ impl<'a> Renderer<'a> {
         };
         let breadcrumbs = self.month_crumbs(month.year, month.month);
         let page = Page::Month(i, n);
+        let own = n == 0;
         let meta = self.collection(mode, &name, &page, &breadcrumbs);
         let view = MonthPage {
-            month: self.month_views[i].get(mode, || MonthView {
+            month: self.month_views[i][usize::from(own)].get(mode, || MonthView {
                 year: month.year,
                 month: month.month,
                 path: env.link(&base),
-                count: month.articles.len(),
-                days: month
-                    .days
-                    .iter()
-                    .map(|d| DayLink {
-                        day: d.date.day(),
-                        weekday: env.locale.weekday(d.date.weekday()),
-                        date: env.locale.date(d.date),
-                        path: env.link(&day_path(d.date)),
-                        count: d.articles.len(),
-                    })
-                    .collect(),
-                calendar: self.calendar(month),
+                count: own.then_some(month.articles.len()),
+                days: own.then(|| {
+                    (month.days.iter())
+                        .map(|d| DayLink {
+                            day: d.date.day(),
+                            weekday: env.locale.weekday(d.date.weekday()),
+                            date: env.locale.date(d.date),
+                            path: env.link(&day_path(d.date)),
+                            count: d.articles.len(),
+                        })
+                        .collect()
+                }),
+                calendar: own.then(|| self.calendar(month)),
                 newer: month_link(i.checked_sub(1)),
                 older: month_link(Some(i + 1)),
                 name: name.clone(),
@@ -332,7 +344,7 @@ impl<'a> Renderer<'a> {
             day: DayView {
                 long: env.locale.long_date(day.date),
                 path: env.link(&base),
-                count: day.articles.len(),
+                count: (n == 0).then_some(day.articles.len()),
                 newer: day_link(i.checked_sub(1)),
                 older: day_link(Some(i + 1)),
                 on_this_day,

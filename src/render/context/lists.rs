@@ -178,7 +178,10 @@ impl Renderer<'_> {
             None => format!("Articles by {} in {}", author.name, env.config.title),
         };
         let view = AuthorPage {
-            author: AuthorView::new(env, author),
+            author: match n {
+                0 => AuthorView::new(env, author),
+                _ => AuthorView::new(env, author).lasting(),
+            },
             articles: self.cards_of(&author.articles[slice], mode),
             pagination: self.pagination(&author.path, n, author.articles.len()),
             breadcrumbs,
@@ -233,7 +236,10 @@ impl Renderer<'_> {
         }
         let slice = self.page_slice(&(0..term.articles.len()), n);
         let view = TermPage {
-            term: TermLink::new(env, term),
+            term: match n {
+                0 => TermLink::new(env, term),
+                _ => TermLink::new(env, term).lasting(),
+            },
             articles: self.cards_of(&term.articles[slice], mode),
             pagination: self.pagination(&term.path, n, term.articles.len()),
             breadcrumbs,

@@ -372,3 +372,43 @@ fn a_patch_that_fails_half_way_says_the_output_may_be_partly_updated() {
     assert_eq!(next.rendered, next.pages, "{next:?}");
     assert!(site.out().join("2025/12/30/brand-new/index.html").is_file());
 }
+
+#[test]
+fn build_says_what_moved_refuses_what_is_gone_and_accepts_it_when_asked() {
+    let site = Site::with_config("title = \"Record\"\nbase_url = \"https://example.org/\"\n");
+    let article = |title: &str| format!("---\ntitle: \"{title}\"\ndate: 2025-03-01 10:00\n---\nThe harbour.\n");
+    site.write("content/ferry.md", article("Ferry Returns"));
+    site.write("content/bridge.md", article("Bridge Opens"));
+    assert!(dateline(&["build"], site.root()).status.success());
+
+    site.write("content/ferry.md", article("Ferry Service Returns"));
+    let moved = dateline(&["build"], site.root());
+    assert!(moved.status.success(), "{}", stderr(&moved));
+    assert!(
+        stdout(&moved).contains(
+            "Moved: /2025/03/01/ferry-returns/ → /2025/03/01/ferry-service-returns/ (content/ferry.md); the old URL redirects"
+        ),
+        "{}",
+        stdout(&moved)
+    );
+
+    std::fs::remove_file(site.root().join("content/bridge.md")).unwrap();
+    for command in ["build", "check"] {
+        let refused = dateline(&[command], site.root());
+        assert_eq!(refused.status.code(), Some(1), "{command}");
+        let err = stderr(&refused);
+        assert!(
+            err.contains("/2025/03/01/bridge-opens/ (an article) is no longer published: content/bridge.md, which gave it, is gone"),
+            "{err}"
+        );
+        assert!(err.ends_with("1 problem found; nothing was written\n"), "{err}");
+    }
+    let accepted = dateline(&["build", "--accept-removed"], site.root());
+    assert!(accepted.status.success(), "{}", stderr(&accepted));
+    assert!(
+        stdout(&accepted).contains("Removed 1 URL the site had published, as asked (recorded in urls.lock)"),
+        "{}",
+        stdout(&accepted)
+    );
+    assert!(dateline(&["build"], site.root()).status.success());
+}

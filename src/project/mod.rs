@@ -2,7 +2,9 @@
 //! source, with what the last build wrote. `build` turns it into a site; `refresh` and
 //! `update` re-read what changed, so the next build re-parses and re-renders only that.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono_tz::Tz;
@@ -230,7 +232,7 @@ impl Project {
         let patched = self.patch_kept_archive(&selection);
         let config = self.config.as_ref().map_err(|list| Diagnostics::from(list.clone()))?;
         let mut clock = Stopwatch::after(std::mem::take(&mut self.read_stages));
-        let (theme, assets) = match checked(&self.theme, &self.sources, &self.options.site, config.search) {
+        let (theme, mut assets) = match checked(&self.theme, &self.sources, &self.options.site, config.search) {
             Ok(ready) => ready,
             Err(problems) => {
                 self.kept.keep_patched(patched, selection);
@@ -248,7 +250,7 @@ impl Project {
                 built
             }
         };
-        let render_input = render_input(&self.options, config, &archive, theme, &assets)?;
+        let render_input = render_input(&self.options, config, &archive, theme, &mut assets)?;
         let plan = render::plan(&render_input)?;
         assets.check(&self.options.site, plan.generated())?;
         clock.mark("plan");
@@ -331,26 +333,28 @@ fn checked<'a>(
     }
 }
 
-/// What rendering the `archive` with `theme` needs: links to the stylesheet and the search
-/// page's script carry their version (`style.css?v=…`), unless `options` say otherwise
-/// (`serve`).
+/// What rendering the `archive` with `theme` needs: the links `asset_url` gives, to the
+/// copies of the theme's and `static/`'s stylesheets, scripts, images and fonts named by
+/// their bytes, which `assets` reads for their names; unless `options` say otherwise
+/// (`serve`), then to the files themselves.
 fn render_input<'a>(
     options: &'a BuildOptions,
     config: &'a Config,
     archive: &'a Archive,
     theme: &'a Theme,
-    assets: &Assets,
+    assets: &mut Assets,
 ) -> Result<RenderInput<'a>, IoError> {
     let root = &options.site;
-    let link = |file: &str| -> Result<String, IoError> {
-        Ok(match options.versioned_assets {
-            true => format!("{}{file}?v={}", config.base_url.path(), assets.version(root, file)?),
-            false => format!("{}{file}", config.base_url.path()),
-        })
-    };
-    let stylesheet = link("style.css")?;
+    if options.versioned_assets {
+        assets.name_by_content(root)?;
+    }
+    let asset_links: BTreeMap<String, String> = (assets.links())
+        .map(|(file, to)| (file.to_string(), config.base_url.link(to)))
+        .collect();
+    let link = |file: &str| (asset_links.get(file).cloned()).unwrap_or_else(|| config.base_url.link(file));
+    let stylesheet = link("style.css");
     let search_script = match config.search {
-        true => link(SEARCH_SCRIPT)?,
+        true => link(SEARCH_SCRIPT),
         false => String::new(),
     };
     Ok(RenderInput {
@@ -358,6 +362,7 @@ fn render_input<'a>(
         config,
         archive,
         theme,
+        asset_links: Arc::new(asset_links),
         stylesheet,
         search_script,
         now: options.now,

@@ -8,6 +8,7 @@
 //! reused (`fragments`: `cached` and `cached_each` in templates), and a full build's pages
 //! in an order that lets both go as it goes (`order`).
 
+mod asset_url;
 mod cards;
 mod changes;
 mod context;
@@ -26,6 +27,7 @@ mod views;
 mod xml;
 
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -55,9 +57,13 @@ pub struct RenderInput<'a> {
     pub config: &'a Config,
     pub archive: &'a Archive,
     pub theme: &'a Theme,
-    /// Link to the stylesheet, versioned.
+    /// What `asset_url` links: the output path of each stylesheet, script, image and font
+    /// of the theme and `static/` → its link (to its copy named by its bytes, but under
+    /// `serve`).
+    pub asset_links: Arc<BTreeMap<String, String>>,
+    /// Link to the stylesheet (`site.stylesheet`), as `asset_url` gives it.
     pub stylesheet: String,
-    /// Link to the search page's script, versioned ("" without search).
+    /// Link to the search page's script, as `asset_url` gives it ("" without search).
     pub search_script: String,
     /// "The present", for the news sitemap.
     pub now: DateTime<FixedOffset>,
@@ -410,9 +416,14 @@ impl<'a> Renderer<'a> {
                 .collect(),
         };
         let mut tera = input.theme.tera.clone();
-        let globals_hash = context::globals(&env, &input.stylesheet, tera.global_context());
+        let globals_hash = fingerprint::combine(&[
+            context::globals(&env, &input.stylesheet, tera.global_context()),
+            // Any page may call `asset_url`.
+            asset_url::links_fingerprint(&input.asset_links),
+        ]);
         let fragments = fragments::Fragments::new();
         fragments.register(&mut tera);
+        asset_url::register(&mut tera, &input.asset_links);
         let tera = Arc::new(tera);
         fragments.attach(&tera);
         let index = pages::Index::new(input.archive);

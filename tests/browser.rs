@@ -62,6 +62,10 @@ fn main() {
             "search_finds_articles_at_the_root_of_a_host",
             search_finds_articles_at_the_root_of_a_host,
         ),
+        in_a_browser(
+            "the_search_page_without_javascript_says_it_needs_it",
+            the_search_page_without_javascript_says_it_needs_it,
+        ),
     ];
     libtest_mimic::run(&arguments, tests).exit();
 }
@@ -372,4 +376,26 @@ fn searches_in(browser: &Browser, site: Site, base: &str) {
         assert!(Instant::now() < deadline, "search never found the edit: {found}");
         std::thread::sleep(Duration::from_millis(300));
     }
+}
+
+/// Without JavaScript, the search page hides its form and says that search needs it, with
+/// links to browse the archive instead: the stylesheet does it, no style in the page.
+fn the_search_page_without_javascript_says_it_needs_it(browser: &Browser) {
+    let site = Site::fixture("basic");
+    let served = Served::start(site.root());
+    let mut tab = Tab::open(browser, "about:blank");
+    tab.call("Emulation.setScriptExecutionDisabled", json!({ "value": true }));
+    tab.go(&served.at("search/"));
+    let shown = "(() => { const s = (c) => { const e = document.querySelector(c); \
+        return e ? getComputedStyle(e).display : null; }; \
+        return document.readyState === 'complete' && document.styleSheets.length > 0 \
+          ? [s('.search-app'), s('.search-nojs'), s('.search-browse')] : null; })()";
+    let seen = tab.wait_for(shown, "the search page without JavaScript", |v| v.is_array());
+    assert_eq!(seen, json!(["none", "block", "block"]), "{seen}");
+    assert!(
+        tab.eval("document.querySelector('.search-browse a').getAttribute('href')")
+            .as_str()
+            .is_some_and(|href| href.starts_with("/archive/")),
+        "links to browse the archive"
+    );
 }

@@ -1,7 +1,7 @@
 //! The HTTP side of `dateline serve`: the files of the output folder (and nothing else),
-//! served by tower-http's `ServeDir` under base_url's path, with the live-reload script
-//! added to every HTML page on its way out (the files on disk stay the build's), and the
-//! event stream the script listens to.
+//! served by tower-http's `ServeDir` under base_url's path, with a link to the live-reload
+//! script added to every HTML page on its way out (the files on disk stay the build's);
+//! the script, and the event stream it listens to.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -30,8 +30,15 @@ use super::{Shared, Status};
 /// The path of the event stream; outside any base_url path a site can have in practice.
 pub const EVENTS: &str = "/__dateline/events";
 
-/// The live-reload script, as it goes into a page.
-const SCRIPT: &str = concat!("<script>", include_str!("reload.js"), "</script>\n");
+/// The path of the live-reload script, beside the event stream.
+pub const RELOAD: &str = "/__dateline/reload.js";
+
+/// The live-reload script.
+const RELOAD_JS: &str = include_str!("reload.js");
+
+/// The live-reload script, as it goes into a page: a file of the server's, not a script
+/// in the page, which a Content-Security-Policy of `script-src 'self'` would refuse.
+const SCRIPT: &str = "<script src=\"/__dateline/reload.js\"></script>\n";
 
 /// Bytes written `%XX` in a path handed to `ServeDir`: all but RFC 3986's `pchar` and `/`.
 /// `ServeDir` decodes the path once, so it gets back exactly the decoded path.
@@ -60,6 +67,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
     let site = Arc::new(Site::new(&shared.out, &shared.base_path));
     Router::new()
         .route(EVENTS, get(events))
+        .route(RELOAD, get(reload_script))
         .with_state(shared)
         .fallback(move |request: Request| answer(site.clone(), request))
 }
@@ -241,6 +249,15 @@ async fn events(
     let updates = BroadcastStream::new(shared.events.subscribe()).filter_map(|message| message.ok());
     let stream = tokio_stream::once(current).chain(updates).map(Ok);
     Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// The live-reload script, never cached: the next `serve` may have another.
+async fn reload_script() -> Response {
+    let headers = [
+        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    (headers, RELOAD_JS).into_response()
 }
 
 /// The event telling pages about build problems.

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use tokio::sync::broadcast;
 use tower::ServiceExt;
 
-use super::{SCRIPT, router, with_reload_script};
+use super::{RELOAD, RELOAD_JS, SCRIPT, router, with_reload_script};
 use crate::serve::{Shared, Status};
 
 const HOME: &str = "<!doctype html><html><body><p>home</p></body></html>";
@@ -105,6 +105,14 @@ async fn pages_get_the_script_and_other_files_do_not() {
         HOME,
         "the file on disk has no script"
     );
+
+    // The script is a file of the server's, which the page loads.
+    assert!(SCRIPT.contains(&format!("src=\"{RELOAD}\"")), "{SCRIPT}");
+    let script = site.get(RELOAD).await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert_eq!(script.header("content-type"), Some("text/javascript; charset=utf-8"));
+    assert_eq!(script.header("cache-control"), Some("no-store"));
+    assert_eq!(script.body, RELOAD_JS);
 
     let style = site.get("/style.css").await;
     assert_eq!(style.header("content-type"), Some("text/css; charset=utf-8"));
@@ -247,8 +255,8 @@ async fn only_get_and_head_are_answered() {
 fn the_script_goes_before_the_end_of_the_body() {
     let page = with_reload_script(b"<html><body><p>x</p></body></html>");
     let text = String::from_utf8(page).unwrap();
-    assert!(text.contains("<p>x</p><script>"), "{text}");
+    assert!(text.contains("<p>x</p><script src="), "{text}");
     assert!(text.ends_with("</script>\n</body></html>"));
     let bare = String::from_utf8(with_reload_script(b"<p>x</p>")).unwrap();
-    assert!(bare.starts_with("<p>x</p><script>"), "{bare}");
+    assert!(bare.starts_with("<p>x</p><script src="), "{bare}");
 }

@@ -164,6 +164,11 @@ impl Assets {
             })
     }
 
+    /// The copies named by their bytes, by the output path of the file each copies.
+    pub fn hashed(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.hashed.iter().map(|(target, h)| (target.as_str(), h.path.as_str()))
+    }
+
     /// How many files there are, with the copies named by their bytes.
     pub fn len(&self) -> usize {
         self.files.len() + self.hashed.len()

@@ -11,6 +11,7 @@ pub mod cli;
 mod config;
 mod diag;
 mod error;
+mod headers;
 mod html;
 mod lock;
 mod model;

@@ -412,3 +412,57 @@ fn a_copy_of_the_default_theme_makes_the_same_pages() {
     }
     assert!(compared > 20, "{compared} pages compared");
 }
+
+/// `/_headers` gives every response the security headers, the copies named by their bytes
+/// a cache rule for good, and pages one for five minutes; a site's own replaces it.
+#[test]
+fn headers_for_hosts() {
+    let site = built();
+    let headers = std::fs::read_to_string(site.out().join("_headers")).unwrap();
+    let rule = |pattern: &str| -> Vec<String> {
+        let at = headers
+            .find(&format!("\n{pattern}\n"))
+            .unwrap_or_else(|| panic!("no rule for {pattern}:\n{headers}"));
+        (headers[at + pattern.len() + 2..].lines())
+            .take_while(|l| l.starts_with("  "))
+            .map(|l| l.trim().to_string())
+            .collect()
+    };
+    let every = rule("/archive/*");
+    assert_eq!(every.len(), 3, "{every:?}");
+    assert_eq!(every[0], "X-Content-Type-Options: nosniff");
+    assert_eq!(every[1], "Referrer-Policy: strict-origin-when-cross-origin");
+    assert!(
+        every[2].starts_with("Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval';"),
+        "{every:?}"
+    );
+    let for_good = ["Cache-Control: public, max-age=31536000, immutable".to_string()];
+    let a_while = ["Cache-Control: public, max-age=300".to_string()];
+    let home = site.page("");
+    let style = home.attr("link[rel=stylesheet]", "href");
+    assert_eq!(rule(&style), for_good);
+    let script = site.page("search/").attr("script[type=module]", "src");
+    assert_eq!(rule(&script), for_good);
+    assert_eq!(rule("/archive/search/index/:year/fragment/*"), for_good);
+    for pages in [
+        "/archive/",
+        "/archive/authors/*",
+        "/archive/2*",
+        "/archive/search/",
+        "/archive/atom.xml",
+    ] {
+        assert_eq!(rule(pages), a_while, "{pages}");
+    }
+    assert!(
+        !headers.contains("\n/archive/style.css\n"),
+        "the stylesheet's own name: the host's default"
+    );
+
+    // A site's own replaces it, as its robots.txt does.
+    site.write("static/_headers", "/*\n  X-Frame-Options: DENY\n");
+    site.built();
+    assert_eq!(
+        std::fs::read_to_string(site.out().join("_headers")).unwrap(),
+        "/*\n  X-Frame-Options: DENY\n"
+    );
+}

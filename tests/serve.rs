@@ -66,6 +66,17 @@ fn serves_the_site_as_a_static_host_would() {
         Some("no-store"),
         "an edit is seen at the next load"
     );
+    // The headers of the built `_headers`, as the host will send them (but its caching).
+    assert!(
+        home.header("content-security-policy")
+            .is_some_and(|csp| csp.starts_with("default-src 'self'; script-src 'self' 'wasm-unsafe-eval';")),
+        "{:?}",
+        home.header("content-security-policy")
+    );
+    assert_eq!(home.header("x-content-type-options"), Some("nosniff"));
+    let style = get(&served.at("style.css"));
+    assert_eq!(style.header("referrer-policy"), Some("strict-origin-when-cross-origin"));
+    assert_eq!(style.header("cache-control"), Some("no-store"));
     // Temporary redirects: browsers keep permanent ones, and the next site served on this
     // port may have another base_url.
     let folder = get(&served.at("2025"));

@@ -363,6 +363,7 @@ fn render_input<'a>(
         archive,
         theme,
         asset_links: Arc::new(asset_links),
+        named_by_content: assets.hashed().map(|(_, copy)| copy.to_string()).collect(),
         stylesheet,
         search_script,
         now: options.now,

@@ -1,5 +1,5 @@
-//! Render: the archive → one job per page → HTML, in parallel; then feeds, sitemaps and
-//! redirects. The only module that uses tera.
+//! Render: the archive → one job per page → HTML, in parallel; then feeds, sitemaps,
+//! redirects and the hosts' `_headers`. The only module that uses tera.
 //!
 //! Every page is rendered by tera from the site's templates (the default theme's where
 //! the site has none of that name): there is no other copy of the theme. What keeps that
@@ -16,6 +16,7 @@ mod feeds;
 pub(crate) mod fingerprint;
 mod format;
 mod fragments;
+mod headers;
 mod indexed;
 mod jsonld;
 mod order;
@@ -61,6 +62,8 @@ pub struct RenderInput<'a> {
     /// of the theme and `static/` → its link (to its copy named by its bytes, but under
     /// `serve`).
     pub asset_links: Arc<BTreeMap<String, String>>,
+    /// Site-relative paths of the copies named by their bytes (none under `serve`).
+    pub named_by_content: Vec<String>,
     /// Link to the stylesheet (`site.stylesheet`), as `asset_url` gives it.
     pub stylesheet: String,
     /// Link to the search page's script, as `asset_url` gives it ("" without search).
@@ -92,6 +95,7 @@ const SITEMAP_INDEX: &str = "sitemap.xml";
 const NEWS_SITEMAP: &str = "news-sitemap.xml";
 const ROBOTS: &str = "robots.txt";
 const REDIRECTS: &str = "_redirects";
+const HEADERS: &str = "_headers";
 
 /// Lists every page and file of the site and checks that aliases land on free paths.
 pub fn plan<'a>(input: &'a RenderInput<'a>) -> Result<Plan<'a>, Vec<Diagnostic>> {
@@ -123,8 +127,8 @@ pub fn plan<'a>(input: &'a RenderInput<'a>) -> Result<Plan<'a>, Vec<Diagnostic>>
 }
 
 impl Plan<'_> {
-    /// Site-relative paths of the files dateline generates (sitemaps under `sitemaps/` and
-    /// `robots.txt` aside): its pages, feeds, and the files of its redirects. Gathered when
+    /// Site-relative paths of the files dateline generates (sitemaps under `sitemaps/`,
+    /// `robots.txt` and `_headers` aside, which a site's file may replace): its pages, feeds, and the files of its redirects. Gathered when
     /// asked (a build without a previous one to compare with never does), borrowed.
     pub fn files(&self) -> HashSet<&str> {
         self.generated().collect()
@@ -282,6 +286,17 @@ impl Plan<'_> {
         let mut others: Vec<(String, Vec<u8>)> = Vec::new();
         if !r.input.assets.contains(ROBOTS) {
             others.push((ROBOTS.to_string(), sitemaps::robots(env).into_bytes()));
+        }
+        // A site's own `static/_headers` replaces it, as its `robots.txt` does.
+        if !r.input.assets.contains(HEADERS) {
+            let years: Vec<i32> = r.input.archive.years.iter().map(|y| y.year).collect();
+            let site = headers::Site {
+                base_path: env.config.base_url.path(),
+                named_by_content: &r.input.named_by_content,
+                search: self.has_search(),
+                years: &years,
+            };
+            others.push((HEADERS.to_string(), headers::file(&site).into_bytes()));
         }
         if !r.redirects.is_empty() {
             others.push((

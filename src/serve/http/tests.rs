@@ -260,3 +260,34 @@ fn the_script_goes_before_the_end_of_the_body() {
     let bare = String::from_utf8(with_reload_script(b"<p>x</p>")).unwrap();
     assert!(bare.starts_with("<p>x</p><script src="), "{bare}");
 }
+
+/// Every response gets the headers the output folder's `_headers` gives its path, as the
+/// host would send them, but `Cache-Control`: nothing is cached while editing.
+#[tokio::test]
+async fn responses_get_the_headers_of_the_sites_headers_file() {
+    let site = served("/archive/");
+    let answer = site.get("/archive/").await;
+    assert_eq!(answer.header("content-security-policy"), None, "no _headers, none");
+    std::fs::write(
+        site.dir.path().join("out/_headers"),
+        "/archive/*\n  Content-Security-Policy: default-src 'self'\n  X-Content-Type-Options: nosniff\n\n\
+         /archive/style.css\n  Cache-Control: public, max-age=31536000, immutable\n  X-Extra: 1\n",
+    )
+    .unwrap();
+    for path in ["/archive/", "/archive/style.css", "/archive/missing", "/archive/2025"] {
+        let answer = site.get(path).await;
+        assert_eq!(
+            answer.header("content-security-policy"),
+            Some("default-src 'self'"),
+            "{path}"
+        );
+        assert_eq!(answer.header("x-content-type-options"), Some("nosniff"), "{path}");
+        assert_eq!(answer.header("cache-control"), Some("no-store"), "{path}");
+    }
+    assert_eq!(site.get("/archive/style.css").await.header("x-extra"), Some("1"));
+    assert_eq!(site.get("/archive/").await.header("x-extra"), None);
+    for outside in ["/other", RELOAD] {
+        let answer = site.get(outside).await;
+        assert_eq!(answer.header("content-security-policy"), None, "{outside}");
+    }
+}

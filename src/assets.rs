@@ -69,23 +69,13 @@ pub fn hashed_path(target: &str, bytes: &[u8]) -> String {
     }
 }
 
-/// A file copied a second time, under a name that carries a hash of its bytes.
-#[derive(Debug)]
-struct Hashed {
-    /// Its bytes, read once for the name and both copies: the copy is always what its
-    /// name says.
-    bytes: Cow<'static, [u8]>,
-    /// The copy's output path (`style.3f2a9c1b.css`).
-    path: String,
-}
-
 /// Every file to copy, by site-relative output path.
 #[derive(Debug, Default)]
 pub struct Assets {
     files: BTreeMap<String, AssetSource>,
     /// The files of `files` copied a second time under a name of their bytes, once
-    /// `name_by_content` has read them.
-    hashed: BTreeMap<String, Hashed>,
+    /// `name_by_content` has read them: the output path of each copy.
+    hashed: BTreeMap<String, String>,
 }
 
 impl Assets {
@@ -139,13 +129,9 @@ impl Assets {
     /// once), and names the copy of each by its bytes. A file that cannot be read is an
     /// error naming it (the first in order of output path).
     pub fn name_by_content(&mut self, root: &Path) -> Result<(), IoError> {
-        let read: Vec<Result<(String, Hashed), IoError>> = (self.files.par_iter())
+        let read: Vec<Result<(String, String), IoError>> = (self.files.par_iter())
             .filter(|(target, source)| linked(target, source))
-            .map(|(target, source)| {
-                let bytes = source.read(root)?;
-                let path = hashed_path(target, &bytes);
-                Ok((target.clone(), Hashed { bytes, path }))
-            })
+            .map(|(target, source)| Ok((target.clone(), hashed_path(target, &source.read(root)?))))
             .collect();
         self.hashed = read.into_iter().collect::<Result<_, _>>()?;
         Ok(())
@@ -159,14 +145,16 @@ impl Assets {
         (self.files.iter())
             .filter(|(target, source)| linked(target, source))
             .map(|(target, _)| {
-                let to = self.hashed.get(target).map_or(target.as_str(), |h| h.path.as_str());
+                let to = self.hashed.get(target).map_or(target.as_str(), String::as_str);
                 (target.as_str(), to)
             })
     }
 
     /// The copies named by their bytes, by the output path of the file each copies.
     pub fn hashed(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.hashed.iter().map(|(target, h)| (target.as_str(), h.path.as_str()))
+        self.hashed
+            .iter()
+            .map(|(target, copy)| (target.as_str(), copy.as_str()))
     }
 
     /// How many files there are, with the copies named by their bytes.
@@ -176,7 +164,7 @@ impl Assets {
 
     /// Output paths of every file to copy, with the copies named by their bytes.
     pub fn targets(&self) -> impl Iterator<Item = &str> {
-        (self.files.keys().map(String::as_str)).chain(self.hashed.values().map(|h| h.path.as_str()))
+        (self.files.keys().map(String::as_str)).chain(self.hashed.values().map(String::as_str))
     }
 
     /// A site file at the path of a file dateline writes is a problem (`robots.txt` and
@@ -189,10 +177,10 @@ impl Assets {
         };
         let pages = generated
             .filter_map(|target| clash(target, format!("/{target} is also a page or file that dateline writes")));
-        let copies = self.hashed.iter().filter_map(|(target, h)| {
+        let copies = self.hashed.iter().filter_map(|(target, copy)| {
             clash(
-                &h.path,
-                format!("/{} is also the copy of /{target} named by its bytes", h.path),
+                copy,
+                format!("/{copy} is also the copy of /{target} named by its bytes"),
             )
         });
         let problems: Vec<Diagnostic> = pages.chain(copies).collect();
@@ -204,19 +192,35 @@ impl Assets {
     /// that cannot be read or written stops the build: the first in order of output path
     /// is the error.
     pub fn copy(&self, root: &Path, output: &Output, previous: &Records, copied: &mut Emitted) -> Result<(), IoError> {
-        let files = self.files.par_iter().map(|(target, source)| {
-            let bytes = match self.hashed.get(target) {
-                Some(h) => Cow::Borrowed(&*h.bytes),
-                None => source.read(root)?,
-            };
-            output.emit(target, &bytes, previous)
-        });
-        let copies = (self.hashed.par_iter()).map(|(_, h)| output.emit(&h.path, &h.bytes, previous));
-        let results: Vec<Result<Emit, IoError>> = files.chain(copies).collect();
+        let results: Vec<[Option<Result<Emit, IoError>>; 2]> = (self.files.par_iter())
+            .map(|(target, source)| {
+                let bytes = match source.read(root) {
+                    Ok(bytes) => bytes,
+                    Err(e) => return [Some(Err(e)), None],
+                };
+                let copy = self.hashed.get(target).map(|copy| {
+                    // Read again (one file at a time is held, not all): a file saved since
+                    // its name was given would put new bytes under the old bytes' name,
+                    // which caches keep for good.
+                    match hashed_path(target, &bytes) == *copy {
+                        true => output.emit(copy, &bytes, previous),
+                        false => Err(changed(root, source)),
+                    }
+                });
+                [Some(output.emit(target, &bytes, previous)), copy]
+            })
+            .collect();
         let mut problems = Vec::new();
-        copied.gather(results, &mut problems);
+        copied.gather(results.into_iter().flatten().flatten(), &mut problems);
         problems.into_iter().next().map_or(Ok(()), Err)
     }
+}
+
+/// The error of a file of `source` whose bytes changed while the build read it.
+fn changed(root: &Path, source: &AssetSource) -> IoError {
+    let path = source.site_file().map_or_else(PathBuf::new, |rel| shown(root, rel));
+    let why = std::io::Error::other("it changed while the build read it; build again");
+    IoError::new("copy", path, why)
 }
 
 impl AssetSource {
@@ -373,6 +377,38 @@ mod tests {
         std::fs::create_dir(root.join("static/style.css")).unwrap();
         let error = assets.name_by_content(root).unwrap_err().to_string();
         let shown = format!("cannot read {}: ", root.join("static/style.css").display());
+        assert!(error.starts_with(&shown), "{error}");
+    }
+
+    /// Both copies of a file are written from the same bytes; a file saved between its
+    /// naming and its copying stops the build rather than put new bytes under the old
+    /// bytes' name.
+    #[test]
+    fn copies_hold_what_their_names_say() {
+        let dir = crate::testing::folder_with(&[("site/static/style.css", "body {}")]);
+        let (site, out) = (dir.path().join("site"), dir.path().join("public"));
+        let mut assets = Assets::collect(&site, &[], false, &mut Vec::new());
+        assets.name_by_content(&site).unwrap();
+        let copy = hashed_path("style.css", b"body {}");
+        let output = Output::create(&out, &site).unwrap();
+        let mut copied = Emitted::default();
+        assets.copy(&site, &output, &Records::default(), &mut copied).unwrap();
+        let mut written: Vec<&str> = copied.written().collect();
+        written.sort();
+        assert_eq!(written, [copy.as_str(), "style.css"]);
+        output.commit(&written, &[]).unwrap();
+        assert_eq!(std::fs::read(out.join(&copy)).unwrap(), b"body {}");
+
+        std::fs::write(site.join("static/style.css"), "body { color: red }").unwrap();
+        std::fs::write(out.join("index.html"), "a build").unwrap();
+        let output = Output::patch(&out, &site).unwrap();
+        let error = (assets.copy(&site, &output, &Records::default(), &mut Emitted::default()))
+            .unwrap_err()
+            .to_string();
+        let shown = format!(
+            "cannot copy {}: it changed while",
+            site.join("static/style.css").display()
+        );
         assert!(error.starts_with(&shown), "{error}");
     }
 

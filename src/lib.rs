@@ -11,6 +11,7 @@ pub mod cli;
 mod config;
 mod diag;
 mod error;
+mod headers;
 mod html;
 mod lock;
 mod model;
@@ -69,8 +70,10 @@ pub struct BuildOptions {
     pub now: DateTime<FixedOffset>,
     /// Worker threads; default: one per core.
     pub jobs: Option<usize>,
-    /// Links to the stylesheet carry a version (`style.css?v=…`) so caches renew it. Off
-    /// when serving: a stylesheet edit then changes no page.
+    /// Stylesheets, scripts, images and fonts of the theme and `static/` are copied under a
+    /// name of their bytes too (`style.3f2a9c1b.css`), which `asset_url` links, so caches
+    /// may keep them for good. Off when serving: links then lead to the files themselves,
+    /// and a stylesheet edit changes no page.
     pub versioned_assets: bool,
     /// Start from the build cache (`SITE/.dateline/cache`) so only what changed is read
     /// and written. The cache is written after every build either way.

@@ -1,6 +1,8 @@
 //! `dateline serve` in a real browser: headless Chromium, driven over the DevTools
 //! protocol. An open article follows an edit of its source without a manual reload, and a
-//! broken edit shows its problems over the page until it is fixed.
+//! broken edit shows its problems over the page until it is fixed; the search page finds
+//! articles, and says without JavaScript that it needs it; the theme's pages and search
+//! work under the Content-Security-Policy of the built `_headers`, which serve sends.
 //!
 //! Needs Chromium (Debian: `chromium`). Without one the test is reported as ignored, not
 //! as passed, unless `DATELINE_REQUIRE_BROWSER` is set (as `.ci/run` does), which makes a
@@ -61,6 +63,14 @@ fn main() {
         in_a_browser(
             "search_finds_articles_at_the_root_of_a_host",
             search_finds_articles_at_the_root_of_a_host,
+        ),
+        in_a_browser(
+            "the_theme_and_search_work_under_the_content_security_policy",
+            the_theme_and_search_work_under_the_content_security_policy,
+        ),
+        in_a_browser(
+            "the_search_page_without_javascript_says_it_needs_it",
+            the_search_page_without_javascript_says_it_needs_it,
         ),
     ];
     libtest_mimic::run(&arguments, tests).exit();
@@ -128,6 +138,9 @@ fn launch(binary: &str) -> Browser {
 struct Tab {
     socket: WebSocket<MaybeTlsStream<TcpStream>>,
     next_id: u64,
+    /// The events the browser sent while the tab waited for answers, in order (from the
+    /// tab and from the workers it started, once `watch` was called).
+    events: Vec<Value>,
 }
 
 impl Tab {
@@ -136,17 +149,27 @@ impl Tab {
         let info: Value = serde_json::from_str(&target.body).unwrap_or_else(|e| panic!("{e}: {}", target.body));
         let ws = info["webSocketDebuggerUrl"].as_str().expect("the tab's WebSocket");
         let (socket, _) = tungstenite::connect(ws).expect("connect to the tab");
-        Tab { socket, next_id: 1 }
+        Tab {
+            socket,
+            next_id: 1,
+            events: Vec::new(),
+        }
+    }
+
+    /// Sends a command to the tab (or to a worker it started, by `session`): its id.
+    fn send(&mut self, session: Option<&str>, method: &str, params: Value) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        let mut command = json!({ "id": id, "method": method, "params": params });
+        if let Some(session) = session {
+            command["sessionId"] = json!(session);
+        }
+        self.socket.send(Message::text(command.to_string())).unwrap();
+        id
     }
 
     fn call(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.socket
-            .send(Message::text(
-                json!({ "id": id, "method": method, "params": params }).to_string(),
-            ))
-            .unwrap();
+        let id = self.send(None, method, params);
         loop {
             let message = self.socket.read().expect("DevTools answer");
             if let Message::Text(text) = message {
@@ -154,8 +177,43 @@ impl Tab {
                 if v["id"] == id {
                     return v;
                 }
+                if v.get("method").is_some() {
+                    self.event(v);
+                }
             }
         }
+    }
+
+    /// Keeps an event. A worker the tab starts waits until its console and log are
+    /// listened to too (see `watch`).
+    fn event(&mut self, event: Value) {
+        if event["method"] == "Target.attachedToTarget"
+            && let Some(session) = event["params"]["sessionId"].as_str().map(String::from)
+        {
+            for method in ["Runtime.enable", "Log.enable", "Runtime.runIfWaitingForDebugger"] {
+                self.send(Some(&session), method, json!({}));
+            }
+        }
+        self.events.push(event);
+    }
+
+    /// Listens to what the tab's pages and their workers say (console, log, exceptions),
+    /// and records every Content-Security-Policy violation of a page in
+    /// `window.__violations` (from the start of each document).
+    fn watch(&mut self) {
+        self.call("Page.enable", json!({}));
+        self.call("Runtime.enable", json!({}));
+        self.call("Log.enable", json!({}));
+        self.call(
+            "Target.setAutoAttach",
+            json!({ "autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true }),
+        );
+        self.call(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": "window.__violations = []; \
+                document.addEventListener('securitypolicyviolation', \
+                  (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));" }),
+        );
     }
 
     /// Loads `url` in this tab.
@@ -251,6 +309,7 @@ const RESULTS: &str = "(() => { const c = document.querySelector('.search-count'
       dates: [...list.querySelectorAll('.card time')].map(t => t.textContent) }; })()";
 
 const SEED: &str = "Japan’s PM Takaichi and Trump Discuss Strengthening US-Japan Alliance";
+const SEED_PATH: &str = "2025/10/26/japans-pm-takaichi-and-trump-discuss-strengthening-us-japan-alliance/";
 
 /// Searches `query` on the search page of `served`, and waits for what it finds.
 fn search(tab: &mut Tab, served: &Served, query: &str, what: &str) -> Value {
@@ -372,4 +431,73 @@ fn searches_in(browser: &Browser, site: Site, base: &str) {
         assert!(Instant::now() < deadline, "search never found the edit: {found}");
         std::thread::sleep(Duration::from_millis(300));
     }
+}
+
+/// Without JavaScript, the search page hides its form and says that search needs it, with
+/// links to browse the archive instead: the stylesheet does it, no style in the page.
+fn the_search_page_without_javascript_says_it_needs_it(browser: &Browser) {
+    let site = Site::fixture("basic");
+    let served = Served::start(site.root());
+    let mut tab = Tab::open(browser, "about:blank");
+    tab.call("Emulation.setScriptExecutionDisabled", json!({ "value": true }));
+    tab.go(&served.at("search/"));
+    let shown = "(() => { const s = (c) => { const e = document.querySelector(c); \
+        return e ? getComputedStyle(e).display : null; }; \
+        return document.readyState === 'complete' && document.styleSheets.length > 0 \
+          ? [s('.search-app'), s('.search-nojs'), s('.search-browse')] : null; })()";
+    let seen = tab.wait_for(shown, "the search page without JavaScript", |v| v.is_array());
+    assert_eq!(seen, json!(["none", "block", "block"]), "{seen}");
+    assert!(
+        tab.eval("document.querySelector('.search-browse a').getAttribute('href')")
+            .as_str()
+            .is_some_and(|href| href.starts_with("/archive/")),
+        "links to browse the archive"
+    );
+}
+
+/// The default theme's pages and a search work under the Content-Security-Policy of the
+/// built `_headers`, which `dateline serve` sends as the host would: no violation in a
+/// page or in Pagefind's worker, which runs (no fall-back to the page's thread).
+fn the_theme_and_search_work_under_the_content_security_policy(browser: &Browser) {
+    let site = Site::fixture("basic");
+    let served = Served::start(site.root());
+    let home = common::http::get(&served.url);
+    let policy = home.header("content-security-policy").unwrap_or_default().to_string();
+    assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval'"), "{policy}");
+    let mut tab = Tab::open(browser, "about:blank");
+    tab.watch();
+
+    let styled = "document.readyState === 'complete' && document.styleSheets.length > 0 \
+        && document.styleSheets[0].cssRules.length > 0";
+    for page in ["", SEED_PATH, "authors/", "2025/12/", "no/such/page/"] {
+        tab.go(&served.at(page));
+        tab.wait_for(styled, &format!("/{page} with its stylesheet"), |v| v == true);
+        assert_eq!(tab.eval("window.__violations"), json!([]), "/{page}");
+    }
+    let found = search(&mut tab, &served, "q=Naruhito", "the seed article");
+    assert_eq!(found["titles"][0], SEED, "{found}");
+    let every = search(&mut tab, &served, "q=the&sort=date", "every article");
+    assert!(count(&every) > 1, "{every}");
+    assert_eq!(tab.eval("window.__violations"), json!([]), "the search page");
+
+    let worker = tab.events.iter().any(|e| {
+        e["method"] == "Target.attachedToTarget"
+            && (e["params"]["targetInfo"]["url"].as_str()).is_some_and(|url| url.ends_with("/pagefind-worker.js"))
+    });
+    assert!(worker, "Pagefind's worker ran");
+    let said: Vec<String> = (tab.events.iter())
+        .filter_map(|e| {
+            let p = &e["params"];
+            match e["method"].as_str()? {
+                "Log.entryAdded" => Some(format!("log {}: {}", p["entry"]["source"], p["entry"]["text"])),
+                "Runtime.consoleAPICalled" => Some(format!("console.{}: {}", p["type"], p["args"])),
+                "Runtime.exceptionThrown" => Some(format!("exception: {}", p["exceptionDetails"])),
+                _ => None,
+            }
+        })
+        .collect();
+    let refused: Vec<&String> = (said.iter())
+        .filter(|s| s.contains("Content Security Policy") || s.contains("\"security\"") || s.contains("falling back"))
+        .collect();
+    assert!(refused.is_empty(), "{refused:#?}");
 }

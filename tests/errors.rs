@@ -307,3 +307,34 @@ fn a_mistake_in_a_cached_component_is_reported_at_its_own_line() {
         assert!(message.contains("dat"), "{message}");
     }
 }
+
+/// `asset_url` of a file that is not there fails the build at the call, naming the file.
+#[test]
+fn asset_url_of_a_missing_file() {
+    let (site, before) = site_with_output();
+    site.write(
+        "templates/day.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ day.long }}</h1>\n<img src=\"{{ asset_url(path='img/chart.png') }}\" alt=\"\">\n{% endblock main %}\n",
+    );
+    let m = fails(&site, &before);
+    assert_one(&m, "templates/day.html:4:");
+    assert!(
+        m[0].contains("asset_url(): there is no `img/chart.png` in static/ or the default theme"),
+        "{}",
+        m[0]
+    );
+    // In the theme's own templates, the theme's file is named.
+    site.write("static/img/chart.png", "PNG");
+    site.built();
+    site.write(
+        "templates/base.html",
+        include_str!("../templates/base.html").replace("style.css", "styles.css"),
+    );
+    let before = tree(&site.out());
+    let m = fails(&site, &before);
+    assert!(
+        !m.is_empty() && m.iter().all(|m| m.starts_with("templates/base.html:9:")),
+        "{m:#?}"
+    );
+    assert!(m[0].contains("no `styles.css`"), "{}", m[0]);
+}

@@ -408,3 +408,68 @@ fn a_scheduled_article_falling_due_builds_the_archive_again() {
     assert!(!patched(&s), "{s:?}");
     assert!(site.out().join("2026/02/01/coming-soon/index.html").is_file());
 }
+
+/// A build with no record of the output folder (its build cache deleted, `--clean`, or
+/// `public/` from another machine) writes only the files whose bytes changed: the others
+/// keep their modification time, which `rsync` and `aws s3 sync` compare. Files no longer
+/// made are removed, and the output is a clean build's.
+#[test]
+fn a_build_without_its_cache_keeps_the_unchanged_files_of_the_output() {
+    use std::time::{Duration, SystemTime};
+    let site = Site::fixture("basic");
+    site.built();
+    // Every file last changed long ago, whatever the clock and the file system's precision.
+    let long_ago = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    let out = site.out();
+    let changed = |rel: &str| {
+        let modified = std::fs::metadata(out.join(rel)).unwrap().modified().unwrap();
+        modified != long_ago
+    };
+    let age = || {
+        for (rel, _) in tree(&out) {
+            let file = std::fs::File::options().write(true).open(out.join(rel)).unwrap();
+            file.set_modified(long_ago).unwrap();
+        }
+    };
+    age();
+    site.write("public/2019/old-story/index.html", "gone since");
+    std::fs::remove_dir_all(site.root().join(".dateline")).unwrap();
+    let budget = "content/2025/12/budget-vote.md";
+    let text = std::fs::read_to_string(site.root().join(budget)).unwrap();
+    site.write(budget, text.replace("narrow", "comfortable"));
+
+    let summary = site.built();
+    assert_eq!(summary.rendered, summary.pages, "every page is rendered: {summary:?}");
+    let page = "2025/12/02/parliament-passes-the-budget-whats-in-it/index.html";
+    assert!(changed(page), "the edited article's page is written");
+    let seed = "2025/10/26/japans-pm-takaichi-and-trump-discuss-strengthening-us-japan-alliance/index.html";
+    for kept in [
+        seed,
+        "index.html",
+        "style.css",
+        "2024/index.html",
+        "atom.xml",
+        "_headers",
+    ] {
+        assert!(!changed(kept), "{kept} keeps its modification time");
+    }
+    let written: Vec<String> = (tree(&out).into_iter().map(|(rel, _)| rel))
+        .filter(|rel| changed(rel))
+        .collect();
+    assert_eq!(written.len(), summary.written, "{written:#?}");
+    assert!(written.len() < 10, "only what the edit changed: {written:#?}");
+    assert!(!site.exists("2019"), "a file no longer made is removed, and its folder");
+    assert!(
+        summary.removed > 1,
+        "and the search index's files that changed names: {summary:?}"
+    );
+    assert_same_as_clean_build(&site, "a build without its cache");
+
+    // `--clean` does the same: no change, nothing written.
+    age();
+    let mut clean = site.options();
+    clean.use_cache = false;
+    let summary = dateline::build(&clean).unwrap();
+    assert_eq!((summary.written, summary.removed), (0, 0), "{summary:?}");
+    assert!(tree(&out).iter().all(|(rel, _)| !changed(rel)));
+}

@@ -295,11 +295,82 @@ fn assets_and_theme_are_copied() {
         std::fs::read(site.out().join("files/report.pdf")).unwrap(),
         b"%PDF-1.4 fixture\n"
     );
-    assert!(site.exists("style.css"));
-    let home = site.page("");
     assert!(
-        home.attr("link[rel=stylesheet]", "href")
-            .starts_with("/archive/style.css?v=")
+        !std::fs::read_dir(site.out().join("files")).unwrap().any(|e| {
+            let name = e.unwrap().file_name();
+            name != "report.pdf"
+        }),
+        "a file of content/ is copied once"
+    );
+    // The theme's stylesheet under its own name, and under a name of its bytes, which
+    // pages link.
+    let style = std::fs::read(site.out().join("style.css")).unwrap();
+    assert_eq!(style, include_bytes!("../static/style.css"));
+    let home = site.page("");
+    let link = home.attr("link[rel=stylesheet]", "href");
+    let copy = named_by_content(&link, "/archive/style.", ".css");
+    assert_eq!(std::fs::read(site.out().join(copy)).unwrap(), style);
+    // The search page's script too.
+    let search = site.page("search/");
+    let script = search.attr("script[type=module]", "src");
+    let copy = named_by_content(&script, "/archive/search.", ".js");
+    assert_eq!(
+        std::fs::read(site.out().join(copy)).unwrap(),
+        include_bytes!("../static/search.js")
+    );
+    // The site's logo: linked by its own name where other sites read it (structured data),
+    // and copied under a name of its bytes as well.
+    assert!(home.text.contains("\"https://news.example.com/archive/logo.png\""));
+    let logos: Vec<String> = std::fs::read_dir(site.out())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("logo."))
+        .collect();
+    assert_eq!(logos.len(), 2, "{logos:?}");
+}
+
+/// The part of `link` after `prefix` and before `extension` is 8 hexadecimal digits;
+/// returns the file's path in the output.
+fn named_by_content<'l>(link: &'l str, prefix: &str, extension: &str) -> &'l str {
+    let hash = link
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.strip_suffix(extension))
+        .unwrap_or_else(|| panic!("{link} is not {prefix}HASH{extension}"));
+    assert!(
+        hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+        "{link}"
+    );
+    &link["/archive/".len()..]
+}
+
+/// A site's stylesheet replaces the theme's under a name of its own bytes; `asset_url`
+/// links any stylesheet, script, image or font of `static/`, and `site.stylesheet` is the
+/// stylesheet's link too.
+#[test]
+fn a_site_stylesheet_replaces_the_theme_with_a_name_of_its_own() {
+    let site = built();
+    let theme = site.page("").attr("link[rel=stylesheet]", "href");
+    site.write("static/style.css", "body { color: navy }");
+    site.write(
+        "templates/home.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Home</h1><p class=\"s\">{{ site.stylesheet }}</p><img src=\"{{ asset_url(path='logo.png') }}\" alt=\"\">{% endblock main %}",
+    );
+    site.built();
+    let home = site.page("");
+    let link = home.attr("link[rel=stylesheet]", "href");
+    assert_ne!(link, theme);
+    let copy = named_by_content(&link, "/archive/style.", ".css");
+    assert_eq!(
+        std::fs::read_to_string(site.out().join(copy)).unwrap(),
+        "body { color: navy }"
+    );
+    assert!(!site.exists(&theme["/archive/".len()..]), "the theme's copy is gone");
+    assert_eq!(home.text("p.s"), link);
+    let logo = home.attr("img", "src");
+    let copy = named_by_content(&logo, "/archive/logo.", ".png");
+    assert_eq!(
+        std::fs::read(site.out().join(copy)).unwrap(),
+        std::fs::read(site.root().join("static/logo.png")).unwrap()
     );
 }
 
@@ -346,4 +417,58 @@ fn a_copy_of_the_default_theme_makes_the_same_pages() {
         compared += path.ends_with(".html") as usize;
     }
     assert!(compared > 20, "{compared} pages compared");
+}
+
+/// `/_headers` gives every response the security headers, the copies named by their bytes
+/// a cache rule for good, and pages one for five minutes; a site's own replaces it.
+#[test]
+fn headers_for_hosts() {
+    let site = built();
+    let headers = std::fs::read_to_string(site.out().join("_headers")).unwrap();
+    let rule = |pattern: &str| -> Vec<String> {
+        let at = headers
+            .find(&format!("\n{pattern}\n"))
+            .unwrap_or_else(|| panic!("no rule for {pattern}:\n{headers}"));
+        (headers[at + pattern.len() + 2..].lines())
+            .take_while(|l| l.starts_with("  "))
+            .map(|l| l.trim().to_string())
+            .collect()
+    };
+    let every = rule("/archive/*");
+    assert_eq!(every.len(), 3, "{every:?}");
+    assert_eq!(every[0], "X-Content-Type-Options: nosniff");
+    assert_eq!(every[1], "Referrer-Policy: strict-origin-when-cross-origin");
+    assert!(
+        every[2].starts_with("Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval';"),
+        "{every:?}"
+    );
+    let for_good = ["Cache-Control: public, max-age=31536000, immutable".to_string()];
+    let a_while = ["Cache-Control: public, max-age=300".to_string()];
+    let home = site.page("");
+    let style = home.attr("link[rel=stylesheet]", "href");
+    assert_eq!(rule(&style), for_good);
+    let script = site.page("search/").attr("script[type=module]", "src");
+    assert_eq!(rule(&script), for_good);
+    assert_eq!(rule("/archive/search/index/:part/fragment/*"), for_good);
+    for pages in [
+        "/archive/",
+        "/archive/authors/*",
+        "/archive/2*",
+        "/archive/search/",
+        "/archive/atom.xml",
+    ] {
+        assert_eq!(rule(pages), a_while, "{pages}");
+    }
+    assert!(
+        !headers.contains("\n/archive/style.css\n"),
+        "the stylesheet's own name: the host's default"
+    );
+
+    // A site's own replaces it, as its robots.txt does.
+    site.write("static/_headers", "/*\n  X-Frame-Options: DENY\n");
+    site.built();
+    assert_eq!(
+        std::fs::read_to_string(site.out().join("_headers")).unwrap(),
+        "/*\n  X-Frame-Options: DENY\n"
+    );
 }

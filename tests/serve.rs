@@ -26,11 +26,17 @@ fn serves_the_site_as_a_static_host_would() {
     assert_eq!(home.header("content-type"), Some("text/html; charset=utf-8"));
     assert!(home.body.contains("<h1 class=\"visually-hidden\">Fixture Gazette</h1>"));
     assert!(
-        home.body.contains("new EventSource(\"/__dateline/events\")"),
+        home.body.contains("<script src=\"/__dateline/reload.js\"></script>"),
+        "the live-reload script is loaded"
+    );
+    let script = get(&served.url.replace("/archive/", "/__dateline/reload.js"));
+    assert_eq!(script.header("content-type"), Some("text/javascript; charset=utf-8"));
+    assert!(
+        script.body.contains("new EventSource(\"/__dateline/events\")"),
         "the live-reload script is served"
     );
     let on_disk = std::fs::read_to_string(site.root().join(".dateline/serve/index.html")).unwrap();
-    assert!(!on_disk.contains("EventSource"), "the built file itself has no script");
+    assert!(!on_disk.contains("__dateline"), "the built file itself has no script");
     assert!(
         on_disk.contains(&format!("<link rel=\"canonical\" href=\"{}\">", served.url)),
         "links point at the server"
@@ -60,6 +66,17 @@ fn serves_the_site_as_a_static_host_would() {
         Some("no-store"),
         "an edit is seen at the next load"
     );
+    // The headers of the built `_headers`, as the host will send them (but its caching).
+    assert!(
+        home.header("content-security-policy")
+            .is_some_and(|csp| csp.starts_with("default-src 'self'; script-src 'self' 'wasm-unsafe-eval';")),
+        "{:?}",
+        home.header("content-security-policy")
+    );
+    assert_eq!(home.header("x-content-type-options"), Some("nosniff"));
+    let style = get(&served.at("style.css"));
+    assert_eq!(style.header("referrer-policy"), Some("strict-origin-when-cross-origin"));
+    assert_eq!(style.header("cache-control"), Some("no-store"));
     // Temporary redirects: browsers keep permanent ones, and the next site served on this
     // port may have another base_url.
     let folder = get(&served.at("2025"));
@@ -69,7 +86,7 @@ fn serves_the_site_as_a_static_host_would() {
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("Page not found"), "the site's own 404 page");
     assert!(
-        missing.body.contains("new EventSource(\"/__dateline/events\")"),
+        missing.body.contains("<script src=\"/__dateline/reload.js\"></script>"),
         "the 404 page reloads too"
     );
     let outside = get(&served.url.replace("/archive/", "/elsewhere/"));
@@ -169,7 +186,7 @@ fn symbolic_links_are_followed_only_inside_the_output_folder() {
     );
     let year = get(&served.at("same-2025/"));
     assert_eq!(year.status, 200);
-    assert!(year.body.contains("new EventSource("), "{}", year.status);
+    assert!(year.body.contains("/__dateline/reload.js"), "{}", year.status);
 }
 
 #[test]

@@ -6,10 +6,16 @@
 //! incremental build stages only the files whose bytes changed, then moves them into
 //! OUT and deletes the files that no longer exist.
 //!
+//! A full build into a folder that holds a previous build but no record of it patches it
+//! too, after reading what is there (`adopted`): files whose bytes did not change keep
+//! their modification time.
+//!
 //! Here: the staging folder and how it is put in place (`Output`). Beside it: the record
-//! of what a build wrote (`emitted`), the removal of what a build replaced (`removal`),
-//! and the clean-up after builds that were stopped (`stopped`).
+//! of what a build wrote (`emitted`), what a previous build's folder holds (`adopted`),
+//! the removal of what a build replaced (`removal`), and the clean-up after builds that
+//! were stopped (`stopped`).
 
+mod adopted;
 mod emitted;
 mod removal;
 mod stopped;
@@ -24,6 +30,7 @@ use crate::error::{Error, IoError, IoResultExt, Refusal, RefusedOutput};
 use removal::{BIG_OUTPUT, discard, remove_tree};
 use stopped::clean_up_stopped_builds;
 
+pub use adopted::records_of;
 pub use emitted::{Emit, Emitted, FileRecord, Records, Written};
 pub(crate) use stopped::stopped_process;
 
@@ -44,6 +51,9 @@ pub struct Output {
     /// The staging folder, to make files in by their path below it.
     staging_dir: crate::walk::Folder,
     mode: Mode,
+    /// Whether a patch may remove what stands in the way of a file it moves in: a folder
+    /// that nothing recorded, whose files not made again are gone with the patch anyway.
+    clears_the_way: bool,
     committed: bool,
 }
 
@@ -57,6 +67,16 @@ impl Output {
     /// Prepares to change some files of `target`, a previous build.
     pub fn patch(target: &Path, site: &Path) -> Result<Output, Error> {
         Output::new(target, site, Mode::Patch)
+    }
+
+    /// Prepares to change some files of `target`, a previous build that no record tells
+    /// (`records_of` read it), into a whole new build: a file or folder that stands where a
+    /// file is moved in is removed (a full build would not have kept it either), so that
+    /// the patch cannot fail on what a build that failed half-way left.
+    pub fn adopt(target: &Path, site: &Path) -> Result<Output, Error> {
+        let mut output = Output::new(target, site, Mode::Patch)?;
+        output.clears_the_way = true;
+        Ok(output)
     }
 
     fn new(target: &Path, site: &Path, mode: Mode) -> Result<Output, Error> {
@@ -82,6 +102,7 @@ impl Output {
             staging_dir: crate::walk::Folder::at(&staging),
             staging,
             mode,
+            clears_the_way: false,
             committed: false,
         })
     }
@@ -156,6 +177,9 @@ impl Output {
                             }
                             fs::rename(&from, &to)
                         }
+                        Err(e) if self.clears_the_way && from.exists() => {
+                            clear_the_way(&self.target, &to, &e).and_then(|()| fs::rename(&from, &to))
+                        }
                         moved => moved,
                     }
                     .at("write", &to)
@@ -165,6 +189,11 @@ impl Output {
                     match fs::remove_file(&path) {
                         Ok(()) => prune_empty_parents(&self.target, &path),
                         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                        // A file moved in took its place (or that of one of its folders),
+                        // clearing the way.
+                        Err(e)
+                            if self.clears_the_way
+                                && matches!(e.kind(), io::ErrorKind::NotADirectory | io::ErrorKind::IsADirectory) => {}
                         Err(e) => return Err(IoError::new("remove", path, e)),
                     }
                 }
@@ -180,6 +209,33 @@ impl Output {
         }
         self.committed = true;
         Ok(())
+    }
+}
+
+/// Removes what kept a file from being moved to `to` (below `root`) with `error`: a folder
+/// at its place, or a file where one of its folders goes; then makes its folder. Files
+/// moved in on other threads may clear the same way at the same time: what is gone
+/// already is fine.
+fn clear_the_way(root: &Path, to: &Path, error: &io::Error) -> io::Result<()> {
+    // Gone, or made a folder for another file.
+    let gone = |result: io::Result<()>| match result {
+        Err(e) if !matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::IsADirectory) => Err(e),
+        _ => Ok(()),
+    };
+    let is_folder = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+    match error.kind() {
+        io::ErrorKind::IsADirectory | io::ErrorKind::DirectoryNotEmpty if is_folder(to) => gone(fs::remove_dir_all(to)),
+        _ => {
+            let mut above = to.parent();
+            while let Some(dir) = above.filter(|d| *d != root && d.starts_with(root)) {
+                if fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
+                    gone(fs::remove_file(dir))?;
+                    break;
+                }
+                above = dir.parent();
+            }
+            to.parent().map_or(Ok(()), fs::create_dir_all)
+        }
     }
 }
 
@@ -200,6 +256,12 @@ impl Drop for Output {
             let _ = fs::remove_dir_all(&self.staging);
         }
     }
+}
+
+/// Whether `target` holds a previous build that a build may write into (its `index.html`
+/// tells, as it does to `check_target`).
+pub fn holds_a_build(target: &Path, site: &Path) -> bool {
+    target.join("index.html").is_file() && check_target(target, site).is_ok()
 }
 
 /// Refuses a `target` that a build must not replace: the site's own folder, a folder of

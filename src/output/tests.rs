@@ -220,6 +220,43 @@ fn a_patch_moves_changed_files_in_and_removes_gone_ones() {
     assert!(!out.join("b").exists(), "emptied folders are removed");
 }
 
+/// A patch of a folder that no record tells clears what stands in its way: a folder where
+/// a file goes, a file where a folder goes. A patch of a recorded build fails there.
+#[test]
+fn an_adopted_folder_is_patched_through_what_stands_in_the_way() {
+    let (_dir, site, out) = site_and_output();
+    let o = Output::create(&out, &site).unwrap();
+    for (rel, text) in [
+        ("index.html", "home"),
+        ("x.html/index.html", "a folder"),
+        ("y", "a file"),
+    ] {
+        o.write(rel, text.as_bytes()).unwrap();
+    }
+    o.commit(&[] as &[&str], &[]).unwrap();
+    assert!(holds_a_build(&out, &site));
+    let found = records_of(&out).unwrap();
+    assert_eq!(found.len(), 3);
+
+    let moves = ["x.html", "y/index.html", "y/z/index.html"];
+    let p = Output::patch(&out, &site).unwrap();
+    for rel in moves {
+        p.write(rel, rel.as_bytes()).unwrap();
+    }
+    let error = p.commit(&moves, &[]).unwrap_err();
+    assert_eq!(error.action, "write");
+
+    let p = Output::adopt(&out, &site).unwrap();
+    for rel in moves {
+        p.write(rel, rel.as_bytes()).unwrap();
+    }
+    p.commit(&moves, &["x.html/index.html".into(), "y".into()]).unwrap();
+    for rel in moves {
+        assert_eq!(fs::read(out.join(rel)).unwrap(), rel.as_bytes(), "{rel}");
+    }
+    assert_eq!(fs::read(out.join("index.html")).unwrap(), b"home");
+}
+
 /// A folder a build will not write into is an error that names it and says why, at no
 /// line of it; nothing is staged beside it.
 #[test]

@@ -2,7 +2,9 @@
 //! source, with what the last build wrote. `build` turns it into a site; `refresh` and
 //! `update` re-read what changed, so the next build re-parses and re-renders only that.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono_tz::Tz;
@@ -231,7 +233,7 @@ impl Project {
         let patched = self.patch_kept_archive(&selection);
         let config = self.config.as_ref().map_err(|list| Diagnostics::from(list.clone()))?;
         let mut clock = Stopwatch::after(std::mem::take(&mut self.read_stages));
-        let (theme, assets) = match checked(&self.theme, &self.sources, &self.options.site, config.search) {
+        let (theme, mut assets) = match checked(&self.theme, &self.sources, &self.options.site, config.search) {
             Ok(ready) => ready,
             Err(problems) => {
                 self.kept.keep_patched(patched, selection);
@@ -252,7 +254,7 @@ impl Project {
         let site = &self.options.site;
         let lock = urls::Lock::read(site)?;
         let moved = urls::moves(&lock, &archive);
-        let mut render_input = render_input(&self.options, config, &archive, theme, &assets, moved)?;
+        let mut render_input = render_input(&self.options, config, &archive, theme, &mut assets, moved)?;
         render_input.listed = urls::redirected(&lock);
         clock.mark("urls.lock read");
         let mut plan = render::plan(&render_input)?;
@@ -367,27 +369,29 @@ fn checked<'a>(
     }
 }
 
-/// What rendering the `archive` with `theme` needs: links to the stylesheet and the search
-/// page's script carry their version (`style.css?v=…`), unless `options` say otherwise
-/// (`serve`).
+/// What rendering the `archive` with `theme` needs: the links `asset_url` gives, to the
+/// copies of the theme's and `static/`'s stylesheets, scripts, images and fonts named by
+/// their bytes, which `assets` reads for their names; unless `options` say otherwise
+/// (`serve`), then to the files themselves.
 fn render_input<'a>(
     options: &'a BuildOptions,
     config: &'a Config,
     archive: &'a Archive,
     theme: &'a Theme,
-    assets: &Assets,
+    assets: &mut Assets,
     moved: Vec<render::Redirect>,
 ) -> Result<RenderInput<'a>, IoError> {
     let root = &options.site;
-    let link = |file: &str| -> Result<String, IoError> {
-        Ok(match options.versioned_assets {
-            true => format!("{}{file}?v={}", config.base_url.path(), assets.version(root, file)?),
-            false => format!("{}{file}", config.base_url.path()),
-        })
-    };
-    let stylesheet = link("style.css")?;
+    if options.versioned_assets {
+        assets.name_by_content(root)?;
+    }
+    let asset_links: BTreeMap<String, String> = (assets.links())
+        .map(|(file, to)| (file.to_string(), config.base_url.link(to)))
+        .collect();
+    let link = |file: &str| (asset_links.get(file).cloned()).unwrap_or_else(|| config.base_url.link(file));
+    let stylesheet = link("style.css");
     let search_script = match config.search {
-        true => link(SEARCH_SCRIPT)?,
+        true => link(SEARCH_SCRIPT),
         false => String::new(),
     };
     Ok(RenderInput {
@@ -395,6 +399,8 @@ fn render_input<'a>(
         config,
         archive,
         theme,
+        asset_links: Arc::new(asset_links),
+        named_by_content: assets.hashed().map(|(_, copy)| copy.to_string()).collect(),
         stylesheet,
         search_script,
         now: options.now,

@@ -1,6 +1,8 @@
 //! The last stages of a build: its pages rendered, its files written and put in place in
 //! the output folder, and the record of what it wrote. Only what changed since the last
-//! build is rendered and written, when the folder still holds what that build wrote.
+//! build is rendered and written, when the folder still holds what that build wrote; a
+//! build that has no record of the folder renders everything, but still writes only the
+//! files whose bytes differ from those in the folder.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -12,7 +14,7 @@ use crate::assets::Assets;
 use crate::config::BaseUrl;
 use crate::error::Error;
 use crate::model::Archive;
-use crate::output::{Emitted, Output, Records};
+use crate::output::{self, Emitted, Output, Records};
 use crate::progress::Progress;
 use crate::render::Plan;
 use crate::{BuildOptions, BuildSummary};
@@ -61,9 +63,22 @@ impl Publication<'_, '_> {
         let site = &self.options.site;
         // Incremental when the last build wrote this same folder and it is still there.
         let last = self.record.trusted(&self.out);
+        // Else a full build, which patches a folder that looks like a previous build with
+        // what changed in it, after reading every file of it (in parallel): the others keep
+        // their modification time (`rsync` and `aws s3 sync` send only what changed).
+        let found = match last {
+            Some(_) => None,
+            None if output::holds_a_build(&self.out, site) => {
+                let found = output::records_of(&self.out);
+                clock.mark("adopt");
+                found
+            }
+            None => None,
+        };
         let empty = Records::default();
-        let (output, which, previous): (Output, Vec<usize>, &Records) = match last {
-            Some(last) => {
+        let every_page = || (0..pages.of.len()).collect();
+        let (output, which, previous): (Output, Vec<usize>, &Records) = match (last, &found) {
+            (Some(last), _) => {
                 // A page whose fingerprint was known has the one `last` records: it is
                 // looked up only if it was computed.
                 let recorded = |i: usize| last.get(plan.page_files()[i].as_str()).and_then(|w| w.fingerprint);
@@ -72,7 +87,8 @@ impl Publication<'_, '_> {
                     .collect();
                 (Output::patch(&self.out, site)?, changed, last)
             }
-            None => (Output::create(&self.out, site)?, (0..pages.of.len()).collect(), &empty),
+            (None, Some(found)) => (Output::adopt(&self.out, site)?, every_page(), found),
+            (None, None) => (Output::create(&self.out, site)?, every_page(), &empty),
         };
         let mut emitted = Emitted::default();
         render(
@@ -92,8 +108,8 @@ impl Publication<'_, '_> {
         self.assets.copy(site, &output, previous, &mut emitted)?;
         clock.mark("assets");
 
-        // Files the last build wrote and this one does not generate any more.
-        let removed = match last {
+        // Files the last build wrote (or the folder held) and this one does not generate.
+        let removed = match last.or(found.as_ref()) {
             Some(last) => record::files_gone(last, &plan.files(), &emitted.files, pages.same_pages),
             None => Vec::new(),
         };
@@ -112,10 +128,12 @@ impl Publication<'_, '_> {
         let patched = last.is_some();
         // A patch moves its files into the folder one by one: one that fails leaves those
         // moved before it.
-        output.commit(&written, &removed).map_err(|e| match patched {
-            true => Error::PartlyPublished(Box::new(e.into())),
-            false => e.into(),
-        })?;
+        output
+            .commit(&written, &removed)
+            .map_err(|e| match patched || found.is_some() {
+                true => Error::PartlyPublished(Box::new(e.into())),
+                false => e.into(),
+            })?;
         drop(written);
         self.record.replace(self.out, patched, &removed, emitted.files, pages);
         clock.mark("commit");

@@ -1,5 +1,5 @@
-//! Render: the archive → one job per page → HTML, in parallel; then feeds, sitemaps and
-//! redirects. The only module that uses tera.
+//! Render: the archive → one job per page → HTML, in parallel; then feeds, sitemaps,
+//! redirects and the hosts' `_headers`. The only module that uses tera.
 //!
 //! Every page is rendered by tera from the site's templates (the default theme's where
 //! the site has none of that name): there is no other copy of the theme. What keeps that
@@ -8,6 +8,7 @@
 //! reused (`fragments`: `cached` and `cached_each` in templates), and a full build's pages
 //! in an order that lets both go as it goes (`order`).
 
+mod asset_url;
 mod cards;
 mod changes;
 mod context;
@@ -15,6 +16,7 @@ mod feeds;
 pub(crate) mod fingerprint;
 mod format;
 mod fragments;
+mod headers;
 mod indexed;
 mod jsonld;
 mod order;
@@ -28,6 +30,7 @@ mod views;
 mod xml;
 
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -58,9 +61,15 @@ pub struct RenderInput<'a> {
     pub config: &'a Config,
     pub archive: &'a Archive,
     pub theme: &'a Theme,
-    /// Link to the stylesheet, versioned.
+    /// What `asset_url` links: the output path of each stylesheet, script, image and font
+    /// of the theme and `static/` → its link (to its copy named by its bytes, but under
+    /// `serve`).
+    pub asset_links: Arc<BTreeMap<String, String>>,
+    /// Site-relative paths of the copies named by their bytes (none under `serve`).
+    pub named_by_content: Vec<String>,
+    /// Link to the stylesheet (`site.stylesheet`), as `asset_url` gives it.
     pub stylesheet: String,
-    /// Link to the search page's script, versioned ("" without search).
+    /// Link to the search page's script, as `asset_url` gives it ("" without search).
     pub search_script: String,
     /// "The present", for the news sitemap.
     pub now: DateTime<FixedOffset>,
@@ -94,6 +103,7 @@ const SITEMAP_INDEX: &str = "sitemap.xml";
 const NEWS_SITEMAP: &str = "news-sitemap.xml";
 const ROBOTS: &str = "robots.txt";
 const REDIRECTS: &str = "_redirects";
+const HEADERS: &str = "_headers";
 
 /// Lists every page and file of the site and checks that aliases land on free paths. The
 /// old URLs of moved articles (`input.moved`) redirect too, unless a page, a file or an
@@ -176,8 +186,9 @@ impl Plan<'_> {
         self.page_files.extend(files);
     }
 
-    /// Site-relative paths of the files dateline generates (sitemaps under `sitemaps/` and
-    /// `robots.txt` aside): its pages, feeds, and the files of its redirects. Gathered when
+    /// Site-relative paths of the files dateline generates (sitemaps under `sitemaps/`,
+    /// `robots.txt` and `_headers` aside, which a site's file may replace): its pages, feeds,
+    /// and the files of its redirects. Gathered when
     /// asked (a build without a previous one to compare with never does), borrowed.
     pub fn files(&self) -> HashSet<&str> {
         self.generated().collect()
@@ -329,6 +340,17 @@ impl Plan<'_> {
         if !r.input.assets.contains(ROBOTS) {
             others.push((ROBOTS.to_string(), sitemaps::robots(env).into_bytes()));
         }
+        // A site's own `static/_headers` replaces it, as its `robots.txt` does.
+        if !r.input.assets.contains(HEADERS) {
+            let years: Vec<i32> = r.input.archive.years.iter().map(|y| y.year).collect();
+            let site = headers::Site {
+                base_path: env.config.base_url.path(),
+                named_by_content: &r.input.named_by_content,
+                search: self.has_search(),
+                years: &years,
+            };
+            others.push((HEADERS.to_string(), headers::file(&site).into_bytes()));
+        }
         if !r.redirects.is_empty() {
             others.push((
                 REDIRECTS.to_string(),
@@ -463,9 +485,14 @@ impl<'a> Renderer<'a> {
                 .collect(),
         };
         let mut tera = input.theme.tera.clone();
-        let globals_hash = context::globals(&env, &input.stylesheet, tera.global_context());
+        let globals_hash = fingerprint::combine(&[
+            context::globals(&env, &input.stylesheet, tera.global_context()),
+            // Any page may call `asset_url`.
+            asset_url::links_fingerprint(&input.asset_links),
+        ]);
         let fragments = fragments::Fragments::new();
         fragments.register(&mut tera);
+        asset_url::register(&mut tera, &input.asset_links);
         let tera = Arc::new(tera);
         fragments.attach(&tera);
         let index = pages::Index::new(input.archive);

@@ -113,6 +113,7 @@ impl Theme {
         };
         theme.tera.autoescape_on([".html", ".htm", ".xml"]);
         super::fragments::register_placeholders(&mut theme.tera);
+        super::asset_url::register_placeholder(&mut theme.tera);
         if let Err(e) = theme
             .tera
             .add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))

@@ -1,7 +1,8 @@
 //! The HTTP side of `dateline serve`: the files of the output folder (and nothing else),
-//! served by tower-http's `ServeDir` under base_url's path, with the live-reload script
-//! added to every HTML page on its way out (the files on disk stay the build's), and the
-//! event stream the script listens to.
+//! served by tower-http's `ServeDir` under base_url's path, with a link to the live-reload
+//! script added to every HTML page on its way out (the files on disk stay the build's) and
+//! the headers of the site's `_headers` to every response (what the host will send); the
+//! script, and the event stream it listens to.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -13,7 +14,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -26,12 +27,20 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_status::SetStatus;
 
 use super::{Shared, Status};
+use crate::headers::Rules;
 
 /// The path of the event stream; outside any base_url path a site can have in practice.
 pub const EVENTS: &str = "/__dateline/events";
 
-/// The live-reload script, as it goes into a page.
-const SCRIPT: &str = concat!("<script>", include_str!("reload.js"), "</script>\n");
+/// The path of the live-reload script, beside the event stream.
+pub const RELOAD: &str = "/__dateline/reload.js";
+
+/// The live-reload script.
+const RELOAD_JS: &str = include_str!("reload.js");
+
+/// The live-reload script, as it goes into a page: a file of the server's, not a script
+/// in the page, which a Content-Security-Policy of `script-src 'self'` would refuse.
+const SCRIPT: &str = "<script src=\"/__dateline/reload.js\"></script>\n";
 
 /// Bytes written `%XX` in a path handed to `ServeDir`: all but RFC 3986's `pchar` and `/`.
 /// `ServeDir` decodes the path once, so it gets back exactly the decoded path.
@@ -60,12 +69,15 @@ pub fn router(shared: Arc<Shared>) -> Router {
     let site = Arc::new(Site::new(&shared.out, &shared.base_path));
     Router::new()
         .route(EVENTS, get(events))
+        .route(RELOAD, get(reload_script))
         .with_state(shared)
         .fallback(move |request: Request| answer(site.clone(), request))
 }
 
 /// The site's files, as the server answers them.
 struct Site {
+    /// The output folder.
+    out: PathBuf,
     /// The output folder's files; the 404 page for what is missing or refused.
     files: ServeDir<SetStatus<ServeFile>, OutputFolder>,
     /// The 404 page, for paths outside base_url's path.
@@ -84,6 +96,7 @@ impl Site {
             .redirect_path_prefix(base_link.trim_end_matches('/'))
             .fallback(not_found.clone());
         Site {
+            out: out.to_path_buf(),
             files,
             not_found,
             base_path: base_path.to_string(),
@@ -130,16 +143,45 @@ async fn answer(site: Arc<Site>, mut request: Request) -> Response {
         return response;
     }
     let head = request.method() == Method::HEAD;
-    let Ok(response) = match site.place(request.uri()) {
+    let path = percent_decode_str(request.uri().path())
+        .decode_utf8_lossy()
+        .into_owned();
+    let response = match site.place(request.uri()) {
         Place::Site(inner) => {
             *request.uri_mut() = inner;
-            site.files.clone().oneshot(request).await
+            site.files.clone().oneshot(request).await.map(|r| r.map(Body::new))
         }
-        Place::Outside => site.not_found.clone().oneshot(request).await,
-        Place::Base => return for_editing(redirect(&site.base_link), head).await,
+        Place::Outside => site.not_found.clone().oneshot(request).await.map(|r| r.map(Body::new)),
+        Place::Base => Ok(redirect(&site.base_link)),
     };
-    for_editing(response.map(Body::new), head).await
+    let Ok(response) = response;
+    let response = for_editing(response, head).await;
+    with_site_headers(&site.out, &path, response).await
 }
+
+/// `response` to a request for `path`, with the headers that the output folder's
+/// `_headers` gives it (a build's, or the site's own), as Netlify or Cloudflare Pages
+/// would send them: a preview of what the host will do, its Content-Security-Policy first.
+/// All but `Cache-Control`: while editing, nothing is cached. The file is read at each
+/// request: a build may replace it at any moment, and it is small.
+async fn with_site_headers(out: &Path, path: &str, mut response: Response) -> Response {
+    let Ok(text) = tokio::fs::read_to_string(out.join(HEADERS)).await else {
+        return response;
+    };
+    for (name, value) in Rules::parse(&text).for_path(path) {
+        let name = HeaderName::from_bytes(name.as_bytes());
+        let value = HeaderValue::from_str(&value);
+        if let (Ok(name), Ok(value)) = (name, value)
+            && name != header::CACHE_CONTROL
+        {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
+}
+
+/// The file of the response headers that hosts read.
+const HEADERS: &str = "_headers";
 
 /// A response as serving while editing needs it: never cached, text in UTF-8, and pages
 /// (200 and 404) with the live-reload script.
@@ -241,6 +283,15 @@ async fn events(
     let updates = BroadcastStream::new(shared.events.subscribe()).filter_map(|message| message.ok());
     let stream = tokio_stream::once(current).chain(updates).map(Ok);
     Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// The live-reload script, never cached: the next `serve` may have another.
+async fn reload_script() -> Response {
+    let headers = [
+        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    (headers, RELOAD_JS).into_response()
 }
 
 /// The event telling pages about build problems.

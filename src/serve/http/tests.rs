@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use tokio::sync::broadcast;
 use tower::ServiceExt;
 
-use super::{SCRIPT, router, with_reload_script};
+use super::{RELOAD, RELOAD_JS, SCRIPT, router, with_reload_script};
 use crate::serve::{Shared, Status};
 
 const HOME: &str = "<!doctype html><html><body><p>home</p></body></html>";
@@ -105,6 +105,14 @@ async fn pages_get_the_script_and_other_files_do_not() {
         HOME,
         "the file on disk has no script"
     );
+
+    // The script is a file of the server's, which the page loads.
+    assert!(SCRIPT.contains(&format!("src=\"{RELOAD}\"")), "{SCRIPT}");
+    let script = site.get(RELOAD).await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert_eq!(script.header("content-type"), Some("text/javascript; charset=utf-8"));
+    assert_eq!(script.header("cache-control"), Some("no-store"));
+    assert_eq!(script.body, RELOAD_JS);
 
     let style = site.get("/style.css").await;
     assert_eq!(style.header("content-type"), Some("text/css; charset=utf-8"));
@@ -247,8 +255,39 @@ async fn only_get_and_head_are_answered() {
 fn the_script_goes_before_the_end_of_the_body() {
     let page = with_reload_script(b"<html><body><p>x</p></body></html>");
     let text = String::from_utf8(page).unwrap();
-    assert!(text.contains("<p>x</p><script>"), "{text}");
+    assert!(text.contains("<p>x</p><script src="), "{text}");
     assert!(text.ends_with("</script>\n</body></html>"));
     let bare = String::from_utf8(with_reload_script(b"<p>x</p>")).unwrap();
-    assert!(bare.starts_with("<p>x</p><script>"), "{bare}");
+    assert!(bare.starts_with("<p>x</p><script src="), "{bare}");
+}
+
+/// Every response gets the headers the output folder's `_headers` gives its path, as the
+/// host would send them, but `Cache-Control`: nothing is cached while editing.
+#[tokio::test]
+async fn responses_get_the_headers_of_the_sites_headers_file() {
+    let site = served("/archive/");
+    let answer = site.get("/archive/").await;
+    assert_eq!(answer.header("content-security-policy"), None, "no _headers, none");
+    std::fs::write(
+        site.dir.path().join("out/_headers"),
+        "/archive/*\n  Content-Security-Policy: default-src 'self'\n  X-Content-Type-Options: nosniff\n\n\
+         /archive/style.css\n  Cache-Control: public, max-age=31536000, immutable\n  X-Extra: 1\n",
+    )
+    .unwrap();
+    for path in ["/archive/", "/archive/style.css", "/archive/missing", "/archive/2025"] {
+        let answer = site.get(path).await;
+        assert_eq!(
+            answer.header("content-security-policy"),
+            Some("default-src 'self'"),
+            "{path}"
+        );
+        assert_eq!(answer.header("x-content-type-options"), Some("nosniff"), "{path}");
+        assert_eq!(answer.header("cache-control"), Some("no-store"), "{path}");
+    }
+    assert_eq!(site.get("/archive/style.css").await.header("x-extra"), Some("1"));
+    assert_eq!(site.get("/archive/").await.header("x-extra"), None);
+    for outside in ["/other", RELOAD] {
+        let answer = site.get(outside).await;
+        assert_eq!(answer.header("content-security-policy"), None, "{outside}");
+    }
 }

@@ -1,7 +1,7 @@
 // Site search: the front end of /search/ (templates/search.html), on Pagefind's JS API.
 //
-// The archive is indexed in parts, one Pagefind bundle each: the newest month, the rest of its
-// year, then each older year, listed newest first in the page's data-bundles (their names in
+// The archive is indexed in parts, one Pagefind bundle each: the newest day, the rest of its
+// month and of its year, then each older year, listed newest first in the page's data-bundles (their names in
 // data-parts, their years in data-years); the newest is Pagefind's primary instance and the
 // others are merged into it.
 // The query, filters and sort are kept in the URL (?q=…&author=…&section=…&year=…&sort=date)
@@ -139,7 +139,7 @@ function byScore(results) {
 // bundles would interleave the years. Pagefind 1.6 runs its instances in a web worker and
 // does not expose them, but a search filtered on a bundle's name (`part`) finds nothing in
 // the other bundles, so its results all come from one bundle, in date order. So search bundle
-// by bundle, newest first (names sort so: 2026-07, 2026, 2025), only as far as the results
+// by bundle, newest first (names sort so: 2026-07-01, 2026-07, 2026, 2025), only as far as the results
 // shown need. `counts` holds the number of results in each bundle, from the search by relevance.
 function byDate(pf, q, filters, counts = {}) {
   const queue = Object.keys(counts).filter((p) => counts[p]).sort().reverse();

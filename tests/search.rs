@@ -38,8 +38,8 @@ fn each_part_of_the_archive_has_an_index_of_what_readers_see_of_its_articles() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     years.sort();
-    // The newest month alone, the rest of its year, the older years.
-    assert_eq!(years, ["2024", "2025", "2025-12"]);
+    // The newest day alone, the rest of its month, the rest of its year, the older years.
+    assert_eq!(years, ["2024", "2025", "2025-12", "2025-12-31"]);
     for year in &years {
         let bundle = index.join(year);
         for file in ["pagefind.js", "pagefind-entry.json", "wasm.en.pagefind"] {
@@ -52,7 +52,8 @@ fn each_part_of_the_archive_has_an_index_of_what_readers_see_of_its_articles() {
     // Published articles only (no draft, nothing scheduled), at their links under the
     // site's base path.
     assert_eq!(all.len(), 2, "{all:#?}");
-    assert_eq!(records(&index.join("2025-12")).len(), 3);
+    assert_eq!(records(&index.join("2025-12")).len(), 2);
+    assert_eq!(records(&index.join("2025-12-31")).len(), 1);
     let seed = record(
         &all,
         "/archive/2025/10/26/japans-pm-takaichi-and-trump-discuss-strengthening-us-japan-alliance/",
@@ -94,10 +95,10 @@ fn each_part_of_the_archive_has_an_index_of_what_readers_see_of_its_articles() {
     let bundles = page.attr(".search-app", "data-bundles");
     assert_eq!(
         bundles,
-        "/archive/search/index/2025-12/ /archive/search/index/2025/ /archive/search/index/2024/"
+        "/archive/search/index/2025-12-31/ /archive/search/index/2025-12/ /archive/search/index/2025/ /archive/search/index/2024/"
     );
-    assert_eq!(page.attr(".search-app", "data-years"), "2025 2025 2024");
-    assert_eq!(page.attr(".search-app", "data-parts"), "2025-12 2025 2024");
+    assert_eq!(page.attr(".search-app", "data-years"), "2025 2025 2025 2024");
+    assert_eq!(page.attr(".search-app", "data-parts"), "2025-12-31 2025-12 2025 2024");
     assert!(site.exists("search.js"));
 }
 
@@ -105,11 +106,8 @@ fn each_part_of_the_archive_has_an_index_of_what_readers_see_of_its_articles() {
 fn an_edit_makes_again_only_the_index_of_its_part() {
     let site = Site::fixture("basic");
     let first = site.built();
-    assert_eq!((first.search_indexed.years, first.search_indexed.kept), (3, 0));
-    let older = [
-        site.out().join("search/index/2024"),
-        site.out().join("search/index/2025"),
-    ];
+    assert_eq!((first.search_indexed.years, first.search_indexed.kept), (4, 0));
+    let older = ["2024", "2025", "2025-12-31"].map(|part| site.out().join("search/index").join(part));
     let before: Vec<_> = older.iter().map(|b| common::tree(b)).collect();
 
     let budget = "content/2025/12/budget-vote.md";
@@ -118,15 +116,12 @@ fn an_edit_makes_again_only_the_index_of_its_part() {
     let second = site.built();
     assert_eq!(
         (second.search_indexed.years, second.search_indexed.kept),
-        (1, 2),
+        (1, 3),
         "{second:?}"
     );
     assert!(second.search_indexed.written > 0);
     let after: Vec<_> = older.iter().map(|b| common::tree(b)).collect();
-    assert!(
-        after == before,
-        "the indexes of 2024 and of 2025 before December are as they were"
-    );
+    assert!(after == before, "the indexes of the other parts are as they were");
     let all = records(&site.out().join("search/index/2025-12"));
     assert!(
         all.iter()
@@ -186,7 +181,7 @@ fn the_index_of_an_edit_can_be_left_to_the_next_build() {
 
     let pages = project.build().unwrap();
     let s = pages.search_indexed;
-    assert_eq!((s.years, s.pending, s.kept), (0, 1, 2), "{pages:?}");
+    assert_eq!((s.years, s.pending, s.kept), (0, 1, 3), "{pages:?}");
     assert_eq!(pages.rendered, 1, "the article's page is rendered now");
     let bundle = site.out().join("search/index/2025-12");
     let edited = |r: &Value| r["content"].as_str().unwrap().contains("quinquennial");

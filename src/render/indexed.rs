@@ -8,34 +8,50 @@ use crate::model::ArticleId;
 /// A part of the search index: a Pagefind bundle of its own at `search/index/NAME/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchPart {
-    /// `2026-07` for the newest month, `2026` for a year (or the rest of the newest).
+    /// `2026-07-01` for the newest day, `2026-07` for the rest of its month, `2026` for a
+    /// year (or the rest of the newest).
     pub name: String,
     pub year: i32,
     /// Its articles (archive positions, 0 the newest).
     pub articles: std::ops::Range<usize>,
 }
 
-/// The parts of the search index of `archive`: the newest month in one, the rest of its
-/// year in another, each older year in one. An index is made again whole when one of its
-/// articles changes (Pagefind cannot change one in place), and new articles and most edits
-/// are of the newest month: they make its index again (at 100,000 articles, some 700
-/// articles and a few dozen files), not their year's (8,700 and hundreds of files). The
-/// month joins its year's index once, when the next month begins.
+/// The parts of the search index of `archive`: the newest day in one, the rest of its month
+/// in another, the rest of its year in a third, each older year in one. An index is made
+/// again whole when one of its articles changes (Pagefind cannot change one in place), and
+/// new articles and most edits are of the newest day: they make its index again (at
+/// 100,000 articles, some 30 articles and a dozen files), not their year's (8,700 articles
+/// and hundreds of files). The day joins its month's index when the next day begins (once
+/// a day, some 700 articles), and the month its year's when the next month begins.
 pub fn search_parts(archive: &crate::model::Archive) -> Vec<SearchPart> {
-    let mut parts = Vec::with_capacity(archive.years.len() + 1);
+    let mut parts = Vec::with_capacity(archive.years.len() + 2);
     for (i, y) in archive.years.iter().enumerate() {
+        let mut rest = y.articles.clone();
         let newest_month = (i == 0)
             .then(|| y.months.iter().find(|m| m.articles.contains(&y.articles.start)))
-            .flatten()
-            .filter(|m| m.articles.len() < y.articles.len());
-        let mut rest = y.articles.clone();
+            .flatten();
         if let Some(m) = newest_month {
-            parts.push(SearchPart {
-                name: format!("{}-{:02}", y.year, m.month),
-                year: y.year,
-                articles: m.articles.clone(),
-            });
-            rest.start = m.articles.end;
+            let newest_day = m.days.iter().find(|d| d.articles.contains(&m.articles.start));
+            let mut split = |name: String, articles: std::ops::Range<usize>, rest: &mut std::ops::Range<usize>| {
+                if articles.len() < rest.len() && !articles.is_empty() {
+                    rest.start = articles.end;
+                    parts.push(SearchPart {
+                        name,
+                        year: y.year,
+                        articles,
+                    });
+                }
+            };
+            if let Some(d) = newest_day {
+                let mut month_rest = m.articles.clone();
+                split(
+                    d.date.format("%Y-%m-%d").to_string(),
+                    d.articles.clone(),
+                    &mut month_rest,
+                );
+                rest.start = month_rest.start;
+                split(format!("{}-{:02}", y.year, m.month), month_rest, &mut rest);
+            }
         }
         parts.push(SearchPart {
             name: y.year.to_string(),
@@ -62,8 +78,8 @@ pub struct ArticleText<'a> {
 }
 
 impl<'a> Plan<'a> {
-    /// The parts the search index is made of, newest first: the newest month alone, the
-    /// rest of its year, then every older year (`search_parts`).
+    /// The parts the search index is made of, newest first: the newest day alone, the rest
+    /// of its month, the rest of its year, then every older year (`search_parts`).
     pub fn search_parts(&self) -> Vec<SearchPart> {
         search_parts(self.renderer.env.archive)
     }

@@ -1,5 +1,6 @@
 //! Search: the articles indexed by Pagefind (in process, through its crate), in parts
-//! (`render::search_parts`: the newest month, the rest of its year, each older year), one
+//! (`render::search_parts`: the newest day, the rest of its month and of its year, each
+//! older year), one
 //! index each, which the search page's script merges in the browser.
 //!
 //! Pagefind cannot change an index in place, and making one costs about 1.2 ms of CPU an

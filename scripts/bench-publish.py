@@ -138,12 +138,15 @@ def main():
     ap.add_argument("--work", default=os.path.join(ROOT, "target", "bench-archive"))
     ap.add_argument("--out", help="where builds write (default: inside --work)")
     ap.add_argument("--baseline", help="another dateline binary, measured the same way")
+    ap.add_argument("--baseline-only", action="store_true", help="measure the baseline alone")
     ap.add_argument("--show", action="store_true", help="list the files an addition changed")
     a = ap.parse_args()
     bench.sh(["cargo", "build", "--release", "--quiet", "--bin", "dateline"], cwd=ROOT)
     binaries = {"dateline": os.path.join(ROOT, "target", "release", "dateline")}
     if a.baseline:
         binaries["baseline"] = a.baseline
+        if a.baseline_only:
+            del binaries["dateline"]
     print(f"machine: {os.cpu_count()} cores; output on {a.out or a.work}")
     for size in [int(s) for s in a.sizes.split(",")]:
         base = os.path.join(a.work, str(size))

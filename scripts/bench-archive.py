@@ -253,6 +253,9 @@ def main():
             changed[REBUILD_NO_SEARCH].append(len(files))
             with open(path, "w", encoding="utf-8") as f:
                 f.write(original)
+            # Undone and built, so that the next run's build holds its own edit alone.
+            sh([dateline, "build", "-q", "-s", sites["dateline"], "-o", out])
+            sh([dateline, "build", "-q", "-s", plain, "-o", out_plain])
         # A new newest article, run after run (they pile up, as a newsroom's day does).
         sh([dateline, "build", "-q", "-s", sites["dateline"], "-o", out])
         sh([dateline, "build", "-q", "-s", plain, "-o", out_plain])

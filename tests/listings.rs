@@ -125,11 +125,11 @@ fn a_page_of_an_old_listing_shows_nothing_that_changes_with_new_articles() {
     assert_eq!(page.text("h1"), "Ann Lee");
     assert_eq!(site.page("authors/ann-lee/").text(".stats dd"), "13 articles");
     for listing in ["2025/", "2025/03/", "tags/harbour/", "sections/city/"] {
-        assert_eq!(
-            site.page(&format!("{listing}page/1/")).count(".count"),
-            0,
-            "/{listing}page/1/"
+        let numbered = site.page(&format!("{listing}page/1/"));
+        assert_eq!(numbered.texts(".count"), ["Page 1"], "/{listing}page/1/: no count");
+        assert!(
+            site.page(listing).text(".count").starts_with("13 articles"),
+            "/{listing}"
         );
-        assert_eq!(site.page(listing).count(".count"), 1, "/{listing}");
     }
 }

@@ -253,30 +253,11 @@ impl Project {
         };
         let site = &self.options.site;
         let lock = urls::Lock::read(site)?;
-        let moved = urls::moves(&lock, &archive);
-        let mut render_input = render_input(&self.options, config, &archive, theme, &mut assets, moved)?;
-        render_input.listed = urls::redirected(&lock);
+        let render_input = render_input(&self.options, config, &archive, theme, &mut assets)?;
         clock.mark("urls.lock read");
         let mut plan = render::plan(&render_input)?;
         clock.mark("plan");
-        let policy = self.options.urls;
-        let article = |source: &str| urls::article_from(&archive, source);
-        let (record, url_report) = match urls::compare(site, &lock, &plan.published(), policy, &article)? {
-            urls::Compared::Done(record, report) => (record, report),
-            // Articles that moved redirect from their old URL, listing pages that are no
-            // more to the nearest listing (a build that finds them, once: the record keeps
-            // them as redirects).
-            urls::Compared::Redirect(redirects, moved_now) => {
-                plan.add_redirects(redirects);
-                match urls::compare(site, &lock, &plan.published(), policy, &article)? {
-                    urls::Compared::Done(record, mut report) => {
-                        report.moved = moved_now;
-                        (record, report)
-                    }
-                    urls::Compared::Redirect(..) => unreachable!("every redirect is in the plan"),
-                }
-            }
-        };
+        let (record, url_report) = urls::record(site, &lock, &mut plan, &archive, self.options.urls)?;
         assets.check(site, plan.generated())?;
         clock.mark("urls.lock");
         let out = self.out_dir();
@@ -294,7 +275,7 @@ impl Project {
         }
         .publish(&mut clock)?;
         if let Some(record) = record.filter(|_| self.records_urls()) {
-            urls::write(&self.options.site, &lock, &record).map_err(Error::RecordNotWritten)?;
+            urls::write(&self.options.site, &record).map_err(Error::RecordNotWritten)?;
         }
         let mut summary = published.summary(&archive, &config.base_url, started, clock);
         summary.urls = url_report;
@@ -379,7 +360,6 @@ fn render_input<'a>(
     archive: &'a Archive,
     theme: &'a Theme,
     assets: &mut Assets,
-    moved: Vec<render::Redirect>,
 ) -> Result<RenderInput<'a>, IoError> {
     let root = &options.site;
     if options.versioned_assets {
@@ -405,8 +385,6 @@ fn render_input<'a>(
         search_script,
         now: options.now,
         assets: assets.targets().map(String::from).collect(),
-        moved,
-        listed: Vec::new(),
     })
 }
 

@@ -19,6 +19,7 @@ mod lock;
 #[cfg(test)]
 mod tests;
 
+use std::cell::OnceCell;
 use std::path::Path;
 
 use ahash::AHashMap as HashMap;
@@ -27,8 +28,8 @@ use rayon::slice::ParallelSliceMut;
 use crate::diag::{Diagnostic, shown};
 use crate::error::{IoError, IoResultExt};
 use crate::model::{Archive, ArticleId};
-use crate::render::{Kind, Origin, Published, Redirect, Target};
-pub use lock::{Entry, LOCK_FILE, Lock, State};
+use crate::render::{Kind, Origin, Plan, Published, Redirect, Target};
+pub use lock::{LOCK_FILE, Lock, State};
 
 /// What a build does with the record of published URLs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -74,48 +75,41 @@ pub struct UrlReport {
     pub warnings: Vec<String>,
 }
 
-/// The old URLs of articles that moved, as the record keeps them (`moved`), to redirect to
-/// where the article is now. (An article that moves in this build is found by `compare`.)
-pub fn moves(lock: &Lock, archive: &Archive) -> Vec<Redirect> {
-    let recorded: Vec<Entry<'_>> = lock
-        .entries()
-        .filter(|e| e.state == State::Given(Kind::Moved))
-        .collect();
-    if recorded.is_empty() {
-        return Vec::new();
+/// The record after a build of `plan`, and what it says of the build. The old URLs of
+/// articles that moved (found now, or kept as `moved`) and the listing pages that are no
+/// more (`redirect`) get their redirects in `plan` first; the URLs the record has that
+/// nothing gives any more are problems unless `policy` accepts or only warns of them.
+pub fn record(
+    root: &Path,
+    lock: &Lock,
+    plan: &mut Plan<'_>,
+    archive: &Archive,
+    policy: UrlPolicy,
+) -> Result<(Option<String>, UrlReport), Vec<Diagnostic>> {
+    // Made only when the record names an article's URL that nothing gives: a moved one.
+    let by_source: OnceCell<HashMap<&[u8], ArticleId>> = OnceCell::new();
+    let article = |source: &str| {
+        let map = by_source.get_or_init(|| {
+            (archive.articles.iter().enumerate())
+                .map(|(id, a)| (a.source.as_os_str().as_encoded_bytes(), id as ArticleId))
+                .collect()
+        });
+        map.get(source.as_bytes()).map(|&id| (id, &*archive.article(id).path))
+    };
+    match compare(root, lock, &plan.published(), policy, &article)? {
+        Compared::Done(text, report) => Ok((text, report)),
+        Compared::Redirect(redirects, moved) => {
+            plan.add_redirects(redirects);
+            match compare(root, lock, &plan.published(), policy, &article)? {
+                Compared::Done(text, report) => Ok((text, UrlReport { moved, ..report })),
+                Compared::Redirect(..) => unreachable!("every redirect is in the plan"),
+            }
+        }
     }
-    let by_source: HashMap<&[u8], ArticleId> = (archive.articles.iter().enumerate())
-        .map(|(id, a)| (a.source.as_os_str().as_encoded_bytes(), id as ArticleId))
-        .collect();
-    (recorded.iter())
-        .filter_map(|e| {
-            Some(Redirect {
-                from: e.path.to_string(),
-                to: Target::Article(*by_source.get(e.source.as_bytes())?),
-                origin: Origin::Moved,
-            })
-        })
-        .collect()
-}
-
-/// The article whose source is `source` (relative to the site root), if there is one.
-pub fn article_from(archive: &Archive, source: &str) -> Option<ArticleId> {
-    (archive.articles.iter())
-        .position(|a| a.source.as_os_str().as_encoded_bytes() == source.as_bytes())
-        .map(|id| id as ArticleId)
-}
-
-/// The listing pages the record redirects (to the nearest listing that is): a build keeps
-/// redirecting those that are still no more.
-pub fn redirected(lock: &Lock) -> Vec<String> {
-    lock.entries()
-        .filter(|e| e.state == State::Given(Kind::Redirect))
-        .map(|e| e.path.to_string())
-        .collect()
 }
 
 /// What the record says of a build.
-pub enum Compared {
+enum Compared {
     /// The record after the build (none if it is the same), and what it says of the build.
     Done(Option<String>, UrlReport),
     /// Redirects the plan is to have (from the old URLs of articles that moved, and from
@@ -127,13 +121,13 @@ pub enum Compared {
 /// The record after a build that publishes `published`, and what it says of the build;
 /// the URLs the record has that nothing gives any more are problems unless `policy`
 /// accepts or only warns of them (articles that moved and listing pages redirect,
-/// `Compared::Redirect`); `article` finds the article of a source.
-pub fn compare(
+/// `Compared::Redirect`); `article` finds the article of a source, and its URL.
+fn compare<'a>(
     root: &Path,
     lock: &Lock,
     published: &[Published<'_>],
     policy: UrlPolicy,
-    article: &dyn Fn(&str) -> Option<ArticleId>,
+    article: &dyn Fn(&str) -> Option<(ArticleId, &'a str)>,
 ) -> Result<Compared, Vec<Diagnostic>> {
     let mut now: Vec<&Published<'_>> = published.iter().collect();
     now.par_sort_unstable_by(|a, b| a.path.cmp(b.path));
@@ -167,20 +161,18 @@ pub fn compare(
             }
             (State::Given(before), None) => {
                 changed = true;
-                // An article's source that gives another URL now: the article moved.
-                if before == Kind::Article
-                    && let Some(id) = article(e.source)
+                // An article's source that gives another URL now: the article moved (now,
+                // or before, as the record keeps it).
+                if matches!(before, Kind::Article | Kind::Moved)
+                    && let Some((id, to)) = article(e.source)
                 {
-                    let to = now.iter().find(|a| {
-                        a.kind == Kind::Article
-                            && a.source
-                                .is_some_and(|s| s.as_os_str().as_encoded_bytes() == e.source.as_bytes())
-                    });
-                    report.moved.push(Move {
-                        from: e.path.to_string(),
-                        to: to.map_or("", |a| a.path).to_string(),
-                        source: e.source.to_string(),
-                    });
+                    if before == Kind::Article {
+                        report.moved.push(Move {
+                            from: e.path.to_string(),
+                            to: to.to_string(),
+                            source: e.source.to_string(),
+                        });
+                    }
                     redirects.push(Redirect {
                         from: e.path.to_string(),
                         to: Target::Article(id),
@@ -250,12 +242,9 @@ pub fn compare(
     Ok(Compared::Done(text, report))
 }
 
-/// Writes the record `text` if it differs from what `lock` read, in one step (a new file
-/// renamed over the old).
-pub fn write(root: &Path, lock: &Lock, text: &str) -> Result<bool, IoError> {
-    if lock.text() == text {
-        return Ok(false);
-    }
+/// Writes the record `text` (`record` gives it when it changed), in one step: a new file
+/// renamed over the old.
+pub fn write(root: &Path, text: &str) -> Result<(), IoError> {
     let path = root.join(LOCK_FILE);
     let partial = root.join(format!(".{LOCK_FILE}.{}", std::process::id()));
     std::fs::write(&partial, text).at("write", &shown(root, Path::new(LOCK_FILE)))?;
@@ -264,7 +253,7 @@ pub fn write(root: &Path, lock: &Lock, text: &str) -> Result<bool, IoError> {
             let _ = std::fs::remove_file(&partial);
         })
         .at("write", &shown(root, Path::new(LOCK_FILE)))?;
-    Ok(true)
+    Ok(())
 }
 
 /// "/PATH (an article) is no longer published: SOURCE, which gave it, is gone".

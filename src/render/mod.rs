@@ -75,11 +75,6 @@ pub struct RenderInput<'a> {
     pub now: DateTime<FixedOffset>,
     /// Output paths of the files copied as they are (site `static/`, content assets).
     pub assets: HashSet<String>,
-    /// The old URLs of articles that moved, as the record of published URLs has them.
-    pub moved: Vec<Redirect>,
-    /// The listing pages the record redirects (site-relative): those that are still no more
-    /// redirect to the nearest that is.
-    pub listed: Vec<String>,
 }
 
 /// The fingerprint of each page of a plan, in order, and whether it was known already
@@ -105,68 +100,40 @@ const ROBOTS: &str = "robots.txt";
 const REDIRECTS: &str = "_redirects";
 const HEADERS: &str = "_headers";
 
-/// Lists every page and file of the site and checks that aliases land on free paths. The
-/// old URLs of moved articles (`input.moved`) redirect too, unless a page, a file or an
-/// alias has their path now.
+/// Lists every page and file of the site and checks that aliases land on free paths.
+/// (The redirects the record of published URLs keeps are added by `add_redirects`.)
 pub fn plan<'a>(input: &'a RenderInput<'a>) -> Result<Plan<'a>, Vec<Diagnostic>> {
-    let mut renderer = Renderer::new(input);
-    let mut pages = pages::all_pages(
+    let renderer = Renderer::new(input);
+    let pages = pages::all_pages(
         input.archive,
         &renderer.index,
         input.config.paginate,
-        0,
+        renderer.redirects.len(),
         input.config.search,
     );
     let feeds = feeds::all_feeds(&renderer.env);
-    let mut page_files: Vec<String> = pages.par_iter().map(|p| renderer.file_of(p)).collect();
-    if !renderer.redirects.is_empty() || !input.moved.is_empty() || !input.listed.is_empty() {
-        let mut taken: HashSet<&str> = page_files.iter().map(String::as_str).collect();
-        taken.extend(feeds.iter().map(|f| f.path.as_str()));
-        taken.extend([SITEMAP_INDEX, NEWS_SITEMAP, REDIRECTS]);
-        let free = |file: &str| !taken.contains(file) && !input.assets.contains(file);
-        let problems = redirects::collisions(input.root, input.archive, &renderer.redirects, &|f| !free(f));
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        let aliases: HashSet<String> = renderer.redirects.iter().map(Redirect::file).collect();
-        let moved: Vec<Redirect> = input
-            .moved
-            .iter()
-            .filter(|r| free(&r.file()) && !aliases.contains(&r.file()))
-            .cloned()
-            .collect();
-        renderer.redirects.extend(moved);
-        let given = |path: &str| taken.contains(format!("{path}index.html").as_str());
-        let gone = input.listed.iter().filter(|p| !given(p));
-        let listings: Vec<Redirect> = gone
-            .filter_map(|from| {
-                let to = redirects::nearest_listing(from, &given)?;
-                let redirect = Redirect {
-                    from: from.clone(),
-                    to: Target::Listing(to),
-                    origin: Origin::Listing,
-                };
-                (free(&redirect.file()) && !aliases.contains(&redirect.file())).then_some(redirect)
-            })
-            .collect();
-        renderer.redirects.extend(listings);
-        renderer.redirects.sort_by(|a, b| a.from.cmp(&b.from));
-        renderer.redirects.dedup_by(|a, b| a.from == b.from);
-    }
-    let first = pages.len();
-    pages.extend((0..renderer.redirects.len()).map(Page::Redirect));
-    page_files.extend(pages[first..].iter().map(|p| renderer.file_of(p)));
-    Ok(Plan {
+    let page_files: Vec<String> = pages.par_iter().map(|p| renderer.file_of(p)).collect();
+    let plan = Plan {
         renderer,
         pages,
         page_files,
         feeds,
-    })
+    };
+    if !plan.renderer.redirects.is_empty() {
+        let files = plan.files_but_redirects();
+        let taken = |file: &str| files.contains(file) || input.assets.contains(file);
+        let problems = redirects::collisions(input.root, input.archive, &plan.renderer.redirects, &taken);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+    }
+    Ok(plan)
 }
 
 impl Plan<'_> {
-    /// Adds `redirects` (of articles that moved, of listing pages that are no more), unless
-    /// a copied file or an alias has their path; redirects stay in order of path.
+    /// Adds `more` redirects (the record of published URLs keeps them: of articles that
+    /// moved, of listing pages that are no more; at paths no page has), unless a copied
+    /// file or an alias has their path; redirects stay in order of path.
     pub fn add_redirects(&mut self, more: Vec<Redirect>) {
         let first = self.pages.len() - self.renderer.redirects.len();
         self.pages.truncate(first);
@@ -197,6 +164,13 @@ impl Plan<'_> {
     /// `files`, one by one.
     pub fn generated(&self) -> impl Iterator<Item = &str> {
         self.page_files.iter().map(String::as_str).chain(self.other_files())
+    }
+
+    /// `files`, less those of the redirects (which may not take any of these).
+    fn files_but_redirects(&self) -> HashSet<&str> {
+        let pages = self.pages.iter().zip(&self.page_files);
+        let pages = pages.filter(|(p, _)| !matches!(p, Page::Redirect(_)));
+        pages.map(|(_, file)| file.as_str()).chain(self.other_files()).collect()
     }
 
     /// The generated files that are not pages (sitemaps under `sitemaps/` aside).

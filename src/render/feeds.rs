@@ -21,6 +21,9 @@ pub struct Feed {
     pub page: String,
     /// Its entries: the newest `feed_limit` articles, newest first.
     pub articles: Vec<ArticleId>,
+    /// The article that gives its listing (the listing's oldest), for the record of
+    /// published URLs; none for the site's feeds, which every site has.
+    pub given_by: Option<ArticleId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +52,7 @@ pub fn site_feeds(env: &Env<'_>) -> [Feed; 2] {
             title: site.clone(),
             page: String::new(),
             articles: newest.clone(),
+            given_by: None,
         },
         Feed {
             format: FeedFormat::Rss,
@@ -56,6 +60,7 @@ pub fn site_feeds(env: &Env<'_>) -> [Feed; 2] {
             title: site.clone(),
             page: String::new(),
             articles: newest,
+            given_by: None,
         },
     ]
 }
@@ -81,6 +86,7 @@ pub fn author_feed(env: &Env<'_>, author: &Author) -> Feed {
         title: format!("{} – {}", author.name, env.config.title),
         page: author.path.clone(),
         articles: newest(env, &author.articles),
+        given_by: author.articles.last().copied(),
     }
 }
 
@@ -91,6 +97,7 @@ pub fn tag_feed(env: &Env<'_>, tag: &Term) -> Feed {
         title: format!("{} – {}", tag.name, env.config.title),
         page: tag.path.clone(),
         articles: newest(env, &tag.articles),
+        given_by: tag.articles.last().copied(),
     }
 }
 

@@ -42,24 +42,14 @@ impl Renderer<'_> {
     /// The archive position (0 is the newest) of the newest article a page shows, or
     /// about: an article page's own; 0 for pages that show no article.
     fn newest_shown(&self, page: &Page) -> usize {
-        let archive = self.env.archive;
-        let paging = self.paging();
-        let first = |range: &std::ops::Range<usize>, n: usize| range.start + paging.slice(range.len(), n).start;
-        let in_list = |ids: &[crate::model::ArticleId], n: usize| {
-            ids.get(paging.slice(ids.len(), n).start).map_or(0, |&id| id as usize)
-        };
+        if let Some((listing, n)) = self.listing_of(page) {
+            let first = self.paging().slice(listing.len(), n).start;
+            return listing.get(first).map_or(0, |id| id as usize);
+        }
         match *page {
             Page::Article(id) => id as usize,
-            Page::Home(n) => first(&(0..archive.articles.len()), n),
-            Page::Year(y, n) => first(&archive.years[y].articles, n),
-            Page::Month(m, n) => first(&self.month(m).articles, n),
-            Page::Day(d, n) => first(&self.day(d).articles, n),
-            Page::OnThisDay(_) => 0,
-            Page::Author(a, n) => in_list(&archive.author(a).articles, n),
-            Page::Tag(t, n) => in_list(&archive.tags[t as usize].articles, n),
-            Page::Section(s, n) => in_list(&archive.sections[s as usize].articles, n),
             Page::Redirect(i) => self.redirects[i].to.article().map_or(0, |id| id as usize),
-            Page::Authors | Page::Tags | Page::Sections | Page::NotFound | Page::Search => 0,
+            _ => 0,
         }
     }
 }

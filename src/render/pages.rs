@@ -75,6 +75,48 @@ impl Page {
     }
 }
 
+/// The articles of a listing, in its order (0 the newest): a range of archive positions
+/// (home, a year, month or day) or a list of articles (an author, tag or section).
+pub enum Listing<'a> {
+    Positions(std::ops::Range<usize>),
+    Ids(&'a [ArticleId]),
+}
+
+impl Listing<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            Listing::Positions(range) => range.len(),
+            Listing::Ids(ids) => ids.len(),
+        }
+    }
+
+    /// Its article at `i`.
+    pub fn get(&self, i: usize) -> Option<ArticleId> {
+        match self {
+            Listing::Positions(range) => (i < range.len()).then(|| (range.start + i) as ArticleId),
+            Listing::Ids(ids) => ids.get(i).copied(),
+        }
+    }
+}
+
+impl<'a> super::Renderer<'a> {
+    /// The listing `page` is a page of, and its number in it (`paging`); none for pages of
+    /// no listing (an article, "on this day", the indexes).
+    pub(super) fn listing_of(&self, page: &Page) -> Option<(Listing<'a>, usize)> {
+        let archive = self.env.archive;
+        Some(match *page {
+            Page::Home(n) => (Listing::Positions(0..archive.articles.len()), n),
+            Page::Year(y, n) => (Listing::Positions(archive.years[y].articles.clone()), n),
+            Page::Month(m, n) => (Listing::Positions(self.month(m).articles.clone()), n),
+            Page::Day(d, n) => (Listing::Positions(self.day(d).articles.clone()), n),
+            Page::Author(a, n) => (Listing::Ids(&archive.author(a).articles), n),
+            Page::Tag(t, n) => (Listing::Ids(&archive.tags[t as usize].articles), n),
+            Page::Section(s, n) => (Listing::Ids(&archive.sections[s as usize].articles), n),
+            _ => return None,
+        })
+    }
+}
+
 /// Position of a month or day in the archive's nested date index.
 #[derive(Debug, Clone, Copy)]
 pub struct MonthRef {

@@ -3,8 +3,6 @@
 
 use std::path::Path;
 
-use ahash::AHashMap as HashMap;
-
 use super::pages::Page;
 use super::{Origin, Plan};
 use crate::model::ArticleId;
@@ -76,7 +74,6 @@ impl Plan<'_> {
         let r = &self.renderer;
         let archive = r.env.archive;
         let source = |id: ArticleId| Some(archive.article(id).source.as_path());
-        let mut listings: HashMap<&str, Option<&Path>> = HashMap::new();
         let mut list: Vec<Published<'_>> = self
             .pages
             .iter()
@@ -98,24 +95,20 @@ impl Plan<'_> {
                     }
                     _ => (Kind::Listing, self.oldest_shown(page).and_then(source)),
                 };
-                if kind == Kind::Listing {
-                    listings.insert(path, by);
-                }
                 Published { path, kind, source: by }
             })
             .collect();
-        let site_feeds = super::feeds::site_feeds(&r.env).len();
-        for (i, feed) in self.feeds.iter().enumerate() {
-            let (kind, by) = match i < site_feeds {
+        list.extend(self.feeds.iter().map(|feed| {
+            let (kind, source) = match feed.page.is_empty() {
                 true => (Kind::Site, None),
-                false => (Kind::Feed, listings.get(feed.page.as_str()).copied().flatten()),
+                false => (Kind::Feed, feed.given_by.and_then(source)),
             };
-            list.push(Published {
+            Published {
                 path: &feed.path,
                 kind,
-                source: by,
-            });
-        }
+                source,
+            }
+        }));
         list
     }
 
@@ -123,31 +116,14 @@ impl Plan<'_> {
     /// (which it shows for ever); on a listing's own URL, the oldest of the listing.
     fn oldest_shown(&self, page: &Page) -> Option<ArticleId> {
         let r = &self.renderer;
-        let archive = r.env.archive;
-        let paging = r.paging();
-        let in_range = |range: &std::ops::Range<usize>, n: usize| -> Option<ArticleId> {
-            let slice = paging.slice(range.len(), n);
-            let end = if n == 0 { range.len() } else { slice.end };
-            (end > 0).then(|| (range.start + end - 1) as ArticleId)
-        };
-        let in_list = |ids: &[ArticleId], n: usize| -> Option<ArticleId> {
-            let end = if n == 0 {
-                ids.len()
-            } else {
-                paging.slice(ids.len(), n).end
-            };
-            end.checked_sub(1).map(|i| ids[i])
-        };
-        match *page {
-            Page::Home(n) => in_range(&(0..archive.articles.len()), n),
-            Page::Year(y, n) => in_range(&archive.years[y].articles, n),
-            Page::Month(m, n) => in_range(&r.month(m).articles, n),
-            Page::Day(d, n) => in_range(&r.day(d).articles, n),
-            Page::OnThisDay(i) => archive.on_this_day[i].articles.iter().copied().max(),
-            Page::Author(a, n) => in_list(&archive.author(a).articles, n),
-            Page::Tag(t, n) => in_list(&archive.tags[t as usize].articles, n),
-            Page::Section(s, n) => in_list(&archive.sections[s as usize].articles, n),
-            _ => None,
+        if let Page::OnThisDay(i) = *page {
+            return r.env.archive.on_this_day[i].articles.iter().copied().max();
         }
+        let (listing, n) = r.listing_of(page)?;
+        let end = match n {
+            0 => listing.len(),
+            n => r.paging().slice(listing.len(), n).end,
+        };
+        listing.get(end.checked_sub(1)?)
     }
 }

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, shown};
 use crate::error::{IoError, IoResultExt};
-use crate::output::{Emit, Emitted, Output, Records};
+use crate::output::{Emit, Emitted, FileRecord, Output, Records};
 use crate::walk;
 
 /// Where a copied file comes from.
@@ -75,7 +75,15 @@ pub struct Assets {
     files: BTreeMap<String, AssetSource>,
     /// The files of `files` copied a second time under a name of their bytes, once
     /// `name_by_content` has read them: the output path of each copy.
-    hashed: BTreeMap<String, String>,
+    hashed: BTreeMap<String, Named>,
+}
+
+/// A file's copy named by its bytes: its output path, and the record of the bytes it was
+/// named by.
+#[derive(Debug)]
+struct Named {
+    path: String,
+    record: FileRecord,
 }
 
 impl Assets {
@@ -129,9 +137,19 @@ impl Assets {
     /// once), and names the copy of each by its bytes. A file that cannot be read is an
     /// error naming it (the first in order of output path).
     pub fn name_by_content(&mut self, root: &Path) -> Result<(), IoError> {
-        let read: Vec<Result<(String, String), IoError>> = (self.files.par_iter())
+        let read: Vec<Result<(String, Named), IoError>> = (self.files.par_iter())
             .filter(|(target, source)| linked(target, source))
-            .map(|(target, source)| Ok((target.clone(), hashed_path(target, &source.read(root)?))))
+            .map(|(target, source)| {
+                let bytes = source.read(root)?;
+                let path = hashed_path(target, &bytes);
+                Ok((
+                    target.clone(),
+                    Named {
+                        path,
+                        record: FileRecord::of(&bytes),
+                    },
+                ))
+            })
             .collect();
         self.hashed = read.into_iter().collect::<Result<_, _>>()?;
         Ok(())
@@ -145,7 +163,10 @@ impl Assets {
         (self.files.iter())
             .filter(|(target, source)| linked(target, source))
             .map(|(target, _)| {
-                let to = self.hashed.get(target).map_or(target.as_str(), String::as_str);
+                let to = self
+                    .hashed
+                    .get(target)
+                    .map_or(target.as_str(), |copy| copy.path.as_str());
                 (target.as_str(), to)
             })
     }
@@ -154,7 +175,7 @@ impl Assets {
     pub fn hashed(&self) -> impl Iterator<Item = (&str, &str)> {
         self.hashed
             .iter()
-            .map(|(target, copy)| (target.as_str(), copy.as_str()))
+            .map(|(target, copy)| (target.as_str(), copy.path.as_str()))
     }
 
     /// How many files there are, with the copies named by their bytes.
@@ -164,7 +185,7 @@ impl Assets {
 
     /// Output paths of every file to copy, with the copies named by their bytes.
     pub fn targets(&self) -> impl Iterator<Item = &str> {
-        (self.files.keys().map(String::as_str)).chain(self.hashed.values().map(String::as_str))
+        (self.files.keys().map(String::as_str)).chain(self.hashed.values().map(|copy| copy.path.as_str()))
     }
 
     /// A site file at the path of a file dateline writes is a problem (`robots.txt` and
@@ -178,6 +199,7 @@ impl Assets {
         let pages = generated
             .filter_map(|target| clash(target, format!("/{target} is also a page or file that dateline writes")));
         let copies = self.hashed.iter().filter_map(|(target, copy)| {
+            let copy = &copy.path;
             clash(
                 copy,
                 format!("/{copy} is also the copy of /{target} named by its bytes"),
@@ -194,6 +216,14 @@ impl Assets {
     pub fn copy(&self, root: &Path, output: &Output, previous: &Records, copied: &mut Emitted) -> Result<(), IoError> {
         let results: Vec<[Option<Result<Emit, IoError>>; 2]> = (self.files.par_iter())
             .map(|(target, source)| {
+                // A file named by its bytes was read for its name: when the last build wrote
+                // those very bytes under both names, it is not read a second time.
+                if let Some(copy) = self.hashed.get(target)
+                    && let Some(file) = Emit::unchanged(target, copy.record, previous)
+                    && let Some(named) = Emit::unchanged(&copy.path, copy.record, previous)
+                {
+                    return [Some(Ok(file)), Some(Ok(named))];
+                }
                 let bytes = match source.read(root) {
                     Ok(bytes) => bytes,
                     Err(e) => return [Some(Err(e)), None],
@@ -202,8 +232,8 @@ impl Assets {
                     // Read again (one file at a time is held, not all): a file saved since
                     // its name was given would put new bytes under the old bytes' name,
                     // which caches keep for good.
-                    match hashed_path(target, &bytes) == *copy {
-                        true => output.emit(copy, &bytes, previous),
+                    match FileRecord::of(&bytes) == copy.record {
+                        true => output.emit(&copy.path, &bytes, previous),
                         false => Err(changed(root, source)),
                     }
                 });

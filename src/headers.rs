@@ -14,6 +14,9 @@
 //! last `/`, Cloudflare as written: here a pattern matches where either host's would, so a
 //! check finds every path that either host would give a header twice.
 
+/// The file's name, at the root of the output folder.
+pub const FILE: &str = "_headers";
+
 /// A rule: a path pattern, and what it does to the headers of the paths it matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Rule {

@@ -52,6 +52,12 @@ impl Emit {
         }
     }
 
+    /// The file at `rel`, of the bytes `record` tells, if the last build wrote those very
+    /// bytes there: it is left as it is, without its bytes being read or written.
+    pub fn unchanged(rel: &str, record: FileRecord, previous: &Records) -> Option<Emit> {
+        (previous.get(rel)?.file == record).then(|| Emit::new(rel, record, false))
+    }
+
     /// The file at `rel` as the last build wrote it, if it was made from what `fingerprint`
     /// stands for: it is left as it is, without being made again.
     pub fn kept(rel: &str, fingerprint: u64, previous: &Records) -> Option<Emit> {

@@ -27,30 +27,24 @@ pub fn search_parts(archive: &crate::model::Archive) -> Vec<SearchPart> {
     let mut parts = Vec::with_capacity(archive.years.len() + 2);
     for (i, y) in archive.years.iter().enumerate() {
         let mut rest = y.articles.clone();
-        let newest_month = (i == 0)
-            .then(|| y.months.iter().find(|m| m.articles.contains(&y.articles.start)))
-            .flatten();
-        if let Some(m) = newest_month {
-            let newest_day = m.days.iter().find(|d| d.articles.contains(&m.articles.start));
-            let mut split = |name: String, articles: std::ops::Range<usize>, rest: &mut std::ops::Range<usize>| {
-                if articles.len() < rest.len() && !articles.is_empty() {
-                    rest.start = articles.end;
+        if i == 0 {
+            // The newest articles come first: the newest day, then the rest of its month,
+            // each a part of its own if it is not the whole of what holds it.
+            let month = y.months.iter().find(|m| m.articles.contains(&rest.start));
+            let day = month.and_then(|m| m.days.iter().find(|d| d.articles.contains(&rest.start)));
+            let day = day
+                .zip(month)
+                .map(|(d, m)| (d.date.format("%Y-%m-%d").to_string(), d.articles.end, m.articles.end));
+            let month = month.map(|m| (format!("{}-{:02}", y.year, m.month), m.articles.end, y.articles.end));
+            for (name, end, held_to) in day.into_iter().chain(month) {
+                if rest.start < end && end < held_to {
                     parts.push(SearchPart {
                         name,
                         year: y.year,
-                        articles,
+                        articles: rest.start..end,
                     });
+                    rest.start = end;
                 }
-            };
-            if let Some(d) = newest_day {
-                let mut month_rest = m.articles.clone();
-                split(
-                    d.date.format("%Y-%m-%d").to_string(),
-                    d.articles.clone(),
-                    &mut month_rest,
-                );
-                rest.start = month_rest.start;
-                split(format!("{}-{:02}", y.year, m.month), month_rest, &mut rest);
             }
         }
         parts.push(SearchPart {

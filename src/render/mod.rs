@@ -98,7 +98,7 @@ const SITEMAP_INDEX: &str = "sitemap.xml";
 const NEWS_SITEMAP: &str = "news-sitemap.xml";
 const ROBOTS: &str = "robots.txt";
 const REDIRECTS: &str = "_redirects";
-const HEADERS: &str = "_headers";
+const HEADERS: &str = crate::headers::FILE;
 
 /// Lists every page and file of the site and checks that aliases land on free paths.
 /// (The redirects the record of published URLs keeps are added by `add_redirects`.)

@@ -126,14 +126,12 @@ pub fn publish(
     if !plan.has_search() {
         return Ok(Indexed::default());
     }
-    let years: Vec<(String, std::ops::Range<usize>)> = (plan.search_parts().into_iter())
-        .map(|p| (p.name, p.articles))
-        .collect();
+    let parts = plan.search_parts();
     let last = last_indexes(previous);
-    let decided: Vec<Year> = (years.par_iter())
-        .map(|(year, articles)| {
-            let fingerprint = plan.articles_fingerprint(articles.clone(), FORMAT);
-            let Some(files) = last.get(search_bundle_path(year).as_str()) else {
+    let decided: Vec<Year> = (parts.par_iter())
+        .map(|part| {
+            let fingerprint = plan.articles_fingerprint(part.articles.clone(), FORMAT);
+            let Some(files) = last.get(search_bundle_path(&part.name).as_str()) else {
                 return Year::Made { fingerprint };
             };
             match files.kept(previous) {
@@ -165,23 +163,22 @@ pub fn publish(
     let made = make(
         &to_make,
         |&(i, fingerprint)| {
-            let (year, articles) = &years[i];
-            let prefix = search_bundle_path(year);
-            (index_year(plan, articles.clone())?.into_iter())
+            let prefix = search_bundle_path(&parts[i].name);
+            (index_year(plan, parts[i].articles.clone())?.into_iter())
                 .map(|(name, bytes)| {
                     let emit: Emit = output.emit::<Error>(&format!("{prefix}{name}"), &bytes, previous)?;
                     Ok(emit.made_from(fingerprint))
                 })
                 .collect::<Result<Vec<Emit>, Error>>()
         },
-        |&(i, _)| years[i].1.len(),
+        |&(i, _)| parts[i].articles.len(),
     );
     let mut problems = Vec::new();
     for ((i, _), result) in to_make.iter().zip(made) {
         match result {
             Ok(emits) => {
                 indexed.years += 1;
-                indexed.articles += years[*i].1.len();
+                indexed.articles += parts[*i].articles.len();
                 indexed.written += emits.iter().filter(|e| e.is_written()).count();
                 emitted.gather(emits.into_iter().map(Ok), &mut problems);
             }

@@ -165,7 +165,7 @@ async fn answer(site: Arc<Site>, mut request: Request) -> Response {
 /// All but `Cache-Control`: while editing, nothing is cached. The file is read at each
 /// request: a build may replace it at any moment, and it is small.
 async fn with_site_headers(out: &Path, path: &str, mut response: Response) -> Response {
-    let Ok(text) = tokio::fs::read_to_string(out.join(HEADERS)).await else {
+    let Ok(text) = tokio::fs::read_to_string(out.join(crate::headers::FILE)).await else {
         return response;
     };
     for (name, value) in Rules::parse(&text).for_path(path) {
@@ -179,9 +179,6 @@ async fn with_site_headers(out: &Path, path: &str, mut response: Response) -> Re
     }
     response
 }
-
-/// The file of the response headers that hosts read.
-const HEADERS: &str = "_headers";
 
 /// A response as serving while editing needs it: never cached, text in UTF-8, and pages
 /// (200 and 404) with the live-reload script.

@@ -253,8 +253,8 @@ impl Project {
         };
         let site = &self.options.site;
         let lock = urls::Lock::read(site)?;
-        let render_input = render_input(&self.options, config, &archive, theme, &mut assets)?;
         clock.mark("urls.lock read");
+        let render_input = render_input(&self.options, config, &archive, theme, &mut assets)?;
         let mut plan = render::plan(&render_input)?;
         clock.mark("plan");
         let (record, url_report) = urls::record(site, &lock, &mut plan, &archive, self.options.urls)?;

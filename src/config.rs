@@ -27,6 +27,10 @@ struct RawConfig {
     publisher: Option<RawPublisher>,
     #[serde(default)]
     search: RawSearch,
+    #[serde(default)]
+    deploy: RawDeploy,
+    #[serde(default)]
+    feeds: RawFeeds,
 }
 
 /// What feed entries carry besides title, date, authors and summary.
@@ -61,6 +65,71 @@ impl Default for RawSearch {
     }
 }
 
+/// `[deploy]`: where and how `dateline deploy` publishes the output folder.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawDeploy {
+    to: Option<Spanned<String>>,
+    endpoint: Option<Spanned<String>>,
+    region: Option<String>,
+    concurrency: Option<Spanned<i64>>,
+    #[serde(default)]
+    compress: Compression,
+    host: Option<Host>,
+    #[serde(default)]
+    nginx_redirects: bool,
+}
+
+/// `[feeds]`: what every feed announces.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFeeds {
+    hub: Option<Spanned<String>>,
+}
+
+/// How `dateline deploy` stores text files (HTML, CSS, JavaScript, XML, JSON, text).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    /// As they are.
+    #[default]
+    None,
+    /// Gzip-compressed, sent with `Content-Encoding: gzip`.
+    Gzip,
+    /// Brotli-compressed, sent with `Content-Encoding: br`.
+    Br,
+}
+
+/// A static host whose limits `dateline check --host` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Host {
+    GithubPages,
+    CloudflarePages,
+    Netlify,
+    S3,
+}
+
+/// `[deploy]`, validated.
+#[derive(Debug, Clone, Default)]
+pub struct Deploy {
+    /// `s3://BUCKET[/PREFIX]`, checked to have that form.
+    pub to: Option<String>,
+    /// The store's endpoint (`https://…`), for stores other than AWS S3.
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    pub compress: Compression,
+    /// The host whose limits `dateline check` checks by default.
+    pub host: Option<Host>,
+    /// Whether a build writes `nginx-redirects.conf` into the output folder.
+    pub nginx_redirects: bool,
+}
+
+/// Requests `dateline deploy` keeps in flight unless `[deploy] concurrency` says otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 16;
+
 fn yes() -> bool {
     true
 }
@@ -82,6 +151,9 @@ pub struct Config {
     pub publisher: Publisher,
     /// Whether the site has a search page (`/search/`) and its index (`[search] enabled`).
     pub search: bool,
+    pub deploy: Deploy,
+    /// The WebSub hub every feed names (`[feeds] hub`), an absolute URL.
+    pub hub: Option<String>,
 }
 
 /// The organisation that publishes the archive (used in structured data).
@@ -242,6 +314,31 @@ impl Config {
         };
         let paginate = positive(&raw.paginate, "paginate", 20);
         let feed_limit = positive(&raw.feed_limit, "feed_limit", 50);
+        let concurrency = match &raw.deploy.concurrency {
+            None => DEFAULT_CONCURRENCY,
+            Some(v) if (1..=256).contains(v.get_ref()) => *v.get_ref() as usize,
+            Some(v) => {
+                problems.push(at(v.span(), "`concurrency` must be between 1 and 256".into()));
+                DEFAULT_CONCURRENCY
+            }
+        };
+        if let Some(to) = &raw.deploy.to
+            && let Err(message) = crate::publish::deploy::Target::parse(to.get_ref())
+        {
+            problems.push(at(to.span(), format!("invalid `to`: {message}")));
+        }
+        let absolute = |value: &Option<Spanned<String>>, key: &str, problems: &mut Vec<Diagnostic>| {
+            let value = value.as_ref()?;
+            match BaseUrl::parse(value.get_ref()) {
+                Ok(_) => Some(value.get_ref().trim().to_string()),
+                Err(message) => {
+                    problems.push(at(value.span(), format!("invalid `{key}`: {message}")));
+                    None
+                }
+            }
+        };
+        let endpoint = absolute(&raw.deploy.endpoint, "endpoint", &mut problems);
+        let hub = absolute(&raw.feeds.hub, "hub", &mut problems);
 
         match (parsed_base, timezone) {
             (Some(base_url), Some(timezone)) if problems.is_empty() => {
@@ -261,6 +358,16 @@ impl Config {
                     feed_limit,
                     feed_content: raw.feed_content,
                     search: raw.search.enabled,
+                    deploy: Deploy {
+                        to: raw.deploy.to.map(|to| to.into_inner().trim().to_string()),
+                        endpoint: endpoint.map(|e| e.trim_end_matches('/').to_string()),
+                        region: raw.deploy.region,
+                        concurrency,
+                        compress: raw.deploy.compress,
+                        host: raw.deploy.host,
+                        nginx_redirects: raw.deploy.nginx_redirects,
+                    },
+                    hub,
                 })
             }
             _ => Err(problems),

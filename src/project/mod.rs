@@ -15,7 +15,7 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, shown};
 use crate::error::{Error, IoError};
 use crate::model::{Archive, Selection};
-use crate::publish::{self as urls, UrlPolicy};
+use crate::publish::{UrlPolicy, urls};
 use crate::render::theme::SEARCH_SCRIPT;
 use crate::render::{self, RenderInput, Theme};
 use crate::walk::{CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};

@@ -1,0 +1,276 @@
+//! The record of what a site has published: `urls.lock` at the site root, committed with
+//! the site, one URL a line with what gives it. Archives are cited for decades, so a URL,
+//! once published, keeps working:
+//!
+//! - an article whose URL changes (retitled with a new slug, re-dated) leaves a redirect at
+//!   its old URL, recorded as `moved` so that it survives later builds;
+//! - a URL that nothing gives any more (a deleted article, an author with no article left,
+//!   a listing page gone with a change of `paginate`) fails the build, naming it and the
+//!   source that last gave it, until it is given again (the source restored, or an alias
+//!   of another article) or its removal is accepted (`--accept-removed`, recorded as
+//!   `removed`).
+//!
+//! `dateline build` updates the record after each successful build; `check` refuses what
+//! `build` refuses and writes nothing; `serve` warns and previews. Builds with drafts or
+//! articles from the future read the record but do not write it: what they show is not
+//! published.
+
+mod lock;
+#[cfg(test)]
+mod tests;
+
+use std::cell::OnceCell;
+use std::path::Path;
+
+use ahash::AHashMap as HashMap;
+use rayon::slice::ParallelSliceMut;
+
+use crate::diag::{Diagnostic, shown};
+use crate::error::{IoError, IoResultExt};
+use crate::model::{Archive, ArticleId};
+use crate::render::{Kind, Origin, Plan, Published, Redirect, Target};
+pub use lock::{LOCK_FILE, Lock, State};
+
+/// What a build does with the record of published URLs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UrlPolicy {
+    /// Refuse a URL that nothing gives any more; record what the build published
+    /// (`dateline build`).
+    #[default]
+    Record,
+    /// Accept that the URLs nothing gives any more are removed, and record them as such
+    /// (`dateline build --accept-removed`).
+    AcceptRemovals,
+    /// Refuse as `Record` does, and leave the record as it is (`dateline check`).
+    Verify,
+    /// Warn of a URL that nothing gives any more, build anyway, and leave the record as it
+    /// is (`dateline serve`).
+    Preview,
+}
+
+/// Problems listed one by one before they are counted: a change of `paginate` can take
+/// thousands of listing pages away at once.
+const LISTED: usize = 50;
+
+/// An article's URL that changed since the record: its old URL now redirects to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    /// Site-relative, as linked (`2025/10/26/old-slug/`).
+    pub from: String,
+    pub to: String,
+    /// The article's source.
+    pub source: String,
+}
+
+/// What the record says of a build.
+#[derive(Debug, Clone, Default)]
+pub struct UrlReport {
+    /// Articles whose URL changed in this build.
+    pub moved: Vec<Move>,
+    /// URLs whose removal this build accepted.
+    pub removed: usize,
+    /// URLs published for the first time.
+    pub added: usize,
+    /// Under `serve`: the URLs nothing gives any more, which a build would refuse.
+    pub warnings: Vec<String>,
+}
+
+/// The record after a build of `plan`, and what it says of the build. The old URLs of
+/// articles that moved (found now, or kept as `moved`) and the listing pages that are no
+/// more (`redirect`) get their redirects in `plan` first; the URLs the record has that
+/// nothing gives any more are problems unless `policy` accepts or only warns of them.
+pub fn record(
+    root: &Path,
+    lock: &Lock,
+    plan: &mut Plan<'_>,
+    archive: &Archive,
+    policy: UrlPolicy,
+) -> Result<(Option<String>, UrlReport), Vec<Diagnostic>> {
+    // Made only when the record names an article's URL that nothing gives: a moved one.
+    let by_source: OnceCell<HashMap<&[u8], ArticleId>> = OnceCell::new();
+    let article = |source: &str| {
+        let map = by_source.get_or_init(|| {
+            (archive.articles.iter().enumerate())
+                .map(|(id, a)| (a.source.as_os_str().as_encoded_bytes(), id as ArticleId))
+                .collect()
+        });
+        map.get(source.as_bytes()).map(|&id| (id, &*archive.article(id).path))
+    };
+    match compare(root, lock, &plan.published(), policy, &article)? {
+        Compared::Done(text, report) => Ok((text, report)),
+        Compared::Redirect(redirects, moved) => {
+            plan.add_redirects(redirects);
+            match compare(root, lock, &plan.published(), policy, &article)? {
+                Compared::Done(text, report) => Ok((text, UrlReport { moved, ..report })),
+                Compared::Redirect(..) => unreachable!("every redirect is in the plan"),
+            }
+        }
+    }
+}
+
+/// What the record says of a build.
+enum Compared {
+    /// The record after the build (none if it is the same), and what it says of the build.
+    Done(Option<String>, UrlReport),
+    /// Redirects the plan is to have (from the old URLs of articles that moved, and from
+    /// listing pages that are no more), and the articles that moved: the plan gets the
+    /// redirects, and is compared again.
+    Redirect(Vec<Redirect>, Vec<Move>),
+}
+
+/// The record after a build that publishes `published`, and what it says of the build;
+/// the URLs the record has that nothing gives any more are problems unless `policy`
+/// accepts or only warns of them (articles that moved and listing pages redirect,
+/// `Compared::Redirect`); `article` finds the article of a source, and its URL.
+fn compare<'a>(
+    root: &Path,
+    lock: &Lock,
+    published: &[Published<'_>],
+    policy: UrlPolicy,
+    article: &dyn Fn(&str) -> Option<(ArticleId, &'a str)>,
+) -> Result<Compared, Vec<Diagnostic>> {
+    let mut now: Vec<&Published<'_>> = published.iter().collect();
+    now.par_sort_unstable_by(|a, b| a.path.cmp(b.path));
+    now.dedup_by(|a, b| a.path == b.path);
+    let given = |path: &str| now.binary_search_by(|p| p.path.cmp(path)).is_ok();
+
+    let mut report = UrlReport::default();
+    let mut gone: Vec<Diagnostic> = Vec::new();
+    let mut gone_count = 0;
+    let mut redirects = Vec::new();
+    let mut removed: Vec<(&str, &str)> = Vec::new();
+    // Whether the record changes: a URL added, gone, or given by something else.
+    let mut changed = false;
+    let mut next = 0;
+    for e in lock.entries() {
+        while next < now.len() && now[next].path < e.path {
+            report.added += 1;
+            changed = true;
+            next += 1;
+        }
+        let p = now.get(next).filter(|p| p.path == e.path);
+        if p.is_some() {
+            next += 1;
+        }
+        match (e.state, p) {
+            (State::Given(before), Some(p)) => {
+                let source = p
+                    .source
+                    .map_or(lock::SITE_SOURCE.as_bytes(), |s| s.as_os_str().as_encoded_bytes());
+                changed |= before != p.kind || source != e.source.as_bytes();
+            }
+            (State::Given(before), None) => {
+                changed = true;
+                // An article's source that gives another URL now: the article moved (now,
+                // or before, as the record keeps it).
+                if matches!(before, Kind::Article | Kind::Moved)
+                    && let Some((id, to)) = article(e.source)
+                {
+                    if before == Kind::Article {
+                        report.moved.push(Move {
+                            from: e.path.to_string(),
+                            to: to.to_string(),
+                            source: e.source.to_string(),
+                        });
+                    }
+                    redirects.push(Redirect {
+                        from: e.path.to_string(),
+                        to: Target::Article(id),
+                        origin: Origin::Moved,
+                    });
+                    continue;
+                }
+                if matches!(before, Kind::Listing | Kind::Redirect)
+                    && let Some(to) = crate::render::nearest_listing(e.path, &given)
+                {
+                    redirects.push(Redirect {
+                        from: e.path.to_string(),
+                        to: Target::Listing(to),
+                        origin: Origin::Listing,
+                    });
+                    continue;
+                }
+                match policy {
+                    UrlPolicy::AcceptRemovals => {
+                        removed.push((e.path, e.source));
+                        report.removed += 1;
+                    }
+                    UrlPolicy::Preview => report
+                        .warnings
+                        .push(no_longer_published(root, e.path, before, e.source)),
+                    UrlPolicy::Record | UrlPolicy::Verify => {
+                        gone_count += 1;
+                        if gone.len() < LISTED {
+                            gone.push(
+                                Diagnostic::new(
+                                    shown(root, Path::new(LOCK_FILE)),
+                                    e.line,
+                                    1,
+                                    no_longer_published(root, e.path, before, e.source),
+                                )
+                                .with_hint(format!(
+                                    "restore what gave it, give it to another article (`aliases: [\"/{}\"]`), or accept its removal: `dateline build --accept-removed`",
+                                    e.path
+                                )),
+                            );
+                        }
+                    }
+                }
+            }
+            (State::Removed, Some(_)) => changed = true,
+            (State::Removed, None) => removed.push((e.path, e.source)),
+        }
+    }
+    report.added += now.len() - next;
+    changed |= next < now.len();
+    if gone_count > gone.len() {
+        gone.push(Diagnostic::file(
+            shown(root, Path::new(LOCK_FILE)),
+            format!(
+                "and {} more URLs the site published are no longer published",
+                crate::render::thousands(gone_count - gone.len())
+            ),
+        ));
+    }
+    if !gone.is_empty() {
+        return Err(gone);
+    }
+    if !redirects.is_empty() {
+        return Ok(Compared::Redirect(redirects, report.moved));
+    }
+    let text = (changed || lock.text().is_empty()).then(|| lock::text(&now, &removed));
+    Ok(Compared::Done(text, report))
+}
+
+/// Writes the record `text` (`record` gives it when it changed), in one step: a new file
+/// renamed over the old.
+pub fn write(root: &Path, text: &str) -> Result<(), IoError> {
+    let path = root.join(LOCK_FILE);
+    let partial = root.join(format!(".{LOCK_FILE}.{}", std::process::id()));
+    std::fs::write(&partial, text).at("write", &shown(root, Path::new(LOCK_FILE)))?;
+    std::fs::rename(&partial, &path)
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&partial);
+        })
+        .at("write", &shown(root, Path::new(LOCK_FILE)))?;
+    Ok(())
+}
+
+/// "/PATH (an article) is no longer published: SOURCE, which gave it, is gone".
+fn no_longer_published(root: &Path, path: &str, kind: Kind, source: &str) -> String {
+    let what = match kind {
+        Kind::Article => "an article",
+        Kind::Listing => "a listing page",
+        Kind::Feed => "a feed",
+        Kind::Site => "a page of the site",
+        Kind::Alias => "an alias",
+        Kind::Moved => "the old URL of a moved article",
+        Kind::Redirect => "a redirect from a listing page",
+    };
+    let why = match source {
+        lock::SITE_SOURCE => "the site no longer has it".to_string(),
+        _ if root.join(source).exists() => format!("{source}, which gave it, no longer does"),
+        _ => format!("{source}, which gave it, is gone"),
+    };
+    format!("/{path} ({what}) is no longer published: {why}")
+}

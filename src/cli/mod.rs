@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod deploy;
 mod init;
 mod new;
 mod serve;
@@ -41,6 +42,8 @@ pub(crate) enum Command {
     Build(build::BuildArgs),
     /// Build the site, then check every link, fragment, feed and sitemap of the output.
     Check(check::CheckArgs),
+    /// Send the built site to S3-compatible object storage: only what changed.
+    Deploy(deploy::DeployArgs),
     /// Create a new site in DIR.
     Init(init::InitArgs),
     /// Write a new Markdown article dated now.
@@ -87,6 +90,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Build(args) => args.run(verbosity),
         Command::Check(args) => args.run(verbosity),
+        Command::Deploy(args) => args.run(verbosity),
         Command::Init(args) => args.run(verbosity),
         Command::New(args) => args.run(verbosity),
         Command::Serve(args) => args.run(verbosity),
@@ -105,6 +109,7 @@ pub fn main() -> i32 {
         ),
         Err(Failure::Io(error)) => say(&mut stderr, "error", &error.to_string(), color),
         Err(Failure::Serve(error)) => say(&mut stderr, "error", &error.to_string(), color),
+        Err(Failure::Deploy(error)) => say(&mut stderr, "error", &error.to_string(), color),
         Err(Failure::Usage(message)) => say(&mut stderr, "error", message, color),
     };
     // Nothing more can be said if stderr is gone.
@@ -134,6 +139,9 @@ pub(crate) enum Failure {
     /// `serve` could not go on: the address, the watcher or the server failed.
     #[error("{0}")]
     Serve(crate::serve::ServeError),
+    /// `deploy` failed: what the store or the file system refused, and what it left.
+    #[error("{0}")]
+    Deploy(crate::publish::deploy::DeployError),
     /// A command line that cannot be carried out.
     #[error("{0}")]
     Usage(String),

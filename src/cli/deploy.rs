@@ -74,7 +74,10 @@ fn summary(report: &Report, verbose: bool) -> String {
             text.push_str(&format!("{verb}: {rel}\n"));
         }
         for rel in &report.deleted {
-            text.push_str(&format!("{}: {rel}\n", if report.dry_run { "would delete" } else { "deleted" }));
+            text.push_str(&format!(
+                "{}: {rel}\n",
+                if report.dry_run { "would delete" } else { "deleted" }
+            ));
         }
     }
     let size = human_bytes(report.bytes);

@@ -112,17 +112,29 @@ mod tests {
         assert_eq!(page.cache_control.as_deref(), Some("public, max-age=300"));
         assert_eq!(page.encoding, None);
         let css = Meta::of("style.1234abcd.css", "/", &rules, Compression::Gzip);
-        assert_eq!(css.cache_control.as_deref(), Some("public, max-age=31536000, immutable"));
+        assert_eq!(
+            css.cache_control.as_deref(),
+            Some("public, max-age=31536000, immutable")
+        );
         assert_eq!(css.encoding, Some("gzip"));
         let png = Meta::of("logo.png", "/", &rules, Compression::Br);
         assert_eq!((png.content_type, png.encoding), ("image/png", None));
-        assert_eq!(content_type("authors/x/atom.xml"), "application/atom+xml; charset=utf-8");
+        assert_eq!(
+            content_type("authors/x/atom.xml"),
+            "application/atom+xml; charset=utf-8"
+        );
         assert_eq!(content_type("rss.xml"), "application/rss+xml; charset=utf-8");
-        assert_eq!(content_type("search/index/2025/fragment/x.pf_fragment"), "application/octet-stream");
+        assert_eq!(
+            content_type("search/index/2025/fragment/x.pf_fragment"),
+            "application/octet-stream"
+        );
         // Under a base_url with a path, the rules name the whole path.
         let rules = Rules::parse("/archive/2*\n  Cache-Control: no-cache\n");
         let page = Meta::of("2025/index.html", "/archive/", &rules, Compression::None);
         assert_eq!(page.cache_control.as_deref(), Some("no-cache"));
-        assert_ne!(page.hash(), Meta::of("2025/index.html", "/", &rules, Compression::None).hash());
+        assert_ne!(
+            page.hash(),
+            Meta::of("2025/index.html", "/", &rules, Compression::None).hash()
+        );
     }
 }

@@ -106,7 +106,9 @@ pub enum DeployError {
     NoBucket { bucket: String, at: String },
     #[error("the store refused the credentials ({0}); nothing was sent")]
     Refused(String),
-    #[error("the deploy manifest in the bucket ({key}) cannot be read: {message}; `--full` deploys by a listing of the bucket instead")]
+    #[error(
+        "the deploy manifest in the bucket ({key}) cannot be read: {message}; `--full` deploys by a listing of the bucket instead"
+    )]
     Manifest { key: String, message: String },
     #[error("cannot {action} `{key}`: {message}\n{outcome}")]
     Store {
@@ -205,7 +207,10 @@ pub fn deploy(options: &Options) -> Result<Report, DeployError> {
     let compress = config.deploy.compress;
     let rules = Rules::parse(&std::fs::read_to_string(out.join(crate::headers::FILE)).unwrap_or_default());
     let base = config.base_url.path().to_string();
-    let metas: Vec<Meta> = files.iter().map(|f| Meta::of(&f.rel, &base, &rules, compress)).collect();
+    let metas: Vec<Meta> = files
+        .iter()
+        .map(|f| Meta::of(&f.rel, &base, &rules, compress))
+        .collect();
     let meta_hashes: Vec<u64> = metas.iter().map(Meta::hash).collect();
 
     let store = store::open(&target, &settings)?;
@@ -248,7 +253,8 @@ pub fn deploy(options: &Options) -> Result<Report, DeployError> {
         }
         let by_rel: HashMap<&str, &Meta> = files.iter().zip(&metas).map(|(f, m)| (f.rel.as_str(), m)).collect();
         let concurrency = config.deploy.concurrency;
-        job.send(&plan, &by_rel, concurrency, options.progress, &mut report).await?;
+        job.send(&plan, &by_rel, concurrency, options.progress, &mut report)
+            .await?;
         job.delete(&plan, &mut report).await?;
         job.save_manifest(&plan, &report).await?;
         if let Some(hub) = &config.hub {
@@ -311,9 +317,14 @@ impl Job {
         if matches!(
             e,
             object_store::Error::PermissionDenied { .. } | object_store::Error::Unauthenticated { .. }
-        ) || ["InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "ExpiredToken"]
-            .iter()
-            .any(|code| message.contains(code))
+        ) || [
+            "InvalidAccessKeyId",
+            "SignatureDoesNotMatch",
+            "AccessDenied",
+            "ExpiredToken",
+        ]
+        .iter()
+        .any(|code| message.contains(code))
         {
             return DeployError::Refused(message);
         }
@@ -331,7 +342,9 @@ impl Job {
         self.count(1);
         let bytes = match self.store.get(&key).await {
             Ok(got) => got.bytes().await.map_err(|e| self.refused("read", key.as_ref(), e))?,
-            Err(object_store::Error::NotFound { source, .. }) if !chain_of(source.as_ref()).contains("NoSuchBucket") => {
+            Err(object_store::Error::NotFound { source, .. })
+                if !chain_of(source.as_ref()).contains("NoSuchBucket") =>
+            {
                 return Ok(None);
             }
             Err(e) => return Err(self.refused("read", key.as_ref(), e)),
@@ -349,7 +362,9 @@ impl Job {
     async fn plan_by_listing(&self, files: &[LocalFile], meta: &[u64], metas: &[Meta]) -> Result<Plan, DeployError> {
         let prefix = match self.target.prefix.is_empty() {
             true => None,
-            false => Some(Key::parse(self.target.prefix.trim_end_matches('/')).map_err(|e| DeployError::Target(e.to_string()))?),
+            false => Some(
+                Key::parse(self.target.prefix.trim_end_matches('/')).map_err(|e| DeployError::Target(e.to_string()))?,
+            ),
         };
         let mut listed: HashMap<String, (u64, Option<String>)> = HashMap::new();
         let mut stream = self.store.list(prefix.as_ref());
@@ -369,7 +384,9 @@ impl Job {
                 let path = self.out.join(&file.rel);
                 let encoding = meta.encoding;
                 async move {
-                    let Some((size, Some(etag))) = there else { return Ok(false) };
+                    let Some((size, Some(etag))) = there else {
+                        return Ok(false);
+                    };
                     let bytes = tokio::task::spawn_blocking(move || stored_bytes(&path, encoding))
                         .await
                         .map_err(|e| DeployError::Setup(e.to_string()))??;
@@ -585,7 +602,8 @@ fn stored_bytes(path: &Path, encoding: Option<&'static str>) -> Result<Vec<u8>, 
     let bytes = std::fs::read(path).map_err(|e| IoError::new("read", path, e))?;
     Ok(match encoding {
         Some("gzip") => {
-            let mut gz = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::best());
+            let mut gz =
+                flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::best());
             // Writing into a Vec cannot fail.
             let _ = gz.write_all(&bytes);
             gz.finish().unwrap_or_default()

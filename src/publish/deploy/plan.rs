@@ -123,7 +123,11 @@ mod tests {
         let order: Vec<(&str, bool)> = plan.uploads.iter().map(|u| (u.rel.as_str(), u.new)).collect();
         assert_eq!(
             order,
-            [("style.bbbb.css", true), ("2025/b/index.html", true), ("index.html", false)]
+            [
+                ("style.bbbb.css", true),
+                ("2025/b/index.html", true),
+                ("index.html", false)
+            ]
         );
         assert_eq!(plan.deletions, ["gone/index.html"]);
         assert_eq!(plan.unchanged, 2);

@@ -49,9 +49,7 @@ pub fn open(target: &Target, settings: &Settings) -> Result<Arc<AmazonS3>, Deplo
         .with_client_options(ClientOptions::new().with_timeout(TIMEOUT))
         .with_bucket_name(&target.bucket);
     if !has_keys && let Some(p) = &profile {
-        builder = builder
-            .with_access_key_id(&p.key_id)
-            .with_secret_access_key(&p.secret);
+        builder = builder.with_access_key_id(&p.key_id).with_secret_access_key(&p.secret);
         if let Some(token) = &p.token {
             builder = builder.with_token(token);
         }
@@ -89,7 +87,12 @@ pub fn open(target: &Target, settings: &Settings) -> Result<Arc<AmazonS3>, Deplo
 }
 
 /// Makes ring the process's TLS provider, once (rustls is built with ring alone: see
-/// Cargo.toml); every HTTPS client (the store's, the WebSub hub's) needs one.
+/// Cargo.toml); every HTTPS client (the store's, the WebSub hub's) needs one. rustls
+/// 0.23.48 deprecates ring's provider because it lacks post-quantum key exchange; for
+/// sending public files to a bucket, classical TLS 1.3 is what every S3 client used until
+/// 2025, and aws-lc-rs (which has it) is a C and assembly build of several minutes on a
+/// two-core machine.
+#[allow(deprecated)]
 pub fn use_ring() {
     // Installed already (by an earlier call) is fine.
     let _ = rustls::crypto::ring::default_provider().install_default();

@@ -414,6 +414,12 @@ fn a_full_deploy_finds_what_was_changed_in_the_bucket(moto: &Moto) {
         store.put(&Key::from("site/stray.html"), "stray".into()).await.unwrap();
     });
     let files = files_of(&site.out());
+    // Without the build's record (its cache gone), every file is read and hashed: the
+    // same files, nothing to send.
+    std::fs::remove_dir_all(site.root().join(".dateline")).unwrap();
+    let said = succeeded(&deploy(&site, &moto.endpoint, to, &["-v"]));
+    assert_eq!(figures(&said), (0, 0, files.len()), "{said}");
+    assert!(said.contains("read and hashed"), "{said}");
     // The manifest does not know of it…
     let said = succeeded(&deploy(&site, &moto.endpoint, to, &[]));
     assert_eq!(figures(&said), (0, 0, files.len()), "{said}");

@@ -94,6 +94,16 @@ impl Rules {
         }
         headers
     }
+
+    /// How many rules (path patterns) the file holds: what Cloudflare Pages counts against
+    /// its limit (`publish::hosts`).
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
 }
 
 /// Whether `pattern` matches `path` for either host (see the module's comment).

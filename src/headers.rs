@@ -100,10 +100,6 @@ impl Rules {
     pub fn len(&self) -> usize {
         self.rules.len()
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
-    }
 }
 
 /// Whether `pattern` matches `path` for either host (see the module's comment).

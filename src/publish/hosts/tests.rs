@@ -1,4 +1,5 @@
 use super::*;
+use std::path::PathBuf;
 
 /// An output of `files` (path, length) and the given `_redirects` and `_headers`, in
 /// `public`.
@@ -274,9 +275,7 @@ fn s3_takes_objects_of_5_gb_and_keys_of_1024_bytes_with_the_prefix() {
     .check(Host::S3, "");
     assert_eq!(
         errors(&report),
-        [format!(
-            "public/dump.tar:1:1: error: 5.0 GiB (5,368,709,121 bytes); S3 takes files of at most 5 GB"
-        )]
+        ["public/dump.tar:1:1: error: 5.0 GiB (5,368,709,121 bytes); S3 takes files of at most 5 GB"]
     );
     let report = output(&[("index.html", 10), (&long, 10)], None, None).check(Host::S3, "archive/site/");
     assert_eq!(

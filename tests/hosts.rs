@@ -1,0 +1,117 @@
+//! `dateline check --host HOST` and `[deploy] host`: what a host would refuse makes the
+//! check fail, at the file it is about; what it ignores is said in a note.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::Site;
+
+fn dateline(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dateline"))
+        .args(args)
+        .current_dir(cwd)
+        .env("SOURCE_DATE_EPOCH", "1767225600") // 2026-01-01T00:00:00Z
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run dateline")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const NOW: [&str; 2] = ["--now", "2026-01-15T12:00:00Z"];
+
+#[test]
+fn github_pages_takes_the_fixture_and_reads_neither_redirects_nor_headers() {
+    let site = Site::fixture("basic");
+    let o = dateline(&["check", NOW[0], NOW[1], "--host", "github-pages"], site.root());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The fixture's two aliases are its redirects.
+    assert!(
+        stderr(&o)
+            .contains("note: _redirects and _headers are not read by GitHub Pages: the 2 redirect pages do the work"),
+        "{}",
+        stderr(&o)
+    );
+    let out = stdout(&o);
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("GitHub Pages: "))
+        .unwrap_or_else(|| panic!("no line for the host: {out}"));
+    assert!(line.ends_with(": within its limits"), "{line}");
+    assert!(line.contains(" files, "), "{line}");
+    // Quiet: no notes, no summary.
+    let quiet = dateline(&["check", "-q", NOW[0], NOW[1], "--host", "github-pages"], site.root());
+    assert_eq!(quiet.status.code(), Some(0), "{}", stderr(&quiet));
+    assert_eq!((stdout(&quiet).as_str(), stderr(&quiet).as_str()), ("", ""));
+}
+
+#[test]
+fn a_file_the_host_refuses_fails_the_check_at_that_file() {
+    let site = Site::fixture("basic");
+    // 26 MiB of nothing (a sparse file): over Cloudflare Pages' 25 MiB.
+    let big = std::fs::File::create(site.root().join("static/recording.wav")).unwrap();
+    big.set_len(26 * 1024 * 1024).unwrap();
+    let config = std::fs::read_to_string(site.root().join("dateline.toml")).unwrap();
+    site.write(
+        "dateline.toml",
+        format!("{config}\n[deploy]\nhost = \"cloudflare-pages\"\n"),
+    );
+
+    let o = dateline(&["check", NOW[0], NOW[1]], site.root());
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let err = stderr(&o);
+    let problem = err
+        .lines()
+        .find(|l| l.contains("recording.wav"))
+        .unwrap_or_else(|| panic!("no problem named: {err}"));
+    assert!(
+        problem.ends_with(
+            "public/recording.wav:1:1: error: 26.0 MiB (27,262,976 bytes); Cloudflare Pages takes files of at most 25 MiB"
+        ),
+        "{problem}"
+    );
+    assert!(
+        err.contains("1 problem found; the site was built, but does not pass the check"),
+        "{err}"
+    );
+
+    // `--host` says otherwise than `[deploy] host`: Netlify takes the file (with a note).
+    let o = dateline(&["check", NOW[0], NOW[1], "--host", "netlify"], site.root());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("note: 1 file over 10 MB, the largest /recording.wav (26.0 MiB"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("Netlify: "), "{}", stdout(&o));
+}
+
+#[test]
+fn an_unknown_host_is_bad_usage_and_so_is_one_in_the_configuration() {
+    let site = Site::fixture("basic");
+    let o = dateline(&["check", "--host", "geocities"], site.root());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("possible values: github-pages, cloudflare-pages, netlify, s3"),
+        "{}",
+        stderr(&o)
+    );
+
+    let config = std::fs::read_to_string(site.root().join("dateline.toml")).unwrap();
+    site.write("dateline.toml", format!("{config}\n[deploy]\nhost = \"geocities\"\n"));
+    let o = dateline(&["check", NOW[0], NOW[1]], site.root());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("dateline.toml:12:8: error: unknown variant `geocities`"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1,5 +1,7 @@
-//! `dateline check --host HOST` and `[deploy] host`: what a host would refuse makes the
-//! check fail, at the file it is about; what it ignores is said in a note.
+//! Publishing to a host: `dateline check --host HOST` and `[deploy] host` (what a host
+//! would refuse makes the check fail, at the file it is about; what it ignores is said in a
+//! note), and `[deploy] nginx_redirects` (`nginx-redirects.conf`, written and recorded as
+//! the build's other files are; tests/nginx.rs runs it in nginx).
 
 mod common;
 
@@ -113,5 +115,83 @@ fn an_unknown_host_is_bad_usage_and_so_is_one_in_the_configuration() {
         stderr(&o).contains("dateline.toml:12:8: error: unknown variant `geocities`"),
         "{}",
         stderr(&o)
+    );
+}
+
+/// The snippet's `location` lines.
+fn locations(site: &Site) -> Vec<String> {
+    let text = std::fs::read_to_string(site.out().join("nginx-redirects.conf")).unwrap();
+    text.lines()
+        .filter(|l| l.starts_with("location"))
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn nginx_redirects_is_written_beside_redirects_when_asked_and_removed_when_not() {
+    let site = Site::fixture("basic");
+    site.built();
+    assert!(site.exists("_redirects"));
+    assert!(!site.exists("nginx-redirects.conf"), "not asked for");
+
+    let config = std::fs::read_to_string(site.root().join("dateline.toml")).unwrap();
+    site.write("dateline.toml", format!("{config}\n[deploy]\nnginx_redirects = true\n"));
+    site.built();
+    let redirects = std::fs::read_to_string(site.out().join("_redirects")).unwrap();
+    // One location a line of `_redirects`, the same paths and targets.
+    let from_redirects: Vec<String> = redirects
+        .lines()
+        .map(|line| {
+            let parts: Vec<&str> = line.split(' ').collect();
+            format!("location = {} {{ return 301 {}; }}", parts[0], parts[1])
+        })
+        .collect();
+    assert_eq!(from_redirects.len(), 2, "{redirects}");
+    assert_eq!(locations(&site), from_redirects);
+
+    // An edit keeps it, with the new alias; a rebuild with nothing changed writes nothing.
+    let story = site.root().join("content/2024/03/old-story.md");
+    let text = std::fs::read_to_string(&story).unwrap();
+    std::fs::write(
+        &story,
+        text.replace("author: John Doe", "author: John Doe\naliases: [\"/older/\"]"),
+    )
+    .unwrap();
+    site.built();
+    assert_eq!(locations(&site).len(), 3, "{:?}", locations(&site));
+    assert!(
+        locations(&site)
+            .iter()
+            .any(|l| l.starts_with("location = /archive/older/ { return 301 /archive/2024/03/"))
+    );
+    assert_eq!(site.built().written, 0);
+
+    // Asked no more: the next build removes it.
+    site.write(
+        "dateline.toml",
+        format!("{config}\n[deploy]\nnginx_redirects = false\n"),
+    );
+    let summary = site.built();
+    assert!(!site.exists("nginx-redirects.conf"));
+    assert_eq!(summary.removed, 1);
+}
+
+#[test]
+fn nginx_redirects_without_redirects_is_comments_only_and_a_site_file_cannot_take_its_name() {
+    let site =
+        Site::with_config("title = \"T\"\nbase_url = \"https://example.org/\"\n[deploy]\nnginx_redirects = true\n");
+    site.write("content/a.md", "---\ntitle: A\ndate: 2025-01-05\n---\nBody.\n");
+    site.built();
+    assert!(!site.exists("_redirects"));
+    assert_eq!(locations(&site), Vec::<String>::new());
+    assert!(site.out().join("nginx-redirects.conf").metadata().unwrap().len() > 0);
+
+    site.write("static/nginx-redirects.conf", "location = /x/ { return 301 /; }\n");
+    let failed = site.build().expect_err("a site file at the snippet's path");
+    assert!(
+        failed.to_string().contains(
+            "static/nginx-redirects.conf:1:1: error: /nginx-redirects.conf is also a page or file that dateline writes"
+        ),
+        "{failed}"
     );
 }

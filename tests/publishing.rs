@@ -1,7 +1,8 @@
-//! Publishing to a host: `dateline check --host HOST` and `[deploy] host` (what a host
-//! would refuse makes the check fail, at the file it is about; what it ignores is said in a
-//! note), and `[deploy] nginx_redirects` (`nginx-redirects.conf`, written and recorded as
-//! the build's other files are; tests/nginx.rs runs it in nginx).
+//! Publishing: `dateline check --host HOST` and `[deploy] host` (what a host would refuse
+//! makes the check fail, at the file it is about; what it ignores is said in a note);
+//! `[deploy] nginx_redirects` (`nginx-redirects.conf`, written and recorded as the build's
+//! other files are; tests/nginx.rs runs it in nginx); `[feeds] hub` (every feed names the
+//! WebSub hub); and the recipes of `examples/` (they parse, and say what matters).
 
 mod common;
 
@@ -193,5 +194,106 @@ fn nginx_redirects_without_redirects_is_comments_only_and_a_site_file_cannot_tak
             "static/nginx-redirects.conf:1:1: error: /nginx-redirects.conf is also a page or file that dateline writes"
         ),
         "{failed}"
+    );
+}
+
+/// The `href` of every `rel="hub"` link that is a child of the feed itself (Atom's
+/// `<feed>`, RSS's `<channel>`), not of an entry.
+fn hubs_of(xml: &str) -> Vec<String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut path: Vec<String> = Vec::new();
+    let mut hubs = Vec::new();
+    loop {
+        let event = reader.read_event().unwrap_or_else(|e| panic!("{e}: {xml}"));
+        let (element, empty) = match &event {
+            Event::Start(e) => (Some(e.clone()), false),
+            Event::Empty(e) => (Some(e.clone()), true),
+            Event::End(_) => {
+                path.pop();
+                continue;
+            }
+            Event::Eof => return hubs,
+            _ => continue,
+        };
+        let Some(element) = element else { continue };
+        let name = AsRef::<str>::as_ref(&element.name()).to_string();
+        let parent = path.last().map(String::as_str);
+        let in_feed = matches!(parent, Some("feed") | Some("channel"));
+        if in_feed && (name == "link" || name == "atom:link") {
+            let attr = |key: &str| {
+                element
+                    .attributes()
+                    .flatten()
+                    .find(|a| AsRef::<str>::as_ref(&a.key) == key)
+                    .map(|a| a.value.into_owned())
+            };
+            if attr("rel").as_deref() == Some("hub") {
+                hubs.push(attr("href").unwrap_or_default());
+            }
+        }
+        if !empty {
+            path.push(name);
+        }
+    }
+}
+
+/// Every feed of the built site: its path, and its text.
+fn feeds(site: &Site) -> Vec<(String, String)> {
+    let mut feeds: Vec<(String, String)> = common::tree(&site.out())
+        .into_iter()
+        .filter(|(path, _)| path.ends_with("atom.xml") || path.ends_with("rss.xml"))
+        .map(|(path, bytes)| (path, String::from_utf8(bytes).unwrap()))
+        .collect();
+    feeds.sort();
+    feeds
+}
+
+#[test]
+fn every_feed_names_the_hub_when_there_is_one() {
+    let site = Site::fixture("basic");
+    site.built();
+    let before = feeds(&site);
+    assert!(
+        before.len() > 4,
+        "{:?}",
+        before.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+    for (path, xml) in &before {
+        assert_eq!(hubs_of(xml), Vec::<String>::new(), "{path}");
+    }
+
+    let config = std::fs::read_to_string(site.root().join("dateline.toml")).unwrap();
+    site.write(
+        "dateline.toml",
+        format!("{config}\n[feeds]\nhub = \"https://hub.example.org/publish\"\n"),
+    );
+    site.built();
+    let after = feeds(&site);
+    assert_eq!(after.len(), before.len());
+    for (path, xml) in &after {
+        assert_eq!(hubs_of(xml), ["https://hub.example.org/publish"], "{path}");
+    }
+    let rss = &after.iter().find(|(p, _)| p == "rss.xml").unwrap().1;
+    assert!(
+        rss.contains(r#"<atom:link rel="hub" href="https://hub.example.org/publish"/>"#),
+        "{rss}"
+    );
+    assert!(rss.contains(r#"xmlns:atom="http://www.w3.org/2005/Atom""#), "{rss}");
+
+    let o = dateline(&["build", NOW[0], NOW[1]], site.root());
+    assert!(o.status.success(), "{}", stderr(&o));
+    site.write(
+        "dateline.toml",
+        format!("{config}\n[feeds]\nhub = \"hub.example.org\"\n"),
+    );
+    let o = dateline(&["build", NOW[0], NOW[1]], site.root());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(
+            "dateline.toml:12:7: error: invalid `hub`: `hub.example.org` is not an absolute http:// or https:// URL"
+        ),
+        "{}",
+        stderr(&o)
     );
 }

@@ -297,3 +297,80 @@ fn every_feed_names_the_hub_when_there_is_one() {
         stderr(&o)
     );
 }
+
+/// A file of `examples/`.
+fn example(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn the_github_pages_workflow_builds_with_dateline_and_publishes_public() {
+    use serde_json::Value;
+    let workflow: Value = serde_saphyr::from_str(&example("github-pages.yml")).expect("the workflow is YAML");
+    // `on` is a key, not YAML 1.1's `true`.
+    assert!(workflow["on"]["push"].is_object(), "{:#}", workflow["on"]);
+    let permissions = &workflow["permissions"];
+    assert_eq!(permissions["pages"], "write");
+    assert_eq!(permissions["id-token"], "write");
+
+    let jobs = workflow["jobs"].as_object().expect("jobs");
+    let steps: Vec<&Value> = jobs
+        .values()
+        .flat_map(|job| job["steps"].as_array().expect("steps"))
+        .collect();
+    let uses = |action: &str| -> Vec<&Value> {
+        steps
+            .iter()
+            .copied()
+            .filter(|s| s["uses"].as_str().is_some_and(|u| u.starts_with(&format!("{action}@"))))
+            .collect()
+    };
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert_eq!(uses("actions/checkout").len(), 1);
+    assert_eq!(uses("dtolnay/rust-toolchain").len(), 1);
+    assert!(
+        runs.iter().any(|r| r.starts_with("cargo install --locked --git")),
+        "{runs:?}"
+    );
+    assert!(runs.contains(&"dateline build"), "{runs:?}");
+    assert!(runs.contains(&"dateline check --host github-pages"), "{runs:?}");
+    let upload = uses("actions/upload-pages-artifact");
+    assert_eq!(upload.len(), 1);
+    assert_eq!(upload[0]["with"]["path"], "public");
+    assert_eq!(uses("actions/deploy-pages").len(), 1);
+    // The deploy job waits for the build, and is the github-pages environment.
+    let deploy = jobs.values().find(|job| {
+        job["steps"][0]["uses"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("actions/deploy-pages@"))
+    });
+    let deploy = deploy.expect("a job that deploys");
+    assert_eq!(deploy["needs"], "build");
+    assert_eq!(deploy["environment"]["name"], "github-pages");
+}
+
+#[test]
+fn the_netlify_configuration_builds_with_dateline_and_publishes_public() {
+    let config: toml::Table = toml::from_str(&example("netlify.toml")).expect("netlify.toml is TOML");
+    let build = config["build"].as_table().expect("[build]");
+    assert_eq!(build["publish"].as_str(), Some("public"));
+    let command = build["command"].as_str().expect("a build command");
+    let steps: Vec<&str> = command.split("&&").map(str::trim).collect();
+    assert!(steps[0].starts_with("cargo install --locked --git"), "{command}");
+    assert!(steps.contains(&"dateline build"), "{command}");
+    assert!(steps.contains(&"dateline check --host netlify"), "{command}");
+    assert!(
+        build["environment"]["DATELINE_GIT"]
+            .as_str()
+            .is_some_and(|url| url.starts_with("https://")),
+        "{build:?}"
+    );
+    let preview = config["context"]["deploy-preview"]["command"]
+        .as_str()
+        .expect("a preview command");
+    assert!(
+        preview.ends_with("dateline build --base-url \"$DEPLOY_PRIME_URL\""),
+        "{preview}"
+    );
+}

@@ -109,8 +109,8 @@ pub const HOSTS: [Limits; 4] = [
         files: None,
         files_paid: None,
         files_per_folder: None,
-        // "GitHub blocks files larger than 100 MiB": a site published from a branch holds its
-        // files in the repository. (The Actions workflow uploads a tar archive instead;
+        // GitHub blocks files larger than 100 MiB in a repository, and a site published from
+        // a branch holds its files in the repository. (The Actions workflow uploads a tar archive instead;
         // GitHub documents no other limit for one file, so this one is kept for both.)
         file_bytes: Some(fig(100 * MIB, "100 MiB", GITHUB_LARGE_FILES)),
         file_bytes_advised: None,
@@ -130,12 +130,13 @@ pub const HOSTS: [Limits; 4] = [
     Limits {
         host: Host::CloudflarePages,
         name: "Cloudflare Pages",
-        // "Sites on the Free plan can have up to 20,000 files per site"; paid plans 100,000
-        // since January 2026 (with PAGES_WRANGLER_MAJOR_VERSION=4 set in the project).
+        // 20,000 files a site on the Free plan (limits, Files); "Paid plans can now have up to
+        // 100,000 files per Pages site" since January 2026 (with
+        // PAGES_WRANGLER_MAJOR_VERSION=4 set in the project).
         files: Some(fig(20_000, "20,000", CLOUDFLARE_PAGES_LIMITS)),
         files_paid: Some(fig(100_000, "100,000", CLOUDFLARE_PAGES_PAID)),
         files_per_folder: None,
-        // "The maximum file size for a single Cloudflare Pages site asset is 25 MiB."
+        // 25 MiB a file (limits, File size).
         file_bytes: Some(fig(25 * MIB, "25 MiB", CLOUDFLARE_PAGES_LIMITS)),
         file_bytes_advised: None,
         // Documented nowhere: the file count and the size of each bound it.
@@ -200,9 +201,8 @@ pub const HOSTS: [Limits; 4] = [
         files: None,
         files_paid: None,
         files_per_folder: None,
-        // "you can upload a single object up to 5 GB in size" in one PUT (larger ones take a
-        // multipart upload, which `dateline deploy` does not make). AWS writes GB and means
-        // 2^30 bytes, as the 5 GiB of its largest part says.
+        // One PUT uploads an object of up to 5 GB (larger ones take a multipart upload). AWS
+        // writes GB and means 2^30 bytes, as the 5 GiB of its largest part says.
         file_bytes: Some(fig(5 * GIB, "5 GB", S3_UPLOAD)),
         file_bytes_advised: None,
         total_bytes: None,

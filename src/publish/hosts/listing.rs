@@ -31,6 +31,9 @@ impl Listing {
     /// Lists every file of `out` (those whose names start with a dot too), with its length.
     pub fn read(out: &Path) -> Listing {
         let mut problems = Vec::new();
+        if !out.is_dir() {
+            problems.push(Diagnostic::file(out, "no output folder here: build the site first"));
+        }
         let paths = crate::walk::listed_under(out, Path::new(""), crate::walk::Skip::Nothing, &mut problems);
         let found: Vec<Result<(String, u64, bool), Diagnostic>> = paths
             .par_iter()
@@ -60,13 +63,24 @@ impl Listing {
             }
         }
         listing.files.sort();
-        let text = |name: &str| match std::fs::read(out.join(name)) {
-            Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
-            Err(_) => None,
-        };
-        let has = |name: &str| listing.files.iter().any(|(f, _)| f == name);
-        listing.redirects = has(REDIRECTS).then(|| text(REDIRECTS)).flatten();
-        listing.headers = has(crate::headers::FILE).then(|| text(crate::headers::FILE)).flatten();
+        for name in [REDIRECTS, crate::headers::FILE] {
+            if !listing.files.iter().any(|(f, _)| f == name) {
+                continue;
+            }
+            let text = match std::fs::read(out.join(name)) {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(e) => {
+                    listing
+                        .problems
+                        .push(Diagnostic::file(out.join(name), format!("cannot read: {e}")));
+                    continue;
+                }
+            };
+            match name {
+                REDIRECTS => listing.redirects = Some(text),
+                _ => listing.headers = Some(text),
+            }
+        }
         listing
     }
 

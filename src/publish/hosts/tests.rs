@@ -337,6 +337,14 @@ fn a_real_folder_is_listed_with_its_lengths_and_files() {
 }
 
 #[test]
+fn a_missing_folder_is_a_problem_not_an_empty_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = check_host(&dir.path().join("public"), Host::S3);
+    assert_eq!(report.errors.len(), 1);
+    assert_eq!(report.errors[0].message, "no output folder here: build the site first");
+}
+
+#[test]
 fn sizes_read_as_bytes_then_binary_units() {
     assert_eq!(size(0), "0 bytes");
     assert_eq!(size(1), "1 byte");

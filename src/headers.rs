@@ -94,6 +94,12 @@ impl Rules {
         }
         headers
     }
+
+    /// How many rules (path patterns) the file holds: what Cloudflare Pages counts against
+    /// its limit (`publish::hosts`).
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
 }
 
 /// Whether `pattern` matches `path` for either host (see the module's comment).

@@ -167,7 +167,7 @@ impl Feed {
                 &config.description,
                 &config.language,
             ),
-            (&config.publisher.name, &config.publisher.logo, full),
+            (&config.publisher.name, &config.publisher.logo, full, &config.hub),
             entries,
             self.articles.is_empty().then(|| moment(now)),
         ))
@@ -213,6 +213,7 @@ impl Feed {
                 }
                 link(w, &self_url, "self", FeedFormat::Atom.mime())?;
                 link(w, &env.url(&self.page), "alternate", "text/html")?;
+                hub(w, "link", config.hub.as_deref())?;
                 text(w, "id", &self_url)?;
                 text(w, "updated", &updated.to_rfc3339())?;
                 w.create_element("author")
@@ -306,6 +307,7 @@ impl Feed {
                         .with_attribute(("rel", "self"))
                         .with_attribute(("type", FeedFormat::Rss.mime()))
                         .write_empty()?;
+                    hub(w, "atom:link", config.hub.as_deref())?;
                     for &id in entries {
                         let article = archive.article(id);
                         let url = env.url(&article.path);
@@ -348,6 +350,19 @@ fn link(w: &mut Xml, href: &str, rel: &str, mime: &str) -> io::Result<()> {
         .with_attribute(("rel", rel))
         .with_attribute(("type", mime))
         .write_empty()?;
+    Ok(())
+}
+
+/// The WebSub hub readers may subscribe at for the feed's updates (`[feeds] hub`), as
+/// `element` (`link` in Atom, `atom:link` in RSS): `<link rel="hub" href="HUB"/>`.
+/// Nothing without one.
+fn hub(w: &mut Xml, element: &str, hub: Option<&str>) -> io::Result<()> {
+    if let Some(hub) = hub {
+        w.create_element(element)
+            .with_attribute(("rel", "hub"))
+            .with_attribute(("href", hub))
+            .write_empty()?;
+    }
     Ok(())
 }
 
@@ -418,6 +433,39 @@ mod tests {
         assert_ne!(base, site_feed_fingerprint(&[article("A", "S2", "Body.")]), "summary");
         let with_author = article("A", "S", "Body.").replace("Jane Roe", "John Doe");
         assert_ne!(base, site_feed_fingerprint(&[with_author]), "author");
+    }
+
+    /// The site's Atom and RSS feeds of one article, with `hub` as `[feeds] hub`, and the
+    /// fingerprint of the Atom feed.
+    fn feeds_with_hub(hub: Option<&str>) -> (String, String, u64) {
+        let text = "---\ntitle: A\ndate: 2025-01-05T10:00:00Z\nauthor: Jane Roe\n---\nBody.\n".to_string();
+        let (mut config, archive, now) = crate::testing::site_of(&[text]);
+        config.hub = hub.map(String::from);
+        let env = Env {
+            config: &config,
+            archive: &archive,
+            locale: super::super::Locale::for_language("en"),
+            shared: Default::default(),
+        };
+        let [atom, rss] = site_feeds(&env);
+        let render = |feed: &Feed| String::from_utf8(feed.render(&env, now, &|_| None).unwrap()).unwrap();
+        (render(&atom), render(&rss), atom.fingerprint(&env, now))
+    }
+
+    #[test]
+    fn feeds_name_the_hub_only_when_there_is_one() {
+        let (atom, rss, with) = feeds_with_hub(Some("https://hub.example.org/"));
+        assert!(
+            atom.contains(r#"<link rel="hub" href="https://hub.example.org/"/>"#),
+            "{atom}"
+        );
+        assert!(
+            rss.contains(r#"<atom:link rel="hub" href="https://hub.example.org/"/>"#),
+            "{rss}"
+        );
+        let (atom, rss, without) = feeds_with_hub(None);
+        assert!(!atom.contains("hub") && !rss.contains("hub"), "{atom}\n{rss}");
+        assert_ne!(with, without, "a feed is written again when its hub changes");
     }
 
     #[test]

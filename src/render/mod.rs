@@ -99,6 +99,7 @@ const NEWS_SITEMAP: &str = "news-sitemap.xml";
 const ROBOTS: &str = "robots.txt";
 const REDIRECTS: &str = "_redirects";
 const HEADERS: &str = crate::headers::FILE;
+const NGINX_REDIRECTS: &str = crate::publish::nginx::FILE;
 
 /// Lists every page and file of the site and checks that aliases land on free paths.
 /// (The redirects the record of published URLs keeps are added by `add_redirects`.)
@@ -176,9 +177,13 @@ impl Plan<'_> {
     /// The generated files that are not pages (sitemaps under `sitemaps/` aside).
     fn other_files(&self) -> impl Iterator<Item = &str> {
         let redirects = !self.renderer.redirects.is_empty();
+        // Written with or without redirects, when asked: an nginx `include` of it must
+        // not fail.
+        let nginx = self.renderer.input.config.deploy.nginx_redirects;
         (self.feeds.iter().map(|f| f.path.as_str()))
             .chain([SITEMAP_INDEX, NEWS_SITEMAP])
             .chain(redirects.then_some(REDIRECTS))
+            .chain(nginx.then_some(NGINX_REDIRECTS))
     }
 
     /// How many pages the site has.
@@ -330,6 +335,18 @@ impl Plan<'_> {
                 REDIRECTS.to_string(),
                 redirects::redirects_file(env, &r.redirects).into_bytes(),
             ));
+        }
+        // From the same list as `_redirects`.
+        if env.config.deploy.nginx_redirects {
+            match crate::publish::nginx::snippet(redirects::links(env, &r.redirects)) {
+                Ok(text) => others.push((NGINX_REDIRECTS.to_string(), text.into_bytes())),
+                Err(unwritable) => problems.push(Failed::Problem(redirects::unwritable(
+                    r.input.root,
+                    r.input.archive,
+                    r.redirects.get(unwritable.index),
+                    unwritable.message,
+                ))),
+            }
         }
         generated.gather(others.iter().map(|(rel, bytes)| emit(rel, bytes)), &mut problems);
         match problems.is_empty() {

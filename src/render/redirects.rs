@@ -141,16 +141,39 @@ pub fn collisions(
     problems
 }
 
+/// The problem of a redirect that cannot be written for nginx (`publish::nginx`): at the
+/// `aliases` of its article, or in the record of published URLs that keeps it.
+pub fn unwritable(root: &Path, archive: &Archive, redirect: Option<&Redirect>, message: String) -> Diagnostic {
+    match redirect.and_then(|r| r.to.article().filter(|_| r.origin == Origin::Alias)) {
+        Some(id) => {
+            let article = archive.article(id);
+            let (line, column) = article.aliases_at;
+            Diagnostic::new(shown(root, &article.source), line, column, message)
+        }
+        None => Diagnostic::file(shown(root, Path::new(crate::publish::urls::LOCK_FILE)), message),
+    }
+}
+
+/// Each redirect as root-relative links, old path and new (`/archive/old/path/`,
+/// `/archive/2025/10/26/slug/`): what `_redirects` says, and `nginx-redirects.conf`
+/// (`publish::nginx`).
+pub fn links<'a>(env: &'a Env<'_>, redirects: &'a [Redirect]) -> impl Iterator<Item = (String, String)> + 'a {
+    redirects.iter().map(|r| {
+        let to = match &r.to {
+            Target::Article(id) => env.link(&env.archive.article(*id).path),
+            Target::Listing(path) => env.link(path),
+        };
+        (env.link(&r.from), to)
+    })
+}
+
 /// The `_redirects` file: `/old/path /new/path/ 301`, one per line.
 pub fn redirects_file(env: &Env<'_>, redirects: &[Redirect]) -> String {
     let mut out = String::new();
-    for r in redirects {
-        out.push_str(&env.link(&r.from));
+    for (from, to) in links(env, redirects) {
+        out.push_str(&from);
         out.push(' ');
-        match &r.to {
-            Target::Article(id) => out.push_str(&env.link(&env.archive.article(*id).path)),
-            Target::Listing(path) => out.push_str(&env.link(path)),
-        }
+        out.push_str(&to);
         out.push_str(" 301\n");
     }
     out

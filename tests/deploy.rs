@@ -38,6 +38,10 @@ fn main() {
             a_full_deploy_finds_what_was_changed_in_the_bucket,
         ),
         with_moto(
+            "a_deploy_tells_the_websub_hub_of_the_feeds_it_sent",
+            a_deploy_tells_the_websub_hub_of_the_feeds_it_sent,
+        ),
+        with_moto(
             "a_missing_bucket_is_named_and_nothing_is_sent",
             a_missing_bucket_is_named_and_nothing_is_sent,
         ),
@@ -47,6 +51,10 @@ fn main() {
         }),
         Trial::test("server_errors_are_tried_again", || {
             server_errors_are_tried_again();
+            Ok(())
+        }),
+        Trial::test("what_s3_would_refuse_stops_the_deploy_before_any_request", || {
+            what_s3_would_refuse_stops_the_deploy_before_any_request();
             Ok(())
         }),
         Trial::test("no_credentials_stop_the_deploy_before_any_request", || {
@@ -431,6 +439,44 @@ fn a_full_deploy_finds_what_was_changed_in_the_bucket(moto: &Moto) {
     assert_eq!(objects_of(&store, "site/"), files);
 }
 
+fn a_deploy_tells_the_websub_hub_of_the_feeds_it_sent(moto: &Moto) {
+    moto.bucket("archive-four");
+    let hub = FakeStore::start(|_, _, _| (204, String::new()));
+    let site = Site::fixture("basic");
+    let config = std::fs::read_to_string(site.root().join("dateline.toml")).unwrap();
+    std::fs::write(
+        site.root().join("dateline.toml"),
+        format!("{config}\n[feeds]\nhub = \"{}/hub\"\n", hub.endpoint),
+    )
+    .unwrap();
+    site.built();
+    let to = "s3://archive-four/";
+    let said = succeeded(&deploy(&site, &moto.endpoint, to, &[]));
+    let feeds = files_of(&site.out())
+        .keys()
+        .filter(|k| k.ends_with("atom.xml") || k.ends_with("rss.xml"))
+        .count();
+    assert!(
+        said.contains(&format!("Told the WebSub hub of {feeds} feeds")),
+        "{said}"
+    );
+    let pinged = hub.bodies.lock().unwrap().clone();
+    assert_eq!(pinged.len(), feeds);
+    assert!(
+        pinged.contains(&"hub.mode=publish&hub.url=https%3A%2F%2Fnews.example.com%2Farchive%2Fatom.xml".to_string()),
+        "{pinged:?}"
+    );
+
+    // A new article: only the feeds it changed are announced.
+    hub.bodies.lock().unwrap().clear();
+    site.write("content/2025/12/harbour-reopens.md", NEW_ARTICLE);
+    site.built();
+    succeeded(&deploy(&site, &moto.endpoint, to, &[]));
+    let pinged = hub.bodies.lock().unwrap().clone();
+    assert!(!pinged.is_empty() && pinged.len() < feeds, "{pinged:?}");
+    assert!(pinged.iter().all(|b| b.starts_with("hub.mode=publish&hub.url=")));
+}
+
 fn a_missing_bucket_is_named_and_nothing_is_sent(moto: &Moto) {
     let site = Site::fixture("basic");
     site.built();
@@ -448,6 +494,7 @@ fn a_missing_bucket_is_named_and_nothing_is_sent(moto: &Moto) {
 struct FakeStore {
     endpoint: String,
     requests: Arc<Mutex<Vec<String>>>,
+    bodies: Arc<Mutex<Vec<String>>>,
 }
 
 impl FakeStore {
@@ -455,17 +502,22 @@ impl FakeStore {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&requests);
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let (seen, kept) = (Arc::clone(&requests), Arc::clone(&bodies));
         let answer = Arc::new(answer);
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
-                let seen = Arc::clone(&seen);
+                let (seen, kept) = (Arc::clone(&seen), Arc::clone(&kept));
                 let answer = Arc::clone(&answer);
-                std::thread::spawn(move || serve(stream, &seen, &*answer));
+                std::thread::spawn(move || serve(stream, &seen, &kept, &*answer));
             }
         });
-        FakeStore { endpoint, requests }
+        FakeStore {
+            endpoint,
+            requests,
+            bodies,
+        }
     }
 
     fn requests(&self) -> Vec<String> {
@@ -473,7 +525,12 @@ impl FakeStore {
     }
 }
 
-fn serve(stream: TcpStream, seen: &Mutex<Vec<String>>, answer: &dyn Fn(&str, &str, usize) -> (u16, String)) {
+fn serve(
+    stream: TcpStream,
+    seen: &Mutex<Vec<String>>,
+    bodies: &Mutex<Vec<String>>,
+    answer: &dyn Fn(&str, &str, usize) -> (u16, String),
+) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut stream = stream;
     loop {
@@ -502,6 +559,7 @@ fn serve(stream: TcpStream, seen: &Mutex<Vec<String>>, answer: &dyn Fn(&str, &st
         }
         let mut body = vec![0; length];
         reader.read_exact(&mut body).unwrap();
+        bodies.lock().unwrap().push(String::from_utf8_lossy(&body).into_owned());
         let n = {
             let mut seen = seen.lock().unwrap();
             seen.push(format!("{method} {path}"));
@@ -590,4 +648,19 @@ fn no_credentials_stop_the_deploy_before_any_request() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("no credentials"), "{}", stderr(&output));
     assert!(store.requests().is_empty());
+}
+
+fn what_s3_would_refuse_stops_the_deploy_before_any_request() {
+    let store = FakeStore::start(|_, _, _| (200, String::new()));
+    let site = Site::fixture("basic");
+    // A file whose key, under the bucket's folder, is longer than S3's 1,024 bytes.
+    let deep = ["a", "b", "c", "d", "e"].map(|c| c.repeat(250)).join("/");
+    site.write(&format!("static/{deep}/notes.txt"), "deep");
+    site.built();
+    let output = deploy(&site, &store.endpoint, "s3://archive/site", &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("1,024") && err.contains("notes.txt"), "{err}");
+    assert!(err.contains("nothing was sent"), "{err}");
+    assert!(store.requests().is_empty(), "{:?}", store.requests());
 }

@@ -50,6 +50,11 @@ impl DeployArgs {
             DeployError::Config(list) => Failure::Problems(list),
             other => Failure::Deploy(other),
         })?;
+        if verbosity == Verbosity::Verbose {
+            for note in &report.notes {
+                eprintln!("note: {note}");
+            }
+        }
         if let Some(warning) = &report.hub_warning {
             eprintln!("warning: the WebSub hub was not told of the feeds that changed: {warning}");
         }
@@ -116,7 +121,7 @@ fn summary(report: &Report, verbose: bool) -> String {
             },
             match report.listed {
                 true => "compared with a listing of the bucket, each by its MD5",
-                false => "compared with the last deploy's manifest (no other file read)",
+                false => "compared with the last deploy's manifest, without a listing",
             },
         ));
     }

@@ -96,7 +96,7 @@ const fn fig(value: u64, shown: &'static str, source: &'static str) -> Figure {
 }
 
 /// The file of redirects that Netlify and Cloudflare Pages read.
-const REDIRECTS: &str = "_redirects";
+pub const REDIRECTS: &str = "_redirects";
 
 const MIB: u64 = 1024 * 1024;
 const GIB: u64 = 1024 * MIB;

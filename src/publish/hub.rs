@@ -36,7 +36,6 @@ fn publish_body(feed: &str) -> String {
 /// been built after a TLS provider was installed (`rustls::crypto::ring::default_provider()
 /// .install_default()`), as every HTTPS client of dateline's. No feeds, no request.
 // Called by `dateline deploy` (src/publish/deploy), written beside this on another branch.
-#[cfg_attr(not(test), allow(dead_code))]
 pub async fn ping(client: &reqwest::Client, hub: &str, feeds: &[String]) -> Result<(), HubError> {
     let mut failures = Vec::new();
     for feed in feeds {

@@ -26,10 +26,11 @@ use object_store::aws::AmazonS3;
 use object_store::path::Path as Key;
 use object_store::{Attribute, Attributes, ObjectStore, ObjectStoreExt, PutOptions, PutPayload};
 
-use crate::config::{Compression, Config};
+use crate::config::{Compression, Config, Host};
 use crate::diag::Diagnostics;
 use crate::error::IoError;
 use crate::headers::Rules;
+use crate::publish::hosts::{HostReport, Listing, REDIRECTS};
 pub use local::Known;
 use local::LocalFile;
 use manifest::Manifest;
@@ -76,6 +77,8 @@ pub struct Report {
     /// Feeds the WebSub hub was told of, and a warning if it could not be.
     pub hub_pinged: usize,
     pub hub_warning: Option<String>,
+    /// What object storage ignores of the site (`_redirects`, `_headers`).
+    pub notes: Vec<String>,
     pub elapsed: Duration,
 }
 
@@ -100,7 +103,7 @@ pub enum DeployError {
     Setup(String),
     #[error(transparent)]
     Io(#[from] IoError),
-    #[error("the host's limits: {0}; nothing was sent")]
+    #[error("{0}\nnothing was sent")]
     Limits(String),
     #[error("the bucket `{bucket}` does not exist{at}; nothing was sent")]
     NoBucket { bucket: String, at: String },
@@ -162,6 +165,31 @@ impl Target {
     }
 }
 
+/// What S3 would refuse of the output, checked before anything is sent: each file's size
+/// and key (with the bucket's folder) against S3's limits (`hosts::HOSTS`), from the
+/// lengths the deploy knows already (no file looked at again).
+fn host_check(out: &Path, files: &[LocalFile], target: &Target) -> Result<HostReport, DeployError> {
+    let text = |name: &str| match files.iter().any(|f| f.rel == name) {
+        true => std::fs::read(out.join(name))
+            .map(|b| Some(String::from_utf8_lossy(&b).into_owned()))
+            .map_err(|e| IoError::new("read", out.join(name), e)),
+        false => Ok(None),
+    };
+    let listing = Listing {
+        out: out.to_path_buf(),
+        files: files.iter().map(|f| (f.rel.clone(), f.len)).collect(),
+        redirects: text(REDIRECTS)?,
+        headers: text(crate::headers::FILE)?,
+        ..Listing::default()
+    };
+    let report = listing.check(Host::S3, &target.prefix);
+    if !report.is_ok() {
+        let lines: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
+        return Err(DeployError::Limits(lines.join("\n")));
+    }
+    Ok(report)
+}
+
 /// How text is stored, as the manifest names it.
 fn storage_name(compress: Compression) -> &'static str {
     match compress {
@@ -204,6 +232,7 @@ pub fn deploy(options: &Options) -> Result<Report, DeployError> {
         )));
     }
     let (files, known) = local::files(&options.site, &out)?;
+    let host = host_check(&out, &files, &target)?;
     let compress = config.deploy.compress;
     let rules = Rules::parse(&std::fs::read_to_string(out.join(crate::headers::FILE)).unwrap_or_default());
     let base = config.base_url.path().to_string();
@@ -227,6 +256,7 @@ pub fn deploy(options: &Options) -> Result<Report, DeployError> {
         endpoint: settings.endpoint.clone(),
     };
     let mut report = Report {
+        notes: host.notes,
         target: to,
         known: Some(known),
         dry_run: options.dry_run,

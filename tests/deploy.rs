@@ -53,6 +53,10 @@ fn main() {
             server_errors_are_tried_again();
             Ok(())
         }),
+        Trial::test("a_refused_upload_stops_the_deploy_and_says_what_it_left", || {
+            a_refused_upload_stops_the_deploy_and_says_what_it_left();
+            Ok(())
+        }),
         Trial::test("what_s3_would_refuse_stops_the_deploy_before_any_request", || {
             what_s3_would_refuse_stops_the_deploy_before_any_request();
             Ok(())
@@ -663,4 +667,50 @@ fn what_s3_would_refuse_stops_the_deploy_before_any_request() {
     assert!(err.contains("1,024") && err.contains("notes.txt"), "{err}");
     assert!(err.contains("nothing was sent"), "{err}");
     assert!(store.requests().is_empty(), "{:?}", store.requests());
+}
+
+fn a_refused_upload_stops_the_deploy_and_says_what_it_left() {
+    // An empty bucket that takes every file but pages.
+    let store = FakeStore::start(|method, path, _| {
+        match method {
+        "GET" if path.contains("list-type") => (
+            200,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>"
+                .into(),
+        ),
+        "GET" => (404, s3_error("NoSuchKey", "The specified key does not exist.")),
+        "PUT" if path.ends_with(".html") => (403, s3_error("AccessDenied", "Access Denied")),
+        _ => (200, String::new()),
+    }
+    });
+    let site = Site::fixture("basic");
+    site.built();
+    let files = files_of(&site.out());
+    // Every file but the pages goes (the pages' group is sent whole, each page refused).
+    let taken = files.keys().filter(|k| !k.ends_with(".html")).count();
+    let output = deploy(&site, &store.endpoint, "s3://archive/site", &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("AccessDenied"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "the deploy stopped after sending {taken} of {} files",
+            files.len()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("nothing was deleted"), "{err}");
+    let requests = store.requests();
+    assert!(
+        !requests
+            .iter()
+            .any(|r| r.starts_with("DELETE") || r.starts_with("POST")),
+        "{requests:?}"
+    );
+    assert!(
+        !requests
+            .iter()
+            .any(|r| r.contains("deploy-manifest") && r.starts_with("PUT")),
+        "no manifest written"
+    );
 }

@@ -487,27 +487,33 @@ impl Job {
                 .buffer_unordered(concurrency)
                 .collect()
                 .await;
+            // Every file of the group that went is counted before a failure is said.
+            let mut failed = None;
             for result in results {
                 match result {
                     Ok((rel, new, bytes)) => {
                         report.sent.push((rel, new));
                         report.bytes_sent += bytes;
                     }
-                    Err(DeployError::Store {
-                        action, key, message, ..
-                    }) => {
-                        return Err(DeployError::Store {
-                            action,
-                            key,
-                            message,
-                            outcome: format!(
-                                "the deploy stopped after sending {} of {total} files; nothing was deleted, and the site is whole: deploy again to finish",
-                                report.sent.len()
-                            ),
-                        });
-                    }
-                    Err(e) => return Err(e),
+                    Err(e) => failed = failed.or(Some(e)),
                 }
+            }
+            match failed {
+                Some(DeployError::Store {
+                    action, key, message, ..
+                }) => {
+                    return Err(DeployError::Store {
+                        action,
+                        key,
+                        message,
+                        outcome: format!(
+                            "the deploy stopped after sending {} of {total} files; nothing was deleted, and the site is whole: deploy again to finish",
+                            report.sent.len()
+                        ),
+                    });
+                }
+                Some(e) => return Err(e),
+                None => {}
             }
         }
         Ok(())

@@ -42,6 +42,10 @@ fn main() {
             a_deploy_tells_the_websub_hub_of_the_feeds_it_sent,
         ),
         with_moto(
+            "text_is_stored_compressed_when_asked",
+            text_is_stored_compressed_when_asked,
+        ),
+        with_moto(
             "a_missing_bucket_is_named_and_nothing_is_sent",
             a_missing_bucket_is_named_and_nothing_is_sent,
         ),
@@ -479,6 +483,53 @@ fn a_deploy_tells_the_websub_hub_of_the_feeds_it_sent(moto: &Moto) {
     let pinged = hub.bodies.lock().unwrap().clone();
     assert!(!pinged.is_empty() && pinged.len() < feeds, "{pinged:?}");
     assert!(pinged.iter().all(|b| b.starts_with("hub.mode=publish&hub.url=")));
+}
+
+fn text_is_stored_compressed_when_asked(moto: &Moto) {
+    moto.bucket("archive-five");
+    let store = moto.store("archive-five");
+    let site = Site::fixture("basic");
+    site.built();
+    let to = "s3://archive-five/";
+    let files = files_of(&site.out());
+    succeeded(&deploy(&site, &moto.endpoint, to, &[]));
+    let config = std::fs::read_to_string(site.root().join("dateline.toml")).unwrap();
+    for (compress, encoding) in [("gzip", "gzip"), ("br", "br")] {
+        std::fs::write(
+            site.root().join("dateline.toml"),
+            format!("{config}\n[deploy]\ncompress = \"{compress}\"\n"),
+        )
+        .unwrap();
+        // Another way of storing text: every file is sent again.
+        let said = succeeded(&deploy(&site, &moto.endpoint, to, &[]));
+        assert_eq!(figures(&said), (files.len(), 0, 0), "{said}");
+        runtime().block_on(async {
+            let page = store.get(&Key::from("index.html")).await.unwrap();
+            assert_eq!(
+                page.attributes.get(&Attribute::ContentEncoding).map(|v| v.as_ref()),
+                Some(encoding)
+            );
+            let stored = page.bytes().await.unwrap();
+            let mut text = Vec::new();
+            match encoding {
+                "gzip" => {
+                    flate2::read::GzDecoder::new(&stored[..])
+                        .read_to_end(&mut text)
+                        .unwrap();
+                }
+                _ => {
+                    brotli::Decompressor::new(&stored[..], 4096)
+                        .read_to_end(&mut text)
+                        .unwrap();
+                }
+            }
+            assert_eq!(text, files["index.html"]);
+            // Images are stored as they are.
+            let logo = store.get(&Key::from("logo.png")).await.unwrap();
+            assert_eq!(logo.attributes.get(&Attribute::ContentEncoding), None);
+            assert_eq!(logo.bytes().await.unwrap().to_vec(), files["logo.png"]);
+        });
+    }
 }
 
 fn a_missing_bucket_is_named_and_nothing_is_sent(moto: &Moto) {

@@ -25,6 +25,7 @@ use futures::{StreamExt, TryStreamExt};
 use object_store::aws::AmazonS3;
 use object_store::path::Path as Key;
 use object_store::{Attribute, Attributes, ObjectStore, ObjectStoreExt, PutOptions, PutPayload};
+use rayon::prelude::*;
 
 use crate::config::{Compression, Config, Host};
 use crate::diag::Diagnostics;
@@ -236,11 +237,13 @@ pub fn deploy(options: &Options) -> Result<Report, DeployError> {
     let compress = config.deploy.compress;
     let rules = Rules::parse(&std::fs::read_to_string(out.join(crate::headers::FILE)).unwrap_or_default());
     let base = config.base_url.path().to_string();
+    // Each file's headers, by the rules of `_headers`: on every core (matching 160,000
+    // paths against the rules was half of a deploy's own time on one).
     let metas: Vec<Meta> = files
-        .iter()
+        .par_iter()
         .map(|f| Meta::of(&f.rel, &base, &rules, compress))
         .collect();
-    let meta_hashes: Vec<u64> = metas.iter().map(Meta::hash).collect();
+    let meta_hashes: Vec<u64> = metas.par_iter().map(Meta::hash).collect();
 
     let store = store::open(&target, &settings)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

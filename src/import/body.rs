@@ -41,6 +41,9 @@ pub struct Converted {
     pub removed: BTreeSet<&'static str>,
 }
 
+/// Block elements that only group others.
+const WRAPPERS: [&str; 6] = ["div", "section", "article", "main", "header", "footer"];
+
 const SCRIPT: &str = "<script>";
 const HANDLERS: &str = "event handlers (on…=)";
 const SCRIPT_URLS: &str = "javascript: URLs";
@@ -61,6 +64,19 @@ thread_local! {
             ol_number_spacing: 1,
             hr_style: htmd::options::HrStyle::Dashes,
             ..Default::default()
+        })
+        // A wrapper without attributes says nothing Markdown cannot: its content is
+        // converted as if it were not there (htmd keeps any element it has no handler
+        // for as HTML, so a body wrapped in one `<div>` would stay HTML whole).
+        .add_handler(WRAPPERS.to_vec(), |handlers: &dyn htmd::element_handler::Handlers, element: htmd::Element| {
+            if !element.attrs.is_empty() {
+                return handlers.fallback(element);
+            }
+            let inner = handlers.walk_children(element.node);
+            Some(htmd::element_handler::HandlerResult {
+                content: format!("\n\n{}\n\n", inner.content.trim_matches('\n')),
+                markdown_translated: inner.markdown_translated,
+            })
         })
         .build();
 }
@@ -442,6 +458,15 @@ mod tests {
             c.markdown
         );
         assert!(c.markdown.starts_with("Before.\n\n"), "{}", c.markdown);
+        // A wrapper without attributes is no reason to keep its content HTML.
+        assert_eq!(
+            md("<div><p>One <em>two</em>.</p><div><p>Three.</p></div></div>").markdown,
+            "One *two*.\n\nThree."
+        );
+        assert_eq!(
+            md("<div class=\"box\"><p>Kept.</p></div>").markdown,
+            "<div class=\"box\"><p>Kept.</p></div>"
+        );
         // Rendered, the HTML is there as it was.
         let html = crate::parse::markdown::render(&c.markdown);
         assert!(html.contains("<figcaption>The caption</figcaption>"), "{html}");

@@ -628,6 +628,8 @@ impl Sink {
             self.warn(&first, message);
         }
         self.progress = None;
+        // In the order of the source, whenever each was found.
+        self.notices.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         Ok(Report {
             summary: self.summary,
             notices: self.notices,

@@ -248,7 +248,11 @@ impl Summary {
         }
         let skipped: usize = self.skipped.values().sum();
         if skipped > 0 {
-            let why: Vec<String> = self.skipped.iter().map(|(why, n)| format!("{n} {why}")).collect();
+            let why: Vec<String> = self
+                .skipped
+                .iter()
+                .map(|(why, n)| format!("{} {why}", crate::render::thousands(*n)))
+                .collect();
             line.push_str(&format!("; {} skipped ({})", counted(skipped, "item"), why.join(", ")));
         }
         if self.failed > 0 {

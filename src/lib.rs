@@ -13,6 +13,7 @@ mod diag;
 mod error;
 mod headers;
 mod html;
+mod import;
 mod lock;
 mod model;
 mod output;

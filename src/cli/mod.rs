@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod deploy;
+mod import;
 mod init;
 mod new;
 mod serve;
@@ -44,6 +45,8 @@ pub(crate) enum Command {
     Check(check::CheckArgs),
     /// Send the built site to S3-compatible object storage: only what changed.
     Deploy(deploy::DeployArgs),
+    /// Import an archive: an RSS or Atom feed, a WordPress export, a Hugo, Jekyll or Pelican site.
+    Import(import::ImportArgs),
     /// Create a new site in DIR.
     Init(init::InitArgs),
     /// Write a new Markdown article dated now.
@@ -91,6 +94,7 @@ pub fn main() -> i32 {
         Command::Build(args) => args.run(verbosity),
         Command::Check(args) => args.run(verbosity),
         Command::Deploy(args) => args.run(verbosity),
+        Command::Import(args) => args.run(verbosity),
         Command::Init(args) => args.run(verbosity),
         Command::New(args) => args.run(verbosity),
         Command::Serve(args) => args.run(verbosity),
@@ -111,6 +115,7 @@ pub fn main() -> i32 {
         Err(Failure::Serve(error)) => say(&mut stderr, "error", &error.to_string(), color),
         Err(Failure::Deploy(error)) => say(&mut stderr, "error", &error.to_string(), color),
         Err(Failure::Usage(message)) => say(&mut stderr, "error", message, color),
+        Err(Failure::Import(message)) => say(&mut stderr, "error", message, color),
     };
     // Nothing more can be said if stderr is gone.
     drop(said);
@@ -145,6 +150,9 @@ pub(crate) enum Failure {
     /// A command line that cannot be carried out.
     #[error("{0}")]
     Usage(String),
+    /// `import` left out items for their problems (each said above); it wrote the others.
+    #[error("{0}")]
+    Import(String),
 }
 
 /// Says why a build failed: every problem of the site's files, or the one thing the file

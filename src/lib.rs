@@ -36,7 +36,7 @@ use chrono::{DateTime, FixedOffset};
 
 pub use check::{CheckReport, check_output};
 pub use config::BaseUrl;
-pub use diag::{Diagnostic, Diagnostics};
+pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use error::{CacheNotSaved, Error, IoError, Refusal, RefusedOutput};
 pub use project::Project;
 pub use publish::{Move, UrlPolicy, UrlReport};

@@ -201,18 +201,28 @@ fn report(w: &mut dyn Write, list: &Diagnostics, outcome: &str, color: bool) -> 
     found(w, list, outcome)
 }
 
-/// Each problem of `list`, one a line (and its hint).
+/// Each problem of `list`, one a line (and its hint and notes).
 fn problems(w: &mut dyn Write, list: &Diagnostics, color: bool) -> std::io::Result<()> {
     for d in list.iter() {
-        let line = d.to_string();
-        if color {
-            let (head, rest) = line.split_once(": error: ").unwrap_or((&line, ""));
-            writeln!(w, "\x1b[1m{head}:\x1b[0m \x1b[1;31merror:\x1b[0m {rest}")?;
-        } else {
-            writeln!(w, "{line}")?;
-        }
+        problem(w, d, color)?;
     }
     Ok(())
+}
+
+/// One problem: `path:line:col: LEVEL: message`, then its hint and notes.
+pub(crate) fn problem(w: &mut dyn Write, d: &crate::diag::Diagnostic, color: bool) -> std::io::Result<()> {
+    let line = d.to_string();
+    if !color {
+        return writeln!(w, "{line}");
+    }
+    let level = d.severity.as_str();
+    let (head, rest) = line.split_once(&format!(": {level}: ")).unwrap_or((&line, ""));
+    let paint = match d.severity {
+        crate::diag::Severity::Error => "1;31",
+        crate::diag::Severity::Warning => "1;33",
+        crate::diag::Severity::Note => "1;36",
+    };
+    writeln!(w, "\x1b[1m{head}:\x1b[0m \x1b[{paint}m{level}:\x1b[0m {rest}")
 }
 
 /// How many problems `list` holds, and what the command left.

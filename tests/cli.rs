@@ -196,12 +196,19 @@ fn check_passes_on_a_good_site_and_names_broken_links() {
     let err = stderr(&o);
     let lines: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
     assert_eq!(lines.len(), 2, "{err}");
+    // At the article's source, where the links are written.
     assert!(
-        lines[0].starts_with("public/2025/12/05/links/index.html:")
-            && lines[0].contains("broken link: /archive/2025/12/02/the-budget/"),
+        lines[0].starts_with("content/2025/12/links.md:5:18: error: broken link: /archive/2025/12/02/the-budget/"),
         "{err}"
     );
-    assert!(lines[1].contains("broken link: #nowhere (no id=\"nowhere\""), "{err}");
+    assert!(
+        lines[1].starts_with("content/2025/12/links.md:5:64: error: broken link: #nowhere (no id=\"nowhere\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("\n  note: on /archive/2025/12/05/links/ (public/2025/12/05/links/index.html:"),
+        "{err}"
+    );
     assert!(
         err.contains("2 problems found; the site was built, but does not pass the check"),
         "{err}"

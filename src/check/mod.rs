@@ -1,6 +1,14 @@
 //! `dateline check`: lints a built site. Every internal link and fragment must lead
 //! somewhere, feeds and sitemaps must be well-formed XML whose URLs exist.
+//!
+//! The output is what is checked, because it is what readers get: a link is broken if the
+//! built site has no file for it, whoever wrote it. But the people who fix a broken link
+//! edit an article, not a page: a problem found on an article's page is traced back to
+//! the article's source when its body made the link (`locate`), and the page is named in
+//! a note. `check_output` is the check of the output alone; `check_site` is all of it, as
+//! `dateline check` runs it.
 
+mod locate;
 mod scan;
 
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
@@ -13,6 +21,7 @@ use rayon::prelude::*;
 
 use crate::config::BaseUrl;
 use crate::diag::Diagnostic;
+use crate::model::Archive;
 
 /// What a check looked at.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -22,14 +31,83 @@ pub struct CheckReport {
     pub xml_files: usize,
 }
 
-/// Checks the built site in `out` (shown in messages as `shown_out`).
+/// Checks the built site in `out` (shown in messages as `shown_out`): every problem is
+/// at the output file it was found in.
 pub fn check_output(out: &Path, shown_out: &Path, base: &BaseUrl) -> Result<CheckReport, Vec<Diagnostic>> {
+    let checked = check_pages(out, shown_out, base);
+    match checked.found.is_empty() {
+        true => Ok(checked.report),
+        false => Err(checked.found.into_iter().map(|f| f.diagnostic).collect()),
+    }
+}
+
+/// A problem `dateline check` reports, and the page it was found on, if any (its path
+/// from the site's root, as a reader's browser asks for it: `/archive/2025/10/26/x/`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub diagnostic: Diagnostic,
+    pub page: Option<String>,
+}
+
+/// What the check knows of the site a build made of its sources.
+pub(crate) struct Site<'a> {
+    /// The site's folder, as the user named it (sources are read, and shown, from there).
+    pub root: &'a Path,
+    pub archive: &'a Archive,
+}
+
+/// What `check_site` did and found.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub report: CheckReport,
+    /// Errors, warnings and notes, sorted.
+    pub problems: Vec<Problem>,
+}
+
+/// The whole of `dateline check` on the site built into `out` (shown as `shown_out`) from
+/// `site`: the output checked, and its problems reported at the sources that made them.
+/// Without `site` (a build that made no archive), the output alone.
+pub(crate) fn check_site(out: &Path, shown_out: &Path, base: &BaseUrl, site: Option<&Site<'_>>) -> Checked {
+    let pages = check_pages(out, shown_out, base);
+    let mut problems = locate::at_sources(pages.found, out, base, site);
+    problems.sort();
+    problems.dedup();
+    Checked {
+        report: pages.report,
+        problems,
+    }
+}
+
+/// A problem of the output, and where on a page it was found (a link's), to be traced
+/// back to the source that made it.
+#[derive(Debug)]
+pub(crate) struct Found {
+    pub diagnostic: Diagnostic,
+    /// The page (relative to the output folder), and the offset of the link on it.
+    pub on: Option<(String, usize)>,
+}
+
+impl From<Diagnostic> for Found {
+    fn from(diagnostic: Diagnostic) -> Found {
+        Found { diagnostic, on: None }
+    }
+}
+
+/// What the check of the output found.
+struct Pages {
+    report: CheckReport,
+    found: Vec<Found>,
+}
+
+/// Checks the output (`check_output`).
+fn check_pages(out: &Path, shown_out: &Path, base: &BaseUrl) -> Pages {
     let mut problems = Vec::new();
     // Every file, those whose names start with a dot too (`.well-known/`).
     let files: Vec<String> = crate::walk::listed_under(out, Path::new(""), crate::walk::Skip::Nothing, &mut problems)
         .into_iter()
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .collect();
+    let mut found: Vec<Found> = problems.into_iter().map(Found::from).collect();
     let existing: HashSet<&str> = files.iter().map(String::as_str).collect();
     let shown = |rel: &str| shown_out.join(rel);
 
@@ -49,31 +127,30 @@ pub fn check_output(out: &Path, shown_out: &Path, base: &BaseUrl) -> Result<Chec
     let mut ids: HashMap<&str, HashSet<String>> = HashMap::with_capacity(scanned.len());
     let mut waiting = Vec::new();
     for page in scanned {
-        problems.extend(page.problems);
+        found.extend(page.problems);
         waiting.extend(page.waiting);
         ids.insert(page.file, page.ids);
     }
-    problems.extend(waiting.into_iter().filter_map(|w| {
+    found.extend(waiting.into_iter().filter_map(|w| {
         let found = ids.get(w.file.as_str()).is_some_and(|set| set.contains(&w.fragment));
         (!found).then_some(w.problem)
     }));
 
     // Feeds and sitemaps: well-formed, and their URLs of this site exist.
     let xml_files: Vec<&String> = files.iter().filter(|f| f.ends_with(".xml")).collect();
-    let mut xml_problems: Vec<Diagnostic> = xml_files
+    let xml_problems: Vec<Diagnostic> = xml_files
         .par_iter()
         .flat_map_iter(|f| check_xml(out, f, &shown(f), base, &existing))
         .collect();
-    problems.append(&mut xml_problems);
+    found.extend(xml_problems.into_iter().map(Found::from));
 
-    if problems.is_empty() {
-        Ok(CheckReport {
+    Pages {
+        report: CheckReport {
             pages,
             links: link_count,
             xml_files: xml_files.len(),
-        })
-    } else {
-        Err(problems)
+        },
+        found,
     }
 }
 
@@ -83,7 +160,7 @@ struct Scanned<'f> {
     /// The fragment ids it offers.
     ids: HashSet<String>,
     links: usize,
-    problems: Vec<Diagnostic>,
+    problems: Vec<Found>,
     /// Its links to a fragment of another page.
     waiting: Vec<Waiting>,
 }
@@ -95,7 +172,7 @@ impl<'f> Scanned<'f> {
             file,
             ids: HashSet::default(),
             links: 0,
-            problems: vec![problem],
+            problems: vec![problem.into()],
             waiting: Vec::new(),
         }
     }
@@ -116,7 +193,7 @@ fn read_text(out: &Path, rel: &str, shown: &Path) -> Result<String, Diagnostic> 
 struct Waiting {
     file: String,
     fragment: String,
-    problem: Diagnostic,
+    problem: Found,
 }
 
 /// Scans the page `file` (shown as `shown`) and checks its links.
@@ -126,7 +203,10 @@ fn scan_page<'f>(file: &'f str, text: &str, shown: &Path, base: &BaseUrl, existi
     let (mut problems, mut waiting) = (Vec::new(), Vec::new());
     let mut scratch = String::new();
     for link in &found.links {
-        let at = |message: String| Diagnostic::at_offset(shown, text, link.offset, message);
+        let at = |message: String| Found {
+            diagnostic: Diagnostic::at_offset(shown, text, link.offset, message),
+            on: Some((file.to_string(), link.offset)),
+        };
         match check_link(base, file, &link.url, existing, &mut scratch) {
             Link::Fine => {}
             Link::Broken(message) => problems.push(at(message)),

@@ -1,12 +1,17 @@
 //! `dateline check`
+//!
+//! Says what the check found for the people who fix it: one line a problem on stderr, at
+//! the file to edit (an article's source, when its body made the broken link).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use clap::Args;
 
 use super::build::BuildArgs;
 use super::{Failure, Verbosity};
+use crate::check::{self, Checked, Problem};
 use crate::config::{Config, Host};
+use crate::diag::Severity;
 use crate::publish::hosts::{self, HostReport};
 use crate::render::{counted, thousands};
 
@@ -36,37 +41,53 @@ impl CheckArgs {
         if options.urls == crate::UrlPolicy::Record {
             options.urls = crate::UrlPolicy::Verify;
         }
-        let (summary, (checked, hosted)) = crate::build_once(&options, |summary| {
-            let checked = crate::check::check_output(&summary.output, &summary.output, &summary.base_url);
-            let hosted = host.map(|host| hosts::check_host(&summary.output, host));
+        let built = crate::build_once(&options, |summary, project| {
+            let site = project.archive().map(|archive| check::Site {
+                root: project.root(),
+                archive,
+            });
+            let (out, base) = (&summary.output, &summary.base_url);
+            let checked = check::check_site(out, out, base, site.as_ref());
+            let hosted = host.map(|host| hosts::check_host(out, host));
             (checked, hosted)
-        })?;
+        });
+        let (summary, (mut checked, hosted)) = match built {
+            Ok(done) => done,
+            Err(error) => return Err(error.into()),
+        };
         super::report_warnings(&summary);
+        // The host's problems beside the others: one list, one exit code.
+        let host_errors = hosted.as_ref().map_or(&[][..], |r| r.errors.as_slice());
+        checked.problems.extend(host_errors.iter().map(|d| Problem {
+            diagnostic: d.clone(),
+            page: None,
+        }));
+        checked.problems.sort();
+        let failing = checked.problems.iter().filter(|p| p.diagnostic.fails(false)).count();
+        let failed = format!(
+            "{} found; the site was built, but does not pass the check",
+            counted(failing, "problem")
+        );
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let mut stderr = std::io::stderr().lock();
+        for problem in &checked.problems {
+            let d = &problem.diagnostic;
+            // Quiet: nothing but what fails the check.
+            if verbosity != Verbosity::Quiet || d.fails(false) {
+                // Nothing more can be said if stderr is gone.
+                let _ = super::problem(&mut stderr, d, color);
+            }
+        }
         if let Some(report) = &hosted
             && verbosity != Verbosity::Quiet
         {
-            notes(report);
+            notes(&mut stderr, report, color);
         }
-        // The host's problems beside the others: one list, one exit code.
-        let host_errors = hosted.as_ref().map_or(&[][..], |r| r.errors.as_slice());
-        let report = match checked {
-            Ok(report) if hosted.as_ref().is_none_or(HostReport::is_ok) => report,
-            Ok(_) => return Err(Failure::Check(host_errors.to_vec().into())),
-            Err(mut list) => {
-                list.extend_from_slice(host_errors);
-                return Err(Failure::Check(list.into()));
-            }
-        };
+        if failing > 0 {
+            return Err(Failure::Reported(failed));
+        }
         if verbosity != Verbosity::Quiet {
-            println!(
-                "Checked {}, {} and {}: no problems",
-                counted(report.pages, "page"),
-                counted(report.links, "link"),
-                match report.xml_files {
-                    1 => "1 feed or sitemap".to_string(),
-                    n => format!("{} feeds and sitemaps", thousands(n)),
-                }
-            );
+            println!("{}", passed(&checked));
             if let Some(report) = &hosted {
                 println!("{}: within its limits", report.summary());
             }
@@ -75,12 +96,32 @@ impl CheckArgs {
     }
 }
 
+/// The line of a check that passed: what it looked at, and its warnings.
+fn passed(checked: &Checked) -> String {
+    let report = &checked.report;
+    let warnings = (checked.problems.iter())
+        .filter(|p| p.diagnostic.severity == Severity::Warning)
+        .count();
+    let mut line = format!(
+        "Checked {}, {} and {}",
+        counted(report.pages, "page"),
+        counted(report.links, "link"),
+        match report.xml_files {
+            1 => "1 feed or sitemap".to_string(),
+            n => format!("{} feeds and sitemaps", thousands(n)),
+        }
+    );
+    match warnings {
+        0 => line.push_str(": no problems"),
+        n => line.push_str(&format!(": no errors, {}", counted(n, "warning"))),
+    }
+    line
+}
+
 /// Says what the host ignores or advises against, one `note:` line each.
-fn notes(report: &HostReport) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut stderr = std::io::stderr().lock();
+fn notes(w: &mut dyn Write, report: &HostReport, color: bool) {
     for note in &report.notes {
         // Nothing more can be said if stderr is gone.
-        let _ = super::say(&mut stderr, "note", note, color);
+        let _ = super::say(w, "note", note, color);
     }
 }

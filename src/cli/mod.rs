@@ -101,12 +101,7 @@ pub fn main() -> i32 {
         Ok(()) => Ok(()),
         Err(Failure::Problems(list)) => report(&mut stderr, list, "nothing was written", color),
         Err(Failure::Build(error)) => report_failed_build(&mut stderr, error, color),
-        Err(Failure::Check(list)) => report(
-            &mut stderr,
-            list,
-            "the site was built, but does not pass the check",
-            color,
-        ),
+        Err(Failure::Reported(line)) => writeln!(stderr, "{line}"),
         Err(Failure::Io(error)) => say(&mut stderr, "error", &error.to_string(), color),
         Err(Failure::Serve(error)) => say(&mut stderr, "error", &error.to_string(), color),
         Err(Failure::Deploy(error)) => say(&mut stderr, "error", &error.to_string(), color),
@@ -133,9 +128,9 @@ pub(crate) enum Failure {
     /// What the file system refused a command that writes files of its own (`init`, `new`).
     #[error("{0}")]
     Io(#[from] IoError),
-    /// Problems found in a built site by `check`.
+    /// Problems the command said already (`check`, as text or JSON): the last line to say.
     #[error("{0}")]
-    Check(Diagnostics),
+    Reported(String),
     /// `serve` could not go on: the address, the watcher or the server failed.
     #[error("{0}")]
     Serve(crate::serve::ServeError),

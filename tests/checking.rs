@@ -1,0 +1,122 @@
+//! `dateline check` for the people who fix things: a broken link of an article's body at
+//! its source line and column, a link the theme made at the page.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::Site;
+
+fn dateline(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dateline"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run dateline")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const NOW: [&str; 2] = ["--now", "2026-01-15T12:00:00Z"];
+
+/// The budget article of the fixture, and its page.
+const BUDGET: &str = "content/2025/12/budget-vote.md";
+const BUDGET_PAGE: &str = "2025/12/02/parliament-passes-the-budget-whats-in-it/";
+
+/// The fixture with the budget article's first paragraph (line 10) replaced by `line`.
+fn with_budget_line(line: &str) -> Site {
+    let site = Site::fixture("basic");
+    let text = std::fs::read_to_string(site.root().join(BUDGET)).unwrap();
+    let text = text.replace("The budget passed by a **narrow** margin.", line);
+    assert_eq!(text.lines().nth(9), Some(line));
+    site.write(BUDGET, text);
+    site
+}
+
+#[test]
+fn a_broken_link_of_a_body_is_reported_at_its_source_line_and_column() {
+    let site = with_budget_line(
+        "It passed; see [the vote](/archive/2099/01/01/nowhere/), [the table](#nope) and <a href=\"/archive/raw/\">this</a>.",
+    );
+    let o = dateline(&["check", NOW[0], NOW[1]], site.root());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let page = format!("public/{BUDGET_PAGE}index.html");
+    let lines: Vec<&str> = err.lines().collect();
+    let at = |start: &str| {
+        let i = (lines.iter().position(|l| l.starts_with(start))).unwrap_or_else(|| panic!("no {start}:\n{err}"));
+        (lines[i], lines[i + 1])
+    };
+    let (problem, note) = at("content/2025/12/budget-vote.md:10:27: ");
+    assert_eq!(
+        problem,
+        "content/2025/12/budget-vote.md:10:27: error: broken link: /archive/2099/01/01/nowhere/ (no /2099/01/01/nowhere/ in the output)"
+    );
+    assert!(
+        note.starts_with(&format!("  note: on /archive/{BUDGET_PAGE} ({page}:")) && note.ends_with(')'),
+        "{note}"
+    );
+    let (problem, _) = at("content/2025/12/budget-vote.md:10:70: ");
+    assert!(problem.ends_with("error: broken link: #nope (no id=\"nope\" on /2025/12/02/parliament-passes-the-budget-whats-in-it/index.html)"), "{problem}");
+    // Raw HTML in the body: at the attribute's value.
+    let (problem, _) = at("content/2025/12/budget-vote.md:10:90: ");
+    assert!(problem.contains("error: broken link: /archive/raw/"), "{problem}");
+    // The page the note names has the link at that line and column.
+    let place = note.rsplit_once(&format!("{page}:")).unwrap().1.trim_end_matches(')');
+    let (line, column) = place.split_once(':').unwrap();
+    let html = std::fs::read_to_string(site.out().join(BUDGET_PAGE).join("index.html")).unwrap();
+    let on_page = html.lines().nth(line.parse::<usize>().unwrap() - 1).unwrap();
+    let rest: String = on_page.chars().skip(column.parse::<usize>().unwrap() - 1).collect();
+    assert!(rest.starts_with("/archive/2099/01/01/nowhere/\""), "{rest}");
+    assert!(
+        err.ends_with("3 problems found; the site was built, but does not pass the check\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_broken_link_the_theme_made_is_reported_at_the_page() {
+    let site = Site::fixture("basic");
+    let article =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/article.html")).unwrap();
+    let article = article.replace(
+        "<div class=\"story-body\">",
+        "<p class=\"promo\"><a href=\"/archive/no-such-offer/\">Subscribe</a></p>\n<div class=\"story-body\">",
+    );
+    site.write("templates/article.html", article);
+    let o = dateline(&["check", NOW[0], NOW[1]], site.root());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    let i = lines
+        .iter()
+        .position(|l| l.starts_with(&format!("public/{BUDGET_PAGE}index.html:")))
+        .unwrap_or_else(|| panic!("not at the page:\n{err}"));
+    assert!(
+        lines[i].ends_with(": error: broken link: /archive/no-such-offer/ (no /no-such-offer/ in the output)"),
+        "{}",
+        lines[i]
+    );
+    assert_eq!(
+        lines[i + 1],
+        "  note: not in the body of content/2025/12/budget-vote.md: the theme's article.html (or a template it includes) made it"
+    );
+    // A plain-text article's page too; and never at a source.
+    assert!(
+        err.contains("  note: not in the body of content/2025/10/takaichi-trump-call.txt: the theme's article.html"),
+        "{err}"
+    );
+    assert!(
+        !err.lines()
+            .any(|l| l.starts_with("content/") && l.contains("no-such-offer")),
+        "{err}"
+    );
+}

@@ -1,5 +1,6 @@
 //! `dateline check` for the people who fix things: a broken link of an article's body at
-//! its source line and column, a link the theme made at the page.
+//! its source line and column, a link the theme made at the page; the warnings on the
+//! sources and `--deny-warnings`.
 
 mod common;
 
@@ -119,4 +120,45 @@ fn a_broken_link_the_theme_made_is_reported_at_the_page() {
             .any(|l| l.starts_with("content/") && l.contains("no-such-offer")),
         "{err}"
     );
+}
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let site = with_budget_line("It passed, with ![](/archive/logo.png) as proof.");
+    let o = dateline(&["check", NOW[0], NOW[1]], site.root());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "content/2025/12/budget-vote.md:10:21: warning: image without alt text: /archive/logo.png\n  hint: "
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/2025/10/tokyo.md:7:1: warning: no summary, and the first paragraph is too short"),
+        "{err}"
+    );
+    assert!(
+        stdout(&o).trim_end().ends_with(": no errors, 4 warnings"),
+        "{}",
+        stdout(&o)
+    );
+
+    let denied = dateline(&["check", NOW[0], NOW[1], "--deny-warnings"], site.root());
+    assert_eq!(denied.status.code(), Some(1), "{}", stderr(&denied));
+    assert!(
+        stderr(&denied).ends_with("4 problems found; the site was built, but does not pass the check\n"),
+        "{}",
+        stderr(&denied)
+    );
+    assert_eq!(stdout(&denied), "");
+
+    // Quiet: warnings are not said, unless they fail the check.
+    let quiet = dateline(&["check", "-q", NOW[0], NOW[1]], site.root());
+    assert_eq!(
+        (quiet.status.code(), stderr(&quiet).as_str(), stdout(&quiet).as_str()),
+        (Some(0), "", "")
+    );
+    let quiet = dateline(&["check", "-q", "--deny-warnings", NOW[0], NOW[1]], site.root());
+    assert_eq!(stderr(&quiet).matches(": warning: ").count(), 4, "{}", stderr(&quiet));
 }

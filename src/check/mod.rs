@@ -5,11 +5,12 @@
 //! built site has no file for it, whoever wrote it. But the people who fix a broken link
 //! edit an article, not a page: a problem found on an article's page is traced back to
 //! the article's source when its body made the link (`locate`), and the page is named in
-//! a note. `check_output` is the check of the output alone; `check_site` is all of it, as
-//! `dateline check` runs it.
+//! a note. The sources are linted too (`sources`). `check_output` is the check of the
+//! output alone; `check_site` is all of it, as `dateline check` runs it.
 
 mod locate;
 mod scan;
+mod sources;
 
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::borrow::Cow;
@@ -65,11 +66,17 @@ pub struct Checked {
 }
 
 /// The whole of `dateline check` on the site built into `out` (shown as `shown_out`) from
-/// `site`: the output checked, and its problems reported at the sources that made them.
-/// Without `site` (a build that made no archive), the output alone.
+/// `site`: the output checked, its problems reported at the sources that made them, and
+/// the sources linted. Without `site` (a build that made no archive), the output alone.
 pub(crate) fn check_site(out: &Path, shown_out: &Path, base: &BaseUrl, site: Option<&Site<'_>>) -> Checked {
     let pages = check_pages(out, shown_out, base);
     let mut problems = locate::at_sources(pages.found, out, base, site);
+    let warnings = site.map(|site| sources::lint(site, base)).unwrap_or_default();
+    problems.extend(
+        warnings
+            .into_iter()
+            .map(|diagnostic| Problem { diagnostic, page: None }),
+    );
     problems.sort();
     problems.dedup();
     Checked {

@@ -1,7 +1,8 @@
 //! `dateline check`
 //!
 //! Says what the check found for the people who fix it: one line a problem on stderr, at
-//! the file to edit (an article's source, when its body made the broken link).
+//! the file to edit (an article's source, when its body made the broken link). Errors
+//! fail the check; warnings only with `--deny-warnings`; notes never.
 
 use std::io::{IsTerminal, Write};
 
@@ -23,6 +24,10 @@ pub struct CheckArgs {
     /// site sizes, and its reading of _redirects and _headers [default: `[deploy] host`].
     #[arg(long, value_name = "HOST")]
     pub host: Option<Host>,
+    /// Fail on warnings too (an article without an author, an image without alt text, …),
+    /// not only on errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 impl CheckArgs {
@@ -36,6 +41,7 @@ impl CheckArgs {
                 .ok()
                 .and_then(|config| config.deploy.host)
         });
+        let deny = self.deny_warnings;
         let mut options = self.build.options(verbosity)?;
         // Refuse what `build` refuses, and leave the record to `build`.
         if options.urls == crate::UrlPolicy::Record {
@@ -63,7 +69,7 @@ impl CheckArgs {
             page: None,
         }));
         checked.problems.sort();
-        let failing = checked.problems.iter().filter(|p| p.diagnostic.fails(false)).count();
+        let failing = checked.problems.iter().filter(|p| p.diagnostic.fails(deny)).count();
         let failed = format!(
             "{} found; the site was built, but does not pass the check",
             counted(failing, "problem")
@@ -73,7 +79,7 @@ impl CheckArgs {
         for problem in &checked.problems {
             let d = &problem.diagnostic;
             // Quiet: nothing but what fails the check.
-            if verbosity != Verbosity::Quiet || d.fails(false) {
+            if verbosity != Verbosity::Quiet || d.fails(deny) {
                 // Nothing more can be said if stderr is gone.
                 let _ = super::problem(&mut stderr, d, color);
             }

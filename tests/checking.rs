@@ -1,6 +1,6 @@
 //! `dateline check` for the people who fix things: a broken link of an article's body at
 //! its source line and column, a link the theme made at the page; the warnings on the
-//! sources and `--deny-warnings`.
+//! sources and `--deny-warnings`; `--format json`.
 
 mod common;
 
@@ -161,4 +161,60 @@ fn warnings_pass_unless_denied() {
     );
     let quiet = dateline(&["check", "-q", "--deny-warnings", NOW[0], NOW[1]], site.root());
     assert_eq!(stderr(&quiet).matches(": warning: ").count(), 4, "{}", stderr(&quiet));
+}
+
+#[test]
+fn json_has_every_problem_with_its_fields() {
+    let site = with_budget_line("It passed; see [the vote](/archive/2099/01/01/nowhere/).");
+    let o = dateline(&["check", NOW[0], NOW[1], "--format", "json"], site.root());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "1 problem found; the site was built, but does not pass the check\n"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON on stdout");
+    assert_eq!(
+        (json["errors"].as_u64(), json["warnings"].as_u64()),
+        (Some(1), Some(3)),
+        "{json:#}"
+    );
+    assert_eq!(json["passed"], false);
+    assert!(json["checked"]["pages"].as_u64().unwrap() > 10, "{json:#}");
+    let problems = json["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 4);
+    for p in problems {
+        for field in ["severity", "file", "line", "column", "message", "hint", "notes", "page"] {
+            assert!(p.get(field).is_some(), "no {field} in {p}");
+        }
+    }
+    let broken = problems.iter().find(|p| p["severity"] == "error").unwrap();
+    assert_eq!(broken["file"], BUDGET);
+    assert_eq!(
+        (broken["line"].as_u64(), broken["column"].as_u64()),
+        (Some(10), Some(27))
+    );
+    assert_eq!(
+        broken["message"],
+        "broken link: /archive/2099/01/01/nowhere/ (no /2099/01/01/nowhere/ in the output)"
+    );
+    assert_eq!(broken["page"], format!("/archive/{BUDGET_PAGE}"));
+    assert!(
+        broken["notes"][0].as_str().unwrap().starts_with("on /archive/"),
+        "{broken}"
+    );
+    let warning = problems.iter().find(|p| p["severity"] == "warning").unwrap();
+    assert!(warning["hint"].is_string() && warning["page"].is_null(), "{warning}");
+
+    // A site that does not build: its problems, and nothing checked.
+    site.write(
+        "content/2025/12/bad.md",
+        "---\ntitle: Bad\ndate: 2025-02-30\n---\nBody.\n",
+    );
+    let o = dateline(&["check", NOW[0], NOW[1], "--format", "json"], site.root());
+    assert_eq!(o.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON on stdout");
+    assert!(json["checked"].is_null());
+    assert_eq!(json["problems"][0]["file"], "content/2025/12/bad.md");
+    assert_eq!(json["problems"][0]["line"], 3);
+    assert_eq!(stderr(&o), "1 problem found; nothing was written\n");
 }

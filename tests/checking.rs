@@ -1,11 +1,15 @@
 //! `dateline check` for the people who fix things: a broken link of an article's body at
 //! its source line and column, a link the theme made at the page; the warnings on the
-//! sources and `--deny-warnings`; `--format json`.
+//! sources and `--deny-warnings`; `--format json`; `--external` against a server of the
+//! test's own, and its cache.
 
 mod common;
 
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
 
 use common::Site;
 
@@ -217,4 +221,114 @@ fn json_has_every_problem_with_its_fields() {
     assert_eq!(json["problems"][0]["file"], "content/2025/12/bad.md");
     assert_eq!(json["problems"][0]["line"], 3);
     assert_eq!(stderr(&o), "1 problem found; nothing was written\n");
+}
+
+/// A server of the test's own: `/ok` 200, `/gone` 404, `/moved` a 301 to `/ok`, `/no-head`
+/// 405 to `HEAD` and 200 to `GET`. Each request is noted as `METHOD /path`.
+fn serve() -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let noted = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            let mut header = String::new();
+            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                header.clear();
+            }
+            let mut words = request.split_whitespace();
+            let (method, path) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+            noted.lock().unwrap().push(format!("{method} {path}"));
+            let (status, extra) = match (method, path) {
+                (_, "/ok") | ("GET", "/no-head") => ("200 OK", ""),
+                (_, "/moved") => ("301 Moved Permanently", "Location: /ok\r\n"),
+                (_, "/no-head") => ("405 Method Not Allowed", ""),
+                _ => ("404 Not Found", ""),
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\n{extra}Content-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    (address, seen)
+}
+
+#[test]
+fn external_links_are_asked_for_once_a_day() {
+    let (server, seen) = serve();
+    let site = Site::fixture("basic");
+    let body = format!(
+        "Links: [ok]({server}/ok), [gone]({server}/gone#part),\n[moved]({server}/moved) and [no head]({server}/no-head).\n"
+    );
+    site.write(
+        "content/2025/12/links.md",
+        format!("---\ntitle: Links\ndate: 2025-12-05T10:00:00Z\nauthor: Jane Roe\nsummary: A story that links to other sites, some of them gone.\n---\n{body}"),
+    );
+    let check = || dateline(&["check", NOW[0], NOW[1], "--external"], site.root());
+    let o = check();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let gone_at = format!("Links: [ok]({server}/ok), [gone](").len() + 1;
+    assert!(
+        err.contains(&format!(
+            "content/2025/12/links.md:7:{gone_at}: error: broken external link: {server}/gone (404 Not Found)\n  note: on /archive/2025/12/05/links/ (public/2025/12/05/links/index.html:"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "content/2025/12/links.md:8:9: note: external link moved for good: {server}/moved → {server}/ok\n  hint: link to {server}/ok"
+        )),
+        "{err}"
+    );
+    // `/no-head` answered `GET`: nothing to say of it but that it is by http://.
+    let no_head: Vec<&str> = err.lines().filter(|l| l.contains("/no-head")).collect();
+    assert_eq!(no_head.len(), 1, "{err}");
+    assert!(
+        no_head[0].contains(": warning: link by http:// on an https:// site: "),
+        "{err}"
+    );
+    let mut asked = seen.lock().unwrap().clone();
+    asked.sort();
+    assert_eq!(
+        asked,
+        [
+            "GET /no-head",
+            "HEAD /gone",
+            "HEAD /moved",
+            "HEAD /no-head",
+            "HEAD /ok",
+            "HEAD /ok"
+        ]
+    );
+    assert!(site.root().join(".dateline/external-links").is_file());
+
+    // Within the day: nothing is asked again, and the same is said.
+    seen.lock().unwrap().clear();
+    let again = check();
+    assert_eq!(again.status.code(), Some(1));
+    assert!(seen.lock().unwrap().is_empty(), "{:?}", seen.lock().unwrap());
+    assert_eq!(
+        stderr(&again)
+            .lines()
+            .filter(|l| l.contains(&server))
+            .collect::<Vec<_>>(),
+        err.lines().filter(|l| l.contains(&server)).collect::<Vec<_>>()
+    );
+
+    // An answer older than a day is asked for again: the others are not.
+    let cache = site.root().join(".dateline/external-links");
+    let mut kept: serde_json::Value = serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+    kept["links"][format!("{server}/gone")]["checked"] = 1_000.into();
+    std::fs::write(&cache, serde_json::to_vec(&kept).unwrap()).unwrap();
+    let o = check();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(*seen.lock().unwrap(), ["HEAD /gone"]);
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::build::BuildArgs;
 use super::{Failure, Verbosity};
-use crate::check::{self, Checked, Problem};
+use crate::check::{self, Checked, External, Problem};
 use crate::config::{Config, Host};
 use crate::diag::{Diagnostic, Severity};
 use crate::publish::hosts::{self, HostReport};
@@ -33,6 +33,10 @@ pub struct CheckArgs {
     /// How to print the problems: one line each on stderr, or one JSON document on stdout.
     #[arg(long, value_enum, default_value_t = Format::Text, value_name = "FORMAT")]
     pub format: Format,
+    /// Also ask other sites for the pages the site links to (a few requests at a time,
+    /// answers kept a day in SITE/.dateline/external-links).
+    #[arg(long)]
+    pub external: bool,
 }
 
 /// How `dateline check` prints what it found.
@@ -61,13 +65,14 @@ impl CheckArgs {
         if options.urls == crate::UrlPolicy::Record {
             options.urls = crate::UrlPolicy::Verify;
         }
+        let external = self.external.then(|| External::new(&options.site));
         let built = crate::build_once(&options, |summary, project| {
             let site = project.archive().map(|archive| check::Site {
                 root: project.root(),
                 archive,
             });
             let (out, base) = (&summary.output, &summary.base_url);
-            let checked = check::check_site(out, out, base, site.as_ref());
+            let checked = check::check_site(out, out, base, site.as_ref(), external.as_ref());
             let hosted = host.map(|host| hosts::check_host(out, host));
             (checked, hosted)
         });
@@ -144,6 +149,13 @@ fn passed(checked: &Checked) -> String {
             n => format!("{} feeds and sitemaps", thousands(n)),
         }
     );
+    if let Some(asked) = &checked.external {
+        let urls = asked.asked + asked.cached;
+        line.push_str(&format!(", {}", counted(urls, "external URL")));
+        if asked.cached > 0 {
+            line.push_str(&format!(" ({} answered within a day)", thousands(asked.cached)));
+        }
+    }
     match warnings {
         0 => line.push_str(": no problems"),
         n => line.push_str(&format!(": no errors, {}", counted(n, "warning"))),
@@ -215,6 +227,7 @@ struct JsonChecked {
     pages: usize,
     links: usize,
     feeds_and_sitemaps: usize,
+    external_urls: Option<usize>,
 }
 
 impl<'a> JsonReport<'a> {
@@ -230,6 +243,7 @@ impl<'a> JsonReport<'a> {
                 pages: c.report.pages,
                 links: c.report.links,
                 feeds_and_sitemaps: c.report.xml_files,
+                external_urls: c.external.map(|a| a.asked + a.cached),
             }),
         }
     }

@@ -1,7 +1,35 @@
 //! The one diagnostic type every stage reports problems with: `path:line:col: error: message`.
+//!
+//! A build knows only errors: a site with one is not built. `dateline check` also says
+//! what is worth fixing but publishes fine (warnings, which fail the check only when asked)
+//! and what is worth knowing (notes, which never do), so the level is part of the
+//! diagnostic; notes attached to a diagnostic say where else it shows (the page a broken
+//! link of an article's body is on).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+/// How much a diagnostic matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The site is wrong: the build, or the check, fails.
+    Error,
+    /// Worth fixing, but the site works: fails `dateline check` only with `--deny-warnings`.
+    Warning,
+    /// For information (a link that moved for good): never fails anything.
+    Note,
+}
+
+impl Severity {
+    /// As messages and JSON say it: `error`, `warning`, `note`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
 
 /// A problem with a user's file, located by path, line and column (both 1-based).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -11,6 +39,10 @@ pub struct Diagnostic {
     pub column: usize,
     pub message: String,
     pub hint: Option<String>,
+    /// `Error` unless made otherwise (`warning`, `note`).
+    pub severity: Severity,
+    /// Lines said under it, `note: …` each (where else the problem shows).
+    pub notes: Vec<String>,
 }
 
 impl Diagnostic {
@@ -22,6 +54,24 @@ impl Diagnostic {
             column: column.max(1),
             message: message.into(),
             hint: None,
+            severity: Severity::Error,
+            notes: Vec::new(),
+        }
+    }
+
+    /// A warning at `line:column` of `path`.
+    pub(crate) fn warning(path: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::new(path, line, column, message)
+        }
+    }
+
+    /// A note at `line:column` of `path`.
+    pub(crate) fn note(path: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::new(path, line, column, message)
         }
     }
 
@@ -41,20 +91,39 @@ impl Diagnostic {
         self.hint = Some(hint.into());
         self
     }
+
+    /// Adds a note said under the diagnostic.
+    pub(crate) fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Whether it fails a build or a check (with `deny_warnings`, warnings do too).
+    pub fn fails(&self, deny_warnings: bool) -> bool {
+        match self.severity {
+            Severity::Error => true,
+            Severity::Warning => deny_warnings,
+            Severity::Note => false,
+        }
+    }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}:{}:{}: error: {}",
+            "{}:{}:{}: {}: {}",
             self.path.display(),
             self.line,
             self.column,
+            self.severity.as_str(),
             self.message
         )?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
+        }
+        for note in &self.notes {
+            write!(f, "\n  note: {note}")?;
         }
         Ok(())
     }
@@ -151,6 +220,21 @@ mod tests {
     fn display_has_path_line_column_and_hint() {
         let d = Diagnostic::new("content/a.md", 3, 7, "bad date").with_hint("use RFC 3339");
         assert_eq!(d.to_string(), "content/a.md:3:7: error: bad date\n  hint: use RFC 3339");
+    }
+
+    #[test]
+    fn warnings_and_notes_say_their_level_and_notes_follow_the_hint() {
+        let d = Diagnostic::warning("content/a.md", 2, 1, "no author")
+            .with_hint("add `author`")
+            .with_note("on /a/");
+        assert_eq!(
+            d.to_string(),
+            "content/a.md:2:1: warning: no author\n  hint: add `author`\n  note: on /a/"
+        );
+        assert!(!d.fails(false) && d.fails(true));
+        let n = Diagnostic::note("content/a.md", 3, 4, "moved");
+        assert_eq!(n.to_string(), "content/a.md:3:4: note: moved");
+        assert!(!n.fails(true));
     }
 
     #[test]

@@ -37,7 +37,7 @@ use chrono::{DateTime, FixedOffset};
 
 pub use check::{CheckReport, check_output};
 pub use config::BaseUrl;
-pub use diag::{Diagnostic, Diagnostics};
+pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use error::{CacheNotSaved, Error, IoError, Refusal, RefusedOutput};
 pub use project::Project;
 pub use publish::{Move, UrlPolicy, UrlReport};
@@ -169,21 +169,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Error> {
 
 /// `build` for a process that ends right after it: the memory of the parsed site is
 /// left for the system to take back, which is faster than freeing it piece by piece.
-/// `then` runs on the result while the site's lock is still held, so that no other build
-/// replaces the output under it (`dateline check` reads it).
-pub(crate) fn build_once<T>(
+/// `then` runs on the result, with the project built (its archive: `dateline check`
+/// reports problems at the sources that made them), while the site's lock is still held,
+/// so that no other build replaces the output under it (`dateline check` reads it).
+pub(crate) fn build_once<T: Send>(
     options: &BuildOptions,
-    then: impl FnOnce(&BuildSummary) -> T,
+    then: impl FnOnce(&BuildSummary, &Project) -> T + Send,
 ) -> Result<(BuildSummary, T), Error> {
     let _lock = lock::SiteLock::for_build(options)?;
-    let summary = with_threads(options.jobs, || {
+    with_threads(options.jobs, || {
         build_project(options, true).map(|(summary, project)| {
+            let after = then(&summary, &project);
             std::mem::forget(project);
-            summary
+            (summary, after)
         })
-    })?;
-    let after = then(&summary);
-    Ok((summary, after))
+    })
 }
 
 /// Builds the site; the caller holds its lock.

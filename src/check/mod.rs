@@ -1,7 +1,18 @@
 //! `dateline check`: lints a built site. Every internal link and fragment must lead
 //! somewhere, feeds and sitemaps must be well-formed XML whose URLs exist.
+//!
+//! The output is what is checked, because it is what readers get: a link is broken if the
+//! built site has no file for it, whoever wrote it. But the people who fix a broken link
+//! edit an article, not a page: a problem found on an article's page is traced back to
+//! the article's source when its body made the link (`locate`), and the page is named in
+//! a note. The sources are linted too (`sources`), and external links may be asked for
+//! (`external`). `check_output` is the check of the output alone; `check_site` is all of
+//! it, as `dateline check` runs it.
 
+mod external;
+mod locate;
 mod scan;
+mod sources;
 
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::borrow::Cow;
@@ -13,6 +24,9 @@ use rayon::prelude::*;
 
 use crate::config::BaseUrl;
 use crate::diag::Diagnostic;
+use crate::model::Archive;
+
+pub(crate) use external::External;
 
 /// What a check looked at.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -22,14 +36,112 @@ pub struct CheckReport {
     pub xml_files: usize,
 }
 
-/// Checks the built site in `out` (shown in messages as `shown_out`).
+/// Checks the built site in `out` (shown in messages as `shown_out`): every problem is
+/// at the output file it was found in.
 pub fn check_output(out: &Path, shown_out: &Path, base: &BaseUrl) -> Result<CheckReport, Vec<Diagnostic>> {
+    let checked = check_pages(out, shown_out, base, false);
+    match checked.found.is_empty() {
+        true => Ok(checked.report),
+        false => Err(checked.found.into_iter().map(|f| f.diagnostic).collect()),
+    }
+}
+
+/// A problem `dateline check` reports, and the page it was found on, if any (its path
+/// from the site's root, as a reader's browser asks for it: `/archive/2025/10/26/x/`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub diagnostic: Diagnostic,
+    pub page: Option<String>,
+}
+
+/// What the check knows of the site a build made of its sources.
+pub(crate) struct Site<'a> {
+    /// The site's folder, as the user named it (sources are read, and shown, from there).
+    pub root: &'a Path,
+    pub archive: &'a Archive,
+}
+
+/// What `check_site` did and found.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub report: CheckReport,
+    /// Errors, warnings and notes, sorted.
+    pub problems: Vec<Problem>,
+    /// How many external URLs were asked for, and how many were known from the cache
+    /// (with `--external`).
+    pub external: Option<external::Asked>,
+}
+
+/// The whole of `dateline check` on the site built into `out` (shown as `shown_out`) from
+/// `site`: the output checked, its problems reported at the sources that made them, the
+/// sources linted, and with `external`, the links to other sites asked for. Without
+/// `site` (a build that made no archive), the output alone.
+pub(crate) fn check_site(
+    out: &Path,
+    shown_out: &Path,
+    base: &BaseUrl,
+    site: Option<&Site<'_>>,
+    external: Option<&External>,
+) -> Checked {
+    let pages = check_pages(out, shown_out, base, external.is_some());
+    let mut found = pages.found;
+    let asked = external.map(|options| {
+        let (problems, asked) = external::check(options, pages.external, out, shown_out);
+        found.extend(problems);
+        asked
+    });
+    let mut problems = locate::at_sources(found, out, base, site);
+    let warnings = site.map(|site| sources::lint(site, base)).unwrap_or_default();
+    problems.extend(
+        warnings
+            .into_iter()
+            .map(|diagnostic| Problem { diagnostic, page: None }),
+    );
+    problems.sort();
+    problems.dedup();
+    Checked {
+        report: pages.report,
+        problems,
+        external: asked,
+    }
+}
+
+/// A problem of the output, and where on a page it was found (a link's), to be traced
+/// back to the source that made it.
+#[derive(Debug)]
+pub(crate) struct Found {
+    pub diagnostic: Diagnostic,
+    /// The page (relative to the output folder), and the offset of the link on it.
+    pub on: Option<(String, usize)>,
+}
+
+impl From<Diagnostic> for Found {
+    fn from(diagnostic: Diagnostic) -> Found {
+        Found { diagnostic, on: None }
+    }
+}
+
+/// Every place a URL of another site is linked from: pages (relative to the output
+/// folder) and offsets on them.
+pub(crate) type ExternalLinks = HashMap<String, Vec<(String, usize)>>;
+
+/// What the check of the output found.
+struct Pages {
+    report: CheckReport,
+    found: Vec<Found>,
+    /// With `external`: the links to other sites (`http:`, `https:`).
+    external: ExternalLinks,
+}
+
+/// Checks the output (`check_output`); with `external`, also lists the links to other sites.
+fn check_pages(out: &Path, shown_out: &Path, base: &BaseUrl, external: bool) -> Pages {
     let mut problems = Vec::new();
     // Every file, those whose names start with a dot too (`.well-known/`).
     let files: Vec<String> = crate::walk::listed_under(out, Path::new(""), crate::walk::Skip::Nothing, &mut problems)
         .into_iter()
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .collect();
+    let mut found: Vec<Found> = problems.into_iter().map(Found::from).collect();
     let existing: HashSet<&str> = files.iter().map(String::as_str).collect();
     let shown = |rel: &str| shown_out.join(rel);
 
@@ -40,7 +152,7 @@ pub fn check_output(out: &Path, shown_out: &Path, base: &BaseUrl) -> Result<Chec
         .par_iter()
         .filter(|f| f.ends_with(".html"))
         .map(|f| match read_text(out, f, &shown(f)) {
-            Ok(text) => scan_page(f, &text, &shown(f), base, &existing),
+            Ok(text) => scan_page(f, &text, &shown(f), base, &existing, external),
             Err(problem) => Scanned::unread(f, problem),
         })
         .collect();
@@ -48,32 +160,39 @@ pub fn check_output(out: &Path, shown_out: &Path, base: &BaseUrl) -> Result<Chec
     let link_count: usize = scanned.iter().map(|s| s.links).sum();
     let mut ids: HashMap<&str, HashSet<String>> = HashMap::with_capacity(scanned.len());
     let mut waiting = Vec::new();
+    let mut external_links = ExternalLinks::new();
     for page in scanned {
-        problems.extend(page.problems);
+        found.extend(page.problems);
         waiting.extend(page.waiting);
+        for (url, offset) in page.external {
+            external_links
+                .entry(url)
+                .or_default()
+                .push((page.file.to_string(), offset));
+        }
         ids.insert(page.file, page.ids);
     }
-    problems.extend(waiting.into_iter().filter_map(|w| {
+    found.extend(waiting.into_iter().filter_map(|w| {
         let found = ids.get(w.file.as_str()).is_some_and(|set| set.contains(&w.fragment));
         (!found).then_some(w.problem)
     }));
 
     // Feeds and sitemaps: well-formed, and their URLs of this site exist.
     let xml_files: Vec<&String> = files.iter().filter(|f| f.ends_with(".xml")).collect();
-    let mut xml_problems: Vec<Diagnostic> = xml_files
+    let xml_problems: Vec<Diagnostic> = xml_files
         .par_iter()
         .flat_map_iter(|f| check_xml(out, f, &shown(f), base, &existing))
         .collect();
-    problems.append(&mut xml_problems);
+    found.extend(xml_problems.into_iter().map(Found::from));
 
-    if problems.is_empty() {
-        Ok(CheckReport {
+    Pages {
+        report: CheckReport {
             pages,
             links: link_count,
             xml_files: xml_files.len(),
-        })
-    } else {
-        Err(problems)
+        },
+        found,
+        external: external_links,
     }
 }
 
@@ -83,9 +202,11 @@ struct Scanned<'f> {
     /// The fragment ids it offers.
     ids: HashSet<String>,
     links: usize,
-    problems: Vec<Diagnostic>,
+    problems: Vec<Found>,
     /// Its links to a fragment of another page.
     waiting: Vec<Waiting>,
+    /// Its links to other sites (when asked for), and their offsets.
+    external: Vec<(String, usize)>,
 }
 
 impl<'f> Scanned<'f> {
@@ -95,8 +216,9 @@ impl<'f> Scanned<'f> {
             file,
             ids: HashSet::default(),
             links: 0,
-            problems: vec![problem],
+            problems: vec![problem.into()],
             waiting: Vec::new(),
+            external: Vec::new(),
         }
     }
 }
@@ -116,19 +238,35 @@ fn read_text(out: &Path, rel: &str, shown: &Path) -> Result<String, Diagnostic> 
 struct Waiting {
     file: String,
     fragment: String,
-    problem: Diagnostic,
+    problem: Found,
 }
 
-/// Scans the page `file` (shown as `shown`) and checks its links.
-fn scan_page<'f>(file: &'f str, text: &str, shown: &Path, base: &BaseUrl, existing: &HashSet<&str>) -> Scanned<'f> {
+/// Scans the page `file` (shown as `shown`) and checks its links; with `external`, lists
+/// its links to other sites.
+fn scan_page<'f>(
+    file: &'f str,
+    text: &str,
+    shown: &Path,
+    base: &BaseUrl,
+    existing: &HashSet<&str>,
+    external: bool,
+) -> Scanned<'f> {
     let found = scan::scan(text);
     let ids: HashSet<String> = found.ids.into_iter().map(Cow::into_owned).collect();
-    let (mut problems, mut waiting) = (Vec::new(), Vec::new());
+    let (mut problems, mut waiting, mut elsewhere) = (Vec::new(), Vec::new(), Vec::new());
     let mut scratch = String::new();
     for link in &found.links {
-        let at = |message: String| Diagnostic::at_offset(shown, text, link.offset, message);
+        let at = |message: String| Found {
+            diagnostic: Diagnostic::at_offset(shown, text, link.offset, message),
+            on: Some((file.to_string(), link.offset)),
+        };
         match check_link(base, file, &link.url, existing, &mut scratch) {
             Link::Fine => {}
+            Link::External => {
+                if external && let Some(url) = external::checked_url(&link.url) {
+                    elsewhere.push((url, link.offset));
+                }
+            }
             Link::Broken(message) => problems.push(at(message)),
             Link::Fragment { file: target, fragment } => {
                 // Worded only when it may be a problem: most pages link to their own ids.
@@ -154,12 +292,15 @@ fn scan_page<'f>(file: &'f str, text: &str, shown: &Path, base: &BaseUrl, existi
         links: found.links.len(),
         problems,
         waiting,
+        external: elsewhere,
     }
 }
 
 /// What a link found on a page is.
 enum Link {
     Fine,
+    /// Of another site (or `mailto:`, `tel:`, `data:`, …).
+    External,
     Broken(String),
     /// Fine if the page `file` has the id `fragment` (decoded).
     Fragment {
@@ -188,7 +329,7 @@ fn check_link(base: &BaseUrl, from: &str, url: &str, existing: &HashSet<&str>, s
             None => return Link::Broken(format!("broken link: {url} (no /{rel} in the output)")),
         },
         None => match resolve(base, from, target) {
-            Resolved::External => return Link::Fine,
+            Resolved::External => return Link::External,
             Resolved::OutsideSite(path) => {
                 return Link::Broken(format!(
                     "link to {path}, which is outside the site (base_url path {})",

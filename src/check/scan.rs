@@ -22,8 +22,16 @@ pub struct Scan<'a> {
 /// Scans a page. Nothing is copied but attribute values with entities: a site's pages
 /// hold millions of tags.
 pub fn scan(html: &str) -> Scan<'_> {
-    let bytes = html.as_bytes();
     let mut out = Scan::default();
+    tags(html, |tag, _, attrs| collect(tag, attrs, &mut out));
+    out
+}
+
+/// Calls `each` with every tag of `html` but closing ones: its name, the offset of its
+/// `<`, and its attributes (values decoded, to be taken if wanted). Comments and the text
+/// of `<script>`, `<style>`, `<textarea>` and `<title>` are skipped.
+pub fn tags<'a>(html: &'a str, mut each: impl FnMut(&'a str, usize, &mut [Attr<'a>])) {
+    let bytes = html.as_bytes();
     let mut attrs = Vec::new();
     let mut i = 0;
     while let Some(rel) = memchr::memchr(b'<', &bytes[i..]) {
@@ -47,7 +55,7 @@ pub fn scan(html: &str) -> Scan<'_> {
         }
         let tag = &rest[1..=name_len];
         let end = attributes(html, lt + 1 + name_len, &mut attrs);
-        collect(tag, &mut attrs, &mut out);
+        each(tag, lt, &mut attrs);
         i = end;
         if let Some(close) = ["</script", "</style", "</textarea", "</title"]
             .into_iter()
@@ -57,14 +65,15 @@ pub fn scan(html: &str) -> Scan<'_> {
             i = find_ignore_case(&bytes[end..], close.as_bytes()).map_or(html.len(), |p| end + p);
         }
     }
-    out
 }
 
-struct Attr<'a> {
+/// An attribute of a tag.
+pub struct Attr<'a> {
     /// As written (compare it ignoring case).
-    name: &'a str,
-    value: Cow<'a, str>,
-    offset: usize,
+    pub name: &'a str,
+    pub value: Cow<'a, str>,
+    /// Where its value starts (where its name ends, if it has none).
+    pub offset: usize,
 }
 
 /// Attributes from `start` (just after the tag name) to the end of the tag, into `attrs`
@@ -250,6 +259,24 @@ mod tests {
         );
         assert_eq!(s.ids, ["top", "legacy"]);
         assert_eq!(&html[s.links[3].offset..s.links[3].offset + 6], "/i.png");
+    }
+
+    #[test]
+    fn tags_have_their_offsets_and_attributes() {
+        let html = "<p>x</p><!-- <img> --><IMG src=\"/a.png\" alt><img src=/b.png>";
+        let mut seen = Vec::new();
+        tags(html, |tag, at, attrs| {
+            let names: Vec<&str> = attrs.iter().map(|a| a.name).collect();
+            seen.push((tag.to_string(), at, names.join(" ")));
+        });
+        assert_eq!(
+            seen,
+            [
+                ("p".to_string(), 0, String::new()),
+                ("IMG".to_string(), 22, "src alt".to_string()),
+                ("img".to_string(), 44, "src".to_string()),
+            ]
+        );
     }
 
     #[test]

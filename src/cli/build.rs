@@ -65,7 +65,7 @@ impl BuildArgs {
 
     pub fn run(self, verbosity: Verbosity) -> Result<(), Failure> {
         let options = self.options(verbosity)?;
-        let (summary, ()) = crate::build_once(&options, |_| ())?;
+        let (summary, ()) = crate::build_once(&options, |_, _| ())?;
         super::report_warnings(&summary);
         super::report_urls(&summary, verbosity);
         if verbosity != Verbosity::Quiet {

@@ -105,12 +105,7 @@ pub fn main() -> i32 {
         Ok(()) => Ok(()),
         Err(Failure::Problems(list)) => report(&mut stderr, list, "nothing was written", color),
         Err(Failure::Build(error)) => report_failed_build(&mut stderr, error, color),
-        Err(Failure::Check(list)) => report(
-            &mut stderr,
-            list,
-            "the site was built, but does not pass the check",
-            color,
-        ),
+        Err(Failure::Reported(line)) => writeln!(stderr, "{line}"),
         Err(Failure::Io(error)) => say(&mut stderr, "error", &error.to_string(), color),
         Err(Failure::Serve(error)) => say(&mut stderr, "error", &error.to_string(), color),
         Err(Failure::Deploy(error)) => say(&mut stderr, "error", &error.to_string(), color),
@@ -138,9 +133,9 @@ pub(crate) enum Failure {
     /// What the file system refused a command that writes files of its own (`init`, `new`).
     #[error("{0}")]
     Io(#[from] IoError),
-    /// Problems found in a built site by `check`.
+    /// Problems the command said already (`check`, as text or JSON): the last line to say.
     #[error("{0}")]
-    Check(Diagnostics),
+    Reported(String),
     /// `serve` could not go on: the address, the watcher or the server failed.
     #[error("{0}")]
     Serve(crate::serve::ServeError),
@@ -209,18 +204,28 @@ fn report(w: &mut dyn Write, list: &Diagnostics, outcome: &str, color: bool) -> 
     found(w, list, outcome)
 }
 
-/// Each problem of `list`, one a line (and its hint).
+/// Each problem of `list`, one a line (and its hint and notes).
 fn problems(w: &mut dyn Write, list: &Diagnostics, color: bool) -> std::io::Result<()> {
     for d in list.iter() {
-        let line = d.to_string();
-        if color {
-            let (head, rest) = line.split_once(": error: ").unwrap_or((&line, ""));
-            writeln!(w, "\x1b[1m{head}:\x1b[0m \x1b[1;31merror:\x1b[0m {rest}")?;
-        } else {
-            writeln!(w, "{line}")?;
-        }
+        problem(w, d, color)?;
     }
     Ok(())
+}
+
+/// One problem: `path:line:col: LEVEL: message`, then its hint and notes.
+pub(crate) fn problem(w: &mut dyn Write, d: &crate::diag::Diagnostic, color: bool) -> std::io::Result<()> {
+    let line = d.to_string();
+    if !color {
+        return writeln!(w, "{line}");
+    }
+    let level = d.severity.as_str();
+    let (head, rest) = line.split_once(&format!(": {level}: ")).unwrap_or((&line, ""));
+    let paint = match d.severity {
+        crate::diag::Severity::Error => "1;31",
+        crate::diag::Severity::Warning => "1;33",
+        crate::diag::Severity::Note => "1;36",
+    };
+    writeln!(w, "\x1b[1m{head}:\x1b[0m \x1b[{paint}m{level}:\x1b[0m {rest}")
 }
 
 /// How many problems `list` holds, and what the command left.

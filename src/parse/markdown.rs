@@ -1,6 +1,8 @@
 //! Markdown bodies: CommonMark with tables, footnotes, strikethrough and heading ids.
 
+use std::cell::Cell;
 use std::collections::HashSet;
+use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -21,6 +23,103 @@ pub fn render(body: &str) -> String {
     let mut html = String::with_capacity(body.len() + body.len() / 4);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// The events of a Markdown body with the byte range of the body each comes from, as
+/// `render` reads it.
+pub fn offset_events(body: &str) -> pulldown_cmark::OffsetIter<'_, pulldown_cmark::DefaultBrokenLinkCallback> {
+    Parser::new_ext(body, options()).into_offset_iter()
+}
+
+/// Where a stretch of the HTML `render_traced` made comes from in the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Traced {
+    /// Where the stretch starts in the HTML; it ends where the next one starts.
+    pub html: usize,
+    /// The range of the body of the event that wrote it.
+    pub source: Range<usize>,
+    /// The HTML is the body's text itself (raw HTML): an offset into the stretch is as far
+    /// into `source`.
+    pub verbatim: bool,
+    /// For a link or an image, where its destination is written in the body (not in a
+    /// reference link, whose destination is defined elsewhere).
+    pub destination: Option<usize>,
+}
+
+impl Traced {
+    /// The offset in the body of the byte `into` bytes into this stretch of HTML: as far
+    /// into raw HTML, else where the link's destination is written, else where the event
+    /// starts.
+    pub fn source_offset(&self, into: usize) -> usize {
+        match self.verbatim {
+            true => self.source.start + into.min(self.source.len()),
+            false => self.destination.unwrap_or(self.source.start),
+        }
+    }
+}
+
+/// `render`, and for each event, where the HTML it wrote starts (in order), so that a
+/// place in the HTML can be traced back to the body (`dateline check` reports a broken
+/// link of an article's body at its source). pulldown-cmark's writer writes each event as
+/// it takes it, so the HTML's length when an event is taken is where that event's HTML
+/// starts (an image's alt text, taken while the image is written, starts after its `src`).
+pub fn render_traced(body: &str) -> (String, Vec<Traced>) {
+    let (mut events, ranges): (Vec<Event<'_>>, Vec<Range<usize>>) = offset_events(body).unzip();
+    assign_heading_ids(&mut events);
+    let written = Cell::new(0usize);
+    let mut traced = Vec::with_capacity(events.len());
+    let mut html = String::with_capacity(body.len() + body.len() / 4);
+    let taken = events.into_iter().zip(ranges).map(|(event, source)| {
+        let destination = match &event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                destination_in(body, &source, dest_url)
+            }
+            _ => None,
+        };
+        let verbatim = match &event {
+            Event::Html(text) | Event::InlineHtml(text) => body.get(source.clone()) == Some(&**text),
+            _ => false,
+        };
+        traced.push(Traced {
+            html: written.get(),
+            source,
+            verbatim,
+            destination,
+        });
+        event
+    });
+    let counting = Counting {
+        out: &mut html,
+        written: &written,
+    };
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark::html::write_html_fmt(counting, taken);
+    (html, traced)
+}
+
+/// A `fmt::Write` into a String that says how much it holds.
+struct Counting<'a> {
+    out: &'a mut String,
+    written: &'a Cell<usize>,
+}
+
+impl std::fmt::Write for Counting<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.out.push_str(s);
+        self.written.set(self.out.len());
+        Ok(())
+    }
+}
+
+/// Where the destination `url` of a link or image is written within its range of `body`:
+/// the last place it is (the link's text may say the URL too); none if it is not written
+/// as it is (a reference link, escapes).
+pub fn destination_in(body: &str, range: &Range<usize>, url: &str) -> Option<usize> {
+    let text = body.get(range.clone())?;
+    (!url.is_empty())
+        .then(|| text.rfind(url))
+        .flatten()
+        .map(|at| range.start + at)
 }
 
 fn assign_heading_ids(events: &mut [Event<'_>]) {
@@ -141,6 +240,36 @@ mod tests {
         assert!(html.contains(r#"<h2 id="the-talks-1">"#), "{html}");
         assert!(html.contains(r#"<h2 id="mine">"#), "{html}");
         assert!(html.contains(r#"<h3 id="cafe-co">"#), "{html}");
+    }
+
+    /// The traced HTML is the HTML, and each link in it leads back to where its
+    /// destination is written: inline, in an image, in raw HTML (block and inline), and a
+    /// reference link at the link itself.
+    #[test]
+    fn traced_html_leads_back_to_the_body() {
+        let body = "## Heading\n\nSee [the *budget*](/2099/01/01/gone/ \"t\") and ![a\nchart](/img/c.png).\n\n\
+                    <div class=\"box\">\n  <a href=\"/raw/\">raw</a>\n</div>\n\n\
+                    Inline <a href=\"/inline/\">x</a> and [ref][r] and <https://e.org/auto>.\n\n\
+                    | a | b |\n|---|---|\n| [c](/cell/) | d |\n\n[r]: /defined/\n";
+        let (html, traced) = render_traced(body);
+        assert_eq!(html, render(body));
+        assert!(traced.windows(2).all(|w| w[0].html <= w[1].html));
+        let back = |url: &str| {
+            let at = html
+                .find(&format!("\"{url}\""))
+                .unwrap_or_else(|| panic!("{url} in {html}"))
+                + 1;
+            let t = traced.iter().rev().find(|t| t.html <= at).unwrap();
+            let offset = t.source_offset(at - t.html);
+            &body[offset..]
+        };
+        assert!(back("/2099/01/01/gone/").starts_with("/2099/01/01/gone/ \"t\")"));
+        assert!(back("/img/c.png").starts_with("/img/c.png)"));
+        assert!(back("/raw/").starts_with("/raw/\">raw"));
+        assert!(back("/inline/").starts_with("/inline/\">x"));
+        assert!(back("/defined/").starts_with("[ref][r]"));
+        assert!(back("https://e.org/auto").starts_with("https://e.org/auto>"));
+        assert!(back("/cell/").starts_with("/cell/)"));
     }
 
     #[test]

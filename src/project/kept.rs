@@ -99,6 +99,11 @@ impl KeptArchive {
         }
     }
 
+    /// The archive kept, if any: after a build, the one it made.
+    pub(super) fn archive(&self) -> Option<&Archive> {
+        self.kept.as_ref().map(|k| &k.archive)
+    }
+
     /// Lets the archive go: it is built again next time.
     pub(super) fn forget(&mut self) {
         self.kept = None;

@@ -325,6 +325,17 @@ impl Project {
         patched
     }
 
+    /// The archive of the last build that got as far as making one (`dateline check`
+    /// traces problems back to its articles' sources, and lints them).
+    pub(crate) fn archive(&self) -> Option<&Archive> {
+        self.kept.archive()
+    }
+
+    /// The site's folder, as the user named it.
+    pub(crate) fn root(&self) -> &Path {
+        &self.options.site
+    }
+
     /// Says that the process ends after the next build (see `ends_with_the_process`).
     pub(crate) fn end_with_the_process(&mut self) {
         self.ends_with_the_process = true;

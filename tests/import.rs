@@ -48,13 +48,15 @@ fn read(site: &Path, rel: &str) -> String {
     fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-/// The site builds, and `dateline check` finds no problem.
+/// The site builds, and `dateline check` finds no error (warnings on the sources, such as
+/// a fixture's short first paragraph, pass).
 fn builds_and_checks(site: &Path) {
     let build = dateline(&["build", "-s", site.to_str().unwrap()], site);
     assert!(build.status.success(), "{}{}", stdout(&build), stderr(&build));
     let check = dateline(&["check", "-s", site.to_str().unwrap()], site);
     assert!(check.status.success(), "{}{}", stdout(&check), stderr(&check));
-    assert!(stdout(&check).contains(": no problems"), "{}", stdout(&check));
+    let said = stdout(&check);
+    assert!(said.contains(": no problems") || said.contains(": no errors"), "{said}");
 }
 
 /// Every file under `dir`, relative, with its bytes.

@@ -75,7 +75,9 @@ def main():
                     break
                 if "error" in line:
                     print(line)
-            written = int(re.search(r"(\d+) files written", line).group(1))
+            # "1 file written", "12 files written", "1,204 files written"
+            found = re.search(r"([\d,]+) files? written", line)
+            written = int(found.group(1).replace(",", "")) if found else 0
             latencies.append(at - t0)
             print(f"edit {i + 1:2}: {1000 * (at - t0):7.1f} ms  ({line})")
             if written == 0:

@@ -242,3 +242,61 @@ fn hostile_text_lands_escaped_in_every_output() {
         assert_eq!(meta["section"], field("section").as_str(), "{meta}");
     }
 }
+
+/// A Markdown body's raw HTML is the newsroom's own and kept as written; with
+/// `[content] sanitize = true` it is cleaned (scripts, handlers, `javascript:` removed,
+/// embeds kept) in the page, the full-content feeds and the search index, and turning the
+/// setting on renders the unchanged articles again.
+#[test]
+fn markdown_bodies_keep_their_html_unless_sanitize_is_on() {
+    const BODY: &str = "Before.\n\n<script>alert('body')</script>\n\n<p onclick=\"steal()\">Hi <a href=\"javascript:steal()\">there</a>.</p>\n\n<iframe src=\"https://www.youtube.com/embed/abc\" title=\"Video\"></iframe>\n\nAfter.\n";
+    let config = |sanitize: bool| format!("{CONFIG}feed_content = \"full\"\n[content]\nsanitize = {sanitize}\n");
+    let site = Site::with_config(&config(false));
+    site.write(
+        "content/2025/01/raw.md",
+        format!("---\ntitle: Raw\ndate: 2025-01-02T10:00:00Z\n---\n{BODY}"),
+    );
+    let all_text = |site: &Site| {
+        let mut text = String::new();
+        for entry in walkdir::WalkDir::new(site.out()) {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "pf_fragment") {
+                std::io::Read::read_to_string(
+                    &mut flate2::read::GzDecoder::new(fs::File::open(path).unwrap()),
+                    &mut text,
+                )
+                .unwrap();
+            } else if path.extension().is_some_and(|e| e == "xml" || e == "html") {
+                text.push_str(&fs::read_to_string(path).unwrap());
+            }
+        }
+        text
+    };
+
+    site.built();
+    let page = site.page("2025/01/02/raw/");
+    assert_eq!(
+        page.count("article script, main script"),
+        1,
+        "the body's script is kept"
+    );
+    assert!(page.text.contains("<p onclick=\"steal()\">"));
+    assert!(
+        fs::read_to_string(site.out().join("atom.xml"))
+            .unwrap()
+            .contains("steal()")
+    );
+
+    site.write("dateline.toml", config(true));
+    site.built();
+    let page = site.page("2025/01/02/raw/");
+    assert_eq!(page.count("article script, main script"), 0, "{}", page.text);
+    assert_eq!(page.count("[onclick]"), 0);
+    assert_eq!(page.attr("iframe", "src"), "https://www.youtube.com/embed/abc");
+    assert!(page.text.contains("Before.") && page.text.contains("After."));
+    let everything = all_text(&site);
+    assert!(!everything.contains("steal()"), "a handler or javascript: link is left");
+    assert!(!everything.contains("alert('body')"), "the script is left");
+    assert!(everything.contains("youtube.com/embed/abc"), "the embed is gone");
+}

@@ -191,10 +191,12 @@ fn hostile_text_lands_escaped_in_every_output() {
             );
         }
         for (name, strings) in &feeds[..2] {
-            assert!(
-                strings.iter().any(|s| s.contains(&field("author"))),
-                "{name}: the author of article {i} is not there as text"
-            );
+            for f in ["author", "summary", "tag", "section"] {
+                assert!(
+                    strings.iter().any(|s| s.contains(&field(f))),
+                    "{name}: the {f} of article {i} is not there as text"
+                );
+            }
         }
     }
 

@@ -31,6 +31,16 @@ struct RawConfig {
     deploy: RawDeploy,
     #[serde(default)]
     feeds: RawFeeds,
+    #[serde(default)]
+    content: RawContent,
+}
+
+/// `[content]`: how article sources are read.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawContent {
+    #[serde(default)]
+    sanitize: bool,
 }
 
 /// What feed entries carry besides title, date, authors and summary.
@@ -154,6 +164,9 @@ pub struct Config {
     pub deploy: Deploy,
     /// The WebSub hub every feed names (`[feeds] hub`), an absolute URL.
     pub hub: Option<String>,
+    /// Whether the raw HTML of Markdown bodies is cleaned (`[content] sanitize`): off, a
+    /// body's HTML is the newsroom's own and kept as written.
+    pub sanitize: bool,
 }
 
 /// The organisation that publishes the archive (used in structured data).
@@ -368,6 +381,7 @@ impl Config {
                         nginx_redirects: raw.deploy.nginx_redirects,
                     },
                     hub,
+                    sanitize: raw.content.sanitize,
                 })
             }
             _ => Err(problems),
@@ -487,6 +501,14 @@ mod tests {
         assert!(err[0].contains("missing required key `title`"), "{}", err[0]);
         let err = parse("title = \"A\nbase_url = 1\n").unwrap_err();
         assert!(err[0].starts_with("dateline.toml:1:"), "{}", err[0]);
+    }
+
+    #[test]
+    fn content_sanitize_is_off_unless_set() {
+        let base = "title = \"A\"\nbase_url = \"https://e.org/\"\n";
+        assert!(!parse(base).unwrap().sanitize);
+        assert!(parse(&format!("{base}[content]\nsanitize = true\n")).unwrap().sanitize);
+        assert!(parse(&format!("{base}[content]\nclean = true\n")).is_err());
     }
 
     #[test]

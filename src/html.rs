@@ -19,6 +19,31 @@ pub fn escape_into(out: &mut String, text: &str) {
     out.push_str(&text[last..]);
 }
 
+/// The allow-list of HTML a newsroom's bodies keep when they are cleaned: ammonia's
+/// defaults (text markup, links, images, lists, tables, quotes, figures; no `<script>`,
+/// `<style>`, `on*=` handlers or `javascript:` URLs) plus the embeds news articles carry
+/// (`<iframe>`, `<video>`, `<audio>`), `id` and `class`. Links keep what they said: no `rel`
+/// is added. Shared by `dateline import` (`import/body.rs`) and `[content] sanitize`, so
+/// that an imported body and a cleaned one keep the same HTML.
+pub fn sanitizer() -> ammonia::Builder<'static> {
+    let mut sanitizer = ammonia::Builder::default();
+    sanitizer
+        .add_tags(["iframe", "video", "audio", "source", "track", "picture"])
+        .add_tag_attributes(
+            "iframe",
+            ["src", "width", "height", "title", "allow", "allowfullscreen", "loading"],
+        )
+        .add_tag_attributes("video", ["src", "controls", "poster", "width", "height", "preload"])
+        .add_tag_attributes("audio", ["src", "controls", "preload"])
+        .add_tag_attributes("source", ["src", "srcset", "type", "media", "sizes"])
+        .add_tag_attributes("track", ["src", "kind", "srclang", "label"])
+        .add_tag_attributes("img", ["srcset", "sizes", "loading"])
+        .add_tag_attributes("a", ["title"])
+        .add_generic_attributes(["id", "class"])
+        .link_rel(None);
+    sanitizer
+}
+
 /// `text` with `& < > " '` escaped.
 #[cfg(test)]
 pub fn escape(text: &str) -> String {

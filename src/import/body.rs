@@ -86,22 +86,8 @@ impl Cleaner {
     /// to the copy the import makes of it.
     pub fn new(images: Option<Images>) -> Cleaner {
         let images = images.map(Arc::new);
-        let mut sanitizer = ammonia::Builder::default();
-        sanitizer
-            .add_tags(["iframe", "video", "audio", "source", "track", "picture"])
-            .add_tag_attributes(
-                "iframe",
-                ["src", "width", "height", "title", "allow", "allowfullscreen", "loading"],
-            )
-            .add_tag_attributes("video", ["src", "controls", "poster", "width", "height", "preload"])
-            .add_tag_attributes("audio", ["src", "controls", "preload"])
-            .add_tag_attributes("source", ["src", "srcset", "type", "media", "sizes"])
-            .add_tag_attributes("track", ["src", "kind", "srclang", "label"])
-            .add_tag_attributes("img", ["srcset", "sizes", "loading"])
-            .add_tag_attributes("a", ["title"])
-            .add_generic_attributes(["id", "class"])
-            // Links keep what they said: no rel added, which would keep them HTML.
-            .link_rel(None);
+        // Links keep what they said (no rel added, which would keep them HTML).
+        let mut sanitizer = crate::html::sanitizer();
         if let Some(images) = &images {
             let images = Arc::clone(images);
             sanitizer.attribute_filter(move |element, attribute, value| {

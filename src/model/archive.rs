@@ -468,8 +468,15 @@ pub fn normalize_alias(alias: &str) -> Result<String, String> {
     if path.is_empty() {
         return Err("an alias cannot be the home page".into());
     }
-    if path.split('/').any(|segment| segment == "." || segment == "..") {
-        return Err("an alias must not contain `.` or `..` segments".into());
+    // Hosts and browsers decode `%2e%2e` to `..` before they resolve a path, so an escaped
+    // dot segment would leave the folder it names as surely as a plain one; `%2f` and
+    // `%5c` would make a segment of two.
+    let dot_segment = |segment: &str| {
+        let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+        decoded == "." || decoded == ".." || (segment.contains('%') && decoded.contains(['/', '\\']))
+    };
+    if path.split('/').any(dot_segment) {
+        return Err("an alias must not contain `.` or `..` segments, plain or percent-encoded (`%2e%2e`), nor an encoded `/` or `\\`".into());
     }
     let last = path.rsplit('/').next().unwrap_or(path);
     if path.ends_with('/') || last.ends_with(".html") || last.ends_with(".htm") {

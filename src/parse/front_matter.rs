@@ -259,6 +259,10 @@ fn reword(message: &str) -> String {
         let key = rest.split_once(", expected").map_or(rest, |(key, _)| key);
         return format!("unknown front matter key {}", key.trim_end_matches(','));
     }
+    // toml's and serde-saphyr's depth limits, said the same way.
+    if message.contains("recursion") {
+        return format!("the front matter is nested too deeply ({message})");
+    }
     message
 }
 

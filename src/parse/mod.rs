@@ -115,6 +115,22 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
 
 /// Decodes source bytes, reporting invalid UTF-8 at its line and column.
 pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, str>, Diagnostic> {
+    // Notepad and Excel save "Unicode" as UTF-16 with a byte-order mark: said as such, not
+    // as invalid UTF-8 at the first byte, which would not tell the newsroom what to do.
+    let utf16 = match bytes {
+        [0xFF, 0xFE, ..] => Some("UTF-16LE"),
+        [0xFE, 0xFF, ..] => Some("UTF-16BE"),
+        _ => None,
+    };
+    if let Some(name) = utf16 {
+        return Err(Diagnostic::new(
+            path,
+            1,
+            1,
+            format!("the file is in {name} (it starts with a byte-order mark); dateline reads UTF-8"),
+        )
+        .with_hint("save it as UTF-8"));
+    }
     text::decode(bytes)
         .map_err(|e| Diagnostic::new(path, e.line, e.column, "invalid UTF-8").with_hint("save the file as UTF-8"))
 }
@@ -180,7 +196,14 @@ fn parse_markdown(path: &Path, text: &str, cx: &ParseContext) -> Result<ParsedAr
     };
 
     let title = match raw.title.as_deref().map(str::trim) {
-        Some(t) if !t.is_empty() => t.to_string(),
+        Some(t) if !t.is_empty() => {
+            if let Some(found) = text::forbidden_char(t) {
+                problems.push(
+                    at("title", text::forbidden_message("`title`", found)).with_hint(text::forbidden_hint(found)),
+                );
+            }
+            t.to_string()
+        }
         Some(_) => {
             problems.push(at("title", "`title` is empty".into()));
             String::new()
@@ -234,6 +257,15 @@ fn parse_markdown(path: &Path, text: &str, cx: &ParseContext) -> Result<ParsedAr
                 },
                 "an author's name is empty".into(),
             ));
+        } else if let Some(found) = text::forbidden_char(name) {
+            let key = if raw_has(&split, "authors") {
+                "authors"
+            } else {
+                "author"
+            };
+            problems.push(
+                at(key, text::forbidden_message("an author's name", found)).with_hint(text::forbidden_hint(found)),
+            );
         } else if !bylines.iter().any(|b| b.name == name) {
             bylines.push(Byline {
                 name: name.to_string(),
@@ -243,6 +275,9 @@ fn parse_markdown(path: &Path, text: &str, cx: &ParseContext) -> Result<ParsedAr
     }
     let mut tags: Vec<String> = Vec::with_capacity(raw.tags.0.len());
     for tag in raw.tags.0 {
+        if let Some(found) = text::forbidden_char(&tag) {
+            problems.push(at("tags", text::forbidden_message("a tag", found)).with_hint(text::forbidden_hint(found)));
+        }
         match tag.trim() {
             "" => problems.push(at("tags", "a tag is empty".into())),
             t if !tags.iter().any(|x| x == t) => tags.push(t.to_string()),
@@ -260,6 +295,10 @@ fn parse_markdown(path: &Path, text: &str, cx: &ParseContext) -> Result<ParsedAr
         None => None,
     };
     let section = raw.section.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    if let Some(found) = section.as_deref().and_then(text::forbidden_char) {
+        problems
+            .push(at("section", text::forbidden_message("`section`", found)).with_hint(text::forbidden_hint(found)));
+    }
     let summary = match raw.summary.as_deref().map(str::trim) {
         Some(s) if !s.is_empty() => s.to_string(),
         _ => markdown::summary(split.body),

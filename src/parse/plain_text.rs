@@ -73,6 +73,7 @@ pub fn layout<'a>(path: &Path, text: &'a str, tz: Tz) -> Result<Layout<'a>, Diag
         return Err(not_plain(1, 1, "the first line should be the title".into()));
     };
     let title = title_line.text.trim();
+    forbidden(path, &title_line, "the title")?;
 
     let mut next = lines.next();
     match &next {
@@ -93,7 +94,10 @@ pub fn layout<'a>(path: &Path, text: &'a str, tz: Tz) -> Result<Layout<'a>, Diag
     let date = parse_date_line(date_line.text, tz).map_err(|m| not_plain(date_line.number, date_line.indent(), m))?;
 
     let byline = match lines.next() {
-        Some(l) if !l.is_blank() => parse_byline(l.text.trim()),
+        Some(l) if !l.is_blank() => {
+            forbidden(path, &l, "the byline")?;
+            parse_byline(l.text.trim())
+        }
         other => {
             let number = other.map_or(date_line.number + 1, |l| l.number);
             return Err(not_plain(
@@ -131,6 +135,18 @@ pub fn layout<'a>(path: &Path, text: &'a str, tz: Tz) -> Result<Layout<'a>, Diag
         paragraphs,
         bio,
     })
+}
+
+/// A character the title or byline must not hold (`text::forbidden_char`), at its column.
+fn forbidden(path: &Path, line: &Line<'_>, what: &str) -> Result<(), Diagnostic> {
+    let Some(found) = super::text::forbidden_char(line.text) else {
+        return Ok(());
+    };
+    let column = line.text.chars().take_while(|&c| c != found.0).count() + 1;
+    Err(
+        Diagnostic::new(path, line.number, column, super::text::forbidden_message(what, found))
+            .with_hint(super::text::forbidden_hint(found)),
+    )
 }
 
 /// Byte offset where 1-based line `number` starts (the end of the text if there is no such line).

@@ -58,6 +58,13 @@ pub fn parse_profile(path: &Path, bytes: &[u8]) -> Result<AuthorProfile, Diagnos
                 .with_hint("the name as it appears in bylines, e.g. name: \"Austin Collins\""));
         }
     };
+    if let Some(found) = super::text::forbidden_char(&name) {
+        let (line, column) = front_matter::locate(&split, "name");
+        return Err(
+            Diagnostic::new(path, line, column, super::text::forbidden_message("`name`", found))
+                .with_hint(super::text::forbidden_hint(found)),
+        );
+    }
     for link in &raw.links {
         if link.url.trim().is_empty() || link.name.trim().is_empty() {
             let (line, column) = front_matter::locate(&split, "links");

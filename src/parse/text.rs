@@ -30,6 +30,38 @@ fn memchr_cr(text: &str) -> bool {
     text.as_bytes().contains(&b'\r')
 }
 
+/// A character a title, name, tag or section must not hold, and why.
+///
+/// Control characters (C0 but tab and line ends, DEL, C1) are invisible, and XML 1.0 forbids
+/// most of them: one in a title would make every feed and sitemap that holds it unreadable.
+/// The bidi embeddings and overrides (U+202A–U+202E) reorder the text shown after them,
+/// beyond the title itself, which is how a name is made to read as another; Unicode
+/// recommends the isolates (U+2066–U+2069) and marks (U+200E, U+200F, U+061C) instead, and
+/// those right-to-left text needs are accepted.
+pub fn forbidden_char(text: &str) -> Option<(char, &'static str)> {
+    text.chars().find_map(|c| match c {
+        '\t' | '\n' | '\r' => None,
+        '\u{0}'..='\u{1F}' | '\u{7F}'..='\u{9F}' => Some((c, "a control character")),
+        '\u{202A}'..='\u{202E}' => Some((c, "a bidi embedding or override, which reorders the text after it")),
+        _ => None,
+    })
+}
+
+/// The message for `forbidden_char`'s find in `what` (`` `title` ``).
+pub fn forbidden_message(what: &str, (c, kind): (char, &str)) -> String {
+    format!("{what} holds U+{:04X}, {kind}", u32::from(c))
+}
+
+/// What to do about a character `forbidden_char` found.
+pub fn forbidden_hint((c, _): (char, &str)) -> &'static str {
+    match c {
+        '\u{202A}'..='\u{202E}' => {
+            "remove it; right-to-left text may use the marks U+200E and U+200F or the isolates U+2066–U+2069"
+        }
+        _ => "remove it (a scraper or a copy from a terminal leaves such characters)",
+    }
+}
+
 /// The longest a derived summary gets, in characters.
 pub const SUMMARY_CHARS: usize = 280;
 
@@ -72,6 +104,15 @@ mod tests {
     #[test]
     fn decode_reports_where_invalid_utf8_starts() {
         assert_eq!(decode(b"ok\nab\xFFc").unwrap_err(), InvalidUtf8 { line: 2, column: 3 });
+    }
+
+    #[test]
+    fn forbidden_characters() {
+        assert_eq!(forbidden_char("Plain\ttitle\n"), None);
+        assert_eq!(forbidden_char("שלום \u{200F}\u{2067}x\u{2069}"), None);
+        assert_eq!(forbidden_char("Bell\u{7}").map(|f| f.0), Some('\u{7}'));
+        assert_eq!(forbidden_char("C1\u{85}").map(|f| f.0), Some('\u{85}'));
+        assert_eq!(forbidden_char("a\u{202E}b").map(|f| f.0), Some('\u{202E}'));
     }
 
     #[test]

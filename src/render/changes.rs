@@ -27,6 +27,8 @@ impl Plan<'_> {
         fingerprint::combine(&[
             fingerprint::fingerprint(&templates),
             r.env.config.paginate as u64,
+            // `[content] sanitize` changes every Markdown article's body.
+            u64::from(r.env.config.sanitize),
             r.globals_hash,
             r.site_feeds_hash,
             views::env_fingerprint(&r.env),

@@ -155,7 +155,11 @@ impl Feed {
                         moment(a.date.at),
                         moment(a.last_change().at),
                     ),
-                    (authors, terms, full.then_some((a.source_hash, a.format))),
+                    (
+                        authors,
+                        terms,
+                        full.then_some((super::fingerprint::body(config, a.source_hash), a.format)),
+                    ),
                 )
             })
             .collect();

@@ -30,6 +30,15 @@ pub fn hashing() -> bool {
     HASHING.get()
 }
 
+/// What stands for an article's body in fingerprints: the hash of its source, and whether
+/// `[content] sanitize` cleans it, so that turning it on or off renders the bodies again.
+pub fn body(config: &crate::config::Config, source_hash: u64) -> u64 {
+    match config.sanitize {
+        true => combine(&[source_hash, 0x5a71_7123]),
+        false => source_hash,
+    }
+}
+
 /// Combines fingerprints, in order.
 pub fn combine(parts: &[u64]) -> u64 {
     let mut h = Xxh3::new();

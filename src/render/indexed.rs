@@ -99,7 +99,16 @@ impl<'a> Plan<'a> {
             let section = a.section.map(|s| archive.sections[s as usize].name.as_str());
             let title: &str = &a.title;
             let (path, summary): (&str, &str) = (&a.path, &a.summary);
-            fingerprint::fingerprint(&(a.source_hash, path, title, &a.date, authors, tags, section, summary))
+            fingerprint::fingerprint(&(
+                fingerprint::body(config, a.source_hash),
+                path,
+                title,
+                &a.date,
+                authors,
+                tags,
+                section,
+                summary,
+            ))
         }));
         fingerprint::combine(&parts)
     }

@@ -444,6 +444,8 @@ pub struct Renderer<'a> {
     in_feeds: HashSet<ArticleId>,
     feed_bodies: Mutex<HashMap<ArticleId, String>>,
     parse_cx: ParseContext,
+    /// `[content] sanitize`'s cleaner of Markdown bodies' HTML, when it is on.
+    sanitizer: Option<ammonia::Builder<'static>>,
     /// The site's folder, to read sources again from.
     site: crate::walk::Folder,
     tera: Arc<tera::Tera>,
@@ -497,6 +499,7 @@ impl<'a> Renderer<'a> {
             parse_cx: ParseContext {
                 timezone: config.timezone,
             },
+            sanitizer: config.sanitize.then(crate::html::sanitizer),
             feed_bodies: Mutex::new(HashMap::with_capacity(in_feeds.len())),
             in_feeds,
             site_feeds,
@@ -575,7 +578,14 @@ impl<'a> Renderer<'a> {
     fn body_of(&self, article: &crate::model::Article, source: &Path) -> Result<String, Diagnostic> {
         let bytes = (self.site.read_known(&article.source, article.source_len))
             .map_err(|e| Diagnostic::file(source, format!("cannot read: {e}")))?;
-        crate::parse::body_html(source, &bytes, article.format, &self.parse_cx)
+        let html = crate::parse::body_html(source, &bytes, article.format, &self.parse_cx)?;
+        // `[content] sanitize`: a Markdown body's raw HTML cleaned, once, here, where pages,
+        // feeds and the search index all take bodies from. Plain-text bodies are escaped
+        // text already.
+        Ok(match (&self.sanitizer, article.format) {
+            (Some(sanitizer), crate::parse::Format::Markdown) => sanitizer.clean(&html).to_string(),
+            _ => html,
+        })
     }
 
     /// Keeps an article's body if a feed carries it in full.

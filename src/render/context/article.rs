@@ -81,7 +81,10 @@ impl Renderer<'_> {
         };
         let page = Page::Article(id);
         match self.finish(mode, &page, &article.title, &article.summary, Meta::default(), view)? {
-            Prepared::Fingerprint(f) => Ok(Prepared::Fingerprint(fingerprint::combine(&[f, article.source_hash]))),
+            Prepared::Fingerprint(f) => Ok(Prepared::Fingerprint(fingerprint::combine(&[
+                f,
+                fingerprint::body(self.env.config, article.source_hash),
+            ]))),
             context => Ok(context),
         }
     }

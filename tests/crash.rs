@@ -13,8 +13,13 @@
 //! once each; their every file is hashed. Then each kill switches the content from one
 //! version to the other, starts a build, kills it at a moment drawn (from a fixed seed)
 //! over the length of an uninterrupted build of the same kind, and checks what is on disk.
-
-mod common;
+//!
+//! What is not held: a build into a folder that holds a previous build (incremental, or
+//! `--clean` over it) patches it, moving its changed files in one by one. A kill during
+//! those moves leaves some files of the new build beside the others of the previous one
+//! (`Left::Mixed`): each file whole (a rename is atomic), none outside the two builds, and
+//! the next build puts the whole new site in place. Only a build into an empty or missing
+//! folder, and the cache save after OUT is in place, are all-or-nothing for OUT.
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -158,17 +158,50 @@ fn save_atomically<T: Serialize + ?Sized>(path: &Path, value: &T) -> Result<(), 
     use std::io::Write;
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
     let written = || -> std::io::Result<()> {
-        let mut file = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
-        // postcard tells a failed write as a full buffer: the file system's reason (a full
-        // disk) is what a second try to write the rest says.
+        let file = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
+        // postcard tells a failed write as a full buffer ("The serialize buffer is full"):
+        // the file system's reason (a full disk, a file too large) is the one kept here.
+        let mut file = KeepsError {
+            inner: file,
+            error: None,
+        };
         if let Err(e) = postcard::to_io(value, &mut file).map(drop) {
-            return Err(file.flush().err().unwrap_or_else(|| std::io::Error::other(e)));
+            return Err(file.error.take().unwrap_or_else(|| std::io::Error::other(e)));
         }
         file.flush()?;
         drop(file);
         std::fs::rename(&tmp, path)
     };
     written().at("write", path)
+}
+
+/// A writer that keeps the first error of the one it wraps, for a caller (postcard) that
+/// replaces it with its own.
+struct KeepsError<W> {
+    inner: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: std::io::Write> KeepsError<W> {
+    fn kept<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        result.map_err(|e| {
+            let kind = e.kind();
+            self.error.get_or_insert(e);
+            std::io::Error::from(kind)
+        })
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for KeepsError<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.kept(result)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let result = self.inner.flush();
+        self.kept(result)
+    }
 }
 
 /// What changed in a cache since it was saved, to be written.

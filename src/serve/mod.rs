@@ -216,6 +216,11 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     });
 
     say(format!("Serving {url} (Ctrl-C to stop)"));
+    // The loopback is the default: a preview server answers anyone who can reach it, with
+    // drafts and unpublished pages. Any other address is said, even with --quiet.
+    if !local.ip().is_loopback() {
+        eprintln!("{}", exposed_warning(local));
+    }
     if options.open {
         open_browser(&url);
     }
@@ -225,6 +230,13 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         });
         server.await.map_err(ServeError::Server)
     })
+}
+
+/// The warning for a server bound to `local`, an address other than the loopback.
+fn exposed_warning(local: SocketAddr) -> String {
+    format!(
+        "warning: listening on {local}, not the loopback: other machines that can reach this one can read the site (drafts included); use --bind 127.0.0.1 to keep it to this machine"
+    )
 }
 
 fn project_build(project: &mut Project) -> Result<BuildSummary, Error> {

@@ -48,8 +48,15 @@ pub struct Served {
 
 impl Served {
     pub fn start(site: &Path) -> Served {
+        Served::start_with(site, &[])
+    }
+
+    /// Runs `dateline serve --port 0 ARGS -s SITE`.
+    pub fn start_with(site: &Path, args: &[&str]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
-            .args(["serve", "--port", "0", "-s"])
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .arg("-s")
             .arg(site)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -88,6 +95,11 @@ impl Served {
                 return served;
             }
         }
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// The absolute URL of a site path (`2025/` → `http://…/archive/2025/`).

@@ -10,7 +10,6 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
 use common::{Site, tree};
 
@@ -547,8 +546,7 @@ fn a_symlink_to_a_file_outside_the_site_is_followed() {
 }
 
 /// A folder that cannot be read is an error naming it. Run as root, permissions do not
-/// stop reads, so the build runs as `nobody` through `setpriv`; without it the test says
-/// why it checked nothing.
+/// stop reads, so the build runs as `nobody` through `setpriv` (`common::run_as_nobody`).
 #[test]
 fn a_folder_without_read_permission_is_refused() {
     use std::os::unix::fs::PermissionsExt;
@@ -557,35 +555,8 @@ fn a_folder_without_read_permission_is_refused() {
     fs::create_dir_all(&locked).unwrap();
     fs::write(locked.join("a.md"), GOOD.replace("Good", "Locked")).unwrap();
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
-    let as_root = fs::read_dir(&locked).is_ok();
-    let output = if as_root {
-        let setpriv = Path::new("/usr/bin/setpriv");
-        if !setpriv.exists() {
-            eprintln!("SKIPPED: running as root and setpriv is missing: permissions cannot stop a read");
-            return;
-        }
-        // `nobody` must reach the site: open it up, all but the locked folder.
-        for entry in walkdir::WalkDir::new(site.root())
-            .into_iter()
-            .filter_entry(|e| e.path() != locked)
-        {
-            let entry = entry.unwrap();
-            let mode = if entry.file_type().is_dir() { 0o777 } else { 0o666 };
-            fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode)).unwrap();
-        }
-        let mut ancestor = site.root().parent();
-        while let Some(dir) = ancestor {
-            let mode = fs::metadata(dir).unwrap().permissions().mode();
-            assert!(mode & 0o001 != 0, "{} is closed to nobody", dir.display());
-            ancestor = dir.parent();
-        }
-        std::process::Command::new(setpriv)
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-            .arg(env!("CARGO_BIN_EXE_dateline"))
-            .args(["build", "--now", "2026-01-15T12:00:00Z", "-s"])
-            .arg(site.root())
-            .output()
-            .unwrap()
+    let output = if common::reads_anything(&locked) {
+        common::run_as_nobody(site.root(), &locked, &["build", "--now", "2026-01-15T12:00:00Z"])
     } else {
         std::process::Command::new(env!("CARGO_BIN_EXE_dateline"))
             .args(["build", "--now", "2026-01-15T12:00:00Z", "-s"])

@@ -197,3 +197,43 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// Runs `dateline ARGS -s SITE` as the user `nobody` (through `setpriv`), for tests of what
+/// permissions stop: run as root, as CI runs, a mode of 0 stops no read. The site is opened
+/// to `nobody`, all but `locked` (a file or folder the test closed). Panics without
+/// `setpriv` (util-linux, on every Debian), so that such a test never passes unrun.
+pub fn run_as_nobody(site: &Path, locked: &Path, args: &[&str]) -> std::process::Output {
+    use std::os::unix::fs::PermissionsExt;
+    let setpriv = Path::new("/usr/bin/setpriv");
+    assert!(
+        setpriv.exists(),
+        "running as root without setpriv: permissions cannot stop a read, so this test cannot run"
+    );
+    for entry in walkdir::WalkDir::new(site)
+        .into_iter()
+        .filter_entry(|e| e.path() != locked)
+    {
+        let entry = entry.unwrap();
+        let mode = if entry.file_type().is_dir() { 0o777 } else { 0o666 };
+        fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let mut ancestor = site.parent();
+    while let Some(dir) = ancestor {
+        let mode = fs::metadata(dir).unwrap().permissions().mode();
+        assert!(mode & 0o001 != 0, "{} is closed to nobody", dir.display());
+        ancestor = dir.parent();
+    }
+    std::process::Command::new(setpriv)
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(env!("CARGO_BIN_EXE_dateline"))
+        .args(args)
+        .arg("-s")
+        .arg(site)
+        .output()
+        .unwrap()
+}
+
+/// Whether this process reads what a mode of 0 closes (it runs as root).
+pub fn reads_anything(closed: &Path) -> bool {
+    fs::read(closed).is_ok() || fs::read_dir(closed).is_ok()
+}

@@ -203,8 +203,11 @@ fn clients_that_never_finish_their_request_do_not_hold_up_others() {
         let started = Instant::now();
         let home = get(&served.url);
         assert_eq!(home.status, 200);
+        // A server that waited on the stalled clients would not answer at all; the bound is
+        // far above a loaded machine's answer (milliseconds), so the test does not depend on
+        // the machine's speed.
         assert!(
-            started.elapsed() < Duration::from_secs(1),
+            started.elapsed() < Duration::from_secs(10),
             "a request took {:.2?} while 50 clients stalled",
             started.elapsed()
         );
@@ -220,16 +223,21 @@ fn binds_to_the_loopback_unless_told_and_says_when_it_is_not() {
     assert!(local.url.starts_with("http://127.0.0.1:"), "{}", local.url);
     let quiet = local.lines.recv_timeout(Duration::from_millis(500));
     assert!(
-        !quiet.as_deref().is_ok_and(|l| l.contains("warning")),
-        "a warning on the loopback: {quiet:?}"
+        !quiet.as_deref().is_ok_and(|l| l.contains("warning")) && !local.earlier.iter().any(|l| l.contains("warning")),
+        "a warning on the loopback: {quiet:?} {:?}",
+        local.earlier
     );
     drop(local);
 
     let exposed = Served::start_with(site.root(), &["--bind", "0.0.0.0"]);
-    let warning = exposed
-        .lines
-        .recv_timeout(Duration::from_secs(10))
-        .expect("a warning for 0.0.0.0");
+    // Said on stderr, before or after the URL on stdout.
+    let warning = match exposed.earlier.iter().find(|l| l.starts_with("warning:")) {
+        Some(line) => line.clone(),
+        None => exposed
+            .lines
+            .recv_timeout(Duration::from_secs(10))
+            .expect("a warning for 0.0.0.0"),
+    };
     assert!(
         warning.starts_with("warning: listening on 0.0.0.0:") && warning.contains("other machines"),
         "{warning}"

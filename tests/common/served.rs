@@ -44,6 +44,9 @@ pub struct Served {
     pub url: String,
     /// Lines it printed after starting.
     pub lines: mpsc::Receiver<String>,
+    /// Lines it printed before its URL (stdout and stderr are read apart, so a warning on
+    /// stderr may arrive before or after the URL on stdout).
+    pub earlier: Vec<String>,
 }
 
 impl Served {
@@ -83,6 +86,7 @@ impl Served {
             child,
             url: String::new(),
             lines: rx,
+            earlier: Vec::new(),
         };
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
@@ -94,6 +98,7 @@ impl Served {
                 served.url = rest.split_whitespace().next().unwrap().to_string();
                 return served;
             }
+            served.earlier.push(line);
         }
     }
 

@@ -171,6 +171,22 @@ impl From<Diagnostic> for Error {
     }
 }
 
+/// An error and its causes on one line, `: `-separated, a cause left out when the message
+/// says it already (reqwest's and object_store's messages leave theirs out).
+pub fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let said = cause.to_string();
+        if !text.contains(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ mod html;
 mod import;
 mod lock;
 mod model;
+mod net;
 mod output;
 mod parse;
 mod progress;

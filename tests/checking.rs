@@ -22,13 +22,7 @@ fn dateline(args: &[&str], cwd: &Path) -> Output {
         .expect("run dateline")
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{stderr, stdout};
 
 const NOW: [&str; 2] = ["--now", "2026-01-15T12:00:00Z"];
 

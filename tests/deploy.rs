@@ -49,28 +49,33 @@ fn main() {
             "a_missing_bucket_is_named_and_nothing_is_sent",
             a_missing_bucket_is_named_and_nothing_is_sent,
         ),
-        Trial::test("refused_credentials_are_said_and_nothing_is_sent_or_deleted", || {
-            refused_credentials_are_said_and_nothing_is_sent_or_deleted();
-            Ok(())
-        }),
-        Trial::test("server_errors_are_tried_again", || {
-            server_errors_are_tried_again();
-            Ok(())
-        }),
-        Trial::test("a_refused_upload_stops_the_deploy_and_says_what_it_left", || {
-            a_refused_upload_stops_the_deploy_and_says_what_it_left();
-            Ok(())
-        }),
-        Trial::test("what_s3_would_refuse_stops_the_deploy_before_any_request", || {
-            what_s3_would_refuse_stops_the_deploy_before_any_request();
-            Ok(())
-        }),
-        Trial::test("no_credentials_stop_the_deploy_before_any_request", || {
-            no_credentials_stop_the_deploy_before_any_request();
-            Ok(())
-        }),
+        plain(
+            "refused_credentials_are_said_and_nothing_is_sent_or_deleted",
+            refused_credentials_are_said_and_nothing_is_sent_or_deleted,
+        ),
+        plain("server_errors_are_tried_again", server_errors_are_tried_again),
+        plain(
+            "a_refused_upload_stops_the_deploy_and_says_what_it_left",
+            a_refused_upload_stops_the_deploy_and_says_what_it_left,
+        ),
+        plain(
+            "what_s3_would_refuse_stops_the_deploy_before_any_request",
+            what_s3_would_refuse_stops_the_deploy_before_any_request,
+        ),
+        plain(
+            "no_credentials_stop_the_deploy_before_any_request",
+            no_credentials_stop_the_deploy_before_any_request,
+        ),
     ];
     libtest_mimic::run(&arguments, tests).exit();
+}
+
+/// A test that needs nothing but the servers it starts.
+fn plain(name: &str, test: fn()) -> Trial {
+    Trial::test(name, move || {
+        test();
+        Ok(())
+    })
 }
 
 /// A test that needs moto: ignored (and said so) without it, a failure without it when

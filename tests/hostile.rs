@@ -19,12 +19,7 @@ const GOOD: &str = "---\ntitle: Good\ndate: 2025-01-02T10:00:00Z\nauthor: Jane R
 
 /// A site that built once; returns it with the output it produced.
 fn site_with_output() -> (Site, Vec<(String, Vec<u8>)>) {
-    let site = Site::with_config(CONFIG);
-    site.write("content/2025/01/good.md", GOOD);
-    site.built();
-    let before = tree(&site.out());
-    assert!(!before.is_empty());
-    (site, before)
+    common::built_with(CONFIG, "content/2025/01/good.md", GOOD)
 }
 
 /// No staging or leftover folder of a build in the site or beside its output.

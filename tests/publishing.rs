@@ -7,27 +7,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use common::Site;
 
-fn dateline(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dateline"))
-        .args(args)
-        .current_dir(cwd)
-        .env("SOURCE_DATE_EPOCH", "1767225600") // 2026-01-01T00:00:00Z
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run dateline")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{dateline, stderr, stdout};
 
 const NOW: [&str; 2] = ["--now", "2026-01-15T12:00:00Z"];
 

@@ -56,7 +56,7 @@ pub async fn ping(client: &reqwest::Client, hub: &str, feeds: &[String]) -> Resu
                     said: said.chars().take(200).collect(),
                 }
             }
-            Err(e) => Refusal::Unreachable(chain(&e)),
+            Err(e) => Refusal::Unreachable(crate::error::chain(&e)),
         };
         failures.push((feed.clone(), why));
     }
@@ -117,21 +117,6 @@ impl fmt::Display for HubError {
 }
 
 impl std::error::Error for HubError {}
-
-/// An error and its causes, `: `-separated (reqwest's own message leaves them out).
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let said = cause.to_string();
-        if !text.contains(&said) {
-            text.push_str(": ");
-            text.push_str(&said);
-        }
-        source = cause.source();
-    }
-    text
-}
 
 #[cfg(test)]
 mod tests {
@@ -196,12 +181,9 @@ mod tests {
         (url, handle)
     }
 
-    /// A client as `dateline deploy` makes one: TLS by ring, whose provider rustls 0.23.48
-    /// deprecates for its lack of post-quantum key exchange (the deploy's store explains why
-    /// dateline keeps it).
-    #[allow(deprecated)]
+    /// A client as `dateline deploy` makes one.
     fn client() -> reqwest::Client {
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        crate::net::use_ring();
         reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(10))
             .build()

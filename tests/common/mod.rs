@@ -237,3 +237,36 @@ pub fn run_as_nobody(site: &Path, locked: &Path, args: &[&str]) -> std::process:
 pub fn reads_anything(closed: &Path) -> bool {
     fs::read(closed).is_ok() || fs::read_dir(closed).is_ok()
 }
+
+/// Runs the dateline binary in `cwd`, "the present" fixed at 2026-01-01 by
+/// `SOURCE_DATE_EPOCH` (a `--now` given wins), without colours.
+pub fn dateline(args: &[&str], cwd: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_dateline"))
+        .args(args)
+        .current_dir(cwd)
+        .env("SOURCE_DATE_EPOCH", "1767225600") // 2026-01-01T00:00:00Z
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run dateline")
+}
+
+/// What a command printed on stdout, as text.
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// What a command printed on stderr, as text.
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A site of `config` with one source (`rel`, `text`), built once; returns it with every
+/// file of the output it produced, for tests that check a later build leaves it as it was.
+pub fn built_with(config: &str, rel: &str, text: &str) -> (Site, Vec<(String, Vec<u8>)>) {
+    let site = Site::with_config(config);
+    site.write(rel, text);
+    site.built();
+    let before = tree(&site.out());
+    assert!(!before.is_empty());
+    (site, before)
+}

@@ -193,7 +193,7 @@ fn at_pages(out: &Path, shown_out: &Path, places: &[(String, usize)], problem: &
 
 /// Asks for each of `urls`, in order; an error if no request can be made at all.
 fn ask_all(options: &External, urls: &[String]) -> Result<Vec<Result<Answer, String>>, String> {
-    use_ring();
+    crate::net::use_ring();
     let client = reqwest::Client::builder()
         .timeout(options.timeout)
         .connect_timeout(options.timeout)
@@ -229,14 +229,6 @@ fn ask_all(options: &External, urls: &[String]) -> Result<Vec<Result<Answer, Str
     });
     let asks: Vec<_> = asks.collect();
     Ok(runtime.block_on(futures::future::join_all(asks)))
-}
-
-/// Makes ring the process's TLS provider, as every HTTPS client of dateline's needs (see
-/// `publish/deploy/store.rs` for why ring, whose provider rustls 0.23.48 deprecates).
-#[allow(deprecated)]
-fn use_ring() {
-    // Installed already (by an earlier call) is fine.
-    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// `host:port` of a URL (the whole URL if it has none: one at a time then).

@@ -17,9 +17,9 @@ use super::local::LocalFile;
 use super::manifest::{self, Manifest};
 use super::meta::Meta;
 use super::plan::{self, Plan, Upload};
-use super::{DeployError, Report, Target, storage_name, store};
+use super::{DeployError, Report, Target, storage_name};
 use crate::config::Compression;
-use crate::error::IoError;
+use crate::error::{IoError, chain};
 
 /// A deploy under way: the store, where the site goes in it, and the count of requests.
 pub(super) struct Job {
@@ -85,9 +85,7 @@ impl Job {
         self.count(1);
         let bytes = match self.store.get(&key).await {
             Ok(got) => got.bytes().await.map_err(|e| self.refused("read", key.as_ref(), e))?,
-            Err(object_store::Error::NotFound { source, .. })
-                if !chain_of(source.as_ref()).contains("NoSuchBucket") =>
-            {
+            Err(object_store::Error::NotFound { source, .. }) if !chain(source.as_ref()).contains("NoSuchBucket") => {
                 return Ok(None);
             }
             Err(e) => return Err(self.refused("read", key.as_ref(), e)),
@@ -158,9 +156,7 @@ impl Job {
         for upload in &mut plan.uploads {
             upload.new = !listed.contains_key(&upload.rel);
         }
-        plan.uploads.sort_by(|a, b| {
-            (!a.new, plan::is_document(&a.rel), &a.rel).cmp(&(!b.new, plan::is_document(&b.rel), &b.rel))
-        });
+        plan::sort(&mut plan.uploads);
         plan.unchanged = unchanged.len();
         let mut gone: Vec<String> = listed
             .into_keys()
@@ -186,9 +182,7 @@ impl Job {
             p.stage("Deploying", plan.uploads.len());
         }
         let total = plan.uploads.len();
-        let groups = plan
-            .uploads
-            .chunk_by(|a, b| (a.new, plan::is_document(&a.rel)) == (b.new, plan::is_document(&b.rel)));
+        let groups = plan.uploads.chunk_by(|a, b| a.group() == b.group());
         for group in groups {
             let results: Vec<Result<(String, bool, u64), DeployError>> = futures::stream::iter(group)
                 .map(|upload| {
@@ -256,24 +250,35 @@ impl Job {
                 attributes.insert(Attribute::ContentEncoding, encoding.into());
             }
         }
+        self.put_object(&key, bytes, attributes, "send", String::new()).await?;
+        Ok(len)
+    }
+
+    /// One PUT of `bytes` with their headers; a refusal says `action` and what the
+    /// deploy left (`outcome`).
+    async fn put_object(
+        &self,
+        key: &Key,
+        bytes: Vec<u8>,
+        attributes: Attributes,
+        action: &'static str,
+        outcome: String,
+    ) -> Result<(), DeployError> {
         self.count(1);
+        let options = PutOptions {
+            attributes,
+            ..PutOptions::default()
+        };
         self.store
-            .put_opts(
-                &key,
-                PutPayload::from(bytes),
-                PutOptions {
-                    attributes,
-                    ..PutOptions::default()
-                },
-            )
+            .put_opts(key, PutPayload::from(bytes), options)
             .await
+            .map(drop)
             .map_err(|e| DeployError::Store {
-                action: "send",
+                action,
                 key: key.to_string(),
                 message: chain(&e),
-                outcome: String::new(),
-            })?;
-        Ok(len)
+                outcome,
+            })
     }
 
     /// Deletes the objects of files the site no longer has (1,000 a request).
@@ -315,32 +320,23 @@ impl Job {
             return Ok(());
         }
         let key = self.key(manifest::KEY)?;
-        self.count(1);
         let mut attributes = Attributes::new();
         attributes.insert(Attribute::ContentType, "application/gzip".into());
         attributes.insert(Attribute::CacheControl, "no-store".into());
-        self.store
-            .put_opts(
-                &key,
-                PutPayload::from(plan.manifest.to_bytes()),
-                PutOptions {
-                    attributes,
-                    ..PutOptions::default()
-                },
-            )
-            .await
-            .map_err(|e| DeployError::Store {
-                action: "write the manifest",
-                key: key.to_string(),
-                message: chain(&e),
-                outcome: "every file was sent; the next deploy compares by a listing of the bucket".into(),
-            })?;
-        Ok(())
+        let outcome = "every file was sent; the next deploy compares by a listing of the bucket";
+        self.put_object(
+            &key,
+            plan.manifest.to_bytes(),
+            attributes,
+            "write the manifest",
+            outcome.into(),
+        )
+        .await
     }
 
     /// Tells the WebSub hub of the feeds that changed.
     pub(super) async fn ping(&self, hub: &str, feeds: &[String]) -> Result<(), String> {
-        store::use_ring();
+        crate::net::use_ring();
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()
@@ -374,23 +370,4 @@ fn stored_bytes(path: &Path, encoding: Option<&'static str>) -> Result<Vec<u8>, 
         }
         _ => bytes,
     })
-}
-
-/// An error and its causes, on one line.
-fn chain(e: &object_store::Error) -> String {
-    chain_of(e)
-}
-
-fn chain_of(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let more = cause.to_string();
-        if !text.contains(&more) {
-            text.push_str(": ");
-            text.push_str(&more);
-        }
-        source = cause.source();
-    }
-    text
 }

@@ -51,8 +51,24 @@ pub fn files(site: &Path, out: &Path) -> Result<(Vec<LocalFile>, Known), IoError
         files.par_sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
         return Ok((files, Known::FromRecord));
     }
-    let mut rels = Vec::new();
-    list(out, "", &mut rels)?;
+    // Every file, by the walk `dateline check` and `check --host` read the output with.
+    let mut problems = Vec::new();
+    let listed = crate::walk::listed_under(out, Path::new(""), crate::walk::Skip::Nothing, &mut problems);
+    if let Some(problem) = problems.first() {
+        return Err(IoError::new("list", out, std::io::Error::other(problem.to_string())));
+    }
+    let rels = listed
+        .into_iter()
+        .map(|rel| {
+            rel.to_str().map(|r| r.replace('\\', "/")).ok_or_else(|| {
+                IoError::new(
+                    "deploy",
+                    out.join(&rel),
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, "its name is not UTF-8"),
+                )
+            })
+        })
+        .collect::<Result<Vec<String>, IoError>>()?;
     let mut files = rels
         .into_par_iter()
         .filter(|rel| deployed(rel))
@@ -73,28 +89,4 @@ pub fn files(site: &Path, out: &Path) -> Result<(Vec<LocalFile>, Known), IoError
 /// Whether a file of the output folder goes to the bucket.
 fn deployed(rel: &str) -> bool {
     rel != crate::publish::nginx::FILE
-}
-
-/// Every regular file under `dir` (`prefix` its path in the output folder), recursively.
-/// Symbolic links are left out: a build writes none.
-fn list(dir: &Path, prefix: &str, into: &mut Vec<String>) -> Result<(), IoError> {
-    let entries = std::fs::read_dir(dir).at("list", dir)?;
-    for entry in entries {
-        let entry = entry.at("list", dir)?;
-        let kind = entry.file_type().at("look at", &entry.path())?;
-        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
-            return Err(IoError::new(
-                "deploy",
-                entry.path(),
-                std::io::Error::new(std::io::ErrorKind::InvalidData, "its name is not UTF-8"),
-            ));
-        };
-        let rel = format!("{prefix}{name}");
-        if kind.is_dir() {
-            list(&entry.path(), &format!("{rel}/"), into)?;
-        } else if kind.is_file() {
-            into.push(rel);
-        }
-    }
-    Ok(())
 }

@@ -166,8 +166,9 @@ impl Target {
 
 /// What S3 would refuse of the output, checked before anything is sent: each file's size
 /// and key (with the bucket's folder) against S3's limits (`hosts::HOSTS`), from the
-/// lengths the deploy knows already (no file looked at again).
-fn host_check(out: &Path, files: &[LocalFile], target: &Target) -> Result<HostReport, DeployError> {
+/// lengths the deploy knows already (no file looked at again). Gives the text of
+/// `_headers` too, read once here for the objects' headers.
+fn host_check(out: &Path, files: &[LocalFile], target: &Target) -> Result<(HostReport, Option<String>), DeployError> {
     let text = |name: &str| match files.iter().any(|f| f.rel == name) {
         true => std::fs::read(out.join(name))
             .map(|b| Some(String::from_utf8_lossy(&b).into_owned()))
@@ -186,7 +187,7 @@ fn host_check(out: &Path, files: &[LocalFile], target: &Target) -> Result<HostRe
         let lines: Vec<String> = report.errors.iter().map(ToString::to_string).collect();
         return Err(DeployError::Limits(lines.join("\n")));
     }
-    Ok(report)
+    Ok((report, listing.headers))
 }
 
 /// How text is stored, as the manifest names it.
@@ -231,9 +232,9 @@ pub fn deploy(options: &Options) -> Result<Report, DeployError> {
         )));
     }
     let (files, known) = local::files(&options.site, &out)?;
-    let host = host_check(&out, &files, &target)?;
+    let (host, headers) = host_check(&out, &files, &target)?;
     let compress = config.deploy.compress;
-    let rules = Rules::parse(&std::fs::read_to_string(out.join(crate::headers::FILE)).unwrap_or_default());
+    let rules = Rules::parse(headers.as_deref().unwrap_or_default());
     let base = config.base_url.path().to_string();
     // Each file's headers, by the rules of `_headers`: on every core (matching 160,000
     // paths against the rules was half of a deploy's own time on one).

@@ -68,8 +68,7 @@ impl Plan {
             .filter(|rel| !plan.manifest.files.contains_key(*rel))
             .cloned()
             .collect();
-        plan.uploads
-            .sort_by(|a, b| (!a.new, is_document(&a.rel), &a.rel).cmp(&(!b.new, is_document(&b.rel), &b.rel)));
+        sort(&mut plan.uploads);
         plan
     }
 
@@ -77,6 +76,19 @@ impl Plan {
     pub fn bytes(&self) -> u64 {
         self.uploads.iter().map(|u| u.len).sum()
     }
+}
+
+impl Upload {
+    /// The group it is sent with (see the module's comment): new before changed, then
+    /// resources before documents.
+    pub fn group(&self) -> (bool, bool) {
+        (!self.new, is_document(&self.rel))
+    }
+}
+
+/// Puts uploads in the order they are sent: by group, then by path.
+pub fn sort(uploads: &mut [Upload]) {
+    uploads.sort_by(|a, b| (a.group(), &a.rel).cmp(&(b.group(), &b.rel)));
 }
 
 /// Pages, feeds, sitemaps and the like: files that link to others, sent after them.

@@ -34,7 +34,7 @@ const RETRIES: usize = 10;
 
 /// The store of `target`.
 pub fn open(target: &Target, settings: &Settings) -> Result<Arc<AmazonS3>, DeployError> {
-    use_ring();
+    crate::net::use_ring();
     let profile = profile_credentials()?;
     let env = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
     let has_keys = env("AWS_ACCESS_KEY_ID").is_some() && env("AWS_SECRET_ACCESS_KEY").is_some();
@@ -84,18 +84,6 @@ pub fn open(target: &Target, settings: &Settings) -> Result<Arc<AmazonS3>, Deplo
         .build()
         .map(Arc::new)
         .map_err(|e| DeployError::Setup(e.to_string()))
-}
-
-/// Makes ring the process's TLS provider, once (rustls is built with ring alone: see
-/// Cargo.toml); every HTTPS client (the store's, the WebSub hub's) needs one. rustls
-/// 0.23.48 deprecates ring's provider because it lacks post-quantum key exchange; for
-/// sending public files to a bucket, classical TLS 1.3 is what every S3 client used until
-/// 2025, and aws-lc-rs (which has it) is a C and assembly build of several minutes on a
-/// two-core machine.
-#[allow(deprecated)]
-pub fn use_ring() {
-    // Installed already (by an earlier call) is fine.
-    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// Keys of a profile of the shared credentials file.

@@ -33,6 +33,16 @@ struct RawConfig {
     feeds: RawFeeds,
     #[serde(default)]
     content: RawContent,
+    #[serde(default)]
+    output: RawOutput,
+}
+
+/// `[output]`: how a build puts its files in the output folder.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawOutput {
+    #[serde(default)]
+    atomic: bool,
 }
 
 /// `[content]`: how article sources are read.
@@ -167,6 +177,9 @@ pub struct Config {
     /// Whether the raw HTML of Markdown bodies is cleaned (`[content] sanitize`): off, a
     /// body's HTML is the newsroom's own and kept as written.
     pub sanitize: bool,
+    /// Whether a build that changes some files of the output folder puts them all in place
+    /// at once (`[output] atomic`), at the price of a link per file of the folder.
+    pub atomic_output: bool,
 }
 
 /// The organisation that publishes the archive (used in structured data).
@@ -382,6 +395,7 @@ impl Config {
                     },
                     hub,
                     sanitize: raw.content.sanitize,
+                    atomic_output: raw.output.atomic,
                 })
             }
             _ => Err(problems),

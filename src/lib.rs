@@ -87,6 +87,9 @@ pub struct BuildOptions {
     pub quiet: bool,
     /// What the build does with the record of published URLs (`urls.lock`).
     pub urls: UrlPolicy,
+    /// Put the files that changed in the output folder all at once, as `[output] atomic`
+    /// does.
+    pub atomic: bool,
 }
 
 impl BuildOptions {
@@ -105,6 +108,7 @@ impl BuildOptions {
             progress: false,
             quiet: false,
             urls: UrlPolicy::Record,
+            atomic: false,
         }
     }
 }

@@ -14,12 +14,15 @@
 //! version to the other, starts a build, kills it at a moment drawn (from a fixed seed)
 //! over the length of an uninterrupted build of the same kind, and checks what is on disk.
 //!
-//! What is not held: a build into a folder that holds a previous build (incremental, or
-//! `--clean` over it) patches it, moving its changed files in one by one. A kill during
-//! those moves leaves some files of the new build beside the others of the previous one
-//! (`Left::Mixed`): each file whole (a rename is atomic), none outside the two builds, and
-//! the next build puts the whole new site in place. Only a build into an empty or missing
-//! folder, and the cache save after OUT is in place, are all-or-nothing for OUT.
+//! What is held by default, and what `--atomic` adds: a build into a folder that holds a
+//! previous build (incremental, or `--clean` over it) patches it. By default it moves its
+//! changed files in, new files first, then the ones that replace others, then removes
+//! those gone: a kill during those moves (a few milliseconds of the build) leaves some
+//! files of the new build beside the others of the previous one (`Left::Mixed`), each
+//! file whole, none outside the two builds, every link of every page leading to a file,
+//! and a marker beside OUT that says so until the next build completes it (`Kind::Commit`
+//! kills in those milliseconds on purpose). With `--atomic` the patch is applied to a tree
+//! of links beside OUT that takes its place in one exchange of names: no kill leaves a mix.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -165,7 +168,7 @@ impl Archive {
         }
     }
 
-    fn command(&self, clean: bool) -> Command {
+    fn command(&self, kind: Kind) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_dateline"));
         command
             .arg("build")
@@ -177,16 +180,19 @@ impl Archive {
             .env("NO_COLOR", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
-        if clean {
+        if kind.clean() {
             command.arg("--clean");
+        }
+        if kind.atomic() {
+            command.arg("--atomic");
         }
         command
     }
 
     /// Runs a build to its end; it must succeed. Returns how long it took.
-    fn build(&self, clean: bool) -> Duration {
+    fn build(&self, kind: Kind) -> Duration {
         let started = Instant::now();
-        let output = self.command(clean).output().unwrap();
+        let output = self.command(kind).output().unwrap();
         assert!(
             output.status.success(),
             "build failed: {}",
@@ -273,6 +279,38 @@ enum Kind {
     Incremental,
     /// `dateline build` after an edit, killed while it saves its cache (after OUT is done).
     CacheWrite,
+    /// `dateline build` after an edit, killed while it moves its files into OUT.
+    Commit,
+    /// `dateline build --clean --atomic`.
+    AtomicClean,
+    /// `dateline build --atomic` after an edit.
+    AtomicIncremental,
+    /// `dateline build --atomic` after an edit, killed while it makes the new tree beside
+    /// OUT, patches it and exchanges it with OUT.
+    AtomicCommit,
+}
+
+impl Kind {
+    fn clean(self) -> bool {
+        matches!(self, Kind::Clean | Kind::AtomicClean)
+    }
+
+    fn atomic(self) -> bool {
+        matches!(self, Kind::AtomicClean | Kind::AtomicIncremental | Kind::AtomicCommit)
+    }
+
+    /// What marks the moment of the build that a kill aims at, beside OUT: the marker of
+    /// the moves into OUT, the new tree of an atomic patch.
+    fn aim(self, staging: &Path) -> Option<PathBuf> {
+        let suffix = match self {
+            Kind::Commit => ".committing",
+            Kind::AtomicCommit => ".next",
+            _ => return None,
+        };
+        let mut name = staging.file_name().unwrap().to_os_string();
+        name.push(suffix);
+        Some(staging.with_file_name(name))
+    }
 }
 
 struct Outcomes {
@@ -284,20 +322,21 @@ struct Outcomes {
     cache_file_open: usize,
     /// Kills that found the staging folder of the build beside OUT.
     while_staging: usize,
+    /// Kills that landed while the files were moved into OUT.
+    during_commit: usize,
 }
 
 /// Kills `KILLS` builds of `kind`, switching the archive between versions A and B, and
 /// checks each time what was left and that the next build puts it right. The archive's
 /// content and OUT are at version `*b` (complete) on entry, and are again on return.
 fn kill_builds(archive: &Archive, kind: Kind, a: &Snapshot, b: &Snapshot, at_b: &mut bool, rng: &mut Rng) -> Outcomes {
-    let clean = kind == Kind::Clean;
     // The length of an uninterrupted build of this kind, over which kills are spread: the
     // shorter of two (the machine may be busy with something else during one).
     let mut length = Duration::MAX;
     for _ in 0..2 {
         *at_b = !*at_b;
         archive.version(*at_b);
-        length = length.min(archive.build(clean));
+        length = length.min(archive.build(kind));
     }
     let mut outcomes = Outcomes {
         kind,
@@ -305,6 +344,7 @@ fn kill_builds(archive: &Archive, kind: Kind, a: &Snapshot, b: &Snapshot, at_b: 
         during_cache_write: 0,
         cache_file_open: 0,
         while_staging: 0,
+        during_commit: 0,
     };
     for round in 0..KILLS {
         let (previous, new) = match *at_b {
@@ -313,14 +353,16 @@ fn kill_builds(archive: &Archive, kind: Kind, a: &Snapshot, b: &Snapshot, at_b: 
         };
         *at_b = !*at_b;
         archive.version(*at_b);
-        let mut child: Child = archive.command(clean).spawn().unwrap();
+        let mut child: Child = archive.command(kind).spawn().unwrap();
         let pid = child.id();
         let staging = archive.root().join(format!(".public.dateline-{pid}"));
+        let marker = archive.root().join(format!(".public.dateline-{pid}.committing"));
         let started = Instant::now();
         let finished = match kind {
-            Kind::Clean | Kind::Incremental => {
-                // Over the first 90% of it: a kill after the end tells nothing.
-                let at = length.mul_f64(0.9 * rng.fraction());
+            Kind::Clean | Kind::Incremental | Kind::AtomicClean | Kind::AtomicIncremental => {
+                // Over the first 75% of it: a kill after the end tells nothing (and a busy
+                // machine makes some builds shorter than the one measured).
+                let at = length.mul_f64(0.75 * rng.fraction());
                 let mut finished = false;
                 while started.elapsed() < at {
                     if child.try_wait().unwrap().is_some() {
@@ -363,6 +405,33 @@ fn kill_builds(archive: &Archive, kind: Kind, a: &Snapshot, b: &Snapshot, at_b: 
                 }
                 finished
             }
+            Kind::Commit | Kind::AtomicCommit => {
+                // Polled as fast as it can be: the moves take a few milliseconds.
+                let aim = kind.aim(&staging).unwrap();
+                let mut finished = false;
+                while !aim.exists() {
+                    if child.try_wait().unwrap().is_some() {
+                        finished = true;
+                        break;
+                    }
+                    if started.elapsed() > length * 20 {
+                        panic!("round {round}: the build runs far longer than the first");
+                    }
+                }
+                if !finished {
+                    // A little later, at times: the moves are in three groups; an atomic
+                    // patch makes a tree of links first.
+                    let later = match kind {
+                        Kind::AtomicCommit => 20_000,
+                        _ => 1_000,
+                    };
+                    if rng.next().is_multiple_of(2) {
+                        std::thread::sleep(Duration::from_micros(rng.next() % later));
+                    }
+                    outcomes.during_commit += 1;
+                }
+                finished
+            }
         };
         // SIGKILL on Unix: no destructor, no clean-up.
         let _ = child.kill();
@@ -375,8 +444,22 @@ fn kill_builds(archive: &Archive, kind: Kind, a: &Snapshot, b: &Snapshot, at_b: 
             Left::Previous
         } else if out.as_ref() == Some(new) {
             Left::New
-        } else if kind != Kind::CacheWrite && out.as_ref().is_some_and(|out| whole_files(out, previous, new)) {
-            // A patch moves its files into OUT one by one (see the module's note).
+        } else if !kind.atomic()
+            && kind != Kind::CacheWrite
+            && let Some(out) = out.as_ref().filter(|out| whole_files(out, previous, new))
+        {
+            // A patch moves its files into OUT one by one (see the module's note): in an
+            // order that leaves no link broken, and says so beside OUT.
+            assert!(
+                marker.exists(),
+                "{kind:?} round {round}: OUT holds two builds and nothing says so"
+            );
+            let broken = broken_links(&archive.out(), out);
+            assert!(
+                broken.is_empty(),
+                "{kind:?} round {round}: a kill while the files were moved in left links to nothing: {:?}",
+                &broken[..broken.len().min(5)]
+            );
             Left::Mixed
         } else {
             panic!(
@@ -387,7 +470,7 @@ fn kill_builds(archive: &Archive, kind: Kind, a: &Snapshot, b: &Snapshot, at_b: 
         };
         *outcomes.left.entry(left).or_default() += 1;
         // The next build succeeds, equals a clean build, and leaves nothing behind.
-        archive.build(false);
+        archive.build(Kind::Incremental);
         let after = snapshot(&archive.out());
         assert!(
             after.as_ref() == Some(new),
@@ -397,6 +480,37 @@ fn kill_builds(archive: &Archive, kind: Kind, a: &Snapshot, b: &Snapshot, at_b: 
         archive.assert_no_leftovers();
     }
     outcomes
+}
+
+/// The links of the pages of `dir` (whose files `files` lists) that lead to no file of
+/// it: `href` and `src` attributes that name a path of the site.
+fn broken_links(dir: &Path, files: &Snapshot) -> Vec<String> {
+    let mut broken = Vec::new();
+    for page in files.keys().filter(|p| p.ends_with(".html")) {
+        let html = fs::read_to_string(dir.join(page)).unwrap();
+        for attribute in ["href=\"", "src=\""] {
+            for (at, _) in html.match_indices(attribute) {
+                let rest = &html[at + attribute.len()..];
+                let link = &rest[..rest.find('"').unwrap_or(rest.len())];
+                let Some(path) = link
+                    .strip_prefix("https://crash.example.org")
+                    .or_else(|| link.strip_prefix('/').map(|_| link))
+                    .filter(|p| p.starts_with('/'))
+                else {
+                    continue;
+                };
+                let path = path.split(['#', '?']).next().unwrap_or_default();
+                let file = match path.ends_with('/') {
+                    true => format!("{}index.html", &path[1..]),
+                    false => path[1..].to_string(),
+                };
+                if !files.contains_key(&file) {
+                    broken.push(format!("{page} → {link}"));
+                }
+            }
+        }
+    }
+    broken
 }
 
 /// Whether every file of `out` is whole: the bytes of the same path in `previous` or in
@@ -434,13 +548,17 @@ fn kill_9_leaves_a_complete_build() {
     let archive = Archive::new(n);
     // The two versions, each built from nothing.
     archive.version(true);
-    let from_nothing = archive.build(false);
+    let from_nothing = archive.build(Kind::Incremental);
     let b = snapshot(&archive.out()).unwrap();
+    // The check of links that a kill while files move in must pass holds of whole builds.
+    assert_eq!(broken_links(&archive.out(), &b), Vec::<String>::new());
     archive.wipe();
     archive.version(false);
-    archive.build(false);
+    archive.build(Kind::Incremental);
     let a = snapshot(&archive.out()).unwrap();
+    assert_eq!(broken_links(&archive.out(), &a), Vec::<String>::new());
     assert_ne!(a, b);
+
     eprintln!(
         "{} articles: {} files, built from nothing in {from_nothing:.2?}",
         archive.n,
@@ -449,11 +567,25 @@ fn kill_9_leaves_a_complete_build() {
     let mut rng = Rng(0xdead_0021);
     let mut at_b = false;
     let mut table = Vec::new();
-    for kind in [Kind::Clean, Kind::Incremental, Kind::CacheWrite] {
+    let kinds = [
+        Kind::Clean,
+        Kind::Incremental,
+        Kind::CacheWrite,
+        Kind::Commit,
+        Kind::AtomicClean,
+        Kind::AtomicIncremental,
+        Kind::AtomicCommit,
+    ];
+    for kind in kinds {
         let outcomes = kill_builds(&archive, kind, &a, &b, &mut at_b, &mut rng);
         eprintln!(
-            "{:?}: {KILLS} kills: {:?}; {} while staging, {} while saving the cache ({} with a cache file half-written)",
-            outcomes.kind, outcomes.left, outcomes.while_staging, outcomes.during_cache_write, outcomes.cache_file_open
+            "{:?}: {KILLS} kills: {:?}; {} while staging, {} while moving files in, {} while saving the cache ({} with a cache file half-written)",
+            outcomes.kind,
+            outcomes.left,
+            outcomes.while_staging,
+            outcomes.during_commit,
+            outcomes.during_cache_write,
+            outcomes.cache_file_open
         );
         table.push(outcomes);
     }
@@ -464,6 +596,17 @@ fn kill_9_leaves_a_complete_build() {
             finished <= KILLS / 2,
             "{:?}: {finished} of {KILLS} builds ended before their kill",
             outcomes.kind
+        );
+    }
+    for commits in table
+        .iter()
+        .filter(|o| matches!(o.kind, Kind::Commit | Kind::AtomicCommit))
+    {
+        assert!(
+            commits.during_commit >= KILLS / 2,
+            "{:?}: only {} kills landed while files were moved in",
+            commits.kind,
+            commits.during_commit
         );
     }
     let cache_writes = table.iter().find(|o| o.kind == Kind::CacheWrite).unwrap();
@@ -484,11 +627,11 @@ fn kill_9_leaves_a_complete_build() {
 fn a_full_disk_fails_clearly_and_leaves_the_previous_site() {
     let archive = Archive::new(300);
     archive.version(true);
-    archive.build(false);
+    archive.build(Kind::Incremental);
     let b = snapshot(&archive.out()).unwrap();
     archive.wipe();
     archive.version(false);
-    archive.build(false);
+    archive.build(Kind::Incremental);
     let a = snapshot(&archive.out()).unwrap();
     let largest_page = a.values().map(|(len, _)| *len).max().unwrap();
     let cache = snapshot(&archive.root().join(".dateline")).unwrap();
@@ -547,7 +690,7 @@ fn a_full_disk_fails_clearly_and_leaves_the_previous_site() {
                 describe(out.as_ref(), previous, new)
             ),
         }
-        archive.build(false);
+        archive.build(Kind::Incremental);
         let after = snapshot(&archive.out());
         assert!(
             after.as_ref() == Some(new),

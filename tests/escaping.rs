@@ -247,8 +247,9 @@ fn hostile_text_lands_escaped_in_every_output() {
 
 /// A Markdown body's raw HTML is the newsroom's own and kept as written; with
 /// `[content] sanitize = true` it is cleaned (scripts, handlers, `javascript:` removed,
-/// embeds kept) in the page, the full-content feeds and the search index, and turning the
-/// setting on renders the unchanged articles again.
+/// embeds kept) in the page, the full-content feeds and the search index, and so is the
+/// Markdown bio of an author's profile; turning the setting on renders the unchanged
+/// articles and author pages again.
 #[test]
 fn markdown_bodies_keep_their_html_unless_sanitize_is_on() {
     const BODY: &str = "Before.\n\n<script>alert('body')</script>\n\n<p onclick=\"steal()\">Hi <a href=\"javascript:steal()\">there</a>.</p>\n\n<iframe src=\"https://www.youtube.com/embed/abc\" title=\"Video\"></iframe>\n\nAfter.\n";
@@ -256,7 +257,11 @@ fn markdown_bodies_keep_their_html_unless_sanitize_is_on() {
     let site = Site::with_config(&config(false));
     site.write(
         "content/2025/01/raw.md",
-        format!("---\ntitle: Raw\ndate: 2025-01-02T10:00:00Z\n---\n{BODY}"),
+        format!("---\ntitle: Raw\ndate: 2025-01-02T10:00:00Z\nauthor: Ada Lovelace\n---\n{BODY}"),
+    );
+    site.write(
+        "content/authors/ada-lovelace.md",
+        "---\nname: Ada Lovelace\n---\nAda writes on engines.\n\n<script>alert('bio')</script>\n\n<a href=\"javascript:steal()\" onmouseover=\"steal()\">Her site</a>\n",
     );
     let all_text = |site: &Site| {
         let mut text = String::new();
@@ -284,6 +289,8 @@ fn markdown_bodies_keep_their_html_unless_sanitize_is_on() {
         "the body's script is kept"
     );
     assert!(page.text.contains("<p onclick=\"steal()\">"));
+    let author = site.page("authors/ada-lovelace/");
+    assert_eq!(author.count("main script"), 1, "the bio's script is kept");
     assert!(
         fs::read_to_string(site.out().join("atom.xml"))
             .unwrap()
@@ -297,8 +304,14 @@ fn markdown_bodies_keep_their_html_unless_sanitize_is_on() {
     assert_eq!(page.count("[onclick]"), 0);
     assert_eq!(page.attr("iframe", "src"), "https://www.youtube.com/embed/abc");
     assert!(page.text.contains("Before.") && page.text.contains("After."));
+    let author = site.page("authors/ada-lovelace/");
+    assert_eq!(author.count("main script"), 0, "{}", author.text);
+    assert!(author.text.contains("Ada writes on engines."));
+    assert_eq!(author.count("[onmouseover]"), 0);
+    assert!(!author.text.contains("javascript:"), "{}", author.text);
     let everything = all_text(&site);
     assert!(!everything.contains("steal()"), "a handler or javascript: link is left");
     assert!(!everything.contains("alert('body')"), "the script is left");
+    assert!(!everything.contains("alert('bio')"), "the bio's script is left");
     assert!(everything.contains("youtube.com/embed/abc"), "the embed is gone");
 }

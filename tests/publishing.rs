@@ -364,3 +364,50 @@ fn the_netlify_configuration_builds_with_dateline_and_publishes_public() {
         "{preview}"
     );
 }
+
+/// A build stopped while it moved its files into the output folder leaves a marker beside
+/// it (src/output/patch.rs; tests/crash.rs kills builds there): `dateline deploy` will not
+/// send a folder that holds files of two builds, and says how to complete it; the next
+/// build does, and removes the marker.
+#[test]
+fn deploy_refuses_an_output_a_stopped_build_left_between_two_builds() {
+    let site = Site::fixture("basic");
+    let built = dateline(&["build", NOW[0], NOW[1]], site.root());
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    // No system hands out this process id (Linux's largest is 2^22).
+    let marker = site.root().join(".public.dateline-4194999.committing");
+    std::fs::write(&marker, "").unwrap();
+    let deploy = || {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dateline"));
+        command
+            .args(["deploy", "--dry-run", "--to", "s3://bucket"])
+            .current_dir(site.root())
+            .env("HOME", site.root())
+            .env("NO_COLOR", "1");
+        for var in [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_PROFILE",
+        ] {
+            command.env_remove(var);
+        }
+        command.output().unwrap()
+    };
+    let refused = deploy();
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    let err = stderr(&refused);
+    assert!(
+        err.contains("a build was stopped while it put its files in place")
+            && err.contains(".public.dateline-4194999.committing")
+            && err.contains("run `dateline build` to complete it; nothing was sent"),
+        "{err}"
+    );
+
+    let built = dateline(&["build", NOW[0], NOW[1]], site.root());
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    assert!(!marker.exists(), "a complete build removes the marker");
+    // Past that check now: to the credentials, which this test has none of.
+    let err = stderr(&deploy());
+    assert!(!err.contains("a build was stopped"), "{err}");
+}

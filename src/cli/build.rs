@@ -39,6 +39,10 @@ pub struct BuildArgs {
     /// their removal.
     #[arg(long)]
     pub accept_removed: bool,
+    /// Put the files that changed in the output folder all at once, as `[output] atomic`
+    /// does: a link per file of the folder beside it, then one exchange of names.
+    #[arg(long)]
+    pub atomic: bool,
 }
 
 impl BuildArgs {
@@ -60,6 +64,7 @@ impl BuildArgs {
                 true => crate::UrlPolicy::AcceptRemovals,
                 false => crate::UrlPolicy::Record,
             },
+            atomic: self.atomic,
         })
     }
 

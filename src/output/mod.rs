@@ -17,6 +17,7 @@
 
 mod adopted;
 mod emitted;
+mod patch;
 mod removal;
 mod stopped;
 #[cfg(test)]
@@ -54,6 +55,9 @@ pub struct Output {
     /// Whether a patch may remove what stands in the way of a file it moves in: a folder
     /// that nothing recorded, whose files not made again are gone with the patch anyway.
     clears_the_way: bool,
+    /// Whether a patch is applied to a tree of links to OUT that then takes its place in
+    /// one step (`patch`), rather than in OUT itself.
+    atomic: bool,
     committed: bool,
 }
 
@@ -77,6 +81,12 @@ impl Output {
         let mut output = Output::new(target, site, Mode::Patch)?;
         output.clears_the_way = true;
         Ok(output)
+    }
+
+    /// Whether a patch is put in place all at once (`[output] atomic`): see `patch`.
+    pub fn atomic(mut self, atomic: bool) -> Output {
+        self.atomic = atomic;
+        self
     }
 
     fn new(target: &Path, site: &Path, mode: Mode) -> Result<Output, Error> {
@@ -103,6 +113,7 @@ impl Output {
             staging,
             mode,
             clears_the_way: false,
+            atomic: false,
             committed: false,
         })
     }
@@ -143,111 +154,85 @@ impl Output {
     /// build that are gone (patch mode).
     pub fn commit(mut self, written: &[impl AsRef<str> + Sync], removed: &[String]) -> Result<(), IoError> {
         let fail = |e: io::Error| IoError::new("replace", &self.target, e);
+        // The previous output is about as big as this one: when that is big, removing it
+        // takes longer than writing it did, and nothing waits for it.
+        let big = written.len() >= BIG_OUTPUT;
+        let remove = |previous: &Path| match big {
+            true => discard(previous, &self.beside(".trash")),
+            false => remove_tree(previous),
+        };
         match self.mode {
-            Mode::Replace => {
-                if self.target.exists() {
-                    let old = self.staging.with_extension("old");
-                    fs::rename(&self.target, &old).map_err(fail)?;
-                    if let Err(e) = fs::rename(&self.staging, &self.target) {
-                        // Put the previous build back rather than leave no output at all.
-                        let _ = fs::rename(&old, &self.target);
-                        return Err(fail(e));
-                    }
-                    // The previous output is about as big as this one: when that is big,
-                    // removing it takes longer than writing it did, and nothing waits for it.
-                    match written.len() >= BIG_OUTPUT {
-                        true => discard(&old, &self.staging.with_extension("trash")),
-                        false => remove_tree(&old),
-                    }
-                } else {
-                    fs::rename(&self.staging, &self.target).map_err(fail)?;
+            Mode::Replace if self.target.exists() => {
+                let previous = patch::exchange(&self.staging, &self.target, &self.beside(".old")).map_err(fail)?;
+                remove(&previous);
+            }
+            Mode::Replace => fs::rename(&self.staging, &self.target).map_err(fail)?,
+            Mode::Patch if self.atomic => {
+                let next = self.beside(patch::NEXT);
+                let made = patch::link_tree(&self.target, &next)
+                    .and_then(|()| patch::apply(&self.staging, &next, written, removed, self.clears_the_way));
+                if let Err(e) = made {
+                    remove_tree(&next);
+                    return Err(e);
                 }
+                let previous = patch::exchange(&next, &self.target, &self.beside(".old")).map_err(fail)?;
+                remove(&previous);
             }
             Mode::Patch => {
-                use rayon::prelude::*;
-                // On every core: a new article moves every page of the listings it joins
-                // down by one, and thousands of files change. A file's folder is made
-                // only if the move finds it missing.
-                written.par_iter().try_for_each(|rel| {
-                    let (from, to) = (self.staging.join(rel.as_ref()), self.target.join(rel.as_ref()));
-                    match fs::rename(&from, &to) {
-                        Err(e) if e.kind() == io::ErrorKind::NotFound && from.exists() => {
-                            if let Some(dir) = to.parent() {
-                                fs::create_dir_all(dir).at("create the folder", dir)?;
-                            }
-                            fs::rename(&from, &to)
-                        }
-                        Err(e) if self.clears_the_way && from.exists() => {
-                            clear_the_way(&self.target, &to, &e).and_then(|()| fs::rename(&from, &to))
-                        }
-                        moved => moved,
-                    }
-                    .at("write", &to)
-                })?;
-                for rel in removed {
-                    let path = self.target.join(rel);
-                    match fs::remove_file(&path) {
-                        Ok(()) => prune_empty_parents(&self.target, &path),
-                        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                        // A file moved in took its place (or that of one of its folders),
-                        // clearing the way.
-                        Err(e)
-                            if self.clears_the_way
-                                && matches!(e.kind(), io::ErrorKind::NotADirectory | io::ErrorKind::IsADirectory) => {}
-                        Err(e) => return Err(IoError::new("remove", path, e)),
-                    }
-                }
-                // What is left is the staging folder's tree of folders, emptied: one for
-                // every file moved, and as slow to remove as they were to move.
-                match written.len() >= BIG_OUTPUT {
-                    true => discard(&self.staging, &self.staging.with_extension("trash")),
-                    false => {
-                        let _ = fs::remove_dir_all(&self.staging);
-                    }
-                }
+                let marker = self.beside(patch::COMMITTING);
+                fs::write(&marker, b"").at("write", &marker)?;
+                patch::apply(&self.staging, &self.target, written, removed, self.clears_the_way)?;
+                let _ = fs::remove_file(&marker);
             }
+        }
+        // OUT is a whole build again: what a patch stopped half-way (or one of this
+        // process that failed) said is no longer so.
+        for stopped in patch::stopped_commits(&self.parent(), &self.name()) {
+            let _ = fs::remove_file(stopped);
+        }
+        let _ = fs::remove_file(self.beside(patch::COMMITTING));
+        if self.mode == Mode::Patch {
+            // What is left is the staging folder's tree of folders, emptied: one for
+            // every file moved, and as slow to remove as they were to move.
+            remove(&self.staging);
         }
         self.committed = true;
         Ok(())
     }
+
+    /// `.NAME.dateline-PID` + `suffix`, beside the staging folder.
+    fn beside(&self, suffix: &str) -> PathBuf {
+        let mut name = self.staging.file_name().unwrap_or_default().to_os_string();
+        name.push(suffix);
+        self.staging.with_file_name(name)
+    }
+
+    fn parent(&self) -> PathBuf {
+        self.staging
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    }
+
+    fn name(&self) -> String {
+        self.target
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned()
+    }
 }
 
-/// Removes what kept a file from being moved to `to` (below `root`) with `error`: a folder
-/// at its place, or a file where one of its folders goes; then makes its folder. Files
-/// moved in on other threads may clear the same way at the same time: what is gone
-/// already is fine.
-fn clear_the_way(root: &Path, to: &Path, error: &io::Error) -> io::Result<()> {
-    // Gone, or made a folder for another file.
-    let gone = |result: io::Result<()>| match result {
-        Err(e) if !matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::IsADirectory) => Err(e),
-        _ => Ok(()),
+/// A patch of the output folder `target` that was stopped while it moved its files in
+/// (killed, the power lost): the marker it left, while no build has completed since. The
+/// folder then holds some files of the new build and the others of the previous one
+/// (every link leads to a file); the next build completes it.
+pub fn interrupted(target: &Path) -> Option<PathBuf> {
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
     };
-    let is_folder = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
-    match error.kind() {
-        io::ErrorKind::IsADirectory | io::ErrorKind::DirectoryNotEmpty if is_folder(to) => gone(fs::remove_dir_all(to)),
-        _ => {
-            let mut above = to.parent();
-            while let Some(dir) = above.filter(|d| *d != root && d.starts_with(root)) {
-                if fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
-                    gone(fs::remove_file(dir))?;
-                    break;
-                }
-                above = dir.parent();
-            }
-            to.parent().map_or(Ok(()), fs::create_dir_all)
-        }
-    }
-}
-
-/// Removes the folders above `file` that became empty, up to `root`.
-fn prune_empty_parents(root: &Path, file: &Path) {
-    let mut dir = file.parent();
-    while let Some(d) = dir {
-        if d == root || !d.starts_with(root) || fs::remove_dir(d).is_err() {
-            break;
-        }
-        dir = d.parent();
-    }
+    let name = target.file_name()?.to_string_lossy();
+    patch::stopped_commits(parent, &name).into_iter().next()
 }
 
 impl Drop for Output {

@@ -9,10 +9,14 @@ use super::removal::remove_tree;
 /// Cleans up after builds into `PARENT/NAME` that were stopped before they could
 /// (killed, out of memory, the power lost), and whose process is gone: a build of another
 /// site into the same folder may be running. Their staging folders `.NAME.dateline-PID`
-/// go. `.NAME.dateline-PID.old` is the previous output that a build was replacing: moved
+/// go, and so do the new trees of atomic patches (`.NAME.dateline-PID.next`): before
+/// they took OUT's place they were incomplete, after it they hold the previous build.
+/// `.NAME.dateline-PID.old` is the previous output that a build was replacing: moved
 /// back to `NAME` if the build was stopped before its own output took that place (the
 /// site then keeps its last complete build), otherwise removed. `.NAME.dateline-PID.trash`
-/// is a previous output that was being removed (`remove_in_background`): it goes.
+/// is a previous output that was being removed (`remove_in_background`): it goes. The
+/// marker of a patch stopped half-way (`.NAME.dateline-PID.committing`) stays until a
+/// build completes (`Output::commit`).
 pub(super) fn clean_up_stopped_builds(parent: &Path, name: &str) {
     let prefix = format!(".{name}.dateline-");
     let Ok(entries) = fs::read_dir(parent) else {
@@ -24,18 +28,15 @@ pub(super) fn clean_up_stopped_builds(parent: &Path, name: &str) {
         let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
             continue;
         };
-        let (pid, previous_output) = match (rest.strip_suffix(".old"), rest.strip_suffix(".trash")) {
-            (Some(pid), _) => (pid, true),
-            (None, Some(pid)) => (pid, false),
-            (None, None) => (rest, false),
-        };
+        let (pid, suffix) = rest.split_once('.').unwrap_or((rest, ""));
         if !stopped_process(pid) {
             continue;
         }
-        if previous_output && !target.exists() && fs::rename(entry.path(), &target).is_ok() {
-            continue;
+        match suffix {
+            "old" if !target.exists() && fs::rename(entry.path(), &target).is_ok() => {}
+            "" | "old" | "trash" | "next" => remove_tree(&entry.path()),
+            _ => {}
         }
-        remove_tree(&entry.path());
     }
 }
 

@@ -272,6 +272,7 @@ impl Project {
             record: &mut self.record,
             cache: &self.cache,
             search: self.search,
+            atomic: self.options.atomic || config.atomic_output,
         }
         .publish(&mut clock)?;
         if let Some(record) = record.filter(|_| self.records_urls()) {

@@ -33,6 +33,9 @@ pub(super) struct Publication<'a, 'p> {
     pub cache: &'a BuildCache,
     /// When the search index of the years that changed is made.
     pub search: crate::search::When,
+    /// Whether the files that changed are put in the output folder all at once
+    /// (`Output::atomic`).
+    pub atomic: bool,
 }
 
 /// What a build wrote.
@@ -61,8 +64,11 @@ impl Publication<'_, '_> {
     pub(super) fn publish(self, clock: &mut Stopwatch) -> Result<Published, Error> {
         let Publication { plan, pages, .. } = self;
         let site = &self.options.site;
-        // Incremental when the last build wrote this same folder and it is still there.
-        let last = self.record.trusted(&self.out);
+        // Incremental when the last build wrote this same folder and it is still there,
+        // and no build stopped while it moved its files in since (the folder holds files
+        // of two builds, which the record of neither tells).
+        let interrupted = output::interrupted(&self.out).is_some();
+        let last = self.record.trusted(&self.out).filter(|_| !interrupted);
         // Else a full build, which patches a folder that looks like a previous build with
         // what changed in it, after reading every file of it (in parallel): the others keep
         // their modification time (`rsync` and `aws s3 sync` send only what changed).
@@ -85,9 +91,9 @@ impl Publication<'_, '_> {
                 let changed = (0..pages.of.len())
                     .filter(|&i| !pages.known[i] && recorded(i) != Some(pages.of[i]))
                     .collect();
-                (Output::patch(&self.out, site)?, changed, last)
+                (Output::patch(&self.out, site)?.atomic(self.atomic), changed, last)
             }
-            (None, Some(found)) => (Output::adopt(&self.out, site)?, every_page(), found),
+            (None, Some(found)) => (Output::adopt(&self.out, site)?.atomic(self.atomic), every_page(), found),
             (None, None) => (Output::create(&self.out, site)?, every_page(), &empty),
         };
         let mut emitted = Emitted::default();

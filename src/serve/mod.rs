@@ -129,6 +129,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         progress: false,
         quiet: options.quiet,
         urls: crate::UrlPolicy::Preview,
+        atomic: false,
     };
     let (events, _) = broadcast::channel(64);
     let shared = Arc::new(Shared {

@@ -82,6 +82,7 @@ impl Site {
                 true => dateline::UrlPolicy::AcceptRemovals,
                 false => dateline::UrlPolicy::Record,
             },
+            atomic: false,
         }
     }
 

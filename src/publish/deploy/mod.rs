@@ -104,6 +104,12 @@ pub enum DeployError {
     Io(#[from] IoError),
     #[error("{0}\nnothing was sent")]
     Limits(String),
+    #[error(
+        "{}: a build was stopped while it put its files in place ({}): the folder holds some files of the new build and the others of the previous one; run `dateline build` to complete it; nothing was sent",
+        out.display(),
+        marker.display()
+    )]
+    Interrupted { out: PathBuf, marker: PathBuf },
     #[error("the bucket `{bucket}` does not exist{at}; nothing was sent")]
     NoBucket { bucket: String, at: String },
     #[error("the store refused the credentials ({0}); nothing was sent")]
@@ -230,6 +236,9 @@ pub fn deploy(options: &Options) -> Result<Report, DeployError> {
                 "no built site there (no index.html): run `dateline build` first",
             ),
         )));
+    }
+    if let Some(marker) = crate::output::interrupted(&out) {
+        return Err(DeployError::Interrupted { out, marker });
     }
     let (files, known) = local::files(&options.site, &out)?;
     let (host, headers) = host_check(&out, &files, &target)?;

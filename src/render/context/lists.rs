@@ -173,7 +173,7 @@ impl Renderer<'_> {
             feed: (!author.articles.is_empty()).then(|| feeds::author_feed(env, author).link(env)),
         };
         let slice = self.page_slice(&(0..author.articles.len()), n);
-        let description = match author.bio_html.as_deref() {
+        let description = match env.bio(author) {
             Some(bio) => crate::parse::text::summarize(&strip_tags(bio), 200),
             None => format!("Articles by {} in {}", author.name, env.config.title),
         };

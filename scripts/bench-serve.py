@@ -3,7 +3,7 @@
 served page's bytes showing the edit, for N edits spread over the archive.
 
 Usage: bench-serve.py [--edits 20] [--dateline PATH] [--timeout 30] [--poll-ms 2]
-                      [--settle-ms 500] [--jobs N] [--no-full-build] [--json FILE] SITE
+                      [--settle-ms 300] [--jobs N] [--no-full-build] [--json FILE] SITE
 
 PATH defaults to target/release/dateline of the repository this script is in. Python 3.11+
 standard library only (tomllib, zoneinfo).
@@ -30,8 +30,10 @@ standard library only (tomllib, zoneinfo).
   is part of it. The time serve printed its "Rebuilt in …" line is recorded too ("Rebuilt
   line"), with the rebuild's own time and stages (serve prints them on that line, with or
   without -v). An edit whose page does not change within --timeout is a failure, reported.
-- Between edits the script waits until serve is idle: its Rebuilt line seen and nothing
-  printed for --settle-ms (the search index build that follows an edit included).
+- Between edits the script waits until serve is idle: its Rebuilt line seen, then nothing
+  printed for --settle-ms while it used under 5% of a core (its CPU time read from /proc:
+  the search index build that follows an edit prints nothing until it ends, and a save
+  during it waits for it). Off Linux, only the silence counts.
 - At the end, on Ctrl-C or on an error: serve is stopped, every edited file gets back its
   bytes and modification time, temporary files are removed, and what the run added to the
   site is taken away again (SITE/.dateline, or the parts of it that were not there before;
@@ -360,7 +362,8 @@ def main():
     ap.add_argument("--dateline", default=os.path.join(REPO, "target", "release", "dateline"))
     ap.add_argument("--timeout", type=float, default=30.0, help="seconds an edit may take before it is a failure")
     ap.add_argument("--poll-ms", type=float, default=2.0, help="pause between two requests for the page")
-    ap.add_argument("--settle-ms", type=float, default=500.0, help="serve is idle when it printed nothing for this long")
+    ap.add_argument("--settle-ms", type=float, default=300.0,
+                    help="serve is idle when it printed nothing for this long and used under 5%% of a core meanwhile")
     ap.add_argument("--jobs", "-j", type=int, help="passed to dateline")
     ap.add_argument("--no-full-build", action="store_true", help="skip the full build timed first")
     ap.add_argument("--json", metavar="FILE", help="write the raw numbers to FILE")
@@ -396,6 +399,7 @@ def main():
     if a.jobs:
         cmd += ["-j", str(a.jobs)]
     serve = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+    a.serve_pid = serve.pid
     lines = queue.Queue()
 
     def read():
@@ -426,7 +430,7 @@ def main():
         parts = urllib.parse.urlsplit(url)
         page = Page(parts.hostname, parts.port)
         served_base = parts.path  # base_url's path, as serve serves it
-        idle(lines, a.settle_ms / 1000, 2.0)
+        idle(lines, serve.pid, a.settle_ms / 1000)
 
         chosen = choose(sources, kinds, tz, site, page, served_base)
         nonce = format(int(time.time()) % 0xFFFF, "04x")
@@ -569,16 +573,11 @@ def one_edit(i, kind, mode, path, info, nonce, state, page, lines, a, base, tz):
     else:
         r["page_ms"] = 1000 * (t1 - t0)
 
-    # serve's lines for this edit: until its Rebuilt line and then nothing for --settle-ms
-    # (the search index it builds next included), or the timeout.
-    settle = a.settle_ms / 1000
-    last_deadline = max(deadline, time.perf_counter() + 5)
-    while True:
-        wait = settle if r["rebuilds"] else max(0.05, last_deadline - time.perf_counter())
-        try:
-            at, line = lines.get(timeout=wait)
-        except queue.Empty:
-            break
+    # serve's lines for this edit: its Rebuilt line (until the timeout), then whatever it
+    # prints until it is idle (the search index build that follows an edit included).
+    first_until = max(deadline, time.perf_counter() + 5)
+    for at, line in until_idle(lines, a.serve_pid, a.settle_ms / 1000,
+                               lambda: not r["rebuilds"] and time.perf_counter() < first_until):
         if line is None:
             r["error"] = r["error"] or "dateline serve stopped"
             break
@@ -599,14 +598,39 @@ def one_edit(i, kind, mode, path, info, nonce, state, page, lines, a, base, tz):
     return r
 
 
-def idle(lines, settle, limit):
-    """Waits until serve printed nothing for `settle` seconds (at most `limit` seconds)."""
+def cpu_seconds(pid):
+    """The CPU time process `pid` used so far (all its threads), or None off Linux."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def until_idle(lines, pid, settle, waiting, limit=600):
+    """Serve's lines as they come, until it is idle: it printed nothing for `settle`
+    seconds, and used less than 5% of a core meanwhile (Linux; a search index build prints
+    nothing until it ends), and `waiting()` is false. At most `limit` seconds."""
     end = time.perf_counter() + limit
+    w0, cpu0 = time.perf_counter(), cpu_seconds(pid)
     while time.perf_counter() < end:
         try:
-            _, line = lines.get(timeout=settle)
+            yield lines.get(timeout=settle)
+            continue
         except queue.Empty:
+            pass
+        now, cpu = time.perf_counter(), cpu_seconds(pid)
+        busy = cpu is not None and cpu0 is not None and cpu - cpu0 > 0.05 * (now - w0)
+        w0, cpu0 = now, cpu
+        if not busy and not waiting():
             return
+    print(f"  serve still busy after {limit} s", file=sys.stderr)
+
+
+def idle(lines, pid, settle):
+    """Waits until serve is idle, showing what it says but Rebuilt and search lines."""
+    for _, line in until_idle(lines, pid, settle, lambda: False):
         if line is not None and not line.startswith(("Search index", "Rebuilt")):
             print(f"  serve: {line}")
 

@@ -9,16 +9,17 @@ PATH defaults to target/release/dateline of the repository this script is in. Py
 standard library only (tomllib, zoneinfo).
 
 - First, unless --no-full-build, a full build (`dateline build --clean -q`) into a
-  temporary folder (under $TMPDIR) for context: "full build: X s (N articles)".
+  temporary folder (under $TMPDIR) for context: "full build: X s (N articles)"; the site's
+  own build cache is set aside meanwhile, and a urls.lock the build wrote is taken away.
 - Then `dateline serve --port 0 -s SITE`, which builds the site into SITE/.dateline/serve;
   the script waits for its "Serving URL" line, then makes the edits one at a time.
 - Edits are spread evenly over the sorted Markdown articles of content/ (content/authors/
   and .txt files left out) and their kinds mixed deterministically: every 10th edit moves
-  the article to the day before (its `date`; a new URL), every other 5th adds a word to its
-  `title` (a new slug, so a new URL, unless the front matter has a `slug`), the others add
-  a word to the body's first line. With fewer than 10 edits the last one is a date move
-  (and the one before it a title edit, with fewer than 5). Every edit also puts a unique
-  marker word in the body (and, for title edits, in the title).
+  the article to the day before (its `date`; a new URL; an earlier day if its slug is taken
+  there), the other 5th ones put a word in front of its `title` (a new slug, so a new URL,
+  unless the front matter has a `slug`), the others add a word to the body's first line. With 2 to 9 edits the last one is a date move, and with
+  3 or 4 the one before it a title edit. Every edit puts a unique marker word in the body
+  (and, for title edits, in front of the title).
 - Each kind of edit is saved alternately the way most editors save (the new text written to
   a hidden temporary file beside the article, `.NAME.bench-serve~`, then renamed over it)
   and in place (the file truncated and written).
@@ -26,8 +27,10 @@ standard library only (tomllib, zoneinfo).
   (its new URL for title and date edits: the old slug with the marker in front, cut at 80
   characters at a word as dateline cuts slugs; the day as the site's `timezone` tells it)
   is fetched over one keep-alive HTTP connection on the loopback, every --poll-ms, until
-  its bytes hold the marker: "page" is that time, as a reader sees it. Serve's own debounce
-  is part of it. The time serve printed its "Rebuilt in …" line is recorded too ("Rebuilt
+  its bytes hold the marker: "page" is that time, as a reader sees it, late by at most one
+  poll (a request and the pause: ~3.5 ms; the JSON has the last answer without the marker,
+  "unchanged_ms"). Serve's own debounce is part of it. An article's URL before the edit is
+  checked (and found in its day's listing if the slug made here is not it). The time serve printed its "Rebuilt in …" line is recorded too ("Rebuilt
   line"), with the rebuild's own time and stages (serve prints them on that line, with or
   without -v). An edit whose page does not change within --timeout is a failure, reported.
 - Between edits the script waits until serve is idle: its Rebuilt line seen, then nothing
@@ -343,7 +346,8 @@ def full_build(a, site, state, articles):
         if a.jobs:
             cmd += ["-j", str(a.jobs)]
         t = time.perf_counter()
-        subprocess.run(cmd, check=True)
+        if subprocess.run(cmd).returncode != 0:
+            sys.exit("the full build failed (above); --no-full-build skips it")
         full = time.perf_counter() - t
     finally:
         shutil.rmtree(out, ignore_errors=True)
@@ -389,31 +393,31 @@ def main():
     kinds = kinds_of(a.edits)
 
     state = Site(site)
-    full = None if a.no_full_build else full_build(a, site, state, len(sources))
-    print(debounce_text())
-
-    # A switch interval well under the poll interval: the thread that reads serve's output
-    # stamps its lines when they come, not when the polling thread lets it run.
-    sys.setswitchinterval(0.0005)
-    cmd = [a.dateline, "serve", "--port", "0", "-s", site]
-    if a.jobs:
-        cmd += ["-j", str(a.jobs)]
-    serve = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
-    a.serve_pid = serve.pid
-    lines = queue.Queue()
-
-    def read():
-        for line in serve.stdout:
-            lines.put((time.perf_counter(), line.rstrip("\n")))
-        lines.put((time.perf_counter(), None))
-
-    threading.Thread(target=read, daemon=True).start()
     # SIGTERM (and SIGHUP) as Ctrl-C: the site is put back either way.
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, interrupted)
-    page = None
+    serve = page = None
     results = []
     try:
+        full = None if a.no_full_build else full_build(a, site, state, len(sources))
+        print(debounce_text())
+
+        # A switch interval well under the poll interval: the thread that reads serve's
+        # output stamps its lines when they come, not when the polling thread lets it run.
+        sys.setswitchinterval(0.0005)
+        cmd = [a.dateline, "serve", "--port", "0", "-s", site]
+        if a.jobs:
+            cmd += ["-j", str(a.jobs)]
+        serve = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+        a.serve_pid = serve.pid
+        lines = queue.Queue()
+
+        def read():
+            for line in serve.stdout:
+                lines.put((time.perf_counter(), line.rstrip("\n")))
+            lines.put((time.perf_counter(), None))
+
+        threading.Thread(target=read, daemon=True).start()
         t = time.perf_counter()
         url = None
         while url is None:
@@ -449,7 +453,7 @@ def main():
     finally:
         if page:
             page.close()
-        if serve.poll() is None:
+        if serve and serve.poll() is None:
             serve.send_signal(signal.SIGINT)  # serve stops cleanly on Ctrl-C
             try:
                 serve.wait(timeout=10)

@@ -246,16 +246,15 @@ def parse_rebuilt(line):
 def debounce_text():
     """What serve waits for after a save, read from the source beside this script."""
     try:
-        src = open(os.path.join(REPO, "src", "serve", "mod.rs"), encoding="utf-8").read()
+        src = open(os.path.join(REPO, "src", "serve", "watch.rs"), encoding="utf-8").read()
     except OSError:
-        return "serve's debounce: unknown (src/serve/mod.rs not found beside this script)"
+        return "serve's debounce: unknown (src/serve/watch.rs not found beside this script)"
     m = re.search(r"const SETTLE: Duration = Duration::from_millis\((\d+)\)", src)
     if not m:
-        return "serve's debounce: unknown (no SETTLE in src/serve/mod.rs)"
+        return "serve's debounce: unknown (no SETTLE in src/serve/watch.rs)"
     ms = int(m.group(1))
-    return (f"serve's debounce: {ms} ms after a file's last event (SETTLE, src/serve/mod.rs), "
-            f"checked every {ms / 4:g} ms (notify-debouncer-full's tick, a quarter of it): "
-            f"{ms}-{ms * 5 / 4:g} ms of every figure below is that wait")
+    return (f"serve's debounce: the rebuild starts once a save's events have been quiet for {ms} ms "
+            f"(SETTLE, src/serve/watch.rs)")
 
 
 # --- the run ------------------------------------------------------------------------------

@@ -3,32 +3,27 @@
 //! problems in the terminal and over the page, and the last good build stays served.
 
 mod http;
+mod watch;
 
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::response::sse::Event;
-use notify::RecursiveMode;
-use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use tokio::sync::broadcast;
 
 use crate::config::{BaseUrl, CONFIG_FILE, Config};
 use crate::diag::Diagnostics;
 use crate::error::{Error, IoError, IoResultExt};
-use crate::project::{Project, WATCHED};
+use crate::project::Project;
 use crate::render::counted;
 use crate::search::When as SearchWhen;
 use crate::{BuildOptions, BuildSummary};
 
 /// Folder (in the site) that holds the served build.
 pub const SERVE_DIR: &str = ".dateline/serve";
-
-/// How long the watcher waits for a burst of changes to end before rebuilding.
-const SETTLE: Duration = Duration::from_millis(40);
 
 /// What `dateline serve` needs.
 #[derive(Debug, Clone)]
@@ -162,11 +157,9 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     };
     let app = http::router(shared.clone());
 
-    let (changes, batches) = mpsc::channel::<DebounceEventResult>();
-    let mut watcher = new_debouncer(SETTLE, None, changes).map_err(|e| ServeError::Watch(e.to_string()))?;
+    let mut watch = watch::Watch::new().map_err(ServeError::Watch)?;
     let site = options.site.clone();
-    let mut watched = Vec::new();
-    watch_site(&mut watcher, &site, &mut watched).map_err(ServeError::Watch)?;
+    watch.site(&site).map_err(ServeError::Watch)?;
     let loop_shared = shared.clone();
     let quiet = options.quiet;
     std::thread::spawn(move || {
@@ -175,38 +168,18 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
                 println!("{line}");
             }
         };
-        while let Ok(first) = batches.recv() {
-            // Everything that arrived meanwhile joins this rebuild.
-            let mut results = vec![first];
-            results.extend(batches.try_iter());
-            let mut paths: Vec<PathBuf> = Vec::new();
-            for result in results {
-                match result {
-                    // Reading a file (as every build does) is an event too: only changes count.
-                    Ok(events) => paths.extend(
-                        events
-                            .into_iter()
-                            .filter(|e| !matches!(e.event.kind, notify::EventKind::Access(_)))
-                            .flat_map(|e| e.event.paths),
-                    ),
-                    Err(errors) => {
-                        eprintln!(
-                            "watching: {}",
-                            errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
-                        )
-                    }
-                }
-            }
+        while let Some(paths) = watch.next_batch() {
             let started = Instant::now();
             if !project.update(&paths) {
                 continue;
             }
             // A folder that appeared (templates/ in a new site) is watched from now on.
-            let _ = watch_site(&mut watcher, &site, &mut watched);
+            let _ = watch.site(&site);
             let result = project_build(&mut project);
             let pending = matches!(&result, Ok(s) if s.search_indexed.pending > 0);
             report(&loop_shared, result, started, &say, false);
-            if pending {
+            // Not while another edit waits: its pages first (the index is made after it).
+            if pending && !watch.changes_waiting() {
                 let started = Instant::now();
                 project.set_search(SearchWhen::Now);
                 let result = project_build(&mut project);
@@ -337,31 +310,6 @@ fn failure_lines(error: &Error) -> (Vec<String>, String) {
 /// Watches the site's configuration (through its folder) and its source folders that
 /// are not watched yet (`watched` remembers them: watching a folder again would walk all
 /// its files again).
-fn watch_site(
-    watcher: &mut notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>,
-    site: &Path,
-    watched: &mut Vec<PathBuf>,
-) -> Result<(), String> {
-    // A folder that was deleted lost its watch: watch it again if it comes back.
-    watched.retain(|p| p.is_dir());
-    if watched.is_empty() {
-        watcher
-            .watch(site, RecursiveMode::NonRecursive)
-            .map_err(|e| format!("{}: {e}", site.display()))?;
-        watched.push(site.to_path_buf());
-    }
-    for dir in WATCHED {
-        let path = site.join(dir);
-        if path.is_dir() && !watched.contains(&path) {
-            watcher
-                .watch(&path, RecursiveMode::Recursive)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            watched.push(path);
-        }
-    }
-    Ok(())
-}
-
 /// Opens `url` in the desktop's browser, if there is one.
 fn open_browser(url: &str) {
     let command = if cfg!(target_os = "macos") {

@@ -90,6 +90,10 @@ pub struct BuildOptions {
     /// Put the files that changed in the output folder all at once, as `[output] atomic`
     /// does.
     pub atomic: bool,
+    /// Look up every file of the output folder that the last build recorded, rather than
+    /// trust the folder by its stamp (`cache::out_stamp`): a file deleted or changed by
+    /// hand deep in it is then found, and written again.
+    pub verify_output: bool,
 }
 
 impl BuildOptions {
@@ -109,6 +113,7 @@ impl BuildOptions {
             quiet: false,
             urls: UrlPolicy::Record,
             atomic: false,
+            verify_output: false,
         }
     }
 }
@@ -143,6 +148,10 @@ pub struct BuildSummary {
     pub cache_not_saved: Option<CacheNotSaved>,
     /// What the record of published URLs says of the build.
     pub urls: UrlReport,
+    /// Whether the output folder no longer held what the last build recorded (changed by
+    /// hand, or by another tool): every file was compared, and those that differed
+    /// written again.
+    pub output_changed: bool,
 }
 
 /// The time each stage of a build took, in order, and the process's resident memory

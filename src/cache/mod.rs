@@ -35,7 +35,7 @@ use crate::diag::shown;
 use crate::error::{IoError, IoResultExt};
 use crate::model::{Archive, Selection};
 use archive::{BuiltFrom, CachedArchive};
-pub use record::{CachedBuild, forget_output, load_record, output_intact};
+pub use record::{CachedBuild, forget_output, load_record, out_stamp, output_intact};
 pub use sources::{CHUNKS, CachedEntry, CachedSource, Listed, chunk_of, load_chunk};
 
 /// Where the caches live in a site: one folder per output folder.
@@ -48,7 +48,7 @@ pub fn cache_dir(out: &Path) -> PathBuf {
 }
 
 /// Changes whenever the format or the meaning of what is cached changes.
-const VERSION: &str = concat!("dateline ", env!("CARGO_PKG_VERSION"), " / cache 7");
+const VERSION: &str = concat!("dateline ", env!("CARGO_PKG_VERSION"), " / cache 8");
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Header<'a> {

@@ -43,6 +43,11 @@ pub struct BuildArgs {
     /// does: a link per file of the folder beside it, then one exchange of names.
     #[arg(long)]
     pub atomic: bool,
+    /// Look up every file of the output folder, rather than trust it by its stamp (the
+    /// folder and its top level): a file deleted or changed by hand deep in it is found
+    /// and written again. `dateline check` always does.
+    #[arg(long)]
+    pub verify_output: bool,
 }
 
 impl BuildArgs {
@@ -65,6 +70,7 @@ impl BuildArgs {
                 false => crate::UrlPolicy::Record,
             },
             atomic: self.atomic,
+            verify_output: self.verify_output,
         })
     }
 

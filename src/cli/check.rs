@@ -61,6 +61,8 @@ impl CheckArgs {
         });
         let (format, deny) = (self.format, self.deny_warnings);
         let mut options = self.build.options(verbosity)?;
+        // What the output folder holds is checked: every file of it, not its stamp.
+        options.verify_output = true;
         // Refuse what `build` refuses, and leave the record to `build`.
         if options.urls == crate::UrlPolicy::Record {
             options.urls = crate::UrlPolicy::Verify;

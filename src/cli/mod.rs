@@ -171,6 +171,13 @@ fn report_failed_build(w: &mut dyn Write, error: &Error, color: bool) -> std::io
 /// Says a build's warnings: a build cache it could not save.
 pub(crate) fn report_warnings(summary: &BuildSummary) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    if summary.output_changed {
+        let note = format!(
+            "{} was changed since the last build (a file missing or of another length): every file was compared with the build, and those that differed written again",
+            summary.output.display()
+        );
+        let _ = say(&mut std::io::stderr().lock(), "note", &note, color);
+    }
     if let Some(cache) = &summary.cache_not_saved {
         // Nothing more can be said if stderr is gone.
         let _ = say(&mut std::io::stderr().lock(), "warning", &cache.to_string(), color);

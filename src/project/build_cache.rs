@@ -34,8 +34,13 @@ impl BuildCache {
 
     /// The record of the last build, read and checked against the output folder beside
     /// the reading of the sources (`Record::read_aside`).
-    pub(super) fn record_aside(&self) -> Record {
-        Record::read_aside(self.site.clone(), self.out.clone(), rayon::current_num_threads())
+    pub(super) fn record_aside(&self, verify: bool) -> Record {
+        Record::read_aside(
+            self.site.clone(),
+            self.out.clone(),
+            rayon::current_num_threads(),
+            verify,
+        )
     }
 
     /// The parsed sources of these chunks, read in parallel (none of a chunk that cannot

@@ -90,7 +90,7 @@ impl Project {
     pub fn open_cached(options: BuildOptions) -> Project {
         let mut project = Project::new(options);
         let started = Instant::now();
-        project.record = project.cache.record_aside();
+        project.record = project.cache.record_aside(project.options.verify_output);
         let timezone = project.timezone();
         if let Some(snapshot) = project.cache.load(timezone) {
             project

@@ -55,6 +55,8 @@ pub(super) struct Published {
     /// What the search index was made of.
     search_indexed: crate::search::Indexed,
     out: PathBuf,
+    /// Whether the output folder was found changed since the build the cache recorded.
+    output_changed: bool,
 }
 
 impl Publication<'_, '_> {
@@ -68,6 +70,8 @@ impl Publication<'_, '_> {
         // and no build stopped while it moved its files in since (the folder holds files
         // of two builds, which the record of neither tells).
         let interrupted = output::interrupted(&self.out).is_some();
+        // (The check of the folder is waited for by the first `trusted`.)
+        let output_changed = self.record.trusted(&self.out).is_none() && self.record.out_changed();
         let last = self.record.trusted(&self.out).filter(|_| !interrupted);
         // Else a full build, which patches a folder that looks like a previous build with
         // what changed in it, after reading every file of it (in parallel): the others keep
@@ -130,6 +134,7 @@ impl Publication<'_, '_> {
             copied: self.assets.len(),
             search_indexed,
             out: self.out.clone(),
+            output_changed,
         };
         let patched = last.is_some();
         // A patch moves its files into the folder one by one: one that fails leaves those
@@ -195,6 +200,7 @@ impl Published {
             elapsed: clock.read_time() + started.elapsed(),
             timings: clock.timings(),
             cache_not_saved: None,
+            output_changed: self.output_changed,
             urls: crate::UrlReport::default(),
         }
     }

@@ -125,6 +125,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         quiet: options.quiet,
         urls: crate::UrlPolicy::Preview,
         atomic: false,
+        verify_output: false,
     };
     let (events, _) = broadcast::channel(64);
     let shared = Arc::new(Shared {

@@ -83,6 +83,7 @@ impl Site {
                 false => dateline::UrlPolicy::Record,
             },
             atomic: false,
+            verify_output: false,
         }
     }
 

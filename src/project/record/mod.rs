@@ -84,13 +84,16 @@ pub(super) struct Record {
     edits_since: HashSet<ArticleId>,
     /// Whether it changed since the build cache was saved.
     unsaved: bool,
+    /// Whether the output folder was found changed since the build the cache recorded.
+    out_changed: bool,
 }
 
 impl Record {
     /// The record the build cache of `site` keeps of the last build into `out`, read and
-    /// checked against the output folder (on `threads` threads) beside the reading of the
-    /// sources.
-    pub(super) fn read_aside(site: PathBuf, out: PathBuf, threads: usize) -> Record {
+    /// checked against the output folder beside the reading of the sources: by the
+    /// folder's stamp (`cache::out_stamp`), or with `verify` every file looked up (on
+    /// `threads` threads).
+    pub(super) fn read_aside(site: PathBuf, out: PathBuf, threads: usize, verify: bool) -> Record {
         let (record, recorded) = std::sync::mpsc::sync_channel(1);
         let check = std::thread::spawn(move || {
             let Some(loaded) = cache::load_record(&site, &out) else {
@@ -105,7 +108,10 @@ impl Record {
             };
             let out = last.out.clone();
             let _ = record.send(last);
-            cache::output_intact(&out, &files, threads)
+            match verify {
+                true => cache::output_intact(&out, &files, threads),
+                false => loaded.out_stamp.is_some() && cache::out_stamp(&out) == loaded.out_stamp,
+            }
         });
         Record {
             reading: Some((recorded, check)),
@@ -181,6 +187,7 @@ impl Record {
         if let Some((_, check)) = self.reading.take()
             && !check.join().unwrap_or(false)
         {
+            self.out_changed = self.last.is_some();
             self.last = None;
         }
         if let Some(last) = self.last.as_mut() {
@@ -190,6 +197,12 @@ impl Record {
             .as_ref()
             .filter(|l| l.out == out && out.join("index.html").is_file())
             .and_then(|l| l.files.mapped())
+    }
+
+    /// Whether the output folder no longer held what the recorded build wrote (the record
+    /// was read, and the check of the folder failed): known once `trusted` was asked.
+    pub(super) fn out_changed(&self) -> bool {
+        self.out_changed
     }
 
     /// Records what a build into `out` wrote: every file it made (`files`, pages with
@@ -235,6 +248,7 @@ impl Record {
             out: last.out.to_string_lossy(),
             page_globals: last.page_globals,
             pages: &last.pages,
+            out_stamp: cache::out_stamp(&last.out),
             files: last.files.listed(),
         })
     }

@@ -59,6 +59,8 @@ pub struct Project {
     /// of the file then: `serve` reads and parses it again only when it changed (17 MB at
     /// 100,000 articles).
     url_lock: KeptLock,
+    /// What the last comparison with `urls.lock` found, for builds that write no record.
+    url_memo: urls::Memo,
 }
 
 impl Project {
@@ -86,6 +88,7 @@ impl Project {
             read_stages: Vec::new(),
             search: crate::search::When::Now,
             url_lock: None,
+            url_memo: urls::Memo::default(),
         }
     }
 
@@ -262,7 +265,13 @@ impl Project {
         let render_input = render_input(&self.options, config, &archive, theme, &mut assets)?;
         let mut plan = render::plan(&render_input)?;
         clock.mark("plan");
-        let (record, url_report) = urls::record(site, &lock, &mut plan, &archive, self.options.urls)?;
+        let (record, url_report) = match self.records_urls() {
+            true => urls::record(site, &lock, &mut plan, &archive, self.options.urls)?,
+            false => (
+                None,
+                urls::record_again(site, &lock, &mut plan, &archive, self.options.urls, &mut self.url_memo)?,
+            ),
+        };
         assets.check(site, plan.generated())?;
         clock.mark("urls.lock");
         let out = self.out_dir();

@@ -59,7 +59,7 @@ impl Kind {
 }
 
 /// A URL a build publishes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Published<'a> {
     /// Site-relative, as linked: `2025/10/26/slug/`, `` for the home page, `atom.xml`.
     pub path: &'a str,

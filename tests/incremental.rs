@@ -473,3 +473,49 @@ fn a_build_without_its_cache_keeps_the_unchanged_files_of_the_output() {
     assert_eq!((summary.written, summary.removed), (0, 0), "{summary:?}");
     assert!(tree(&out).iter().all(|(rel, _)| !changed(rel)));
 }
+
+/// A process that builds again and again without writing `urls.lock` (`serve`) compares
+/// the record with what the site publishes only when one of them changed: the warning of
+/// a URL no longer published holds through an edit that changes no URL, and goes when the
+/// URL is given again.
+#[test]
+fn a_preview_keeps_warning_of_a_url_no_longer_published() {
+    let site = Site::fixture("basic");
+    // A build that records the URLs.
+    dateline::build(&site.options()).unwrap();
+    let mut options = options(&site, "preview");
+    options.urls = dateline::UrlPolicy::Preview;
+    let mut project = Project::open(options);
+    assert_eq!(project.build().unwrap().urls.warnings, Vec::<String>::new());
+
+    let article = walkdir::WalkDir::new(site.root().join("content"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.to_string_lossy().contains("/authors/"))
+        .min()
+        .unwrap();
+    let rel = article.strip_prefix(site.root()).unwrap().to_path_buf();
+    let text = std::fs::read_to_string(&article).unwrap();
+    let other = walkdir::WalkDir::new(site.root().join("content"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.to_string_lossy().contains("/authors/"))
+        .max()
+        .unwrap();
+    assert_ne!(article, other);
+    let other_rel = other.strip_prefix(site.root()).unwrap().to_path_buf();
+
+    std::fs::remove_file(&article).unwrap();
+    project.update(std::slice::from_ref(&rel));
+    let gone = project.build().unwrap().urls.warnings;
+    assert_eq!(gone.len(), 1, "{gone:?}");
+    // An edit of another article's body: no URL changes, the warning stays.
+    let body = std::fs::read_to_string(&other).unwrap();
+    std::fs::write(&other, format!("{body}\nOne more line.\n")).unwrap();
+    project.update(std::slice::from_ref(&other_rel));
+    assert_eq!(project.build().unwrap().urls.warnings, gone);
+    // The article back: no warning.
+    std::fs::write(&article, text).unwrap();
+    project.update(&[rel]);
+    assert_eq!(project.build().unwrap().urls.warnings, Vec::<String>::new());
+}

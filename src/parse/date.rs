@@ -1,7 +1,7 @@
 //! Publication dates: RFC 3339 with an offset, local times in the site's time zone,
 //! and the plain layout's date line (`Sun Oct 26 2025`).
 
-use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Weekday};
+use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Timelike, Weekday};
 use chrono_tz::Tz;
 
 /// How much of the time of publication the source gave.
@@ -121,6 +121,15 @@ fn localize(naive: NaiveDateTime, tz: Tz) -> Result<DateTime<FixedOffset>, Strin
 }
 
 fn in_range(at: DateTime<FixedOffset>, precision: Precision) -> Result<ArticleDate, String> {
+    // chrono takes a second of 60 in any minute (`14:30:60`), as a leap second, which it
+    // writes as a second of 59, or of 60 only in the minute of the offset it is in: as
+    // the next second, it is written and read back as one moment (fuzz/regressions/date/).
+    let at = match at.nanosecond() {
+        n if n >= 1_000_000_000 => {
+            at.with_nanosecond(n - 1_000_000_000).expect("in range") + chrono::TimeDelta::seconds(1)
+        }
+        _ => at,
+    };
     if !(1..=9999).contains(&at.year()) {
         return Err(format!("the year {} is out of range", at.year()));
     }
@@ -267,6 +276,28 @@ mod tests {
             let d = parse_date(input, tz).unwrap_or_else(|e| panic!("{input}: {e}"));
             assert_eq!(iso(&d), expected, "{input} in {tz}");
             assert_eq!(d.precision, precision, "{input}");
+        }
+    }
+
+    /// Found by fuzzing: chrono takes `:60` in any minute, as a leap second, and one of
+    /// a zone in local mean time (`-04:42:45`) was written in UTC a second early, on
+    /// another moment than was read. The second is the next one.
+    #[test]
+    fn a_second_of_60_is_the_next_second() {
+        let cases = [
+            ("2016-12-31T23:59:60Z", Tz::UTC, "2017-01-01T00:00:00"),
+            ("2025-10-26 14:30:60", Tz::UTC, "2025-10-26T14:31:00"),
+            (
+                "2025-10-26T14:30:60.5+09:00",
+                Tz::Asia__Tokyo,
+                "2025-10-26T14:31:00.500",
+            ),
+            ("0525-10-26 04:09:60", Tz::America__Santiago, "0525-10-26T04:10:00"),
+        ];
+        for (input, tz, expected) in cases {
+            let d = parse_date(input, tz).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(d.at.format("%Y-%m-%dT%H:%M:%S%.f").to_string(), expected, "{input}");
+            assert!(d.at.nanosecond() < 1_000_000_000, "{input}");
         }
     }
 

@@ -11,6 +11,8 @@ pub mod cli;
 mod config;
 mod diag;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod headers;
 mod html;
 mod import;

@@ -115,6 +115,66 @@ mod tests {
         assert!(!slug.ends_with('-'));
     }
 
+    /// What every slug is: lowercase ASCII letters and digits in words joined by single
+    /// `-` (so no `.`, `..`, `/` or space: safe as a folder name and in a URL), at most
+    /// `MAX_LEN` bytes, the same for the same text, and its own slug. It is empty only when
+    /// the text has no letter or digit in any script, and the callers' fallbacks are
+    /// slugs too.
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn is_slug(s: &str) -> bool {
+            s.len() <= MAX_LEN
+                && s.split('-')
+                    .all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        }
+
+        /// Titles as newsrooms write them: Latin with accents and punctuation, other
+        /// scripts, apostrophes of every kind, and any character at all.
+        fn titles() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[A-Za-z0-9 ,.:;!?'\"()&/-]{0,120}",
+                "[a-zA-ZàéîõüßæøÅÇÑ’‘ʼ′＇“”–— ]{0,60}",
+                "[\\p{Han}\\p{Hiragana}\\p{Cyrillic}\\p{Greek}\\p{Arabic}\\p{Hebrew}\\p{Devanagari} 0-9]{0,40}",
+                "\\PC{0,100}",
+                any::<String>(),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(crate::testing::properties(512))]
+
+            #[test]
+            fn a_slug_is_url_safe_stable_and_its_own_slug(title in titles()) {
+                let slug = slugify(&title);
+                prop_assert!(slug.is_empty() || is_slug(&slug), "{slug:?}");
+                prop_assert_eq!(slugify(&title), slug.clone());
+                prop_assert_eq!(slugify(&slug), slug.clone());
+                if title.chars().any(|c| c.is_ascii_alphanumeric()) {
+                    prop_assert!(!slug.is_empty(), "{title:?}");
+                }
+                // The fallbacks of `model` for a title without letters or digits.
+                for fallback in [format!("article-{}", short_hash(&title)), format!("author-{}", short_hash(&title))] {
+                    prop_assert!(is_slug(&fallback), "{fallback:?}");
+                }
+            }
+
+            #[test]
+            fn a_long_title_is_cut_at_a_word(words in proptest::collection::vec("[a-z]{1,12}", 1..40)) {
+                let slug = slugify(&words.join(" "));
+                let whole = words.join("-");
+                prop_assert!(is_slug(&slug));
+                prop_assert!(whole.starts_with(&slug));
+                if whole.len() > MAX_LEN {
+                    prop_assert_eq!(whole.as_bytes()[slug.len()], b'-', "cut inside a word: {}", slug);
+                } else {
+                    prop_assert_eq!(slug, whole);
+                }
+            }
+        }
+    }
+
     #[test]
     fn short_hash_is_stable() {
         assert_eq!(short_hash("content/a.md"), short_hash("content/a.md"));

@@ -54,3 +54,15 @@ pub fn site_of(
     let archive = Archive::build(Path::new("."), input, &selection).unwrap();
     (config, archive, now)
 }
+
+/// The configuration of the property tests: `cases` cases drawn from a fixed seed, so
+/// that every run checks the same ones (a failure is reproduced by running the test again),
+/// and nothing written to `proptest-regressions/`.
+pub fn properties(cases: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x0da7_e11e),
+        ..proptest::test_runner::Config::default()
+    }
+}

@@ -11,7 +11,7 @@
 
 mod external;
 mod locate;
-mod scan;
+pub(crate) mod scan;
 mod sources;
 
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};

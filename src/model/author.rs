@@ -76,10 +76,12 @@ impl Staff {
         profiles.sort_by(|a, b| a.0.cmp(b.0));
         let mut staff = Staff::default();
         for (path, profile) in profiles {
-            let slug = match slugify(&profile.file_slug) {
-                s if s.is_empty() => slugify(&profile.name),
-                s => s,
-            };
+            // A stem and a name without a letter or digit (`—.md`, `name: "—"`) would give
+            // the path `authors//`, the authors' index: the fallback of a byline's name.
+            let slug = [slugify(&profile.file_slug), slugify(&profile.name)]
+                .into_iter()
+                .find(|s| !s.is_empty())
+                .unwrap_or_else(|| format!("author-{}", short_hash(&profile.name)));
             let index = staff.authors.len();
             let keys = [slug.clone(), slugify(&profile.name)]
                 .into_iter()
@@ -158,5 +160,44 @@ impl Staff {
     /// The authors sorted by slug, and for each index given by `credit` its final id.
     pub fn finish(self) -> (Vec<Author>, Vec<AuthorId>) {
         super::sort_by_slug(self.authors, |a| &a.slug)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::Staff;
+    use crate::parse::profile::AuthorProfile;
+
+    /// The slug property (a slug is never empty) over the profiles: a profile whose file
+    /// name and name have no letter or digit gets the fallback a byline's name gets.
+    #[test]
+    fn a_profile_without_letters_or_digits_gets_a_slug() {
+        let profile = |stem: &str, name: &str| AuthorProfile {
+            file_slug: stem.into(),
+            name: name.into(),
+            bio_html: None,
+            photo: None,
+            links: Vec::new(),
+            aliases: Vec::new(),
+        };
+        let (dash, named) = (profile("—", "—"), profile("—", "Jane Roe"));
+        let mut problems = Vec::new();
+        let staff = Staff::from_profiles(
+            Path::new("."),
+            vec![
+                (Path::new("content/authors/a/—.md"), &dash),
+                (Path::new("content/authors/b/—.md"), &named),
+            ],
+            &mut problems,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let slugs: Vec<&str> = staff.authors.iter().map(|a| a.slug.as_str()).collect();
+        assert_eq!(
+            slugs,
+            [format!("author-{}", crate::slug::short_hash("—")).as_str(), "jane-roe"]
+        );
+        assert!(staff.authors.iter().all(|a| a.path != "authors//"));
     }
 }

@@ -1,7 +1,7 @@
 //! Publication dates: RFC 3339 with an offset, local times in the site's time zone,
 //! and the plain layout's date line (`Sun Oct 26 2025`).
 
-use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Weekday};
+use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Timelike, Weekday};
 use chrono_tz::Tz;
 
 /// How much of the time of publication the source gave.
@@ -121,6 +121,15 @@ fn localize(naive: NaiveDateTime, tz: Tz) -> Result<DateTime<FixedOffset>, Strin
 }
 
 fn in_range(at: DateTime<FixedOffset>, precision: Precision) -> Result<ArticleDate, String> {
+    // chrono takes a second of 60 in any minute (`14:30:60`), as a leap second, which it
+    // writes as a second of 59, or of 60 only in the minute of the offset it is in: as
+    // the next second, it is written and read back as one moment (fuzz/regressions/date/).
+    let at = match at.nanosecond() {
+        n if n >= 1_000_000_000 => {
+            at.with_nanosecond(n - 1_000_000_000).expect("in range") + chrono::TimeDelta::seconds(1)
+        }
+        _ => at,
+    };
     if !(1..=9999).contains(&at.year()) {
         return Err(format!("the year {} is out of range", at.year()));
     }
@@ -270,6 +279,28 @@ mod tests {
         }
     }
 
+    /// Found by fuzzing: chrono takes `:60` in any minute, as a leap second, and one of
+    /// a zone in local mean time (`-04:42:45`) was written in UTC a second early, on
+    /// another moment than was read. The second is the next one.
+    #[test]
+    fn a_second_of_60_is_the_next_second() {
+        let cases = [
+            ("2016-12-31T23:59:60Z", Tz::UTC, "2017-01-01T00:00:00"),
+            ("2025-10-26 14:30:60", Tz::UTC, "2025-10-26T14:31:00"),
+            (
+                "2025-10-26T14:30:60.5+09:00",
+                Tz::Asia__Tokyo,
+                "2025-10-26T14:31:00.500",
+            ),
+            ("0525-10-26 04:09:60", Tz::America__Santiago, "0525-10-26T04:10:00"),
+        ];
+        for (input, tz, expected) in cases {
+            let d = parse_date(input, tz).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(d.at.format("%Y-%m-%dT%H:%M:%S%.f").to_string(), expected, "{input}");
+            assert!(d.at.nanosecond() < 1_000_000_000, "{input}");
+        }
+    }
+
     #[test]
     fn url_day_is_the_local_day() {
         let ny: Tz = "America/New_York".parse().unwrap();
@@ -306,6 +337,126 @@ mod tests {
         }
         let tokyo = parse_date_line("Sun Oct 26 2025", Tz::Asia__Tokyo).unwrap();
         assert_eq!(iso(&tokyo), "2025-10-26T00:00:00+09:00");
+    }
+
+    /// Dates as dateline writes them read back as the same moment, in the same offset, on
+    /// the same day: RFC 3339 (feeds, sitemaps, JSON-LD), `%Y-%m-%dT%H:%M:%S%:z` (`dateline
+    /// new`, imports), the local time imports write without an offset, the day alone, the
+    /// plain layout's date line, and the build cache's form; years 1 to 9999.
+    mod properties {
+        use super::*;
+        use chrono::{NaiveTime, Offset, Timelike};
+        use proptest::prelude::*;
+
+        /// Zones without changes, with changes at midnight, by half an hour, far east and
+        /// west, and at a quarter hour.
+        const ZONES: [Tz; 8] = [
+            Tz::UTC,
+            Tz::America__New_York,
+            Tz::America__Santiago,
+            Tz::Australia__Lord_Howe,
+            Tz::Asia__Kolkata,
+            Tz::Pacific__Kiritimati,
+            Tz::Pacific__Pago_Pago,
+            Tz::Asia__Kathmandu,
+        ];
+
+        fn years() -> impl Strategy<Value = i32> {
+            prop_oneof![1 => Just(1), 1 => Just(9999), 1 => 1..=30i32, 1 => 9970..=9999i32, 6 => 1..=9999i32]
+        }
+
+        fn days() -> impl Strategy<Value = NaiveDate> {
+            (years(), 1..=12u32, 1..=31u32)
+                .prop_filter_map("a day of the calendar", |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))
+        }
+
+        fn times() -> impl Strategy<Value = NaiveTime> {
+            (
+                0..24u32,
+                0..60u32,
+                0..60u32,
+                prop_oneof![Just(0u32), 0..1_000_000_000u32],
+            )
+                .prop_map(|(h, m, s, nanos)| NaiveTime::from_hms_nano_opt(h, m, s, nanos).unwrap())
+        }
+
+        /// A moment in `tz` as a build holds it (an `ArticleDate`): the local time, the
+        /// first of two when clocks go back, none when clocks skip it.
+        fn moment(day: NaiveDate, time: NaiveTime, tz: Tz) -> Option<DateTime<FixedOffset>> {
+            let at = tz.from_local_datetime(&day.and_time(time)).earliest()?.fixed_offset();
+            (1..=9999).contains(&at.year()).then_some(at)
+        }
+
+        proptest! {
+            #![proptest_config(crate::testing::properties(512))]
+
+            #[test]
+            fn written_dates_read_back(day in days(), time in times(), zone in 0..ZONES.len()) {
+                let tz = ZONES[zone];
+                let Some(at) = moment(day, time, tz) else { return Ok(()) };
+                let whole_seconds = at.with_nanosecond(0).unwrap();
+                let mut forms = vec![(crate::render::rfc3339(&at), at)];
+                // `%:z` writes an offset in minutes: the local mean time of a zone before it
+                // kept standard time (offsets with seconds) is written by `rfc3339` alone.
+                if at.offset().local_minus_utc() % 60 == 0 {
+                    forms.push((whole_seconds.format("%Y-%m-%dT%H:%M:%S%:z").to_string(), whole_seconds));
+                    forms.push((whole_seconds.format("%Y-%m-%d %H:%M:%S%:z").to_string(), whole_seconds));
+                }
+                for (written, expected) in forms {
+                    let read = parse_date(&written, tz).map_err(|e| TestCaseError::fail(format!("{written}: {e}")))?;
+                    prop_assert_eq!(read.at, expected, "{}", written);
+                    prop_assert_eq!(read.at.offset(), expected.offset(), "{}", written);
+                    prop_assert_eq!(read.day(), expected.date_naive(), "{}", written);
+                    prop_assert_eq!(read.precision, Precision::Time);
+                }
+            }
+
+            #[test]
+            fn local_times_read_in_the_site_zone(day in days(), time in times(), zone in 0..ZONES.len()) {
+                let tz = ZONES[zone];
+                let time = time.with_nanosecond(0).unwrap();
+                let written = day.and_time(time).format("%Y-%m-%d %H:%M:%S").to_string();
+                match (moment(day, time, tz), parse_date(&written, tz)) {
+                    (Some(at), Ok(read)) => {
+                        prop_assert_eq!(read.at, at, "{}", written);
+                        prop_assert_eq!(read.day(), day, "{}", written);
+                    }
+                    (None, Err(e)) => prop_assert!(e.contains("does not exist"), "{}: {}", written, e),
+                    (expected, read) => prop_assert!(false, "{written} in {tz}: {expected:?}, read {read:?}"),
+                }
+            }
+
+            #[test]
+            fn days_and_date_lines_read_back(day in days(), zone in 0..ZONES.len()) {
+                let tz = ZONES[zone];
+                let forms = [
+                    (day.format("%Y-%m-%d").to_string(), false),
+                    (day.format("%a %b %-d %Y").to_string(), true),
+                    (day.format("%a %b %d %Y").to_string(), true),
+                    (day.format("%A, %B %-d, %Y").to_string(), true),
+                ];
+                for (written, line) in forms {
+                    let read = if line { parse_date_line(&written, tz) } else { parse_date(&written, tz) };
+                    let read = read.map_err(|e| TestCaseError::fail(format!("{written}: {e}")))?;
+                    prop_assert_eq!(read.day(), day, "{}", written);
+                    prop_assert_eq!(read.precision, Precision::Day);
+                    // Midnight, or 01:00 where the zone skips midnight that day.
+                    prop_assert!(read.at.hour() <= 1 && read.at.minute() == 0, "{written}: {}", read.at);
+                    prop_assert_eq!(read.at.offset().local_minus_utc(), tz.offset_from_utc_datetime(&read.at.naive_utc()).fix().local_minus_utc());
+                }
+            }
+
+            #[test]
+            fn the_cache_keeps_a_date(day in days(), time in times(), zone in 0..ZONES.len(), exact in any::<bool>()) {
+                let tz = ZONES[zone];
+                let Some(at) = moment(day, time, tz) else { return Ok(()) };
+                let date = ArticleDate { at, precision: if exact { Precision::Time } else { Precision::Day } };
+                let bytes = postcard::to_stdvec(&date).unwrap();
+                let back: ArticleDate = postcard::from_bytes(&bytes).unwrap();
+                prop_assert_eq!(back, date);
+                prop_assert_eq!(back.at.offset(), date.at.offset());
+            }
+        }
     }
 
     #[test]

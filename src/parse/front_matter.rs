@@ -197,13 +197,18 @@ mod simple {
     }
 
     /// `2025-10-26`, `2025-10-26T14:30:00+09:00`: digits, separators and zone letters.
+    /// Bytes, not a `str` slice: the value may have a character across its fourth byte
+    /// (`date: ab€…` panicked; fuzz/regressions/front_matter/). Not ending in `:`, which
+    /// YAML reads as a key of a map where none may be (`date: 2025-10-26:` is an error).
     fn plain_date(value: &str) -> bool {
-        value.len() >= 10
-            && value[..4].bytes().all(|b| b.is_ascii_digit())
-            && value.as_bytes()[4] == b'-'
-            && value
-                .bytes()
-                .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b':' | b'T' | b'Z' | b'+' | b'.'))
+        let bytes = value.as_bytes();
+        bytes.len() >= 10
+            && bytes[..4].iter().all(u8::is_ascii_digit)
+            && bytes[4] == b'-'
+            && !value.ends_with(':')
+            && bytes
+                .iter()
+                .all(|&b| b.is_ascii_digit() || matches!(b, b'-' | b':' | b'T' | b'Z' | b'+' | b'.'))
     }
 
     impl<'de> IntoDeserializer<'de, Error> for Value<'de> {
@@ -382,6 +387,9 @@ mod tests {
             "date: 2025-10-26 # noon\n",
             "title: &a \"A\"\n",
             "title: \"line\u{2028}break\"\n",
+            "date: ab€xxxxxxxx\n",
+            "date: 202€-10-26\n",
+            "date: 2025-10-26:\n",
         ];
         for front in left {
             assert!(

@@ -219,7 +219,7 @@ impl Feed {
                 link(w, &env.url(&self.page), "alternate", "text/html")?;
                 hub(w, "link", config.hub.as_deref())?;
                 text(w, "id", &self_url)?;
-                text(w, "updated", &updated.to_rfc3339())?;
+                text(w, "updated", &crate::render::rfc3339(&updated))?;
                 w.create_element("author")
                     .write_inner_content(|w| text(w, "name", &config.publisher.name))?;
                 if let Some(logo) = &config.publisher.logo {
@@ -235,8 +235,8 @@ impl Feed {
                         text(w, "title", &article.title)?;
                         link(w, &url, "alternate", "text/html")?;
                         text(w, "id", &url)?;
-                        text(w, "published", &article.date.at.to_rfc3339())?;
-                        text(w, "updated", &article.last_change().at.to_rfc3339())?;
+                        text(w, "published", &crate::render::rfc3339(&article.date.at))?;
+                        text(w, "updated", &crate::render::rfc3339(&article.last_change().at))?;
                         for &a in &article.authors {
                             let author = archive.author(a);
                             w.create_element("author").write_inner_content(|w| {
@@ -304,7 +304,7 @@ impl Feed {
                     };
                     text(w, "description", description)?;
                     text(w, "language", &config.language)?;
-                    text(w, "lastBuildDate", &updated.to_rfc2822())?;
+                    text(w, "lastBuildDate", &crate::render::rfc2822(&updated))?;
                     text(w, "generator", concat!("dateline ", env!("CARGO_PKG_VERSION")))?;
                     w.create_element("atom:link")
                         .with_attribute(("href", env.url(&self.path).as_str()))
@@ -321,7 +321,7 @@ impl Feed {
                             w.create_element("guid")
                                 .with_attribute(("isPermaLink", "true"))
                                 .write_text_content(quick_xml::events::BytesText::new(&url))?;
-                            text(w, "pubDate", &article.date.at.to_rfc2822())?;
+                            text(w, "pubDate", &crate::render::rfc2822(&article.date.at))?;
                             for &a in &article.authors {
                                 text(w, "dc:creator", &archive.author(a).name)?;
                             }

@@ -340,6 +340,27 @@ impl Locale {
     }
 }
 
+/// A moment as RFC 3339, as feeds, sitemaps, JSON-LD and `<time datetime>` write it: in
+/// its own offset, or in UTC when that offset has seconds, which RFC 3339 cannot write (the
+/// local mean time of a zone before it kept standard time, such as New York's -04:56:02
+/// before 1883): rounded to the minute, the offset would name another moment, and read
+/// back at midnight, another day.
+pub fn rfc3339(at: &DateTime<FixedOffset>) -> String {
+    writable(at).to_rfc3339()
+}
+
+/// `rfc3339` for RFC 2822 (RSS), whose offsets are minutes too.
+pub fn rfc2822(at: &DateTime<FixedOffset>) -> String {
+    writable(at).to_rfc2822()
+}
+
+fn writable(at: &DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    match at.offset().local_minus_utc() % 60 {
+        0 => *at,
+        _ => at.with_timezone(&FixedOffset::east_opt(0).expect("UTC")),
+    }
+}
+
 /// `1,234,567`: counts as readers read them.
 pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
@@ -397,5 +418,24 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1234), "1,234");
         assert_eq!(thousands(1234567), "1,234,567");
+    }
+
+    /// Found by fuzzing (fuzz/regressions/date/): before 1883 New York kept its local mean
+    /// time, -04:56:02, which `to_rfc3339` rounded to -04:56, so an article of 1 January
+    /// 1870 at midnight was published, in feeds and sitemaps, two seconds before it: on 31
+    /// December 1869 when read back.
+    #[test]
+    fn moments_in_local_mean_time_are_written_exactly() {
+        let ny: Tz = "America/New_York".parse().unwrap();
+        let day = crate::parse::date::start_of_day(NaiveDate::from_ymd_opt(1870, 1, 1).unwrap(), ny).unwrap();
+        assert_eq!(day.at.offset().local_minus_utc(), -(4 * 3600 + 56 * 60 + 2));
+        assert_eq!(rfc3339(&day.at), "1870-01-01T04:56:02+00:00");
+        assert_eq!(rfc2822(&day.at), "Sat, 1 Jan 1870 04:56:02 +0000");
+        let back = crate::parse::date::parse_date(&rfc3339(&day.at), ny).unwrap();
+        assert_eq!((back.at, back.day()), (day.at, day.day()));
+        // Offsets in minutes are written as they are.
+        let tokyo = DateTime::parse_from_rfc3339("2025-10-26T14:30:00+09:00").unwrap();
+        assert_eq!(rfc3339(&tokyo), "2025-10-26T14:30:00+09:00");
+        assert_eq!(rfc2822(&tokyo), "Sun, 26 Oct 2025 14:30:00 +0900");
     }
 }

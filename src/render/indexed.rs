@@ -128,7 +128,7 @@ impl<'a> Plan<'a> {
             link: r.env.link(&article.path),
             title: &article.title,
             // As `DateView::iso`, without the dates in words pages also show.
-            iso: article.date.at.to_rfc3339(),
+            iso: crate::render::rfc3339(&article.date.at),
             authors: (article.authors.iter())
                 .map(|&a| archive.author(a).name.as_str())
                 .collect(),

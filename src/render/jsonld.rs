@@ -231,8 +231,8 @@ pub fn news_article(env: &Env<'_>, article: &Article, trail: &[Trail<'_>]) -> St
             .iter()
             .map(|&a| person(env, archive.author(a)))
             .collect(),
-        modified: article.last_change().at.to_rfc3339(),
-        published: article.date.at.to_rfc3339(),
+        modified: crate::render::rfc3339(&article.last_change().at),
+        published: crate::render::rfc3339(&article.date.at),
         description: &article.summary,
         headline: &article.title,
         image: logo.clone().map(|l| [l]),

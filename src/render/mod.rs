@@ -46,7 +46,7 @@ use crate::model::{Archive, ArticleId};
 use crate::output::{Emit, Emitted, Output, Records};
 use crate::parse::ParseContext;
 pub use context::{SEARCH_INDEXES, search_bundle_path};
-pub use format::{Locale, counted, thousands};
+pub use format::{Locale, counted, rfc2822, rfc3339, thousands};
 pub use indexed::ArticleText;
 pub use pages::Page;
 pub use published::{Kind, Published};

@@ -225,7 +225,7 @@ fn urlset(env: &Env<'_>, entries: &[Entry<'_>]) -> io::Result<Vec<u8>> {
             for e in entries {
                 w.create_element("url").write_inner_content(|w| {
                     text(w, "loc", &env.url(&e.rel))?;
-                    text(w, "lastmod", &e.lastmod.to_rfc3339())
+                    text(w, "lastmod", &crate::render::rfc3339(&e.lastmod))
                 })?;
             }
             Ok(())
@@ -241,7 +241,7 @@ fn sitemap_index(env: &Env<'_>, files: &[Entry<'_>]) -> io::Result<Vec<u8>> {
             for f in files {
                 w.create_element("sitemap").write_inner_content(|w| {
                     text(w, "loc", &env.url(&f.rel))?;
-                    text(w, "lastmod", &f.lastmod.to_rfc3339())
+                    text(w, "lastmod", &crate::render::rfc3339(&f.lastmod))
                 })?;
             }
             Ok(())
@@ -280,7 +280,7 @@ fn news_sitemap(env: &Env<'_>, now: DateTime<FixedOffset>) -> io::Result<Vec<u8>
                             text(w, "news:name", &env.config.publisher.name)?;
                             text(w, "news:language", &language)
                         })?;
-                        text(w, "news:publication_date", &article.date.at.to_rfc3339())?;
+                        text(w, "news:publication_date", &crate::render::rfc3339(&article.date.at))?;
                         text(w, "news:title", &article.title)
                     })?;
                     Ok(())

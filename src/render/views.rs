@@ -359,7 +359,7 @@ impl DateView {
             }
         };
         DateView {
-            iso: date.at.to_rfc3339(),
+            iso: crate::render::rfc3339(&date.at),
             date: text.date.clone(),
             short: text.short.clone(),
             long: text.long.clone(),

@@ -73,7 +73,7 @@ impl Lock {
         Lock::parse(root, text).map_err(Error::from)
     }
 
-    pub(super) fn parse(root: &Path, text: String) -> Result<Lock, Vec<Diagnostic>> {
+    pub(crate) fn parse(root: &Path, text: String) -> Result<Lock, Vec<Diagnostic>> {
         // At 100,000 articles the record is some 140,000 lines (17 MB), read by every build:
         // one pass over its bytes, each line cut at its tabs, nothing copied.
         let bytes = text.as_bytes();

@@ -30,12 +30,17 @@ const WARM_UP: usize = 2_000;
 
 /// The server's resident memory, in kB.
 fn rss_kb(pid: u32) -> u64 {
+    status_kb(pid, "VmRSS:")
+}
+
+/// A figure of `/proc/PID/status` in kB: `VmRSS:` (resident now), `VmHWM:` (the peak).
+fn status_kb(pid: u32, key: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(key))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS in /proc/PID/status")
+        .unwrap_or_else(|| panic!("{key} in /proc/PID/status"))
 }
 
 /// The URL paths of some of the files the server serves (pages by their folder).
@@ -121,8 +126,9 @@ fn answers_20000_requests_64_at_a_time_without_an_error_and_in_flat_memory() {
     let before = rss_kb(served.pid());
     failed.extend(load(&host, &paths, REQUESTS - WARM_UP - half));
     let after = rss_kb(served.pid());
+    let peak = status_kb(served.pid(), "VmHWM:");
     eprintln!(
-        "{REQUESTS} requests, {AT_ONCE} at a time, in {:.2?}: {} errors; VmRSS {before} kB after the warm-up and half the load, {after} kB after the rest",
+        "{REQUESTS} requests, {AT_ONCE} at a time, in {:.2?}: {} errors; VmRSS {before} kB after the warm-up and half the load, {after} kB after the rest; peak {peak} kB",
         started.elapsed(),
         failed.len()
     );

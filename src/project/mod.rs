@@ -433,8 +433,8 @@ fn url_lock(kept: &mut KeptLock, site: &Path) -> Result<std::sync::Arc<urls::Loc
     let stamp = std::fs::metadata(site.join(urls::LOCK_FILE))
         .ok()
         .and_then(|m| Some((m.len(), m.modified().ok()?)));
+    // (A file that was missing and still is: the empty record again.)
     if let Some((read, lock)) = kept.as_ref()
-        && stamp.is_some()
         && *read == stamp
     {
         return Ok(lock.clone());

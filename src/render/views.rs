@@ -33,6 +33,9 @@ pub struct Shared {
     /// cleaned as Markdown bodies are, by slug (empty when the setting is off). Cleaned
     /// once here: a bio shows on every page of its author.
     pub clean_bios: ahash::AHashMap<String, String>,
+    /// The hash of each article's feed entry, made once a build for every feed that lists
+    /// it (`Feed::fingerprint`).
+    pub feed_entries: Vec<std::sync::OnceLock<u64>>,
 }
 
 /// A day as dates show it (`DateView`).
@@ -99,6 +102,9 @@ impl Shared {
                 }
                 false => Default::default(),
             },
+            feed_entries: (0..archive.articles.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
         }
     }
 

@@ -27,8 +27,10 @@ pub struct Shared {
     pub tags: Vec<(tera::Value, u64)>,
     pub sections: Vec<(tera::Value, u64)>,
     /// How each day of the archive is written, for the dates of its articles' cards:
-    /// formatting them took a third of the time of making a card.
-    pub days: ahash::AHashMap<NaiveDate, DayText>,
+    /// formatting them took a third of the time of making a card. Each written when a
+    /// date first needs it: a rebuild of `serve` shows few days, and writing all 3,650
+    /// of a ten-year archive was a tenth of it.
+    pub days: ahash::AHashMap<NaiveDate, std::sync::OnceLock<DayText>>,
     /// `[content] sanitize`: the bio of each author whose profile has one, its raw HTML
     /// cleaned as Markdown bodies are, by slug (empty when the setting is off). Cleaned
     /// once here: a bio shows on every page of its author.
@@ -90,7 +92,7 @@ impl Shared {
                 .collect(),
             days: (archive.years.iter())
                 .flat_map(|y| y.months.iter().flat_map(|m| m.days.iter().map(|d| d.date)))
-                .map(|day| (day, DayText::new(env, day)))
+                .map(|day| (day, std::sync::OnceLock::new()))
                 .collect(),
             clean_bios: match env.config.sanitize {
                 true => {
@@ -358,7 +360,7 @@ impl DateView {
         let day = date.day();
         let made;
         let text = match env.shared.days.get(&day) {
-            Some(text) => text,
+            Some(text) => text.get_or_init(|| DayText::new(env, day)),
             None => {
                 made = DayText::new(env, day);
                 &made

@@ -243,6 +243,19 @@ impl Archive {
         })
     }
 
+    /// The next build succeeds, equals `new` (a clean build), and leaves nothing behind;
+    /// `after` says which build it is in a failure's message.
+    fn assert_next_build_is(&self, new: &Snapshot, previous: &Snapshot, after: &str) {
+        self.build(Kind::Incremental);
+        let out = snapshot(&self.out());
+        assert!(
+            out.as_ref() == Some(new),
+            "{after} differs from a clean one: {}",
+            describe(out.as_ref(), previous, new)
+        );
+        self.assert_no_leftovers();
+    }
+
     /// No leftovers once the build that followed a kill is done. A big previous output
     /// is removed by a process of its own after the build returns (`rm -rf` at a low
     /// priority, which on a busy machine and a slow disk can take minutes): one that such
@@ -500,15 +513,11 @@ fn kill_builds(archive: &Archive, kind: Kind, a: &Snapshot, b: &Snapshot, at_b: 
             );
         };
         *outcomes.left.entry(left).or_default() += 1;
-        // The next build succeeds, equals a clean build, and leaves nothing behind.
-        archive.build(Kind::Incremental);
-        let after = snapshot(&archive.out());
-        assert!(
-            after.as_ref() == Some(new),
-            "{kind:?} round {round}: the build after the kill differs from a clean one: {}",
-            describe(after.as_ref(), previous, new)
+        archive.assert_next_build_is(
+            new,
+            previous,
+            &format!("{kind:?} round {round}: the build after the kill"),
         );
-        archive.assert_no_leftovers();
     }
     outcomes
 }
@@ -721,13 +730,6 @@ fn a_full_disk_fails_clearly_and_leaves_the_previous_site() {
                 describe(out.as_ref(), previous, new)
             ),
         }
-        archive.build(Kind::Incremental);
-        let after = snapshot(&archive.out());
-        assert!(
-            after.as_ref() == Some(new),
-            "the build after a full disk differs from a clean one: {}",
-            describe(after.as_ref(), previous, new)
-        );
-        archive.assert_no_leftovers();
+        archive.assert_next_build_is(new, previous, "the build after a full disk");
     }
 }

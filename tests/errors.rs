@@ -211,7 +211,7 @@ fn unreadable_permissions() {
     if common::reads_anything(&path) {
         // Run as root (as CI runs), a mode of 0 stops no read: build as `nobody`.
         let output = common::run_as_nobody(site.root(), &path, &["build", "--now", "2026-01-15T12:00:00Z"]);
-        let stderr = String::from_utf8_lossy(&output.stderr).replace(&format!("{}/", site.root().display()), "");
+        let stderr = common::site_stderr(site.root(), &output);
         assert!(!output.status.success(), "{stderr}");
         assert!(
             stderr.contains("content/2025/01/secret.md:1:1: error: cannot read: Permission denied"),

@@ -551,7 +551,7 @@ fn a_symlink_to_a_file_outside_the_site_is_followed() {
 }
 
 /// A folder that cannot be read is an error naming it. Run as root, permissions do not
-/// stop reads, so the build runs as `nobody` through `setpriv` (`common::run_as_nobody`).
+/// stop reads, so the build runs as `nobody` through `setpriv` (`common::run_shut_out`).
 #[test]
 fn a_folder_without_read_permission_is_refused() {
     use std::os::unix::fs::PermissionsExt;
@@ -560,17 +560,9 @@ fn a_folder_without_read_permission_is_refused() {
     fs::create_dir_all(&locked).unwrap();
     fs::write(locked.join("a.md"), GOOD.replace("Good", "Locked")).unwrap();
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
-    let output = if common::reads_anything(&locked) {
-        common::run_as_nobody(site.root(), &locked, &["build", "--now", "2026-01-15T12:00:00Z"])
-    } else {
-        std::process::Command::new(env!("CARGO_BIN_EXE_dateline"))
-            .args(["build", "--now", "2026-01-15T12:00:00Z", "-s"])
-            .arg(site.root())
-            .output()
-            .unwrap()
-    };
+    let output = common::run_shut_out(site.root(), &locked, &["build", "--now", "2026-01-15T12:00:00Z"]);
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).replace(&format!("{}/", site.root().display()), "");
+    let stderr = common::site_stderr(site.root(), &output);
     assert!(!output.status.success(), "{stderr}");
     assert!(
         stderr.contains("content/locked:1:1: error: cannot read: Permission denied"),

@@ -58,6 +58,9 @@ pub struct Output {
     /// Whether a patch is applied to a tree of links to OUT that then takes its place in
     /// one step (`patch`), rather than in OUT itself.
     atomic: bool,
+    /// The markers of patches stopped half-way that the clean-up found (`stopped`): a
+    /// commit makes OUT a whole build again, and removes them.
+    stopped_commits: Vec<PathBuf>,
     committed: bool,
 }
 
@@ -91,17 +94,14 @@ impl Output {
 
     fn new(target: &Path, site: &Path, mode: Mode) -> Result<Output, Error> {
         check_target(target, site)?;
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let parent = parent_of(target);
         let name = target
             .file_name()
             .ok_or_else(|| refused(target, Refusal::NoName))?
             .to_string_lossy()
             .into_owned();
-        fs::create_dir_all(&parent).at("create the folder", &parent)?;
-        clean_up_stopped_builds(&parent, &name);
+        fs::create_dir_all(parent).at("create the folder", parent)?;
+        let stopped_commits = clean_up_stopped_builds(parent, &name);
         let staging = parent.join(format!(".{name}.dateline-{}", std::process::id()));
         if staging.exists() {
             fs::remove_dir_all(&staging).at("remove", &staging)?;
@@ -114,6 +114,7 @@ impl Output {
             mode,
             clears_the_way: false,
             atomic: false,
+            stopped_commits,
             committed: false,
         })
     }
@@ -158,12 +159,12 @@ impl Output {
         // takes longer than writing it did, and nothing waits for it.
         let big = written.len() >= BIG_OUTPUT;
         let remove = |previous: &Path| match big {
-            true => discard(previous, &self.beside(".trash")),
+            true => discard(previous, &self.beside("trash")),
             false => remove_tree(previous),
         };
         match self.mode {
             Mode::Replace if self.target.exists() => {
-                let previous = patch::exchange(&self.staging, &self.target, &self.beside(".old")).map_err(fail)?;
+                let previous = patch::exchange(&self.staging, &self.target, &self.beside("old")).map_err(fail)?;
                 remove(&previous);
             }
             Mode::Replace => fs::rename(&self.staging, &self.target).map_err(fail)?,
@@ -175,22 +176,21 @@ impl Output {
                     remove_tree(&next);
                     return Err(e);
                 }
-                let previous = patch::exchange(&next, &self.target, &self.beside(".old")).map_err(fail)?;
+                let previous = patch::exchange(&next, &self.target, &self.beside("old")).map_err(fail)?;
                 remove(&previous);
             }
             Mode::Patch => {
                 let marker = self.beside(patch::COMMITTING);
                 fs::write(&marker, b"").at("write", &marker)?;
+                // The marker goes below, with those of patches stopped before.
                 patch::apply(&self.staging, &self.target, written, removed, self.clears_the_way)?;
-                let _ = fs::remove_file(&marker);
             }
         }
         // OUT is a whole build again: what a patch stopped half-way (or one of this
         // process that failed) said is no longer so.
-        for stopped in patch::stopped_commits(&self.parent(), &self.name()) {
-            let _ = fs::remove_file(stopped);
+        for marker in self.stopped_commits.iter().chain([&self.beside(patch::COMMITTING)]) {
+            let _ = fs::remove_file(marker);
         }
-        let _ = fs::remove_file(self.beside(patch::COMMITTING));
         if self.mode == Mode::Patch {
             // What is left is the staging folder's tree of folders, emptied: one for
             // every file moved, and as slow to remove as they were to move.
@@ -200,25 +200,21 @@ impl Output {
         Ok(())
     }
 
-    /// `.NAME.dateline-PID` + `suffix`, beside the staging folder.
+    /// `.NAME.dateline-PID.SUFFIX`, beside the staging folder.
     fn beside(&self, suffix: &str) -> PathBuf {
         let mut name = self.staging.file_name().unwrap_or_default().to_os_string();
+        name.push(".");
         name.push(suffix);
         self.staging.with_file_name(name)
     }
+}
 
-    fn parent(&self) -> PathBuf {
-        self.staging
-            .parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-    }
-
-    fn name(&self) -> String {
-        self.target
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned()
+/// The folder `target` is in (`.` for a name alone), where its staging folder and what
+/// stopped builds left go.
+fn parent_of(target: &Path) -> &Path {
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
     }
 }
 
@@ -227,12 +223,8 @@ impl Output {
 /// folder then holds some files of the new build and the others of the previous one
 /// (every link leads to a file); the next build completes it.
 pub fn interrupted(target: &Path) -> Option<PathBuf> {
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
     let name = target.file_name()?.to_string_lossy();
-    patch::stopped_commits(parent, &name).into_iter().next()
+    stopped::stopped_commits(parent_of(target), &name).into_iter().next()
 }
 
 impl Drop for Output {

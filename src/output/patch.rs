@@ -25,9 +25,9 @@ use rayon::prelude::*;
 use crate::error::{IoError, IoResultExt};
 
 /// The suffix of the marker a patch in place leaves beside OUT while it moves files in.
-pub(super) const COMMITTING: &str = ".committing";
+pub(super) const COMMITTING: &str = "committing";
 /// The suffix of the new tree an atomic patch makes beside OUT.
-pub(super) const NEXT: &str = ".next";
+pub(super) const NEXT: &str = "next";
 
 /// Moves the files `written` (relative paths) from `staging` into `root`: new files first,
 /// then the files that replace others; then removes `removed` (and the folders they
@@ -226,25 +226,4 @@ fn prune_empty_parents(root: &Path, file: &Path) {
         }
         dir = d.parent();
     }
-}
-
-/// The markers of patches in place into `PARENT/NAME` that were stopped before they
-/// were done (their process is gone): OUT holds files of two builds.
-pub(super) fn stopped_commits(parent: &Path, name: &str) -> Vec<PathBuf> {
-    let prefix = format!(".{name}.dateline-");
-    let Ok(entries) = fs::read_dir(parent) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .filter(|entry| {
-            let file_name = entry.file_name();
-            file_name
-                .to_str()
-                .and_then(|n| n.strip_prefix(&prefix))
-                .and_then(|rest| rest.strip_suffix(COMMITTING))
-                .is_some_and(super::stopped_process)
-        })
-        .map(|entry| entry.path())
-        .collect()
 }

@@ -2,8 +2,9 @@
 //! power lost) left beside their output, and whether the process that left a file is gone.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use super::patch::COMMITTING;
 use super::removal::remove_tree;
 
 /// Cleans up after builds into `PARENT/NAME` that were stopped before they could
@@ -16,28 +17,47 @@ use super::removal::remove_tree;
 /// site then keeps its last complete build), otherwise removed. `.NAME.dateline-PID.trash`
 /// is a previous output that was being removed (`remove_in_background`): it goes. The
 /// marker of a patch stopped half-way (`.NAME.dateline-PID.committing`) stays until a
-/// build completes (`Output::commit`).
-pub(super) fn clean_up_stopped_builds(parent: &Path, name: &str) {
-    let prefix = format!(".{name}.dateline-");
-    let Ok(entries) = fs::read_dir(parent) else {
-        return;
-    };
+/// build completes (`Output::commit`): those found are returned.
+pub(super) fn clean_up_stopped_builds(parent: &Path, name: &str) -> Vec<PathBuf> {
     let target = parent.join(name);
-    for entry in entries.filter_map(Result::ok) {
-        let file_name = entry.file_name();
-        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
-            continue;
-        };
-        let (pid, suffix) = rest.split_once('.').unwrap_or((rest, ""));
-        if !stopped_process(pid) {
-            continue;
-        }
-        match suffix {
-            "old" if !target.exists() && fs::rename(entry.path(), &target).is_ok() => {}
-            "" | "old" | "trash" | "next" => remove_tree(&entry.path()),
+    let mut markers = Vec::new();
+    for (path, suffix) in left_by_stopped_builds(parent, name) {
+        match suffix.as_str() {
+            "old" if !target.exists() && fs::rename(&path, &target).is_ok() => {}
+            "" | "old" | "trash" | "next" => remove_tree(&path),
+            COMMITTING => markers.push(path),
             _ => {}
         }
     }
+    markers
+}
+
+/// The markers of patches into `PARENT/NAME` that were stopped while they moved their
+/// files in (`COMMITTING`): OUT holds files of two builds.
+pub(super) fn stopped_commits(parent: &Path, name: &str) -> Vec<PathBuf> {
+    (left_by_stopped_builds(parent, name).into_iter())
+        .filter(|(_, suffix)| suffix == COMMITTING)
+        .map(|(path, _)| path)
+        .collect()
+}
+
+/// What builds into `PARENT/NAME` whose process is gone left beside it
+/// (`.NAME.dateline-PID[.SUFFIX]`): each path, with the suffix after the process id (empty
+/// for a staging folder).
+fn left_by_stopped_builds(parent: &Path, name: &str) -> Vec<(PathBuf, String)> {
+    let prefix = format!(".{name}.dateline-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let file_name = entry.file_name();
+            let rest = file_name.to_str()?.strip_prefix(&prefix)?;
+            let (pid, suffix) = rest.split_once('.').unwrap_or((rest, ""));
+            stopped_process(pid).then(|| (entry.path(), suffix.to_string()))
+        })
+        .collect()
 }
 
 /// Whether `pid`, the process id in the name of a file a build writes beside its target

@@ -12,6 +12,15 @@ fn site_and_output() -> (tempfile::TempDir, PathBuf, PathBuf) {
     (dir, site, out)
 }
 
+/// `out` made a build of `files` (path, text) from nothing.
+fn built(out: &Path, site: &Path, files: &[(&str, &str)]) {
+    let o = Output::create(out, site).unwrap();
+    for (rel, text) in files {
+        o.write(rel, text.as_bytes()).unwrap();
+    }
+    o.commit(&[] as &[&str], &[]).unwrap();
+}
+
 /// What stopped builds left beside the output is cleaned up when the next build starts:
 /// staging folders go, and so does a previous output being replaced, unless the output
 /// is missing, when it comes back. What running builds stage, and anything else, stays.
@@ -184,11 +193,11 @@ fn a_big_output_replaced_is_removed_in_the_background() {
 #[test]
 fn a_patch_moves_changed_files_in_and_removes_gone_ones() {
     let (_dir, site, out) = site_and_output();
-    let o = Output::create(&out, &site).unwrap();
-    for (rel, text) in [("index.html", "home"), ("a/index.html", "a"), ("b/c/index.html", "c")] {
-        o.write(rel, text.as_bytes()).unwrap();
-    }
-    o.commit(&[] as &[&str], &[]).unwrap();
+    built(
+        &out,
+        &site,
+        &[("index.html", "home"), ("a/index.html", "a"), ("b/c/index.html", "c")],
+    );
 
     let p = Output::patch(&out, &site).unwrap();
     p.write("a/index.html", b"a2").unwrap();
@@ -221,15 +230,15 @@ fn a_patch_moves_changed_files_in_and_removes_gone_ones() {
 #[test]
 fn an_adopted_folder_is_patched_through_what_stands_in_the_way() {
     let (_dir, site, out) = site_and_output();
-    let o = Output::create(&out, &site).unwrap();
-    for (rel, text) in [
-        ("index.html", "home"),
-        ("x.html/index.html", "a folder"),
-        ("y", "a file"),
-    ] {
-        o.write(rel, text.as_bytes()).unwrap();
-    }
-    o.commit(&[] as &[&str], &[]).unwrap();
+    built(
+        &out,
+        &site,
+        &[
+            ("index.html", "home"),
+            ("x.html/index.html", "a folder"),
+            ("y", "a file"),
+        ],
+    );
     assert!(holds_a_build(&out, &site));
     let found = records_of(&out).unwrap();
     assert_eq!(found.len(), 3);
@@ -339,11 +348,11 @@ fn a_replaced_output_leaves_nothing_beside_it() {
 fn an_atomic_patch_takes_the_place_of_the_output_at_once() {
     use std::os::unix::fs::MetadataExt;
     let (dir, site, out) = site_and_output();
-    let o = Output::create(&out, &site).unwrap();
-    for (rel, text) in [("index.html", "home"), ("a/index.html", "a"), ("b/c/index.html", "c")] {
-        o.write(rel, text.as_bytes()).unwrap();
-    }
-    o.commit(&[] as &[&str], &[]).unwrap();
+    built(
+        &out,
+        &site,
+        &[("index.html", "home"), ("a/index.html", "a"), ("b/c/index.html", "c")],
+    );
     std::os::unix::fs::symlink("a/index.html", out.join("link.html")).unwrap();
     let home = fs::metadata(out.join("index.html")).unwrap().ino();
 
@@ -372,9 +381,7 @@ fn an_atomic_patch_takes_the_place_of_the_output_at_once() {
 #[test]
 fn a_patch_stopped_half_way_is_known_until_a_build_completes() {
     let (dir, site, out) = site_and_output();
-    let o = Output::create(&out, &site).unwrap();
-    o.write("index.html", b"home").unwrap();
-    o.commit(&[] as &[&str], &[]).unwrap();
+    built(&out, &site, &[("index.html", "home")]);
     assert_eq!(interrupted(&out), None);
 
     let gone = 4_194_999;

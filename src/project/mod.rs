@@ -55,10 +55,8 @@ pub struct Project {
     /// Whether builds make the search index of the years that changed, or leave that to a
     /// build that follows (`serve`).
     search: crate::search::When,
-    /// The record of published URLs as the last build read it, with the length and time
-    /// of the file then: `serve` reads and parses it again only when it changed (17 MB at
-    /// 100,000 articles).
-    url_lock: KeptLock,
+    /// The record of published URLs as the last build read it.
+    url_lock: urls::KeptLock,
     /// What the last comparison with `urls.lock` found, for builds that write no record.
     url_memo: urls::Memo,
 }
@@ -87,7 +85,7 @@ impl Project {
             ends_with_the_process: false,
             read_stages: Vec::new(),
             search: crate::search::When::Now,
-            url_lock: None,
+            url_lock: urls::KeptLock::default(),
             url_memo: urls::Memo::default(),
         }
     }
@@ -260,7 +258,7 @@ impl Project {
             }
         };
         let site = &self.options.site;
-        let lock = url_lock(&mut self.url_lock, &self.options.site)?;
+        let lock = self.url_lock.read(&self.options.site)?;
         clock.mark("urls.lock read");
         let render_input = render_input(&self.options, config, &archive, theme, &mut assets)?;
         let mut plan = render::plan(&render_input)?;
@@ -424,22 +422,3 @@ fn out_dir(options: &BuildOptions) -> PathBuf {
 
 /// Paths under these folders of a site are the ones a build reads.
 pub const WATCHED: [&str; 3] = [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR];
-
-/// The record of published URLs (`SITE/urls.lock`): as the last build read it (`kept`), if
-/// the file has the same length and time.
-type KeptLock = Option<(Option<(u64, std::time::SystemTime)>, std::sync::Arc<urls::Lock>)>;
-
-fn url_lock(kept: &mut KeptLock, site: &Path) -> Result<std::sync::Arc<urls::Lock>, Error> {
-    let stamp = std::fs::metadata(site.join(urls::LOCK_FILE))
-        .ok()
-        .and_then(|m| Some((m.len(), m.modified().ok()?)));
-    // (A file that was missing and still is: the empty record again.)
-    if let Some((read, lock)) = kept.as_ref()
-        && *read == stamp
-    {
-        return Ok(lock.clone());
-    }
-    let lock = std::sync::Arc::new(urls::Lock::read(site)?);
-    *kept = Some((stamp, lock.clone()));
-    Ok(lock)
-}

@@ -70,8 +70,7 @@ impl Publication<'_, '_> {
         // and no build stopped while it moved its files in since (the folder holds files
         // of two builds, which the record of neither tells).
         let interrupted = output::interrupted(&self.out).is_some();
-        // (The check of the folder is waited for by the first `trusted`.)
-        let output_changed = self.record.trusted(&self.out).is_none() && self.record.out_changed();
+        let output_changed = self.record.settle();
         let last = self.record.trusted(&self.out).filter(|_| !interrupted);
         // Else a full build, which patches a folder that looks like a previous build with
         // what changed in it, after reading every file of it (in parallel): the others keep

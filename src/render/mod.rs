@@ -462,7 +462,8 @@ impl<'a> Renderer<'a> {
             locale: Locale::for_language(&config.language),
             shared: Shared::default(),
         };
-        env.shared = Shared::new(&env);
+        let sanitizer = config.sanitize.then(crate::html::sanitizer);
+        env.shared = Shared::new(&env, sanitizer.as_ref());
         let env_hash = views::env_fingerprint(&env);
         // Worked out on first use: a rebuild fingerprints few pages, so needs few cards.
         let card_hashes = (0..input.archive.articles.len()).map(|_| OnceLock::new()).collect();
@@ -499,7 +500,7 @@ impl<'a> Renderer<'a> {
             parse_cx: ParseContext {
                 timezone: config.timezone,
             },
-            sanitizer: config.sanitize.then(crate::html::sanitizer),
+            sanitizer,
             feed_bodies: Mutex::new(HashMap::with_capacity(in_feeds.len())),
             in_feeds,
             site_feeds,

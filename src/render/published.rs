@@ -30,6 +30,17 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 7] = [
+        Kind::Article,
+        Kind::Listing,
+        Kind::Feed,
+        Kind::Site,
+        Kind::Alias,
+        Kind::Moved,
+        Kind::Redirect,
+    ];
+
     /// The word of the record.
     pub fn word(self) -> &'static str {
         match self {
@@ -44,17 +55,7 @@ impl Kind {
     }
 
     pub fn from_word(word: &str) -> Option<Kind> {
-        [
-            Kind::Article,
-            Kind::Listing,
-            Kind::Feed,
-            Kind::Site,
-            Kind::Alias,
-            Kind::Moved,
-            Kind::Redirect,
-        ]
-        .into_iter()
-        .find(|k| k.word() == word)
+        Kind::ALL.into_iter().find(|k| k.word() == word)
     }
 }
 

@@ -70,7 +70,8 @@ impl Env<'_> {
 }
 
 impl Shared {
-    pub fn new(env: &Env<'_>) -> Shared {
+    /// `sanitizer`: `[content] sanitize`'s cleaner, when it is on.
+    pub fn new(env: &Env<'_>, sanitizer: Option<&ammonia::Builder<'static>>) -> Shared {
         fn prebuild<T: Serialize>(view: T) -> (tera::Value, u64) {
             (
                 tera::Value::from_serializable(&view),
@@ -94,15 +95,12 @@ impl Shared {
                 .flat_map(|y| y.months.iter().flat_map(|m| m.days.iter().map(|d| d.date)))
                 .map(|day| (day, std::sync::OnceLock::new()))
                 .collect(),
-            clean_bios: match env.config.sanitize {
-                true => {
-                    let sanitizer = crate::html::sanitizer();
-                    (archive.authors.iter())
-                        .filter(|a| a.has_profile)
-                        .filter_map(|a| Some((a.slug.clone(), sanitizer.clean(a.bio_html.as_deref()?).to_string())))
-                        .collect()
-                }
-                false => Default::default(),
+            clean_bios: match sanitizer {
+                Some(sanitizer) => (archive.authors.iter())
+                    .filter(|a| a.has_profile)
+                    .filter_map(|a| Some((a.slug.clone(), sanitizer.clean(a.bio_html.as_deref()?).to_string())))
+                    .collect(),
+                None => Default::default(),
             },
             feed_entries: (0..archive.articles.len())
                 .map(|_| std::sync::OnceLock::new())

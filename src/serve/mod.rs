@@ -308,9 +308,6 @@ fn failure_lines(error: &Error) -> (Vec<String>, String) {
     }
 }
 
-/// Watches the site's configuration (through its folder) and its source folders that
-/// are not watched yet (`watched` remembers them: watching a folder again would walk all
-/// its files again).
 /// Opens `url` in the desktop's browser, if there is one.
 fn open_browser(url: &str) {
     let command = if cfg!(target_os = "macos") {

@@ -56,8 +56,9 @@ impl Watch {
     }
 
     /// Watches the site's folder itself (for `dateline.toml`) and every folder a build
-    /// reads (`WATCHED`) that exists; a folder that was deleted and came back is watched
-    /// again.
+    /// reads (`WATCHED`) that exists and is not watched yet (`watched` remembers them:
+    /// watching a folder again would walk all its files again); a folder that was deleted
+    /// and came back is watched again.
     pub fn site(&mut self, site: &Path) -> Result<(), String> {
         self.watched.retain(|p| p.is_dir());
         if self.watched.is_empty() {
@@ -84,27 +85,23 @@ impl Watch {
     pub fn next_batch(&self) -> Option<Vec<PathBuf>> {
         let mut paths = Vec::new();
         loop {
-            self.take(self.events.recv().ok()?, &mut paths);
+            take(self.events.recv().ok()?, &mut paths);
             if !paths.is_empty() {
                 break;
             }
         }
         let started = Instant::now();
         while let Ok(event) = self.events.recv_timeout(SETTLE) {
-            self.take(event, &mut paths);
+            take(event, &mut paths);
             if started.elapsed() > LONGEST {
                 break;
             }
         }
         // What arrives from now on is the next batch's.
         self.arrived.store(false, Ordering::Release);
-        paths.extend(
-            self.events
-                .try_iter()
-                .filter_map(Result::ok)
-                .filter(is_change)
-                .flat_map(|e| e.paths),
-        );
+        for event in self.events.try_iter() {
+            take(event, &mut paths);
+        }
         paths.sort();
         paths.dedup();
         Some(paths)
@@ -114,13 +111,14 @@ impl Watch {
     pub fn changes_waiting(&self) -> bool {
         self.arrived.load(Ordering::Acquire)
     }
+}
 
-    fn take(&self, event: notify::Result<notify::Event>, paths: &mut Vec<PathBuf>) {
-        match event {
-            Ok(event) if is_change(&event) => paths.extend(event.paths),
-            Ok(_) => {}
-            Err(error) => eprintln!("watching: {error}"),
-        }
+/// Adds the paths of `event` to `paths` if it is a change; says a watcher's error.
+fn take(event: notify::Result<notify::Event>, paths: &mut Vec<PathBuf>) {
+    match event {
+        Ok(event) if is_change(&event) => paths.extend(event.paths),
+        Ok(_) => {}
+        Err(error) => eprintln!("watching: {error}"),
     }
 }
 

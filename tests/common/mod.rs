@@ -235,6 +235,25 @@ pub fn run_as_nobody(site: &Path, locked: &Path, args: &[&str]) -> std::process:
         .unwrap()
 }
 
+/// Runs `dateline ARGS -s SITE` where a mode of 0 stops it reading `closed`: as `nobody`
+/// when this process reads anything (`run_as_nobody`), else as this process's user.
+pub fn run_shut_out(site: &Path, closed: &Path, args: &[&str]) -> std::process::Output {
+    if reads_anything(closed) {
+        return run_as_nobody(site, closed, args);
+    }
+    std::process::Command::new(env!("CARGO_BIN_EXE_dateline"))
+        .args(args)
+        .arg("-s")
+        .arg(site)
+        .output()
+        .unwrap()
+}
+
+/// The stderr of `output`, with the paths under `site` made relative to it.
+pub fn site_stderr(site: &Path, output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).replace(&format!("{}/", site.display()), "")
+}
+
 /// Whether this process reads what a mode of 0 closes (it runs as root).
 pub fn reads_anything(closed: &Path) -> bool {
     fs::read(closed).is_ok() || fs::read_dir(closed).is_ok()

@@ -84,8 +84,6 @@ pub(super) struct Record {
     edits_since: HashSet<ArticleId>,
     /// Whether it changed since the build cache was saved.
     unsaved: bool,
-    /// Whether the output folder was found changed since the build the cache recorded.
-    out_changed: bool,
 }
 
 impl Record {
@@ -184,25 +182,29 @@ impl Record {
     /// What the last build wrote into `out`, if it is still there: the build then patches
     /// the folder (writing only what changed), else it writes it anew.
     pub(super) fn trusted(&mut self, out: &Path) -> Option<&Records> {
-        if let Some((_, check)) = self.reading.take()
-            && !check.join().unwrap_or(false)
-        {
-            self.out_changed = self.last.is_some();
-            self.last = None;
-        }
-        if let Some(last) = self.last.as_mut() {
-            last.files.map();
-        }
+        self.settle();
         self.last
             .as_ref()
             .filter(|l| l.out == out && out.join("index.html").is_file())
             .and_then(|l| l.files.mapped())
     }
 
-    /// Whether the output folder no longer held what the recorded build wrote (the record
-    /// was read, and the check of the folder failed): known once `trusted` was asked.
-    pub(super) fn out_changed(&self) -> bool {
-        self.out_changed
+    /// Waits for the check of the output folder read aside, if there is one, and forgets
+    /// the record if the check failed; maps the record's files. Whether the folder no
+    /// longer held what the recorded build wrote (the record was read, and the check
+    /// failed): true once, from the call that waited.
+    pub(super) fn settle(&mut self) -> bool {
+        let mut changed = false;
+        if let Some((_, check)) = self.reading.take()
+            && !check.join().unwrap_or(false)
+        {
+            changed = self.last.is_some();
+            self.last = None;
+        }
+        if let Some(last) = self.last.as_mut() {
+            last.files.map();
+        }
+        changed
     }
 
     /// Records what a build into `out` wrote: every file it made (`files`, pages with

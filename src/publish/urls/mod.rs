@@ -21,6 +21,7 @@ mod tests;
 
 use std::cell::OnceCell;
 use std::path::Path;
+use std::sync::Arc;
 
 use ahash::AHashMap as HashMap;
 use rayon::slice::ParallelSliceMut;
@@ -29,6 +30,7 @@ use crate::diag::{Diagnostic, shown};
 use crate::error::{IoError, IoResultExt};
 use crate::model::{Archive, ArticleId};
 use crate::render::{Kind, Origin, Plan, Published, Redirect, Target};
+use crate::walk::Stamp;
 pub use lock::{LOCK_FILE, Lock, State};
 
 /// What a build does with the record of published URLs.
@@ -75,6 +77,28 @@ pub struct UrlReport {
     pub warnings: Vec<String>,
 }
 
+/// The record of published URLs (`SITE/urls.lock`) as the last build read it, with the
+/// file's stamp then: a process that builds again and again (`serve`) reads and parses it
+/// again only when it changed (17 MB at 100,000 articles).
+#[derive(Default)]
+pub struct KeptLock(Option<(Option<Stamp>, Arc<Lock>)>);
+
+impl KeptLock {
+    /// The record as the file holds it now: the one kept, if the file has the same stamp
+    /// (or was missing and still is: the empty record again).
+    pub fn read(&mut self, root: &Path) -> Result<Arc<Lock>, crate::error::Error> {
+        let stamp = Stamp::of(&root.join(LOCK_FILE));
+        if let Some((read, lock)) = &self.0
+            && *read == stamp
+        {
+            return Ok(lock.clone());
+        }
+        let lock = Arc::new(Lock::read(root)?);
+        self.0 = Some((stamp, lock.clone()));
+        Ok(lock)
+    }
+}
+
 /// What `record` found for a build, kept by a process that builds again and again and
 /// writes no record (`serve`): while the record read and what the site publishes are the
 /// same, so is what the next build finds (at 100,000 articles the comparison sorts and
@@ -83,7 +107,7 @@ pub struct UrlReport {
 pub struct Memo {
     /// The record compared, and what was compared with it (a hash of the published URLs
     /// and the policy).
-    key: Option<(std::sync::Arc<Lock>, u64)>,
+    key: Option<(Arc<Lock>, u64)>,
     redirects: Vec<Redirect>,
     report: UrlReport,
 }
@@ -92,7 +116,7 @@ pub struct Memo {
 /// report of the last build that compared the same record with the same URLs.
 pub fn record_again(
     root: &Path,
-    lock: &std::sync::Arc<Lock>,
+    lock: &Arc<Lock>,
     plan: &mut Plan<'_>,
     archive: &Archive,
     policy: UrlPolicy,
@@ -106,7 +130,7 @@ pub fn record_again(
         hasher.finish()
     };
     if let Some((last, hash)) = &memo.key
-        && std::sync::Arc::ptr_eq(last, lock)
+        && Arc::ptr_eq(last, lock)
         && *hash == published
     {
         plan.add_redirects(memo.redirects.clone());

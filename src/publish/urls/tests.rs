@@ -145,15 +145,7 @@ mod properties {
     use super::super::{Compared, State, UrlPolicy};
     use crate::render::{Kind, Published};
 
-    const KINDS: [Kind; 7] = [
-        Kind::Article,
-        Kind::Listing,
-        Kind::Feed,
-        Kind::Site,
-        Kind::Alias,
-        Kind::Moved,
-        Kind::Redirect,
-    ];
+    const KINDS: [Kind; 7] = Kind::ALL;
 
     /// Site-relative paths as the site links them (`2025/10/26/slug/`, `tags/x/page/2/`,
     /// `atom.xml`, `` for the home page), and any text without a tab or a line end.

@@ -146,6 +146,22 @@ fn edits_give_the_same_output_as_clean_builds() {
     ed.project.update(&[PathBuf::from("dateline.toml")]);
     ed.project.build().unwrap();
     assert_same_as_clean_build(&site, "dateline.toml");
+
+    // Body edits between which the site's title and address change, with the same pages:
+    // what a build keeps of the last one's list of pages, feeds and sitemaps (`serve`)
+    // holds only while the configuration is the same.
+    let text = ed.read(budget).replace("comfortable", "narrow");
+    ed.edit(budget, Some(&text));
+    let config = (ed.read("dateline.toml"))
+        .replace("Fixture Gazette", "Fixture Herald")
+        .replace("https://news.example.com/archive/", "https://herald.example.org/");
+    site.write("dateline.toml", &config);
+    ed.project.update(&[PathBuf::from("dateline.toml")]);
+    ed.project.build().unwrap();
+    assert_same_as_clean_build(&site, "dateline.toml (title and address)");
+    let text = ed.read(budget).replace("narrow", "slim");
+    let s = ed.edit(budget, Some(&text));
+    assert!(patched(&s), "{s:?}");
 }
 
 #[test]

@@ -59,6 +59,9 @@ pub struct Project {
     url_lock: urls::KeptLock,
     /// What the last comparison with `urls.lock` found, for builds that write no record.
     url_memo: urls::Memo,
+    /// What the last build's plan listed, for the next build if its archive keeps the
+    /// shape and the configuration stays (taken by every build; kept by one that succeeds).
+    plan_memo: Option<render::PlanMemo>,
 }
 
 impl Project {
@@ -87,6 +90,7 @@ impl Project {
             search: crate::search::When::Now,
             url_lock: urls::KeptLock::default(),
             url_memo: urls::Memo::default(),
+            plan_memo: None,
         }
     }
 
@@ -221,6 +225,7 @@ impl Project {
     }
 
     fn reload_config(&mut self) {
+        self.plan_memo = None;
         self.config = Config::load(&self.options.site, self.options.base_url.as_ref());
     }
 
@@ -235,6 +240,7 @@ impl Project {
     /// everything; later ones write only the files whose bytes changed.
     pub fn build(&mut self) -> Result<BuildSummary, Error> {
         let started = Instant::now();
+        let plan_memo = self.plan_memo.take();
         let selection = self.selection();
         let patched = self.patch_kept_archive(&selection);
         let config = self.config.as_ref().map_err(|list| Diagnostics::from(list.clone()))?;
@@ -247,21 +253,24 @@ impl Project {
             }
         };
         let kept_shape = patched.is_some();
-        let archive = match patched {
-            Some(patched) => patched.archive,
+        let (archive, changed) = match patched {
+            Some(patched) => (patched.archive, Some(patched.changed)),
             None => {
                 let built = self
                     .kept
                     .build(&self.options.site, self.sources.build_input(), &selection)?;
                 clock.mark("archive");
-                built
+                (built, None)
             }
         };
         let site = &self.options.site;
         let lock = self.url_lock.read(&self.options.site)?;
         clock.mark("urls.lock read");
         let render_input = render_input(&self.options, config, &archive, theme, &mut assets)?;
-        let mut plan = render::plan(&render_input)?;
+        // The last build's plan holds for its archive patched to the same shape (with the
+        // same configuration: a new one drops the memo); `changed` may name more articles
+        // than changed since that build, never fewer.
+        let mut plan = render::plan(&render_input, plan_memo.zip(changed))?;
         clock.mark("plan");
         let (record, url_report) = match self.records_urls() {
             true => urls::record(site, &lock, &mut plan, &archive, self.options.urls)?,
@@ -270,7 +279,9 @@ impl Project {
                 urls::record_again(site, &lock, &mut plan, &archive, self.options.urls, &mut self.url_memo)?,
             ),
         };
-        assets.check(site, plan.generated())?;
+        if !plan.assets_checked() {
+            assets.check(site, plan.generated())?;
+        }
         clock.mark("urls.lock");
         let out = self.out_dir();
         let pages = self.record.fingerprints(&plan, kept_shape, &out)?;
@@ -296,6 +307,8 @@ impl Project {
             // Freeing the plan's cards and views of 100,000 articles takes ~40 ms, on one
             // core, at the very end of a build.
             std::mem::forget(plan);
+        } else {
+            self.plan_memo = Some(plan.into_memo());
         }
         self.kept.keep(archive, selection);
         Ok(summary)

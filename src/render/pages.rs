@@ -153,9 +153,8 @@ impl Index {
     }
 }
 
-/// Every page of the site; `redirects` is the number of aliases; `search` whether the site
-/// has a search page.
-pub fn all_pages(archive: &Archive, index: &Index, per_page: usize, redirects: usize, search: bool) -> Vec<Page> {
+/// Every page of the site but the redirects; `search` whether the site has a search page.
+pub fn all_pages(archive: &Archive, index: &Index, per_page: usize, search: bool) -> Vec<Page> {
     let mut pages: Vec<Page> = (0..archive.articles.len() as ArticleId).map(Page::Article).collect();
     let paging = Paging::new(per_page);
     let paged = |pages: &mut Vec<Page>, count: usize, make: &dyn Fn(usize) -> Page| {
@@ -194,6 +193,5 @@ pub fn all_pages(archive: &Archive, index: &Index, per_page: usize, redirects: u
     if search {
         pages.push(Page::Search);
     }
-    pages.extend((0..redirects).map(Page::Redirect));
     pages
 }

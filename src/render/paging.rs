@@ -179,7 +179,7 @@ mod tests {
                         .collect();
                     let (_, archive, _) = crate::testing::site_of(&texts);
                     let index = Index::new(&archive);
-                    let pages = all_pages(&archive, &index, per, 0, false);
+                    let pages = all_pages(&archive, &index, per, false);
                     let paging = Paging::new(per);
                     let home: Vec<usize> = (0..archive.articles.len()).collect();
                     let mut listings: Vec<(String, Vec<usize>, Vec<usize>)> = vec![("home".into(), home, Vec::new())];

@@ -35,9 +35,26 @@ pub struct SitemapFile {
 /// last build made it.
 pub type Keep<'k> = dyn Fn(&str, u64) -> bool + Sync + 'k;
 
+/// The fingerprint the last build's file at a path was made from, when this build is known
+/// to make it from the same, listing the articles in the range (`serve`: none of them
+/// changed since, nor anything else a sitemap shows).
+pub type Unchanged<'k> = dyn Fn(&str, std::ops::Range<usize>) -> Option<u64> + Sync + 'k;
+
 /// Every sitemap file, the index included.
-pub fn sitemaps(env: &Env<'_>, now: DateTime<FixedOffset>, keep: &Keep<'_>) -> io::Result<Vec<SitemapFile>> {
-    sitemaps_of_at_most(env, now, MAX_URLS, keep)
+pub fn sitemaps(
+    env: &Env<'_>,
+    now: DateTime<FixedOffset>,
+    keep: &Keep<'_>,
+    unchanged: &Unchanged<'_>,
+) -> io::Result<Vec<SitemapFile>> {
+    sitemaps_of_at_most(env, now, MAX_URLS, keep, unchanged)
+}
+
+/// A year's URLs, or the fingerprint of the file the last build made of them, kept, and
+/// their latest change (for the index).
+enum Group<'a> {
+    Listed(Vec<Entry<'a>>),
+    Kept(u64, DateTime<FixedOffset>),
 }
 
 /// `sitemaps`, with at most `max_urls` URLs per file.
@@ -46,15 +63,26 @@ fn sitemaps_of_at_most(
     now: DateTime<FixedOffset>,
     max_urls: usize,
     keep: &Keep<'_>,
+    unchanged: &Unchanged<'_>,
 ) -> io::Result<Vec<SitemapFile>> {
     // A group of URLs per year (its listings and articles), then the other pages; each
     // group in files of at most `max_urls`. Years are gathered and files written in parallel.
-    let mut groups: Vec<(String, Vec<Entry<'_>>)> = env
+    let mut groups: Vec<(String, Group<'_>)> = env
         .archive
         .years
         .par_iter()
         .map(|year| {
-            let mut entries = Vec::with_capacity(year.articles.len() + 400);
+            let name = format!("{:04}", year.year);
+            let days: usize = year.months.iter().map(|m| m.days.len()).sum();
+            let urls = 1 + year.months.len() + days + year.articles.len();
+            // A year of one file that the last build made from the same URLs: its URLs are
+            // not gathered again (a rebuild of `serve` needs a few of 100,000).
+            if urls <= max_urls
+                && let Some(made_from) = unchanged(&format!("sitemaps/{name}.xml"), year.articles.clone())
+            {
+                return (name, Group::Kept(made_from, latest(env, year.articles.clone(), now)));
+            }
+            let mut entries = Vec::with_capacity(urls);
             entries.push(Entry {
                 rel: year_path(year.year).into(),
                 lastmod: latest(env, year.articles.clone(), now),
@@ -75,16 +103,35 @@ fn sitemaps_of_at_most(
                 let article = &env.archive.articles[id];
                 entries.push(Entry {
                     rel: Cow::Borrowed(&article.path),
-                    lastmod: article.last_change().at,
+                    lastmod: env.shared.last_changes[id],
                 });
             }
-            (format!("{:04}", year.year), entries)
+            (name, Group::Listed(entries))
         })
         .collect();
-    groups.push(("pages".to_string(), other_pages(env, now)));
+    groups.push(("pages".to_string(), Group::Listed(other_pages(env, now))));
 
+    // The files of each group, and the index's entry of each, in the order of the groups.
     let mut chunks: Vec<(String, &[Entry<'_>])> = Vec::new();
-    for (name, entries) in &groups {
+    let mut kept: Vec<SitemapFile> = Vec::new();
+    let mut index: Vec<Entry> = Vec::new();
+    for (name, group) in &groups {
+        let entries = match group {
+            Group::Listed(entries) => entries,
+            Group::Kept(made_from, lastmod) => {
+                let rel = format!("sitemaps/{name}.xml");
+                index.push(Entry {
+                    rel: rel.clone().into(),
+                    lastmod: *lastmod,
+                });
+                kept.push(SitemapFile {
+                    rel,
+                    bytes: None,
+                    made_from: Some(*made_from),
+                });
+                continue;
+            }
+        };
         let parts = entries.len().div_ceil(max_urls).max(1);
         for (n, chunk) in entries.chunks(max_urls).enumerate() {
             let rel = if parts == 1 {
@@ -92,6 +139,10 @@ fn sitemaps_of_at_most(
             } else {
                 format!("sitemaps/{name}-{}.xml", n + 1)
             };
+            index.push(Entry {
+                rel: rel.clone().into(),
+                lastmod: chunk.iter().map(|e| e.lastmod).max().unwrap_or(now),
+            });
             chunks.push((rel, chunk));
         }
     }
@@ -110,13 +161,7 @@ fn sitemaps_of_at_most(
             })
         })
         .collect::<io::Result<Vec<SitemapFile>>>()?;
-    let index: Vec<Entry> = chunks
-        .iter()
-        .map(|(rel, chunk)| Entry {
-            rel: rel.as_str().into(),
-            lastmod: chunk.iter().map(|e| e.lastmod).max().unwrap_or(now),
-        })
-        .collect();
+    files.append(&mut kept);
     let made = |rel: &str, bytes: Vec<u8>| SitemapFile {
         rel: rel.to_string(),
         bytes: Some(bytes),
@@ -156,18 +201,12 @@ pub fn robots(env: &Env<'_>) -> String {
 }
 
 fn latest(env: &Env<'_>, range: std::ops::Range<usize>, now: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
-    env.archive.articles[range]
-        .iter()
-        .map(|a| a.last_change().at)
-        .max()
-        .unwrap_or(now)
+    env.shared.last_changes[range].iter().copied().max().unwrap_or(now)
 }
 
 fn latest_of(env: &Env<'_>, ids: &[ArticleId], now: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
-    ids.iter()
-        .map(|&i| env.archive.article(i).last_change().at)
-        .max()
-        .unwrap_or(now)
+    let of = &env.shared.last_changes;
+    ids.iter().map(|&i| of[i as usize]).max().unwrap_or(now)
 }
 
 /// Home, the indexes of authors, tags and sections and their pages, and on-this-day pages.
@@ -305,20 +344,68 @@ fn news_language(tag: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A year the last build made from the same URLs is not gathered again: its file is
+    /// kept with the fingerprint it was made from, and the index still lists it, dated.
+    #[test]
+    fn a_year_unchanged_since_the_last_build_is_kept() {
+        let texts = [
+            "---\ntitle: New\ndate: 2025-01-03T10:00:00Z\n---\nx\n".to_string(),
+            "---\ntitle: Old\ndate: 2024-07-09T10:00:00Z\nupdated: 2024-08-01T08:00:00Z\n---\nx\n".to_string(),
+        ];
+        let (config, archive, now) = crate::testing::site_of(&texts);
+        let mut env = Env {
+            config: &config,
+            archive: &archive,
+            locale: super::super::Locale::for_language("en"),
+            shared: Default::default(),
+        };
+        env.shared = super::super::views::Shared::new(&env, None);
+        let asked = std::sync::Mutex::new(Vec::new());
+        let unchanged = |rel: &str, ids: std::ops::Range<usize>| {
+            asked.lock().unwrap().push((rel.to_string(), ids));
+            (rel == "sitemaps/2024.xml").then_some(42)
+        };
+        let files = sitemaps_of_at_most(&env, now, 100, &|_, _| false, &unchanged).unwrap();
+        let mut asked = asked.into_inner().unwrap();
+        asked.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            asked,
+            [
+                ("sitemaps/2024.xml".to_string(), 1..2),
+                ("sitemaps/2025.xml".to_string(), 0..1)
+            ]
+        );
+        let of = |rel: &str| files.iter().find(|f| f.rel == rel).unwrap();
+        assert!(of("sitemaps/2024.xml").bytes.is_none() && of("sitemaps/2024.xml").made_from == Some(42));
+        assert!(of("sitemaps/2025.xml").bytes.is_some());
+        let index = String::from_utf8(of("sitemap.xml").bytes.clone().unwrap()).unwrap();
+        let (new, old) = (
+            index.find("sitemaps/2025.xml").unwrap(),
+            index.find("sitemaps/2024.xml").unwrap(),
+        );
+        assert!(new < old, "years newest first: {index}");
+        assert!(
+            index
+                .contains("<loc>https://e.org/sitemaps/2024.xml</loc>\n  <lastmod>2024-08-01T08:00:00+00:00</lastmod>"),
+            "{index}"
+        );
+    }
+
     #[test]
     fn a_year_past_the_limit_is_split_into_numbered_parts() {
         let texts: Vec<String> = (1..=5)
             .map(|d| format!("---\ntitle: Day {d}\ndate: 2025-01-0{d}T10:00:00Z\n---\nx\n"))
             .collect();
         let (config, archive, now) = crate::testing::site_of(&texts);
-        let env = Env {
+        let mut env = Env {
             config: &config,
             archive: &archive,
             locale: super::super::Locale::for_language("en"),
             shared: Default::default(),
         };
+        env.shared = super::super::views::Shared::new(&env, None);
         // 2025: the year, January, 5 days, 5 articles = 12 URLs → parts of 5, 5 and 2.
-        let files = sitemaps_of_at_most(&env, now, 5, &|_, _| false).unwrap();
+        let files = sitemaps_of_at_most(&env, now, 5, &|_, _| false, &|_, _| None).unwrap();
         let names: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(
             names,
@@ -340,8 +427,14 @@ mod tests {
 
         // A file made from the same URLs as last time is kept, not made again.
         let made_from = files[2].made_from.unwrap();
-        let again =
-            sitemaps_of_at_most(&env, now, 5, &|rel, f| rel == "sitemaps/2025-3.xml" && f == made_from).unwrap();
+        let again = sitemaps_of_at_most(
+            &env,
+            now,
+            5,
+            &|rel, f| rel == "sitemaps/2025-3.xml" && f == made_from,
+            &|_, _| None,
+        )
+        .unwrap();
         assert!(again[2].bytes.is_none() && again[2].made_from == Some(made_from));
         assert!(again.iter().enumerate().all(|(i, f)| i == 2 || f.bytes.is_some()));
     }

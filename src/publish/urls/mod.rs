@@ -122,13 +122,7 @@ pub fn record_again(
     policy: UrlPolicy,
     memo: &mut Memo,
 ) -> Result<UrlReport, Vec<Diagnostic>> {
-    let published = {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        plan.published().hash(&mut hasher);
-        (policy as u8).hash(&mut hasher);
-        hasher.finish()
-    };
+    let published = plan.published_hash() ^ (policy as u64);
     if let Some((last, hash)) = &memo.key
         && Arc::ptr_eq(last, lock)
         && *hash == published

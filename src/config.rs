@@ -6,6 +6,8 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::diag::suggest;
+
 use crate::diag::Diagnostic;
 
 /// Name of the configuration file at the root of a site.
@@ -260,6 +262,16 @@ impl Config {
                     "invalid UTF-8",
                 )]
             })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !site.as_os_str().is_empty() && !site.is_dir() => {
+                let what = match site.exists() {
+                    true => "is not a folder",
+                    false => "does not exist",
+                };
+                return Err(vec![
+                    Diagnostic::file(site, format!("the site folder {} {what}", shown_dir(site)))
+                        .with_hint("pass the site's folder with `-s SITE`, or make one with `dateline init DIR`"),
+                ]);
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(vec![
                     Diagnostic::file(
@@ -277,11 +289,35 @@ impl Config {
     /// Parses the text of a configuration file; `path` is only used in messages.
     pub fn parse(path: &Path, text: &str, base_url: Option<&BaseUrl>) -> Result<Config, Vec<Diagnostic>> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let offset = e.span().map_or(0, |s| s.start);
-            vec![Diagnostic::at_offset(path, text, offset, toml_message(e.message()))]
-        })?;
+        // Every unknown key is reported, and the rest of the file checked as if its line
+        // were not there (blanked, so every other offset stays where it was).
         let mut problems = Vec::new();
+        let mut read = std::borrow::Cow::Borrowed(text);
+        let raw: RawConfig = loop {
+            let e = match toml::from_str(&read) {
+                Ok(raw) => break raw,
+                Err(e) => e,
+            };
+            let offset = e.span().map_or(0, |s| s.start);
+            match unknown_key(&read, offset, e.message()) {
+                Some((unknown, line)) if problems.len() < 64 => {
+                    problems.push(unknown.at(path, text, offset));
+                    // A space for every byte: offsets after it stay those of `text`.
+                    let mut blanked = String::with_capacity(read.len());
+                    for (i, c) in read.char_indices() {
+                        match line.contains(&i) && c != '\n' {
+                            true => blanked.extend(std::iter::repeat_n(' ', c.len_utf8())),
+                            false => blanked.push(c),
+                        }
+                    }
+                    read = blanked.into();
+                }
+                _ => {
+                    problems.push(Diagnostic::at_offset(path, text, offset, toml_message(e.message())));
+                    return Err(problems);
+                }
+            }
+        };
         let at = |span: std::ops::Range<usize>, message: String| Diagnostic::at_offset(path, text, span.start, message);
 
         if raw.title.get_ref().trim().is_empty() {
@@ -410,6 +446,75 @@ fn shown_dir(site: &Path) -> String {
         site.to_path_buf()
     };
     format!("`{}`", shown.display())
+}
+
+/// An unknown key of `dateline.toml`, with the table it is in and the hint of a known key
+/// like it.
+struct UnknownKey {
+    message: String,
+    hint: Option<String>,
+}
+
+impl UnknownKey {
+    fn at(self, path: &Path, text: &str, offset: usize) -> Diagnostic {
+        let d = Diagnostic::at_offset(path, text, offset, self.message);
+        match self.hint {
+            Some(hint) => d.with_hint(hint),
+            None => d,
+        }
+    }
+}
+
+/// The unknown key the toml crate's `message` is about (at `offset` of `text`), and the
+/// byte range of its line; `None` if the message is about something else.
+fn unknown_key(text: &str, offset: usize, message: &str) -> Option<(UnknownKey, std::ops::Range<usize>)> {
+    let rest = message.trim().strip_prefix("unknown field `")?;
+    let key = &rest[..rest.find('`')?];
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let is_header = |line: &str| line.trim_start().starts_with('[');
+    if is_header(&text[start..end]) {
+        // A table of its own: it goes whole, to the next table.
+        let mut next = end;
+        while next < text.len() {
+            let line_end = text[next + 1..].find('\n').map_or(text.len(), |i| next + 1 + i);
+            if is_header(&text[next + 1..line_end]) {
+                break;
+            }
+            next = line_end;
+        }
+        let unknown = UnknownKey {
+            message: format!("unknown table `[{key}]` in {CONFIG_FILE}"),
+            hint: suggest::closest(key, suggest::fields_of::<RawConfig>()).map(|k| format!("did you mean `[{k}]`?")),
+        };
+        return Some((unknown, start..next.min(text.len())));
+    }
+    // The table it is in: the last `[table]` header before it, if any.
+    let table = text[..start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && !l.starts_with("[["))
+        .map(|l| l.trim_matches(['[', ']']).trim().to_string());
+    let known = match table.as_deref() {
+        None => suggest::fields_of::<RawConfig>(),
+        Some("publisher") => suggest::fields_of::<RawPublisher>(),
+        Some("search") => suggest::fields_of::<RawSearch>(),
+        Some("deploy") => suggest::fields_of::<RawDeploy>(),
+        Some("feeds") => suggest::fields_of::<RawFeeds>(),
+        Some("content") => suggest::fields_of::<RawContent>(),
+        Some("output") => suggest::fields_of::<RawOutput>(),
+        Some(_) => &[],
+    };
+    let place = match &table {
+        Some(table) => format!("[{table}]"),
+        None => CONFIG_FILE.to_string(),
+    };
+    let unknown = UnknownKey {
+        message: format!("unknown key `{key}` in {place}"),
+        hint: suggest::did_you_mean(key, known),
+    };
+    Some((unknown, start..end))
 }
 
 /// Rewords the messages of the toml crate that new users meet most.

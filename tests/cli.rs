@@ -117,12 +117,61 @@ fn new_writes_a_dated_article() {
     // It builds, and a second `new` with the same title refuses to overwrite.
     let build = dateline(&["build"], site.root());
     assert!(build.status.success(), "{}", stderr(&build));
-    assert_eq!(
-        dateline(&["new", "Budget “Deal” Reached", "-s", "."], site.root())
-            .status
-            .code(),
-        Some(2)
+    // A file of that name exists: a problem of the content (1), with the way out.
+    let again = dateline(&["new", "Budget “Deal” Reached", "-s", "."], site.root());
+    assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
+    assert!(
+        stderr(&again).starts_with(
+            "content/2026/01/budget-deal-reached.md:1:1: error: an article with this file name already exists\n  hint: give the new one another file name and URL with `--slug SLUG`"
+        ),
+        "{}",
+        stderr(&again)
     );
+    let other = dateline(
+        &[
+            "new",
+            "Budget “Deal” Reached",
+            "--slug",
+            "Budget Deal, Day 2",
+            "-s",
+            ".",
+        ],
+        site.root(),
+    );
+    assert!(other.status.success(), "{}", stderr(&other));
+    assert_eq!(stdout(&other).trim(), "content/2026/01/budget-deal-day-2.md");
+    let text = std::fs::read_to_string(site.root().join("content/2026/01/budget-deal-day-2.md")).unwrap();
+    assert!(text.contains("slug: \"budget-deal-day-2\""), "{text}");
+    let build = dateline(&["build"], site.root());
+    assert!(build.status.success(), "{}", stderr(&build));
+    assert!(
+        site.root()
+            .join("public/2026/01/01/budget-deal-day-2/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn a_site_folder_that_does_not_exist_is_named_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dateline(&["build", "-s", "nowhere"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("nowhere:1:1: error: the site folder `nowhere` does not exist\n"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("nowhere").exists(), "nothing made for it");
+    // A folder without dateline.toml: said so, and no `.dateline` folder left in it.
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let o = dateline(&["build", "-s", "empty"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no dateline.toml: `empty` is not a dateline site"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_dir(dir.path().join("empty")).unwrap().count(), 0);
 }
 
 #[test]

@@ -114,6 +114,64 @@ fn unknown_front_matter_key() {
     );
 }
 
+/// A mistyped key gets the known key most like it; a list given to a key that takes one
+/// value, the key that takes a list.
+#[test]
+fn front_matter_mistakes_get_a_suggestion() {
+    let (site, before) = site_with_output();
+    site.write(
+        "content/2025/01/bad.md",
+        "---\ntitle: T\ndate: 2025-01-02\ntag: [x]\n---\nx\n",
+    );
+    assert_one(
+        &fails(&site, &before),
+        "content/2025/01/bad.md:4:1: error: unknown front matter key `tag`\n  hint: did you mean `tags`?",
+    );
+    site.write(
+        "content/2025/01/bad.md",
+        "---\ntitle: T\ndate: 2025-01-02\nauthor: [\"Jane Roe\", \"Ann Lee\"]\n---\nx\n",
+    );
+    let messages = fails(&site, &before);
+    assert_one(&messages, "content/2025/01/bad.md:4:9: error: ");
+    assert!(
+        messages[0].ends_with("hint: `author` takes one; a list goes in `authors`"),
+        "{messages:?}"
+    );
+    site.write(
+        "content/2025/01/bad.md",
+        "+++\ntitle = \"T\"\ndate = 2025-01-02\ntitel = \"U\"\n+++\nx\n",
+    );
+    assert_one(
+        &fails(&site, &before),
+        "content/2025/01/bad.md:4:1: error: unknown front matter key `titel`\n  hint: did you mean `title`?",
+    );
+}
+
+/// Every problem of the configuration at once: each unknown key named with its table and
+/// the known key it is most like, and the other keys still checked.
+#[test]
+fn every_configuration_problem_at_once() {
+    let (site, before) = site_with_output();
+    site.write(
+        "dateline.toml",
+        format!(
+            "{CONFIG}pagination = 3\ntimezone = \"Mars/Olympus\"\n[publisher]\nnmae = \"Zoë’s Ñews\"\n[publishr]\nname = \"Y\"\n[search]\nenabeld = false\n"
+        ),
+    );
+    let messages = fails(&site, &before);
+    let firsts: Vec<String> = messages.iter().map(|m| m.replace("\n  hint: ", " | ")).collect();
+    assert_eq!(
+        firsts,
+        [
+            "dateline.toml:3:1: error: unknown key `pagination` in dateline.toml | did you mean `paginate`?",
+            "dateline.toml:4:12: error: unknown time zone `Mars/Olympus` | use an IANA name such as \"UTC\", \"Europe/Paris\" or \"Asia/Tokyo\"",
+            "dateline.toml:6:1: error: unknown key `nmae` in [publisher] | did you mean `name`?",
+            "dateline.toml:7:2: error: unknown table `[publishr]` in dateline.toml | did you mean `[publisher]`?",
+            "dateline.toml:10:1: error: unknown key `enabeld` in [search] | did you mean `enabled`?",
+        ]
+    );
+}
+
 #[test]
 fn unknown_config_key() {
     let (site, before) = site_with_output();

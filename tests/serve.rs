@@ -50,12 +50,12 @@ fn serves_the_site_as_a_static_host_would() {
         get(&served.at("files/report.pdf")).header("content-type"),
         Some("application/pdf")
     );
-    for text in ["atom.xml", "sitemap.xml"] {
-        assert_eq!(
-            get(&served.at(text)).header("content-type"),
-            Some("text/xml; charset=utf-8"),
-            "{text}"
-        );
+    for (file, ty) in [
+        ("atom.xml", "application/atom+xml; charset=utf-8"),
+        ("rss.xml", "application/rss+xml; charset=utf-8"),
+        ("sitemap.xml", "text/xml; charset=utf-8"),
+    ] {
+        assert_eq!(get(&served.at(file)).header("content-type"), Some(ty), "{file}");
     }
     assert_eq!(
         get(&served.at("robots.txt")).header("content-type"),

@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::{Failure, Verbosity, resolve_now};
 use crate::config::Config;
-use crate::diag::shown;
+use crate::diag::{Diagnostic, shown};
 use crate::error::IoResultExt;
 use crate::slug::slugify;
 
@@ -23,6 +23,9 @@ pub struct NewArgs {
     /// A tag (repeat for several).
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+    /// The article's slug, for its file name and its URL (default: made from the title).
+    #[arg(long, value_name = "SLUG")]
+    pub slug: Option<String>,
     /// The site folder.
     #[arg(short, long, default_value = ".", value_name = "SITE")]
     pub site: PathBuf,
@@ -31,25 +34,30 @@ pub struct NewArgs {
 impl NewArgs {
     pub fn run(self, verbosity: Verbosity) -> Result<(), Failure> {
         let title = self.title.trim();
-        let slug = slugify(title);
+        let slug = slugify(self.slug.as_deref().unwrap_or(title));
         if slug.is_empty() {
-            return Err(Failure::Usage(format!(
-                "the title `{title}` has no letters or digits to make a file name from"
-            )));
+            return Err(Failure::Usage(match &self.slug {
+                Some(given) => format!("the slug `{given}` has no letters or digits to make a file name from"),
+                None => format!("the title `{title}` has no letters or digits to make a file name from"),
+            }));
         }
         let config = Config::load(&self.site, None).map_err(|list| Failure::Problems(list.into()))?;
         let now = resolve_now(None)?.with_timezone(&config.timezone);
         let rel = PathBuf::from(format!("content/{:04}/{:02}/{slug}.md", now.year(), now.month()));
         let path = self.site.join(&rel);
         if path.exists() {
-            return Err(Failure::Usage(format!(
-                "{} already exists",
-                shown(&self.site, &rel).display()
-            )));
+            // A problem of the site's content, not of the command line: exit code 1.
+            let d = Diagnostic::file(shown(&self.site, &rel), "an article with this file name already exists")
+                .with_hint("give the new one another file name and URL with `--slug SLUG`");
+            return Err(Failure::Problems(vec![d].into()));
         }
         let list = |items: &[String]| items.iter().map(|s| quote(s.trim())).collect::<Vec<_>>().join(", ");
+        let slug_line = match &self.slug {
+            Some(_) => format!("slug: {}\n", quote(&slug)),
+            None => String::new(),
+        };
         let text = format!(
-            "---\ntitle: {}\ndate: {}\nauthors: [{}]\ntags: [{}]\n---\n\n",
+            "---\ntitle: {}\n{slug_line}date: {}\nauthors: [{}]\ntags: [{}]\n---\n\n",
             quote(title),
             now.format("%Y-%m-%dT%H:%M:%S%:z"),
             list(&self.authors),

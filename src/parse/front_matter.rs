@@ -7,7 +7,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::MessageFormatter;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, suggest};
 
 /// The language of a front matter block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,14 +104,38 @@ where
                     .location()
                     .map_or((1, 1), |l| (l.line() as usize, l.column() as usize));
                 let message = serde_saphyr::DefaultMessageFormatter.format_message(e.without_snippet());
-                Diagnostic::new(path, split.front_line + line - 1, column, reword(&message))
+                let d = Diagnostic::new(path, split.front_line + line - 1, column, reword(&message));
+                hinted::<T>(d, split, line)
             })
         }
         Syntax::Toml => toml::from_str::<T>(split.front).map_err(|e| {
             let (line, column) = crate::diag::line_col(split.front, e.span().map_or(0, |s| s.start));
-            Diagnostic::new(path, split.front_line + line - 1, column, reword(e.message()))
+            let d = Diagnostic::new(path, split.front_line + line - 1, column, reword(e.message()));
+            hinted::<T>(d, split, line)
         }),
     }
+}
+
+/// `d`, a problem at `line` of the front matter, with a hint where one helps: the known key
+/// an unknown one is most like (`tag` → "did you mean `tags`?"), or the plural key that
+/// takes a list given to a singular one (`author: ["A", "B"]` → `authors`).
+fn hinted<'de, T: Deserialize<'de>>(d: Diagnostic, split: &Split<'_>, line: usize) -> Diagnostic {
+    let known = suggest::fields_of::<T>();
+    if let Some(key) = d.message.strip_prefix("unknown front matter key `") {
+        let key = key.trim_end_matches('`');
+        return match suggest::did_you_mean(key, known) {
+            Some(hint) => d.with_hint(hint),
+            None => d,
+        };
+    }
+    let text = split.front.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let key = text.split([':', '=']).next().unwrap_or("").trim();
+    let plural = format!("{key}s");
+    let a_list = d.message.contains("expected string") || d.message.contains("invalid type: sequence");
+    if !key.is_empty() && a_list && known.contains(&plural.as_str()) {
+        return d.with_hint(format!("`{key}` takes one; a list goes in `{plural}`"));
+    }
+    d
 }
 
 /// A reader of the YAML that front matter nearly always is, at a fraction of a full YAML

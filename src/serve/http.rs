@@ -155,7 +155,7 @@ async fn answer(site: Arc<Site>, mut request: Request) -> Response {
         Place::Base => Ok(redirect(&site.base_link)),
     };
     let Ok(response) = response;
-    let response = for_editing(response, head).await;
+    let response = for_editing(response, &path, head).await;
     with_site_headers(&site.out, &path, response).await
 }
 
@@ -182,11 +182,19 @@ async fn with_site_headers(out: &Path, path: &str, mut response: Response) -> Re
 
 /// A response as serving while editing needs it: never cached, text in UTF-8, and pages
 /// (200 and 404) with the live-reload script.
-async fn for_editing(response: Response, head: bool) -> Response {
+async fn for_editing(response: Response, path: &str, head: bool) -> Response {
     let (mut parts, body) = response.into_parts();
     parts
         .headers
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Feeds as hosts serve them and feed readers expect them (`dateline deploy` sends the
+    // same types), not as `text/xml` by their extension.
+    if parts.status == StatusCode::OK && matches!(path.rsplit('/').next(), Some("atom.xml" | "rss.xml")) {
+        let feed = crate::publish::deploy::content_type(path);
+        parts
+            .headers
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(feed));
+    }
     let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)

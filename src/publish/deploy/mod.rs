@@ -14,6 +14,7 @@ mod job;
 mod local;
 mod manifest;
 mod meta;
+pub(crate) use meta::content_type;
 mod plan;
 mod store;
 

@@ -46,6 +46,8 @@ fn served(base_path: &str) -> Served {
     write("2025/index.html", "<html><body>2025</body></html>");
     write("style.css", "body {}");
     write("feed.xml", "<feed/>");
+    write("atom.xml", "<feed/>");
+    write("authors/jane-roe/rss.xml", "<rss/>");
     write("100%.html", "<p>all</p>");
     write("a b/index.html", "<p>spaced</p>");
     std::fs::write(dir.path().join("secret.txt"), "do not serve").unwrap();
@@ -120,6 +122,15 @@ async fn pages_get_the_script_and_other_files_do_not() {
     assert_eq!(
         site.get("/feed.xml").await.header("content-type"),
         Some("text/xml; charset=utf-8")
+    );
+    // Feeds get their own types, as hosts send them.
+    assert_eq!(
+        site.get("/atom.xml").await.header("content-type"),
+        Some("application/atom+xml; charset=utf-8")
+    );
+    assert_eq!(
+        site.get("/authors/jane-roe/rss.xml").await.header("content-type"),
+        Some("application/rss+xml; charset=utf-8")
     );
 }
 

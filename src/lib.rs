@@ -150,6 +150,9 @@ pub struct BuildSummary {
     pub cache_not_saved: Option<CacheNotSaved>,
     /// What the record of published URLs says of the build.
     pub urls: UrlReport,
+    /// What the build found worth saying but not worth failing for: a site template that
+    /// looks mistyped, a site without a `content/` folder.
+    pub warnings: Vec<Diagnostic>,
     /// Whether the output folder no longer held what the last build recorded (changed by
     /// hand, or by another tool): every file was compared, and those that differed
     /// written again.

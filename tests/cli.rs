@@ -151,6 +151,33 @@ fn new_writes_a_dated_article() {
     );
 }
 
+/// What a build ignores but a newcomer would not mean: a site without articles, and a
+/// template named after none the theme has that nothing uses. Said, and the build goes on.
+#[test]
+fn a_site_without_content_and_a_mistyped_template_are_warned_of() {
+    let site = Site::with_config("title = \"T\"\nbase_url = \"https://e.org/\"\n");
+    let o = dateline(&["build"], site.root());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "content:1:1: warning: there is no content folder: the site has no articles\n  hint: put articles (.md or .txt) under it\n"
+    );
+    site.write("content/a.md", "---\ntitle: A\ndate: 2025-01-02T10:00:00Z\n---\nA.\n");
+    site.write("templates/artcle.html", "{% extends \"base.html\" %}");
+    // Templates the site's own templates use are not warned of, whatever their names.
+    site.write("templates/partials/byline.html", "<p>by</p>");
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}{% block main %}{% include \"partials/byline.html\" %}{% endblock main %}",
+    );
+    let o = dateline(&["build"], site.root());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "templates/artcle.html:1:1: warning: `artcle.html` replaces no template of the theme, and no template uses it\n  hint: did you mean `article.html`? Rename it to replace that one\n"
+    );
+}
+
 #[test]
 fn a_site_folder_that_does_not_exist_is_named_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();

@@ -168,7 +168,8 @@ fn report_failed_build(w: &mut dyn Write, error: &Error, color: bool) -> std::io
     }
 }
 
-/// Says a build's warnings: a build cache it could not save.
+/// Says a build's warnings: a build cache it could not save, a template that looks
+/// mistyped, a site without articles.
 pub(crate) fn report_warnings(summary: &BuildSummary) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     if summary.output_changed {
@@ -181,6 +182,9 @@ pub(crate) fn report_warnings(summary: &BuildSummary) {
     if let Some(cache) = &summary.cache_not_saved {
         // Nothing more can be said if stderr is gone.
         let _ = say(&mut std::io::stderr().lock(), "warning", &cache.to_string(), color);
+    }
+    for warning in &summary.warnings {
+        eprintln!("{warning}");
     }
 }
 

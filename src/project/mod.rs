@@ -308,6 +308,14 @@ impl Project {
         }
         let mut summary = published.summary(&archive, &config.base_url, started, clock);
         summary.urls = url_report;
+        summary.warnings = theme.warnings.clone();
+        if !self.options.site.join(CONTENT_DIR).is_dir() {
+            let content = shown(&self.options.site, Path::new(CONTENT_DIR));
+            summary.warnings.push(
+                Diagnostic::warning(content, 1, 1, "there is no content folder: the site has no articles")
+                    .with_hint("put articles (.md or .txt) under it"),
+            );
+        }
         if self.ends_with_the_process {
             // Freeing the plan's cards and views of 100,000 articles takes ~40 ms, on one
             // core, at the very end of a build.

@@ -201,6 +201,7 @@ impl Published {
             cache_not_saved: None,
             output_changed: self.output_changed,
             urls: crate::UrlReport::default(),
+            warnings: Vec::new(),
         }
     }
 }

@@ -48,6 +48,8 @@ pub struct Theme {
     versions: HashMap<String, u64>,
     /// A hash of the templates no page kind is named after (layouts, components, partials).
     shared_version: u64,
+    /// Site templates that look mistyped: not a name dateline renders, and used by none.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The templates that render a kind of page; every other template is shared by all pages.
@@ -105,11 +107,13 @@ impl Theme {
             return Err(problems);
         }
         let (versions, shared_version) = versions(&sources);
+        let warnings = unused(&sources, &site_files);
         let mut theme = Theme {
             tera: Tera::new(),
             site_files,
             versions,
             shared_version,
+            warnings,
         };
         theme.tera.autoescape_on([".html", ".htm", ".xml"]);
         super::fragments::register_placeholders(&mut theme.tera);
@@ -164,6 +168,36 @@ impl Theme {
             None => PathBuf::from(format!("(default theme) {TEMPLATES_DIR}/{name}")),
         }
     }
+}
+
+/// A warning for each site template that replaces none of the default theme's and that no
+/// template names (`extends`, `include`, `import`): most likely a mistyped override, such
+/// as `artcle.html`, which the build would otherwise ignore without a word.
+fn unused(sources: &[(String, String)], site_files: &HashMap<String, PathBuf>) -> Vec<Diagnostic> {
+    let defaults: Vec<&str> = DEFAULT_TEMPLATES.iter().map(|(n, _)| *n).collect();
+    let mut warnings: Vec<Diagnostic> = site_files
+        .iter()
+        .filter(|(name, _)| !defaults.contains(&name.as_str()))
+        .filter(|(name, _)| {
+            let named = |q: char| format!("{q}{name}{q}");
+            let (double, single) = (named('"'), named('\''));
+            !(sources.iter()).any(|(other, text)| other != *name && (text.contains(&double) || text.contains(&single)))
+        })
+        .map(|(name, path)| {
+            let d = Diagnostic::warning(
+                path,
+                1,
+                1,
+                format!("`{name}` replaces no template of the theme, and no template uses it"),
+            );
+            match crate::diag::suggest::closest(name, &defaults) {
+                Some(meant) => d.with_hint(format!("did you mean `{meant}`? Rename it to replace that one")),
+                None => d.with_hint("name it after a template it replaces, or use it from one"),
+            }
+        })
+        .collect();
+    warnings.sort();
+    warnings
 }
 
 /// Versions of the page templates, and of the shared ones.

@@ -245,6 +245,12 @@ fn report(shared: &Shared, result: Result<BuildSummary, Error>, started: Instant
             for warning in &summary.urls.warnings {
                 say(format!("warning: {warning} (`dateline build` would refuse it)"));
             }
+            // A mistyped template or a site without articles: said once, on the first build.
+            if first {
+                for warning in &summary.warnings {
+                    say(warning.to_string());
+                }
+            }
             let was_broken = *status != Status::Ok;
             *status = Status::Ok;
             if was_broken {

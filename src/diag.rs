@@ -45,7 +45,14 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// Lines said under it, `note: …` each (where else the problem shows).
     pub notes: Vec<String>,
+    /// The text of the line it is at, shown under it with a caret at its column (boxed:
+    /// most diagnostics have none, and every `Result` carrying one stays small).
+    pub source_line: Option<Box<SourceLine>>,
 }
+
+/// The text of a line of a file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SourceLine(pub String);
 
 impl Diagnostic {
     /// A problem at `line:column` of `path`.
@@ -58,6 +65,7 @@ impl Diagnostic {
             hint: None,
             severity: Severity::Error,
             notes: Vec::new(),
+            source_line: None,
         }
     }
 
@@ -94,6 +102,12 @@ impl Diagnostic {
         self
     }
 
+    /// Shows its line of `text` (the whole file) under it, with a caret at its column.
+    pub(crate) fn with_source_line(mut self, text: &str) -> Self {
+        self.source_line = (text.lines().nth(self.line - 1)).map(|l| Box::new(SourceLine(l.trim_end().to_string())));
+        self
+    }
+
     /// Adds a note said under the diagnostic.
     pub(crate) fn with_note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
@@ -121,6 +135,15 @@ impl fmt::Display for Diagnostic {
             self.severity.as_str(),
             self.message
         )?;
+        if let Some(SourceLine(text)) = self.source_line.as_deref() {
+            // The caret under the column's character: tabs kept, so that it lines up.
+            let number = self.line.to_string();
+            let pad = " ".repeat(number.len());
+            let before: String = (text.chars().take(self.column.saturating_sub(1)))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            write!(f, "\n{pad} |\n{number} | {text}\n{pad} | {before}^")?;
+        }
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }

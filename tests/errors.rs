@@ -236,6 +236,33 @@ fn template_syntax_error() {
     assert_one(&fails(&site, &before), "templates/day.html:3:");
 }
 
+/// A template's mistake shows its line, with a caret at the place; a tag that closes the
+/// wrong part says which part is open and where, and a mistyped tag the one it is like.
+#[test]
+fn template_mistakes_show_the_line_and_what_was_expected() {
+    let (site, before) = site_with_output();
+    let day =
+        |main: &str| format!("{{% extends \"base.html\" %}}\n{{% block main %}}\n{main}\n{{% endblock main %}}\n");
+    site.write("templates/day.html", day("<h1>{{ day.long ! }}</h1>"));
+    assert_eq!(
+        fails(&site, &before),
+        [
+            "templates/day.html:3:17: error: Found `!` but expected }}.\n  |\n3 | <h1>{{ day.long ! }}</h1>\n  |                 ^"
+        ]
+    );
+    site.write("templates/day.html", day("{% if day.long %}<h1>x</h1>"));
+    assert_eq!(
+        fails(&site, &before),
+        [
+            "templates/day.html:4:4: error: `{% endblock %}` where `{% endif %}` was expected\n  |\n4 | {% endblock main %}\n  |    ^\n  hint: the `{% if %}` of line 3 is still open: close it first"
+        ]
+    );
+    site.write("templates/day.html", day("{% iff day.long %}x{% endif %}"));
+    let messages = fails(&site, &before);
+    assert_one(&messages, "templates/day.html:3:4: error: unknown tag `{% iff %}`\n");
+    assert!(messages[0].ends_with("hint: did you mean `{% if %}`?"), "{messages:?}");
+}
+
 #[test]
 fn template_using_a_missing_variable() {
     let (site, before) = site_with_output();

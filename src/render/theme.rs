@@ -50,6 +50,8 @@ pub struct Theme {
     shared_version: u64,
     /// Site templates that look mistyped: not a name dateline renders, and used by none.
     pub warnings: Vec<Diagnostic>,
+    /// The text of every template, by name: a problem in one shows its line.
+    texts: HashMap<String, String>,
 }
 
 /// The templates that render a kind of page; every other template is shared by all pages.
@@ -114,6 +116,7 @@ impl Theme {
             versions,
             shared_version,
             warnings,
+            texts: sources.iter().cloned().collect(),
         };
         theme.tera.autoescape_on([".html", ".htm", ".xml"]);
         super::fragments::register_placeholders(&mut theme.tera);
@@ -138,12 +141,22 @@ impl Theme {
         match error.kind() {
             tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
                 let span = report.span();
-                Diagnostic::new(
+                let d = Diagnostic::new(
                     self.template_path(report.filename()),
                     span.start_line,
                     span.start_col + 1,
                     one_line(report.message()),
-                )
+                );
+                match self.texts.get(report.filename()) {
+                    Some(text) => {
+                        let d = match report.message().trim() == "Unknown tag" {
+                            true => unknown_tag(d, text),
+                            false => d,
+                        };
+                        d.with_source_line(text)
+                    }
+                    None => d,
+                }
             }
             tera::ErrorKind::MissingParent { current, parent } => Diagnostic::file(
                 self.template_path(current),
@@ -167,6 +180,75 @@ impl Theme {
             Some(path) => path.clone(),
             None => PathBuf::from(format!("(default theme) {TEMPLATES_DIR}/{name}")),
         }
+    }
+}
+
+/// Tags that open a part of a template, closed by `end` and their name.
+const OPENING_TAGS: &[&str] = &["if", "for", "block", "component", "filter", "raw"];
+/// Every other tag.
+const OTHER_TAGS: &[&str] = &[
+    "elif",
+    "else",
+    "extends",
+    "include",
+    "import",
+    "set",
+    "set_global",
+    "break",
+    "continue",
+];
+
+/// What tera calls an "Unknown tag" at `d`'s place of `text`, said: a closing tag that is
+/// not the one the last part still open expects (with that part's line), or a tag of no
+/// name tera knows (with the one it is most like).
+fn unknown_tag(d: Diagnostic, text: &str) -> Diagnostic {
+    let offset: usize = text.split_inclusive('\n').take(d.line - 1).map(str::len).sum::<usize>()
+        + text
+            .lines()
+            .nth(d.line - 1)
+            .map_or(0, |l| l.chars().take(d.column - 1).map(char::len_utf8).sum());
+    let word = |at: usize| -> &str {
+        let rest = text[at..].trim_start_matches(['{', '%', '-', ' ', '\t', '\n']);
+        rest.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or("")
+    };
+    let name = word(offset.min(text.len()));
+    // The parts open before it, by a scan of every `{% … %}` before it.
+    let mut open: Vec<(&str, usize)> = Vec::new();
+    for (at, _) in text[..offset.min(text.len())].match_indices("{%") {
+        let tag = word(at);
+        if OPENING_TAGS.contains(&tag) {
+            open.push((tag, text[..at].matches('\n').count() + 1));
+        } else if let Some(closed) = tag.strip_prefix("end")
+            && open.last().is_some_and(|(o, _)| *o == closed)
+        {
+            open.pop();
+        }
+    }
+    if let Some(closed) = name.strip_prefix("end") {
+        return match open.last() {
+            Some((o, line)) => Diagnostic {
+                message: format!("`{{% {name} %}}` where `{{% end{o} %}}` was expected"),
+                ..d
+            }
+            .with_hint(format!(
+                "the `{{% {o} %}}` of line {line} is still open: close it first"
+            )),
+            None => Diagnostic {
+                message: format!("`{{% {name} %}}` closes nothing: no `{{% {closed} %}}` is open here"),
+                ..d
+            },
+        };
+    }
+    let known: Vec<&str> = OPENING_TAGS.iter().chain(OTHER_TAGS).copied().collect();
+    let d = Diagnostic {
+        message: format!("unknown tag `{{% {name} %}}`"),
+        ..d
+    };
+    match crate::diag::suggest::closest(name, &known) {
+        Some(meant) => d.with_hint(format!("did you mean `{{% {meant} %}}`?")),
+        None => d,
     }
 }
 

@@ -137,6 +137,22 @@ fn front_matter_mistakes_get_a_suggestion() {
         messages[0].ends_with("hint: `author` takes one; a list goes in `authors`"),
         "{messages:?}"
     );
+    // Every problem of the front matter, not only the first.
+    site.write(
+        "content/2025/01/bad.md",
+        "---\ntitle: T\ndate: 2025-01-02\nauthor: [\"Jane Roe\"]\ntag: [x]\nsumary: S\n---\nx\n",
+    );
+    let messages = fails(&site, &before);
+    let firsts: Vec<&str> = messages.iter().map(|m| m.lines().next().unwrap()).collect();
+    assert_eq!(
+        firsts,
+        [
+            "content/2025/01/bad.md:4:9: error: expected string scalar",
+            "content/2025/01/bad.md:5:1: error: unknown front matter key `tag`",
+            "content/2025/01/bad.md:6:1: error: unknown front matter key `sumary`",
+        ]
+    );
+    assert!(messages[2].ends_with("hint: did you mean `summary`?"), "{messages:?}");
     site.write(
         "content/2025/01/bad.md",
         "+++\ntitle = \"T\"\ndate = 2025-01-02\ntitel = \"U\"\n+++\nx\n",

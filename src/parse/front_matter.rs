@@ -116,6 +116,52 @@ where
     }
 }
 
+/// `deserialize`, with every problem of the front matter rather than the first: after a
+/// problem with a key of one line (an unknown key, a value of the wrong type), that line
+/// is blanked and the rest read again, as far as the problems that follow are on later
+/// lines (a blanked line that leaves the rest unreadable ends it).
+pub fn deserialize_all<T>(path: &Path, split: &Split<'_>) -> Result<T, Vec<Diagnostic>>
+where
+    T: for<'de> Deserialize<'de> + PartialEq + fmt::Debug,
+{
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    let mut front = std::borrow::Cow::Borrowed(split.front);
+    loop {
+        let this = Split {
+            front: &front,
+            ..*split
+        };
+        let d = match deserialize::<T>(path, &this) {
+            Ok(value) if problems.is_empty() => return Ok(value),
+            Ok(_) => return Err(problems),
+            Err(d) => d,
+        };
+        let line = d.line.saturating_sub(split.front_line);
+        let later = problems.last().is_none_or(|last| d.line > last.line);
+        let one_line = (d.message.starts_with("unknown front matter key") || d.message.contains("expected"))
+            && front
+                .lines()
+                .nth(line + 1)
+                .is_none_or(|next| !next.starts_with([' ', '\t', '-']));
+        if !later {
+            return Err(problems);
+        }
+        problems.push(d);
+        if !one_line || problems.len() >= 32 {
+            return Err(problems);
+        }
+        // Blanked byte for byte: the lines and columns of the rest stay where they were.
+        let mut blanked = String::with_capacity(front.len());
+        for (i, text) in front.split_inclusive('\n').enumerate() {
+            match i == line {
+                true => blanked.extend(text.bytes().map(|b| if b == b'\n' { '\n' } else { ' ' })),
+                false => blanked.push_str(text),
+            }
+        }
+        front = blanked.into();
+    }
+}
+
 /// `d`, a problem at `line` of the front matter, with a hint where one helps: the known key
 /// an unknown one is most like (`tag` → "did you mean `tags`?"), or the plural key that
 /// takes a list given to a singular one (`author: ["A", "B"]` → `authors`).

@@ -188,7 +188,7 @@ fn parse_plain(path: &Path, text: &str, cx: &ParseContext) -> Result<ParsedArtic
 
 fn parse_markdown(path: &Path, text: &str, cx: &ParseContext) -> Result<ParsedArticle, Vec<Diagnostic>> {
     let split = front_matter::split(path, text).map_err(|d| vec![d])?;
-    let raw: RawFrontMatter = front_matter::deserialize(path, &split).map_err(|d| vec![d])?;
+    let raw: RawFrontMatter = front_matter::deserialize_all(path, &split)?;
     let mut problems = Vec::new();
     let at = |key: &str, message: String| {
         let (line, column) = front_matter::locate(&split, key);

@@ -344,6 +344,18 @@ fn news_language(tag: &str) -> String {
 mod tests {
     use super::*;
 
+    /// What the sitemaps of `archive` are made with, in English.
+    fn env_of<'a>(config: &'a crate::config::Config, archive: &'a crate::model::Archive) -> Env<'a> {
+        let mut env = Env {
+            config,
+            archive,
+            locale: super::super::Locale::for_language("en"),
+            shared: Default::default(),
+        };
+        env.shared = super::super::views::Shared::new(&env, None);
+        env
+    }
+
     /// A year the last build made from the same URLs is not gathered again: its file is
     /// kept with the fingerprint it was made from, and the index still lists it, dated.
     #[test]
@@ -353,13 +365,7 @@ mod tests {
             "---\ntitle: Old\ndate: 2024-07-09T10:00:00Z\nupdated: 2024-08-01T08:00:00Z\n---\nx\n".to_string(),
         ];
         let (config, archive, now) = crate::testing::site_of(&texts);
-        let mut env = Env {
-            config: &config,
-            archive: &archive,
-            locale: super::super::Locale::for_language("en"),
-            shared: Default::default(),
-        };
-        env.shared = super::super::views::Shared::new(&env, None);
+        let env = env_of(&config, &archive);
         let asked = std::sync::Mutex::new(Vec::new());
         let unchanged = |rel: &str, ids: std::ops::Range<usize>| {
             asked.lock().unwrap().push((rel.to_string(), ids));
@@ -397,13 +403,7 @@ mod tests {
             .map(|d| format!("---\ntitle: Day {d}\ndate: 2025-01-0{d}T10:00:00Z\n---\nx\n"))
             .collect();
         let (config, archive, now) = crate::testing::site_of(&texts);
-        let mut env = Env {
-            config: &config,
-            archive: &archive,
-            locale: super::super::Locale::for_language("en"),
-            shared: Default::default(),
-        };
-        env.shared = super::super::views::Shared::new(&env, None);
+        let env = env_of(&config, &archive);
         // 2025: the year, January, 5 days, 5 articles = 12 URLs → parts of 5, 5 and 2.
         let files = sitemaps_of_at_most(&env, now, 5, &|_, _| false, &|_, _| None).unwrap();
         let names: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();

@@ -249,6 +249,12 @@ impl BaseUrl {
     }
 }
 
+/// Whether `site` is a site: a folder with a `dateline.toml`. One that is not gets no
+/// lock and no `.dateline` folder: what uses it says what is wrong, and leaves nothing.
+pub fn is_site(site: &Path) -> bool {
+    site.join(CONFIG_FILE).is_file()
+}
+
 impl Config {
     /// Reads `SITE/dateline.toml`. `base_url` replaces the configured base URL (from `--base-url`).
     pub fn load(site: &Path, base_url: Option<&BaseUrl>) -> Result<Config, Vec<Diagnostic>> {
@@ -299,18 +305,10 @@ impl Config {
                 Err(e) => e,
             };
             let offset = e.span().map_or(0, |s| s.start);
-            match unknown_key(&read, offset, e.message()) {
-                Some((unknown, line)) if problems.len() < 64 => {
-                    problems.push(unknown.at(path, text, offset));
-                    // A space for every byte: offsets after it stay those of `text`.
-                    let mut blanked = String::with_capacity(read.len());
-                    for (i, c) in read.char_indices() {
-                        match line.contains(&i) && c != '\n' {
-                            true => blanked.extend(std::iter::repeat_n(' ', c.len_utf8())),
-                            false => blanked.push(c),
-                        }
-                    }
-                    read = blanked.into();
+            match unknown_key(path, &read, offset, e.message()) {
+                Some((unknown, lines)) if problems.len() < 64 => {
+                    problems.push(unknown);
+                    read = crate::diag::blanked(&read, lines).into();
                 }
                 _ => {
                     problems.push(Diagnostic::at_offset(path, text, offset, toml_message(e.message())));
@@ -448,26 +446,11 @@ fn shown_dir(site: &Path) -> String {
     format!("`{}`", shown.display())
 }
 
-/// An unknown key of `dateline.toml`, with the table it is in and the hint of a known key
-/// like it.
-struct UnknownKey {
-    message: String,
-    hint: Option<String>,
-}
-
-impl UnknownKey {
-    fn at(self, path: &Path, text: &str, offset: usize) -> Diagnostic {
-        let d = Diagnostic::at_offset(path, text, offset, self.message);
-        match self.hint {
-            Some(hint) => d.with_hint(hint),
-            None => d,
-        }
-    }
-}
-
-/// The unknown key the toml crate's `message` is about (at `offset` of `text`), and the
-/// byte range of its line; `None` if the message is about something else.
-fn unknown_key(text: &str, offset: usize, message: &str) -> Option<(UnknownKey, std::ops::Range<usize>)> {
+/// The unknown key the toml crate's `message` is about (at `offset` of `text`, the file at
+/// `path`), named with the table it is in and the known key most like it; and the byte
+/// range of its line (of its whole table, for a table). `None` if the message is about
+/// something else.
+fn unknown_key(path: &Path, text: &str, offset: usize, message: &str) -> Option<(Diagnostic, std::ops::Range<usize>)> {
     let rest = message.trim().strip_prefix("unknown field `")?;
     let key = &rest[..rest.find('`')?];
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
@@ -483,9 +466,10 @@ fn unknown_key(text: &str, offset: usize, message: &str) -> Option<(UnknownKey, 
             }
             next = line_end;
         }
-        let unknown = UnknownKey {
-            message: format!("unknown table `[{key}]` in {CONFIG_FILE}"),
-            hint: suggest::closest(key, suggest::fields_of::<RawConfig>()).map(|k| format!("did you mean `[{k}]`?")),
+        let unknown = Diagnostic::at_offset(path, text, offset, format!("unknown table `[{key}]` in {CONFIG_FILE}"));
+        let unknown = match suggest::closest(key, suggest::fields_of::<RawConfig>()) {
+            Some(k) => unknown.with_hint(format!("did you mean `[{k}]`?")),
+            None => unknown,
         };
         return Some((unknown, start..next.min(text.len())));
     }
@@ -510,9 +494,10 @@ fn unknown_key(text: &str, offset: usize, message: &str) -> Option<(UnknownKey, 
         Some(table) => format!("[{table}]"),
         None => CONFIG_FILE.to_string(),
     };
-    let unknown = UnknownKey {
-        message: format!("unknown key `{key}` in {place}"),
-        hint: suggest::did_you_mean(key, known),
+    let unknown = Diagnostic::at_offset(path, text, offset, format!("unknown key `{key}` in {place}"));
+    let unknown = match suggest::did_you_mean(key, known) {
+        Some(hint) => unknown.with_hint(hint),
+        None => unknown,
     };
     Some((unknown, start..end))
 }

@@ -154,6 +154,39 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The byte offset of 1-based `line` and `column` (in characters) in `text`: `line_col`
+/// the other way (the end of the text past its last line, the end of the line past its
+/// last character).
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start = match line {
+        0 | 1 => 0,
+        n => text.match_indices('\n').nth(n - 2).map_or(text.len(), |(i, _)| i + 1),
+    };
+    let rest = &text[start..];
+    let line_text = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    start
+        + line_text
+            .chars()
+            .take(column.saturating_sub(1))
+            .map(char::len_utf8)
+            .sum::<usize>()
+}
+
+/// `text` with the bytes of `range` (whole characters) made spaces, its line ends kept: read
+/// again, the rest has the lines, columns and offsets it had (a line set aside).
+pub fn blanked(text: &str, range: std::ops::Range<usize>) -> String {
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..range.start]);
+    for c in text[range.clone()].chars() {
+        match c {
+            '\n' => out.push('\n'),
+            c => out.extend(std::iter::repeat_n(' ', c.len_utf8())),
+        }
+    }
+    out.push_str(&text[range.end..]);
+    out
+}
+
 /// 1-based line and column (in characters) of a byte offset in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
@@ -229,6 +262,22 @@ pub fn shown(root: &Path, rel: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `offset_of` is `line_col` the other way, and a blanked range leaves every other
+    /// offset where it was.
+    #[test]
+    fn offsets_lines_and_columns_and_blanked_text() {
+        let text = "a: 1\nnmae: \"Zoë\"\ncity: x\n";
+        for offset in [0, 3, 5, 11, 16, 18, 23] {
+            let (line, column) = line_col(text, offset);
+            assert_eq!(offset_of(text, line, column), offset, "{offset}");
+        }
+        assert_eq!(offset_of(text, 9, 1), text.len());
+        let line = offset_of(text, 2, 1)..offset_of(text, 3, 1);
+        let blanked = blanked(text, line);
+        assert_eq!(blanked.len(), text.len());
+        assert_eq!(blanked, format!("a: 1\n{}\ncity: x\n", " ".repeat(12)));
+    }
 
     #[test]
     fn line_and_column_count_characters() {

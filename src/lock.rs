@@ -39,7 +39,7 @@ impl SiteLock {
     /// a file system without locks.
     pub fn take(site: &Path, waiting: impl FnOnce()) -> Result<SiteLock, IoError> {
         let none = SiteLock { _file: None };
-        if !site.join(crate::config::CONFIG_FILE).is_file() {
+        if !crate::config::is_site(site) {
             return Ok(none);
         }
         let path = crate::diag::shown(site, Path::new(LOCK_FILE));

@@ -119,30 +119,23 @@ fn unknown_front_matter_key() {
 #[test]
 fn front_matter_mistakes_get_a_suggestion() {
     let (site, before) = site_with_output();
-    site.write(
-        "content/2025/01/bad.md",
-        "---\ntitle: T\ndate: 2025-01-02\ntag: [x]\n---\nx\n",
-    );
+    // The messages of a build with `text` as an article.
+    let with = |text: &str| {
+        site.write("content/2025/01/bad.md", text);
+        fails(&site, &before)
+    };
     assert_one(
-        &fails(&site, &before),
+        &with("---\ntitle: T\ndate: 2025-01-02\ntag: [x]\n---\nx\n"),
         "content/2025/01/bad.md:4:1: error: unknown front matter key `tag`\n  hint: did you mean `tags`?",
     );
-    site.write(
-        "content/2025/01/bad.md",
-        "---\ntitle: T\ndate: 2025-01-02\nauthor: [\"Jane Roe\", \"Ann Lee\"]\n---\nx\n",
-    );
-    let messages = fails(&site, &before);
+    let messages = with("---\ntitle: T\ndate: 2025-01-02\nauthor: [\"Jane Roe\", \"Ann Lee\"]\n---\nx\n");
     assert_one(&messages, "content/2025/01/bad.md:4:9: error: ");
     assert!(
         messages[0].ends_with("hint: `author` takes one; a list goes in `authors`"),
         "{messages:?}"
     );
     // Every problem of the front matter, not only the first.
-    site.write(
-        "content/2025/01/bad.md",
-        "---\ntitle: T\ndate: 2025-01-02\nauthor: [\"Jane Roe\"]\ntag: [x]\nsumary: S\n---\nx\n",
-    );
-    let messages = fails(&site, &before);
+    let messages = with("---\ntitle: T\ndate: 2025-01-02\nauthor: [\"Jane Roe\"]\ntag: [x]\nsumary: S\n---\nx\n");
     let firsts: Vec<&str> = messages.iter().map(|m| m.lines().next().unwrap()).collect();
     assert_eq!(
         firsts,
@@ -153,12 +146,8 @@ fn front_matter_mistakes_get_a_suggestion() {
         ]
     );
     assert!(messages[2].ends_with("hint: did you mean `summary`?"), "{messages:?}");
-    site.write(
-        "content/2025/01/bad.md",
-        "+++\ntitle = \"T\"\ndate = 2025-01-02\ntitel = \"U\"\n+++\nx\n",
-    );
     assert_one(
-        &fails(&site, &before),
+        &with("+++\ntitle = \"T\"\ndate = 2025-01-02\ntitel = \"U\"\n+++\nx\n"),
         "content/2025/01/bad.md:4:1: error: unknown front matter key `titel`\n  hint: did you mean `title`?",
     );
 }

@@ -150,15 +150,8 @@ where
         if !one_line || problems.len() >= 32 {
             return Err(problems);
         }
-        // Blanked byte for byte: the lines and columns of the rest stay where they were.
-        let mut blanked = String::with_capacity(front.len());
-        for (i, text) in front.split_inclusive('\n').enumerate() {
-            match i == line {
-                true => blanked.extend(text.bytes().map(|b| if b == b'\n' { '\n' } else { ' ' })),
-                false => blanked.push_str(text),
-            }
-        }
-        front = blanked.into();
+        let lines = crate::diag::offset_of(&front, line + 1, 1)..crate::diag::offset_of(&front, line + 2, 1);
+        front = crate::diag::blanked(&front, lines).into();
     }
 }
 

@@ -109,7 +109,7 @@ pub fn layout<'a>(path: &Path, text: &'a str, tz: Tz) -> Result<Layout<'a>, Diag
     };
 
     // The rest: an optional repeat of the title, then paragraphs separated by blank lines.
-    let rest_start = offset_of_line(text, date_line.number + 2);
+    let rest_start = crate::diag::offset_of(text, date_line.number + 2, 1);
     let mut blocks = paragraphs(&text[rest_start..]);
     if blocks.first() == Some(&title) {
         blocks.remove(0);
@@ -147,16 +147,6 @@ fn forbidden(path: &Path, line: &Line<'_>, what: &str) -> Result<(), Diagnostic>
         Diagnostic::new(path, line.number, column, super::text::forbidden_message(what, found))
             .with_hint(super::text::forbidden_hint(found)),
     )
-}
-
-/// Byte offset where 1-based line `number` starts (the end of the text if there is no such line).
-fn offset_of_line(text: &str, number: usize) -> usize {
-    if number <= 1 {
-        return 0;
-    }
-    text.match_indices('\n')
-        .nth(number - 2)
-        .map_or(text.len(), |(i, _)| i + 1)
 }
 
 /// Blocks of non-blank lines, trimmed.

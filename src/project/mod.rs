@@ -123,9 +123,7 @@ impl Project {
 
     /// Writes the build cache for the next `open_cached`.
     pub(crate) fn save_cache(&mut self) -> Result<(), Error> {
-        // A folder that is not a site (`-s` mistyped) gets no `.dateline` folder, as it
-        // gets no lock: the build says what is wrong, and leaves nothing.
-        if !self.options.site.join(CONFIG_FILE).is_file() {
+        if !crate::config::is_site(&self.options.site) {
             return Ok(());
         }
         let timezone = self.timezone();

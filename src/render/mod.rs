@@ -93,9 +93,11 @@ pub struct Plan<'a> {
     feeds: Vec<feeds::Feed>,
     /// `published_hash`, once worked out (or given by the memo of the last plan).
     published: OnceLock<u64>,
-    /// The key of the copied files, and whether they are known not to collide with a
-    /// page or redirect (`assets_checked`).
-    assets: (u64, bool),
+    /// The key of the copied files (`assets_key`).
+    assets_key: u64,
+    /// Whether the copied files are known not to collide with a page or redirect: the
+    /// last plan found they do not, with the same pages and files.
+    assets_checked: bool,
     /// With the last build's memo: the articles changed since (sorted); all else is as
     /// that build had it.
     changed: Option<Vec<ArticleId>>,
@@ -150,7 +152,8 @@ pub fn plan<'a>(
         published: memo_in
             .and_then(|(published, _)| published)
             .map_or_else(OnceLock::new, OnceLock::from),
-        assets: (assets, checked),
+        assets_key: assets,
+        assets_checked: checked,
         changed: changed.map(|mut changed| {
             changed.sort_unstable();
             changed
@@ -206,7 +209,7 @@ impl Plan<'_> {
     /// Whether the copied files were found not to collide with any page or redirect by
     /// the last plan, the same as this one (`serve`).
     pub fn assets_checked(&self) -> bool {
-        self.assets.1
+        self.assets_checked
     }
 
     /// What the next plan can take from this one if the archive keeps its shape and the
@@ -220,7 +223,7 @@ impl Plan<'_> {
             pages: self.pages,
             page_files: self.page_files,
             published,
-            assets: self.assets.0,
+            assets: self.assets_key,
         }
     }
 

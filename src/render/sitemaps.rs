@@ -50,11 +50,11 @@ pub fn sitemaps(
     sitemaps_of_at_most(env, now, MAX_URLS, keep, unchanged)
 }
 
-/// A year's URLs, or the fingerprint of the file the last build made of them, kept, and
-/// their latest change (for the index).
+/// A year's URLs, or the file the last build made of them, kept: its path, the fingerprint
+/// it was made from and their latest change (for the index).
 enum Group<'a> {
     Listed(Vec<Entry<'a>>),
-    Kept(u64, DateTime<FixedOffset>),
+    Kept(String, u64, DateTime<FixedOffset>),
 }
 
 /// `sitemaps`, with at most `max_urls` URLs per file.
@@ -77,10 +77,14 @@ fn sitemaps_of_at_most(
             let urls = 1 + year.months.len() + days + year.articles.len();
             // A year of one file that the last build made from the same URLs: its URLs are
             // not gathered again (a rebuild of `serve` needs a few of 100,000).
+            let rel = format!("sitemaps/{name}.xml");
             if urls <= max_urls
-                && let Some(made_from) = unchanged(&format!("sitemaps/{name}.xml"), year.articles.clone())
+                && let Some(made_from) = unchanged(&rel, year.articles.clone())
             {
-                return (name, Group::Kept(made_from, latest(env, year.articles.clone(), now)));
+                return (
+                    name,
+                    Group::Kept(rel, made_from, latest(env, year.articles.clone(), now)),
+                );
             }
             let mut entries = Vec::with_capacity(urls);
             entries.push(Entry {
@@ -118,14 +122,13 @@ fn sitemaps_of_at_most(
     for (name, group) in &groups {
         let entries = match group {
             Group::Listed(entries) => entries,
-            Group::Kept(made_from, lastmod) => {
-                let rel = format!("sitemaps/{name}.xml");
+            Group::Kept(rel, made_from, lastmod) => {
                 index.push(Entry {
                     rel: rel.clone().into(),
                     lastmod: *lastmod,
                 });
                 kept.push(SitemapFile {
-                    rel,
+                    rel: rel.clone(),
                     bytes: None,
                     made_from: Some(*made_from),
                 });

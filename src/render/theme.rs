@@ -50,8 +50,8 @@ pub struct Theme {
     shared_version: u64,
     /// Site templates that look mistyped: not a name dateline renders, and used by none.
     pub warnings: Vec<Diagnostic>,
-    /// The text of every template, by name: a problem in one shows its line.
-    texts: HashMap<String, String>,
+    /// Every template: its name and text (a problem in one shows its line).
+    texts: Vec<(String, String)>,
 }
 
 /// The templates that render a kind of page; every other template is shared by all pages.
@@ -116,14 +116,14 @@ impl Theme {
             versions,
             shared_version,
             warnings,
-            texts: sources.iter().cloned().collect(),
+            texts: sources,
         };
         theme.tera.autoescape_on([".html", ".htm", ".xml"]);
         super::fragments::register_placeholders(&mut theme.tera);
         super::asset_url::register_placeholder(&mut theme.tera);
         if let Err(e) = theme
             .tera
-            .add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+            .add_raw_templates(theme.texts.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         {
             return Err(vec![theme.diagnostic(&e)]);
         }
@@ -147,7 +147,7 @@ impl Theme {
                     span.start_col + 1,
                     one_line(report.message()),
                 );
-                match self.texts.get(report.filename()) {
+                match self.texts.iter().find(|(n, _)| n == report.filename()).map(|(_, t)| t) {
                     Some(text) => {
                         let d = match report.message().trim() == "Unknown tag" {
                             true => unknown_tag(d, text),
@@ -202,21 +202,17 @@ const OTHER_TAGS: &[&str] = &[
 /// not the one the last part still open expects (with that part's line), or a tag of no
 /// name tera knows (with the one it is most like).
 fn unknown_tag(d: Diagnostic, text: &str) -> Diagnostic {
-    let offset: usize = text.split_inclusive('\n').take(d.line - 1).map(str::len).sum::<usize>()
-        + text
-            .lines()
-            .nth(d.line - 1)
-            .map_or(0, |l| l.chars().take(d.column - 1).map(char::len_utf8).sum());
+    let offset = crate::diag::offset_of(text, d.line, d.column);
     let word = |at: usize| -> &str {
         let rest = text[at..].trim_start_matches(['{', '%', '-', ' ', '\t', '\n']);
         rest.split(|c: char| !(c.is_alphanumeric() || c == '_'))
             .next()
             .unwrap_or("")
     };
-    let name = word(offset.min(text.len()));
+    let name = word(offset);
     // The parts open before it, by a scan of every `{% … %}` before it.
     let mut open: Vec<(&str, usize)> = Vec::new();
-    for (at, _) in text[..offset.min(text.len())].match_indices("{%") {
+    for (at, _) in text[..offset].match_indices("{%") {
         let tag = word(at);
         if OPENING_TAGS.contains(&tag) {
             open.push((tag, text[..at].matches('\n').count() + 1));

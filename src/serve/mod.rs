@@ -14,7 +14,7 @@ use std::time::Instant;
 use axum::response::sse::Event;
 use tokio::sync::broadcast;
 
-use crate::config::{BaseUrl, CONFIG_FILE, Config};
+use crate::config::{BaseUrl, Config};
 use crate::diag::Diagnostics;
 use crate::error::{Error, IoError, IoResultExt};
 use crate::project::Project;
@@ -82,7 +82,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     // with none at all is no site, and gets no .dateline folder either.
     let config = match Config::load(&options.site, None) {
         Ok(config) => Some(config),
-        Err(problems) if !options.site.join(CONFIG_FILE).is_file() => {
+        Err(problems) if !crate::config::is_site(&options.site) => {
             return Err(ServeError::NotASite(Diagnostics::from(problems)));
         }
         Err(_) => None,

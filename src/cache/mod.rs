@@ -48,7 +48,7 @@ pub fn cache_dir(out: &Path) -> PathBuf {
 }
 
 /// Changes whenever the format or the meaning of what is cached changes.
-const VERSION: &str = concat!("dateline ", env!("CARGO_PKG_VERSION"), " / cache 8");
+const VERSION: &str = concat!("dateline ", env!("CARGO_PKG_VERSION"), " / cache 9");
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Header<'a> {

@@ -177,13 +177,23 @@ pub struct Edit<'a> {
     pub after: &'a ParsedArticle,
 }
 
-/// A hash of what files and sorts an article whose slug is `slug`: its date, slug, draft
-/// flag, bylines, bio, tags, section and aliases (stable across runs: it is kept in the
-/// build cache).
-fn shape(a: &ParsedArticle, slug: &str) -> u64 {
+/// A hash of what files and sorts an article: its date, draft flag, bylines, bio, tags,
+/// section and aliases (stable across runs: it is kept in the build cache). Not its slug:
+/// a new slug on the same day moves the article's page, not its place in any list.
+fn shape(a: &ParsedArticle) -> u64 {
     crate::render::fingerprint::fingerprint(&(
-        &a.date, slug, a.draft, &a.bylines, &a.bio, &a.tags, &a.section, &a.aliases,
+        "shape 2", &a.date, a.draft, &a.bylines, &a.bio, &a.tags, &a.section, &a.aliases,
     ))
+}
+
+/// What `Archive::patch` changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Patch {
+    /// The articles it changed, in the order of the edits.
+    pub changed: Vec<ArticleId>,
+    /// Whether any of them has a new URL (a new slug): what lists the site's files and
+    /// URLs must be made again for those articles.
+    pub moved: bool,
 }
 
 impl Archive {
@@ -210,7 +220,7 @@ impl Archive {
             .par_iter()
             .map(|&(source, format, parsed)| {
                 let slug = slug_of(source, parsed);
-                let shape = shape(parsed, &slug);
+                let shape = shape(parsed);
                 let article = Article {
                     path: Article::path_for(&parsed.date, &slug).into(),
                     source: source.to_path_buf(),
@@ -370,13 +380,19 @@ impl Archive {
     }
 
     /// Applies edits of article sources that change only what articles show (title,
-    /// summary, updates, corrections, body), not where they are filed, how they sort or
-    /// whom they credit, and returns the articles it changed; otherwise returns `None`
+    /// summary, updates, corrections, body) and their slug, not the day they are filed
+    /// under, how they sort or whom they credit, and returns what it changed; otherwise
+    /// (or when a new slug takes the URL of another article of the day) returns `None`
     /// and leaves the archive as it was, to be built again. The result is the archive
     /// `build` gives.
-    pub fn patch(&mut self, edits: &[Edit<'_>], selection: &Selection) -> Option<Vec<ArticleId>> {
+    pub fn patch(&mut self, edits: &[Edit<'_>], selection: &Selection) -> Option<Patch> {
         let by_source = match edits.len() {
-            0 => return Some(Vec::new()),
+            0 => {
+                return Some(Patch {
+                    changed: Vec::new(),
+                    moved: false,
+                });
+            }
             1..=8 => HashMap::new(),
             _ => self.by_source(),
         };
@@ -384,14 +400,17 @@ impl Archive {
             true => self.articles.iter().position(|a| a.source == source),
             false => by_source.get(source.as_os_str()).map(|&id| id as usize),
         };
-        let mut updates = Vec::with_capacity(edits.len());
+        // Each article edited, its fields now, and its new path if its slug changed.
+        let mut updates: Vec<(usize, &ParsedArticle, Option<(String, String)>)> = Vec::with_capacity(edits.len());
         for edit in edits {
             match find(edit.source) {
-                Some(id)
-                    if selection.takes(edit.after)
-                        && shape(edit.after, &slug_of(edit.source, edit.after)) == self.shapes[id] =>
-                {
-                    updates.push((id, edit.after));
+                Some(id) if selection.takes(edit.after) && shape(edit.after) == self.shapes[id] => {
+                    let slug = slug_of(edit.source, edit.after);
+                    let moved = (*self.articles[id].slug != *slug).then(|| {
+                        let path = Article::path_for(&self.articles[id].date, &slug);
+                        (slug, path)
+                    });
+                    updates.push((id, edit.after, moved));
                 }
                 Some(_) => return None,
                 // Held back before and after, due at the same moment.
@@ -405,7 +424,13 @@ impl Archive {
                 },
             }
         }
-        for &(id, after) in &updates {
+        let moved = updates.iter().any(|(_, _, m)| m.is_some());
+        if moved && self.new_paths_collide(&updates) {
+            return None;
+        }
+        let mut changed = Vec::with_capacity(updates.len());
+        for (id, after, new_path) in updates {
+            changed.push(id as ArticleId);
             let article = &mut self.articles[id];
             article.title = after.title.clone().into();
             article.summary = after.summary.clone().into();
@@ -414,8 +439,29 @@ impl Archive {
             article.aliases_at = after.aliases_at;
             article.source_hash = after.source_hash;
             article.source_len = after.source_len;
+            if let Some((slug, path)) = new_path {
+                article.slug = slug.into();
+                article.path = path.into();
+            }
         }
-        Some(updates.into_iter().map(|(id, _)| id as ArticleId).collect())
+        Some(Patch { changed, moved })
+    }
+
+    /// Whether an article of `updates` given a new path would share it with another
+    /// article: only one of the same day can have it (its date is in the path). Every
+    /// article of the day is compared with its path after the updates.
+    fn new_paths_collide(&self, updates: &[(usize, &ParsedArticle, Option<(String, String)>)]) -> bool {
+        let new_path: HashMap<usize, &str> = (updates.iter())
+            .filter_map(|(id, _, m)| Some((*id, m.as_ref()?.1.as_str())))
+            .collect();
+        let path_of = |i: usize| new_path.get(&i).copied().unwrap_or(&self.articles[i].path);
+        new_path.iter().any(|(&id, &path)| {
+            let day = self.articles[id].date.day();
+            let same_day = |i: &usize| self.articles[*i].date.day() == day;
+            let newer = (0..id).rev().take_while(same_day);
+            let older = (id + 1..self.articles.len()).take_while(same_day);
+            newer.chain(older).any(|i| path_of(i) == path)
+        })
     }
 
     /// An article by id.

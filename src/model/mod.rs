@@ -7,7 +7,7 @@ mod article;
 mod author;
 mod term;
 
-pub use archive::{Archive, BuildInput, Day, Edit, Month, Selection, StoredArchive, Year, normalize_alias};
+pub use archive::{Archive, BuildInput, Day, Edit, Month, Patch, Selection, StoredArchive, Year, normalize_alias};
 pub use article::{Article, ArticleId};
 pub use author::{Author, AuthorId};
 pub use term::{Term, TermId};

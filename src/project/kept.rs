@@ -61,6 +61,8 @@ pub(super) struct Patched {
     pub archive: Archive,
     /// The articles the edits changed.
     pub changed: Vec<ArticleId>,
+    /// Whether any of them has a new URL.
+    pub moved: bool,
 }
 
 impl KeptArchive {
@@ -129,11 +131,12 @@ impl KeptArchive {
                 after: parsed(rel)?,
             });
         }
-        let changed = kept.archive.patch(&edits, selection)?;
-        self.patched_since_saved.extend(&changed);
+        let patch = kept.archive.patch(&edits, selection)?;
+        self.patched_since_saved.extend(&patch.changed);
         Some(Patched {
             archive: kept.archive,
-            changed,
+            changed: patch.changed,
+            moved: patch.moved,
         })
     }
 

@@ -257,7 +257,13 @@ impl Project {
         };
         let kept_shape = patched.is_some();
         let (archive, changed) = match patched {
-            Some(patched) => (patched.archive, Some(patched.changed)),
+            Some(patched) => {
+                let patch = crate::model::Patch {
+                    changed: patched.changed,
+                    moved: patched.moved,
+                };
+                (patched.archive, Some(patch))
+            }
             None => {
                 let built = self
                     .kept
@@ -273,6 +279,7 @@ impl Project {
         // The last build's plan holds for its archive patched to the same shape (with the
         // same configuration: a new one drops the memo); `changed` may name more articles
         // than changed since that build, never fewer.
+        let moved = changed.as_ref().is_some_and(|p| p.moved);
         let mut plan = render::plan(&render_input, plan_memo.zip(changed))?;
         clock.mark("plan");
         let (record, url_report) = match self.records_urls() {
@@ -287,7 +294,7 @@ impl Project {
         }
         clock.mark("urls.lock");
         let out = self.out_dir();
-        let pages = self.record.fingerprints(&plan, kept_shape, &out)?;
+        let pages = self.record.fingerprints(&plan, kept_shape, moved, &out)?;
         clock.mark("fingerprints");
         let published = Publication {
             plan: &plan,

@@ -42,7 +42,7 @@ use tera::Value;
 use crate::config::{Config, FeedContent};
 use crate::diag::Diagnostic;
 use crate::error::{Error, IoError};
-use crate::model::{Archive, ArticleId};
+use crate::model::{Archive, ArticleId, Patch};
 use crate::output::{Emit, Emitted, Output, Records};
 use crate::parse::ParseContext;
 pub use context::{SEARCH_INDEXES, search_bundle_path};
@@ -114,20 +114,32 @@ const NGINX_REDIRECTS: &str = crate::publish::nginx::FILE;
 /// Lists every page and file of the site and checks that aliases land on free paths.
 /// (The redirects the record of published URLs keeps are added by `add_redirects`.)
 /// With `last`, the memo of the last build's plan, made from an archive of the same shape
-/// with the same configuration, and the articles changed since (`serve`, after edits
-/// that change what articles say but not where they are filed), its pages and files are
-/// taken from the memo rather than listed again, and the feeds and sitemaps that list
-/// none of those articles are taken to be as that build made them.
-pub fn plan<'a>(
-    input: &'a RenderInput<'a>,
-    last: Option<(PlanMemo, Vec<ArticleId>)>,
-) -> Result<Plan<'a>, Vec<Diagnostic>> {
+/// with the same configuration, and what was patched since (`serve`, after edits that
+/// change what articles say, or their slug, but not where they are filed), its pages and
+/// files are taken from the memo rather than listed again (the files of the articles with
+/// a new slug made again), and the feeds and sitemaps that list none of those articles
+/// are taken to be as that build made them.
+pub fn plan<'a>(input: &'a RenderInput<'a>, last: Option<(PlanMemo, Patch)>) -> Result<Plan<'a>, Vec<Diagnostic>> {
     let renderer = Renderer::new(input);
     let assets = assets_key(input.assets.iter());
-    let (memo, changed) = last.unzip();
-    let (mut pages, mut page_files, memo_in) = match memo {
-        Some(memo) => (memo.pages, memo.page_files, Some((memo.published, memo.assets))),
-        None => {
+    let (memo, since) = last.unzip();
+    let moved = since.as_ref().is_some_and(|p| p.moved);
+    let (mut pages, mut page_files, memo_in) = match (memo, &since) {
+        (Some(memo), Some(since)) => {
+            let (pages, mut page_files) = (memo.pages, memo.page_files);
+            if since.moved {
+                // Article pages come first, in order of id (`pages::all_pages`).
+                for &id in &since.changed {
+                    debug_assert_eq!(pages[id as usize], Page::Article(id));
+                    page_files[id as usize] = renderer.file_of(&Page::Article(id));
+                }
+            }
+            // With new URLs, the hash of what is published is worked out again, and no
+            // page or file is known not to collide with a copied file.
+            let published = memo.published.filter(|_| !moved);
+            (pages, page_files, Some((published, memo.assets)))
+        }
+        _ => {
             let pages = pages::all_pages(
                 input.archive,
                 &renderer.index,
@@ -143,7 +155,7 @@ pub fn plan<'a>(
     pages.extend((0..renderer.redirects.len()).map(Page::Redirect));
     page_files.extend(pages[listed..].iter().map(|p| renderer.file_of(p)));
     let feeds = feeds::all_feeds(&renderer.env);
-    let checked = memo_in.is_some_and(|(_, checked)| checked == assets);
+    let checked = !moved && memo_in.is_some_and(|(_, checked)| checked == assets);
     let plan = Plan {
         renderer,
         pages,
@@ -154,7 +166,8 @@ pub fn plan<'a>(
             .map_or_else(OnceLock::new, OnceLock::from),
         assets_key: assets,
         assets_checked: checked,
-        changed: changed.map(|mut changed| {
+        changed: since.map(|since| {
+            let mut changed = since.changed;
             changed.sort_unstable();
             changed
         }),
@@ -215,8 +228,8 @@ impl Plan<'_> {
     /// What the next plan can take from this one if the archive keeps its shape and the
     /// configuration stays the same.
     pub fn into_memo(mut self) -> PlanMemo {
+        let listed = self.listed_count();
         let published = self.published.into_inner();
-        let listed = self.pages.len() - self.renderer.redirects.len();
         self.pages.truncate(listed);
         self.page_files.truncate(listed);
         PlanMemo {
@@ -248,7 +261,7 @@ impl Plan<'_> {
     /// moved, of listing pages that are no more; at paths no page has), unless a copied
     /// file or an alias has their path; redirects stay in order of path.
     pub fn add_redirects(&mut self, more: Vec<Redirect>) {
-        let first = self.pages.len() - self.renderer.redirects.len();
+        let first = self.listed_count();
         self.pages.truncate(first);
         self.page_files.truncate(first);
         let redirects = &mut self.renderer.redirects;
@@ -301,6 +314,12 @@ impl Plan<'_> {
     /// How many pages the site has.
     pub fn page_count(&self) -> usize {
         self.pages.len()
+    }
+
+    /// How many of its pages are listed from the archive: all but the redirects (which
+    /// come last).
+    pub fn listed_count(&self) -> usize {
+        self.pages.len() - self.renderer.redirects.len()
     }
 
     /// The file each page is written to, in order.

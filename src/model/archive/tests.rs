@@ -289,12 +289,83 @@ fn edits_of_what_an_article_shows_patch_the_archive() {
         patched(&site, 2, |a| a.title = "Coming later".into()),
         "still scheduled"
     );
+    assert!(patched(&site, 0, |a| a.title = "Budget fails".into()), "a new slug");
+    assert!(patched(&site, 1, |a| a.slug = Some("storm-2".into())), "a slug set");
+    assert!(patched(&site, 1, |a| a.slug = None), "the title's slug now");
+}
+
+#[test]
+fn a_new_slug_moves_the_article_page_and_says_so() {
+    let site = edited_site();
+    let selection = in_march();
+    let mut archive = Archive::build(Path::new("."), site.input(), &selection).unwrap();
+    let mut retitled = site.articles[0].2.clone();
+    retitled.title = "Budget fails".into();
+    let edit = |after| Edit {
+        source: &site.articles[0].0,
+        before: Some(&site.articles[0].2),
+        after,
+    };
+    let patch = archive.patch(&[edit(&retitled)], &selection).unwrap();
+    assert_eq!((patch.changed, patch.moved), (vec![0], true));
+    assert_eq!(&*archive.articles[0].path, "2025/01/02/budget-fails/");
+    let mut summary = retitled.clone();
+    summary.summary = "Another summary.".into();
+    let patch = archive.patch(&[edit(&summary)], &selection).unwrap();
+    assert_eq!((patch.changed, patch.moved), (vec![0], false), "the same slug as now");
+}
+
+#[test]
+fn a_new_slug_that_another_article_of_the_day_has_is_built_again() {
+    let first = article("Morning report", "2025-01-02T08:00:00Z", &[("Jane Roe", None)]);
+    let second = article("Evening report", "2025-01-02T18:00:00Z", &[("Jane Roe", None)]);
+    let next_day = article("Night report", "2025-01-03T01:00:00Z", &[("Jane Roe", None)]);
+    let site = input(vec![
+        ("content/a.md", first),
+        ("content/b.md", second),
+        ("content/c.md", next_day),
+    ]);
+    assert!(
+        !patched(&site, 0, |a| a.title = "Evening report".into()),
+        "the evening report's URL"
+    );
+    assert!(
+        patched(&site, 0, |a| a.title = "Night report".into()),
+        "the same slug on another day is another URL"
+    );
+    // Two articles of the day swapping slugs at once take each other's old URL.
+    let selection = in_march();
+    let mut archive = Archive::build(Path::new("."), site.input(), &selection).unwrap();
+    let (mut a, mut b) = (site.articles[0].2.clone(), site.articles[1].2.clone());
+    std::mem::swap(&mut a.title, &mut b.title);
+    let edits = [
+        Edit {
+            source: &site.articles[0].0,
+            before: None,
+            after: &a,
+        },
+        Edit {
+            source: &site.articles[1].0,
+            before: None,
+            after: &b,
+        },
+    ];
+    assert!(archive.patch(&edits, &selection).is_some());
+    let mut edited = site.articles.clone();
+    (edited[0].2, edited[1].2) = (a, b);
+    let rebuilt = Sources {
+        articles: edited,
+        profiles: site.profiles.clone(),
+    };
+    assert_eq!(
+        archive,
+        Archive::build(Path::new("."), rebuilt.input(), &selection).unwrap()
+    );
 }
 
 #[test]
 fn edits_that_move_or_file_an_article_elsewhere_are_built_again() {
     let site = edited_site();
-    assert!(!patched(&site, 0, |a| a.title = "Budget fails".into()), "a new slug");
     assert!(!patched(&site, 0, |a| a.date =
         parse_date("2025-01-03T10:00:00Z", Tz::UTC).unwrap()));
     assert!(!patched(&site, 0, |a| a.tags.push("Tax".into())));

@@ -24,9 +24,9 @@ struct LastBuild {
     files: Recorded,
     /// What its pages shared besides their articles (`Plan::page_globals`).
     page_globals: Option<u64>,
-    /// The fingerprint of each of its pages, in the order of its plan (while the archive
-    /// keeps its shape and `page_globals` holds, the next plan has the same pages in the
-    /// same order).
+    /// The fingerprint of each of its pages listed from the archive (its redirects aside),
+    /// in the order of its plan (while the archive keeps its shape and `page_globals`
+    /// holds, the next plan lists the same pages in the same order).
     pages: Vec<u64>,
 }
 
@@ -125,16 +125,21 @@ impl Record {
     /// The fingerprint of every page of `plan`, for a build into `out`: those the last
     /// build recorded where they still hold (see `known_pages`; `kept_shape`: the archive
     /// was patched, not built again), the others computed.
+    ///
+    /// `moved`: an article patched in has a new URL, so the plan's files are not the last
+    /// build's (its page's old file is gone, or a redirect now).
     pub(super) fn fingerprints(
         &mut self,
         plan: &Plan<'_>,
         kept_shape: bool,
+        moved: bool,
         out: &Path,
     ) -> Result<PageFingerprints, Vec<Diagnostic>> {
         self.receive();
         let page_globals = plan.page_globals();
         let pages = plan.pages();
-        let known = self.known_pages(kept_shape, out, page_globals, pages.len(), |edited| {
+        let listed = plan.listed_count();
+        let known = self.known_pages(kept_shape, out, page_globals, listed, |edited| {
             plan.pages_showing(edited)
         });
         let render::Fingerprints { of, known: kept } =
@@ -142,8 +147,9 @@ impl Record {
         Ok(PageFingerprints {
             of,
             known: kept,
-            same_pages: known.is_some(),
+            same_pages: known.is_some() && !moved,
             page_globals,
+            listed,
         })
     }
 
@@ -158,19 +164,20 @@ impl Record {
 
     /// The pages whose fingerprints the last build recorded still: while the archive
     /// keeps its shape (`kept_shape`), the build writes the same folder (`out`) and pages
-    /// share what they shared (`page_globals`), the plan has the same `page_count` pages
-    /// in the same order, and the article pages and listings that show no article edited
-    /// since (`showing` tells which do) keep their fingerprints.
+    /// share what they shared (`page_globals`), the plan lists the same `listed` pages in
+    /// the same order (redirects, which come after them, may be more or fewer: an article
+    /// with a new URL adds one), and the article pages and listings that show no article
+    /// edited since (`showing` tells which do) keep their fingerprints.
     fn known_pages(
         &self,
         kept_shape: bool,
         out: &Path,
         page_globals: u64,
-        page_count: usize,
+        listed: usize,
         showing: impl FnOnce(&[ArticleId]) -> HashSet<Page>,
     ) -> Option<KnownPages<'_>> {
         let last = self.last.as_ref().filter(|l| {
-            kept_shape && l.out == out && l.page_globals == Some(page_globals) && l.pages.len() == page_count
+            kept_shape && l.out == out && l.page_globals == Some(page_globals) && l.pages.len() == listed
         })?;
         let edited: Vec<ArticleId> = self.edits_since.iter().copied().collect();
         Some(KnownPages {
@@ -233,11 +240,13 @@ impl Record {
             // A full build (a record it patched was mapped by `trusted`).
             _ => Recorded::Listed(files),
         };
+        let mut listed = pages.of;
+        listed.truncate(pages.listed);
         self.last = Some(LastBuild {
             out,
             files,
             page_globals: Some(pages.page_globals),
-            pages: pages.of,
+            pages: listed,
         });
         self.edits_since.clear();
         self.unsaved = true;
@@ -269,6 +278,8 @@ pub(super) struct PageFingerprints {
     pub same_pages: bool,
     /// What the pages share besides their articles (`Plan::page_globals`).
     pub page_globals: u64,
+    /// How many pages are listed from the archive (the redirects after them are not).
+    pub listed: usize,
 }
 
 /// The fingerprints a plan takes from the last build's record.

@@ -142,6 +142,7 @@ fn a_patch_adds_to_the_last_record_and_a_full_build_starts_a_new_one() {
     let out = PathBuf::from("/site/public");
     let pages = |of: Vec<u64>| PageFingerprints {
         known: vec![false; of.len()],
+        listed: of.len(),
         of,
         same_pages: false,
         page_globals: 9,

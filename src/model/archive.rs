@@ -186,6 +186,10 @@ fn shape(a: &ParsedArticle) -> u64 {
     ))
 }
 
+/// An article `Archive::patch` updates: its index, its fields now, and its new slug and
+/// path if the slug changed.
+type Update<'a> = (usize, &'a ParsedArticle, Option<(String, String)>);
+
 /// What `Archive::patch` changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Patch {
@@ -401,7 +405,7 @@ impl Archive {
             false => by_source.get(source.as_os_str()).map(|&id| id as usize),
         };
         // Each article edited, its fields now, and its new path if its slug changed.
-        let mut updates: Vec<(usize, &ParsedArticle, Option<(String, String)>)> = Vec::with_capacity(edits.len());
+        let mut updates: Vec<Update<'_>> = Vec::with_capacity(edits.len());
         for edit in edits {
             match find(edit.source) {
                 Some(id) if selection.takes(edit.after) && shape(edit.after) == self.shapes[id] => {
@@ -450,7 +454,7 @@ impl Archive {
     /// Whether an article of `updates` given a new path would share it with another
     /// article: only one of the same day can have it (its date is in the path). Every
     /// article of the day is compared with its path after the updates.
-    fn new_paths_collide(&self, updates: &[(usize, &ParsedArticle, Option<(String, String)>)]) -> bool {
+    fn new_paths_collide(&self, updates: &[Update<'_>]) -> bool {
         let new_path: HashMap<usize, &str> = (updates.iter())
             .filter_map(|(id, _, m)| Some((*id, m.as_ref()?.1.as_str())))
             .collect();

@@ -131,7 +131,7 @@ pub fn record_again(
         return Ok(memo.report.clone());
     }
     memo.key = None;
-    let (_, report, redirects) = compared(root, lock, plan, archive, policy)?;
+    let (_, report, redirects) = compared(root, lock, plan, archive, policy, Text::Unused)?;
     memo.redirects = redirects;
     memo.report = report.clone();
     memo.key = Some((lock.clone(), published));
@@ -149,7 +149,15 @@ pub fn record(
     archive: &Archive,
     policy: UrlPolicy,
 ) -> Result<(Option<String>, UrlReport), Vec<Diagnostic>> {
-    compared(root, lock, plan, archive, policy).map(|(text, report, _)| (text, report))
+    compared(root, lock, plan, archive, policy, Text::Made).map(|(text, report, _)| (text, report))
+}
+
+/// Whether `compare` makes the record's text (`serve`, which writes no record, does not
+/// need it: 17 MB at 100,000 articles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Text {
+    Made,
+    Unused,
 }
 
 /// `record`, and the redirects it gave `plan`.
@@ -159,6 +167,7 @@ fn compared(
     plan: &mut Plan<'_>,
     archive: &Archive,
     policy: UrlPolicy,
+    text: Text,
 ) -> Result<(Option<String>, UrlReport, Vec<Redirect>), Vec<Diagnostic>> {
     // Made only when the record names an article's URL that nothing gives: a moved one.
     let by_source: OnceCell<HashMap<&[u8], ArticleId>> = OnceCell::new();
@@ -170,12 +179,28 @@ fn compared(
         });
         map.get(source.as_bytes()).map(|&id| (id, &*archive.article(id).path))
     };
-    match compare(root, lock, &plan.published(), policy, &article)? {
+    match compare(root, lock, &plan.published(), policy, &article, text)? {
         Compared::Done(text, report) => Ok((text, report, Vec::new())),
-        Compared::Redirect(redirects, moved) => {
+        // Without the text, the report is the one a second comparison would give: the
+        // redirects' URLs are in the record, and it found them.
+        Compared::Redirect(redirects, report) if text == Text::Unused => {
             plan.add_redirects(redirects.clone());
-            match compare(root, lock, &plan.published(), policy, &article)? {
-                Compared::Done(text, report) => Ok((text, UrlReport { moved, ..report }, redirects)),
+            Ok((None, report, redirects))
+        }
+        Compared::Redirect(redirects, first) => {
+            plan.add_redirects(redirects.clone());
+            match compare(root, lock, &plan.published(), policy, &article, text)? {
+                Compared::Done(text, report) => {
+                    debug_assert_eq!((report.added, report.removed), (first.added, first.removed));
+                    Ok((
+                        text,
+                        UrlReport {
+                            moved: first.moved,
+                            ..report
+                        },
+                        redirects,
+                    ))
+                }
                 Compared::Redirect(..) => unreachable!("every redirect is in the plan"),
             }
         }
@@ -187,9 +212,10 @@ enum Compared {
     /// The record after the build (none if it is the same), and what it says of the build.
     Done(Option<String>, UrlReport),
     /// Redirects the plan is to have (from the old URLs of articles that moved, and from
-    /// listing pages that are no more), and the articles that moved: the plan gets the
-    /// redirects, and is compared again.
-    Redirect(Vec<Redirect>, Vec<Move>),
+    /// listing pages that are no more), and what the record says of the build (with the
+    /// articles that moved): the plan gets the redirects, and is compared again if the
+    /// record's text is wanted.
+    Redirect(Vec<Redirect>, UrlReport),
 }
 
 /// The record after a build that publishes `published`, and what it says of the build;
@@ -202,6 +228,7 @@ fn compare<'a>(
     published: &[Published<'_>],
     policy: UrlPolicy,
     article: &dyn Fn(&str) -> Option<(ArticleId, &'a str)>,
+    text: Text,
 ) -> Result<Compared, Vec<Diagnostic>> {
     let mut now: Vec<&Published<'_>> = published.iter().collect();
     now.par_sort_unstable_by(|a, b| a.path.cmp(b.path));
@@ -310,10 +337,10 @@ fn compare<'a>(
         return Err(gone);
     }
     if !redirects.is_empty() {
-        return Ok(Compared::Redirect(redirects, report.moved));
+        return Ok(Compared::Redirect(redirects, report));
     }
-    let text = (changed || lock.text().is_empty()).then(|| lock::text(&now, &removed));
-    Ok(Compared::Done(text, report))
+    let wanted = text == Text::Made && (changed || lock.text().is_empty());
+    Ok(Compared::Done(wanted.then(|| lock::text(&now, &removed)), report))
 }
 
 /// Writes the record `text` (`record` gives it when it changed), in one step: a new file

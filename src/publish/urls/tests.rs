@@ -11,7 +11,7 @@ fn compare(
     published: &[Published<'_>],
     policy: UrlPolicy,
 ) -> Result<(Option<String>, UrlReport), Vec<crate::diag::Diagnostic>> {
-    match super::compare(root, lock, published, policy, &|_| None)? {
+    match super::compare(root, lock, published, policy, &|_| None, super::Text::Made)? {
         Compared::Done(text, report) => Ok((text, report)),
         Compared::Redirect(..) => panic!("no redirect here"),
     }
@@ -246,7 +246,7 @@ mod properties {
                 .filter(|(path, (kind, _))| kind.is_some() && !now.contains_key(*path))
                 .map(|(path, _)| path)
                 .collect();
-            match super::super::compare(Path::new("site"), &lock, &published, policy, &|_| None) {
+            match super::super::compare(Path::new("site"), &lock, &published, policy, &|_| None, super::super::Text::Made) {
                 Err(problems) => {
                     prop_assert!(!accept, "{problems:?}");
                     prop_assert!(!gone.is_empty());
@@ -276,7 +276,7 @@ mod properties {
                     prop_assert_eq!(after.len(), now.keys().chain(record.keys()).collect::<std::collections::BTreeSet<_>>().len());
                     // The same build again changes nothing.
                     if let Some(text) = &text {
-                        let again = super::super::compare(Path::new("site"), &read(text)?, &published, UrlPolicy::Record, &|_| None);
+                        let again = super::super::compare(Path::new("site"), &read(text)?, &published, UrlPolicy::Record, &|_| None, super::super::Text::Made);
                         prop_assert!(matches!(again, Ok(Compared::Done(None, _))), "{text}");
                     }
                 }

@@ -347,7 +347,7 @@ fn patched(summary: &dateline::BuildSummary) -> bool {
 }
 
 #[test]
-fn the_cached_archive_is_patched_until_an_edit_moves_an_article() {
+fn the_cached_archive_is_patched_until_an_edit_files_an_article_elsewhere() {
     let site = Site::fixture("basic").accept_removals();
     assert!(!patched(&site.built()));
     let edit = |rel: &str, from: &str, to: &str| {
@@ -374,6 +374,16 @@ fn the_cached_archive_is_patched_until_an_edit_moves_an_article() {
     let s = edit(budget, "narrow", "comfortable");
     assert!(patched(&s) && s.rendered == 1, "{s:?}");
 
+    // A new date moves the article in the cache's archive: patched too, then the body.
+    let s = edit(
+        budget,
+        "date: 2025-12-02T21:30:00-05:00",
+        "date: 2025-12-01T21:30:00-05:00",
+    );
+    assert!(patched(&s), "{s:?}");
+    let s = edit(budget, "comfortable", "wide");
+    assert!(patched(&s) && s.rendered == 1, "{s:?}");
+
     // A new tag files the article elsewhere: the archive is built again, and written.
     let s = edit(
         late,
@@ -387,7 +397,7 @@ fn the_cached_archive_is_patched_until_an_edit_moves_an_article() {
     // Without the archive in the cache, or with a damaged one, it is built again.
     let cache = site.root().join(dateline::internals::cache_dir(&site.out()));
     std::fs::remove_file(cache.join("archive.bin")).unwrap();
-    let s = edit(budget, "comfortable", "narrow");
+    let s = edit(budget, "wide", "narrow");
     assert!(!patched(&s), "{s:?}");
     std::fs::write(cache.join("archive.bin"), b"not an archive").unwrap();
     let s = edit(budget, "narrow", "comfortable");
@@ -571,4 +581,44 @@ fn a_new_title_is_patched_in_and_its_old_url_redirects() {
     assert!(patched(&s), "{s:?}");
     let moves: Vec<(&str, &str)> = s.urls.moved.iter().map(|m| (m.from.as_str(), m.to.as_str())).collect();
     assert_eq!(moves, [(second.as_str(), first.as_str())]);
+}
+
+/// New dates, under `serve`'s policy and under `build`'s: each is patched in (the article
+/// moves in the archive, the articles between take other ids), and the output is a clean
+/// build's: later the same day, to a day with no article yet, to a day with another, to
+/// another month and year, to the newest of all, and back. (A debug build also checks
+/// that every page whose fingerprint was taken as known has it.)
+#[test]
+fn new_dates_are_patched_in() {
+    for policy in [dateline::UrlPolicy::Preview, dateline::UrlPolicy::AcceptRemovals] {
+        let site = Site::fixture("basic");
+        dateline::build(&site.options()).unwrap();
+        let mut o = options(&site, "public");
+        o.urls = policy;
+        let mut ed = Editor {
+            site: &site,
+            project: Project::open(o),
+        };
+        ed.project.build().unwrap();
+        let budget = "content/2025/12/budget-vote.md";
+        let original = ed.read(budget);
+        // With whether every page changes: a year the archive did not have is in the
+        // navigation of every page.
+        let dates = [
+            ("2025-12-02T23:30:00-05:00", false),
+            ("2025-12-01T10:00:00-05:00", false),
+            ("2025-12-31T20:00:00-05:00", false),
+            ("2024-10-25T10:00:00-04:00", false),
+            ("2026-01-01T10:00:00-05:00", true),
+        ];
+        for (date, every_page) in dates {
+            let text = original.replace("date: 2025-12-02T21:30:00-05:00", &format!("date: {date}"));
+            assert_ne!(text, original);
+            let s = ed.edit(budget, Some(&text));
+            assert!(patched(&s), "{policy:?} {date}: {s:?}");
+            assert_eq!(s.rendered == s.pages, every_page, "{policy:?} {date}: {s:?}");
+        }
+        let s = ed.edit(budget, Some(&original));
+        assert!(patched(&s), "{policy:?} back: {s:?}");
+    }
 }

@@ -177,28 +177,35 @@ pub struct Edit<'a> {
     pub after: &'a ParsedArticle,
 }
 
-/// A hash of what files and sorts an article: its date, draft flag, bylines, bio, tags,
-/// section and aliases (stable across runs: it is kept in the build cache). Not its slug:
-/// a new slug on the same day moves the article's page, not its place in any list.
+/// A hash of what files an article besides its date and slug: its draft flag, bylines,
+/// bio, tags, section and aliases (stable across runs: it is kept in the build cache). An
+/// edit that keeps it can be patched in: a new slug moves the article's page, a new date
+/// its place in the archive too.
 fn shape(a: &ParsedArticle) -> u64 {
-    crate::render::fingerprint::fingerprint(&(
-        "shape 2", &a.date, a.draft, &a.bylines, &a.bio, &a.tags, &a.section, &a.aliases,
-    ))
+    crate::render::fingerprint::fingerprint(&("shape 3", a.draft, &a.bylines, &a.bio, &a.tags, &a.section, &a.aliases))
+}
+
+/// What `Archive::patch` changed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Patch {
+    /// The articles it changed: those edited, and those whose id changed (between the old
+    /// and the new place of an article with a new date), by their ids now.
+    pub changed: Vec<ArticleId>,
+    /// Whether any of them has a new URL (a new slug or date): what lists the site's files
+    /// and URLs must be made again for those articles.
+    pub moved: bool,
+    /// The days articles with a new date were filed under before, and those they are
+    /// filed under now (empty when no date changed): their listings and the counts
+    /// shown of them change, and the articles' ids between.
+    pub redated: Vec<NaiveDate>,
+    /// The authors of the articles with a new date (the first and last dates shown of them
+    /// may change).
+    pub redated_authors: Vec<AuthorId>,
 }
 
 /// An article `Archive::patch` updates: its index, its fields now, and its new slug and
-/// path if the slug changed.
+/// path if its slug or date changed.
 type Update<'a> = (usize, &'a ParsedArticle, Option<(String, String)>);
-
-/// What `Archive::patch` changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Patch {
-    /// The articles it changed, in the order of the edits.
-    pub changed: Vec<ArticleId>,
-    /// Whether any of them has a new URL (a new slug): what lists the site's files and
-    /// URLs must be made again for those articles.
-    pub moved: bool,
-}
 
 impl Archive {
     /// Builds the archive. `root` is the site directory as the user named it (for messages).
@@ -384,19 +391,13 @@ impl Archive {
     }
 
     /// Applies edits of article sources that change only what articles show (title,
-    /// summary, updates, corrections, body) and their slug, not the day they are filed
-    /// under, how they sort or whom they credit, and returns what it changed; otherwise
-    /// (or when a new slug takes the URL of another article of the day) returns `None`
-    /// and leaves the archive as it was, to be built again. The result is the archive
-    /// `build` gives.
+    /// summary, updates, corrections, body), their slug or their date, not whom they
+    /// credit or how they are tagged, and returns what it changed; otherwise (or when a
+    /// new URL is another article's) returns `None` and leaves the archive as it was, to be
+    /// built again. The result is the archive `build` gives.
     pub fn patch(&mut self, edits: &[Edit<'_>], selection: &Selection) -> Option<Patch> {
         let by_source = match edits.len() {
-            0 => {
-                return Some(Patch {
-                    changed: Vec::new(),
-                    moved: false,
-                });
-            }
+            0 => return Some(Patch::default()),
             1..=8 => HashMap::new(),
             _ => self.by_source(),
         };
@@ -404,14 +405,15 @@ impl Archive {
             true => self.articles.iter().position(|a| a.source == source),
             false => by_source.get(source.as_os_str()).map(|&id| id as usize),
         };
-        // Each article edited, its fields now, and its new path if its slug changed.
+        // Each article edited, its fields now, and its new slug and path if either changed.
         let mut updates: Vec<Update<'_>> = Vec::with_capacity(edits.len());
         for edit in edits {
             match find(edit.source) {
                 Some(id) if selection.takes(edit.after) && shape(edit.after) == self.shapes[id] => {
+                    let article = &self.articles[id];
                     let slug = slug_of(edit.source, edit.after);
-                    let moved = (*self.articles[id].slug != *slug).then(|| {
-                        let path = Article::path_for(&self.articles[id].date, &slug);
+                    let moved = (*article.slug != *slug || article.date != edit.after.date).then(|| {
+                        let path = Article::path_for(&edit.after.date, &slug);
                         (slug, path)
                     });
                     updates.push((id, edit.after, moved));
@@ -428,16 +430,47 @@ impl Archive {
                 },
             }
         }
+        let redated: Vec<usize> = (updates.iter())
+            .filter(|(id, after, _)| self.articles[*id].date != after.date)
+            .map(|(id, _, _)| *id)
+            .collect();
+        let dates: HashMap<usize, &ArticleDate> = match redated.is_empty() {
+            true => HashMap::new(),
+            false => updates.iter().map(|(id, after, _)| (*id, &after.date)).collect(),
+        };
+        let date_of = |i: usize| dates.get(&i).copied().unwrap_or(&self.articles[i].date);
+        // The articles in their order after the edits (the index each had before, at its
+        // place now), if a date changed: sorted as `build` sorts them.
+        let order: Option<Vec<usize>> = (!redated.is_empty()).then(|| {
+            let mut order: Vec<usize> = (0..self.articles.len()).collect();
+            // Nearly sorted: a run or two, merged in linear time.
+            order.sort_by(|&a, &b| {
+                let (x, y) = (&self.articles[a], &self.articles[b]);
+                date_of(b).at.cmp(&date_of(a).at).then_with(|| x.source.cmp(&y.source))
+            });
+            order
+        });
         let moved = updates.iter().any(|(_, _, m)| m.is_some());
-        if moved && self.new_paths_collide(&updates) {
+        if moved && self.new_paths_collide(&updates, order.as_deref(), &date_of) {
             return None;
         }
-        let mut changed = Vec::with_capacity(updates.len());
+        let mut patch = Patch {
+            moved,
+            redated: (redated.iter())
+                .flat_map(|&id| [self.articles[id].date.day(), date_of(id).day()])
+                .collect(),
+            redated_authors: redated
+                .iter()
+                .flat_map(|&id| self.articles[id].authors.clone())
+                .collect(),
+            ..Patch::default()
+        };
         for (id, after, new_path) in updates {
-            changed.push(id as ArticleId);
+            patch.changed.push(id as ArticleId);
             let article = &mut self.articles[id];
             article.title = after.title.clone().into();
             article.summary = after.summary.clone().into();
+            article.date = after.date;
             article.updated = after.updated;
             after.corrections.clone_into(&mut article.corrections);
             article.aliases_at = after.aliases_at;
@@ -448,23 +481,90 @@ impl Archive {
                 article.path = path.into();
             }
         }
-        Some(Patch { changed, moved })
+        if let Some(order) = order {
+            patch.changed = self.reorder(&order, &patch.changed);
+        }
+        Some(patch)
+    }
+
+    /// Puts the articles in `order` (the index each had, at its place now) and makes every
+    /// reference to them and the date indexes follow; returns the ids now of the articles
+    /// `edited` (ids before) and of every article whose id changed.
+    fn reorder(&mut self, order: &[usize], edited: &[ArticleId]) -> Vec<ArticleId> {
+        let first = order.iter().enumerate().position(|(i, &o)| i != o).unwrap_or(0);
+        let last = order.iter().enumerate().rposition(|(i, &o)| i != o);
+        let span = first..last.map_or(first, |last| last + 1);
+        // The id each article of the span had, to its id now.
+        let mut now_of = vec![0 as ArticleId; span.len()];
+        for i in span.clone() {
+            now_of[order[i] - first] = i as ArticleId;
+        }
+        let now = |id: ArticleId| match span.contains(&(id as usize)) {
+            true => now_of[id as usize - first],
+            false => id,
+        };
+        let mut moving: Vec<Option<(Article, u64)>> = (self.articles.drain(span.clone()))
+            .zip(self.shapes.drain(span.clone()))
+            .map(Some)
+            .collect();
+        let (articles, shapes): (Vec<Article>, Vec<u64>) = (order[span.clone()].iter())
+            .map(|&o| moving[o - first].take().expect("each article once"))
+            .unzip();
+        self.articles.splice(first..first, articles);
+        self.shapes.splice(first..first, shapes);
+        let lists = (self.authors.iter_mut().map(|a| &mut a.articles))
+            .chain(self.tags.iter_mut().map(|t| &mut t.articles))
+            .chain(self.sections.iter_mut().map(|t| &mut t.articles));
+        for list in lists {
+            let touched = list.iter().any(|&id| span.contains(&(id as usize)));
+            if touched {
+                list.iter_mut().for_each(|id| *id = now(*id));
+                list.sort_unstable();
+            }
+        }
+        for author in &mut self.authors {
+            author.last_published = author.articles.first().map(|&i| self.articles[i as usize].date.at);
+            author.first_published = author.articles.last().map(|&i| self.articles[i as usize].date.at);
+        }
+        self.years = date_index(&self.articles);
+        self.on_this_day = on_this_day_index(&self.years);
+        let mut changed: Vec<ArticleId> = edited.iter().map(|&id| now(id)).collect();
+        changed.extend(span.map(|i| i as ArticleId));
+        changed.sort_unstable();
+        changed.dedup();
+        changed
     }
 
     /// Whether an article of `updates` given a new path would share it with another
     /// article: only one of the same day can have it (its date is in the path). Every
-    /// article of the day is compared with its path after the updates.
-    fn new_paths_collide(&self, updates: &[Update<'_>]) -> bool {
+    /// article of the day is compared with its path after the updates, in the `order` they
+    /// take (if a date changed; `date_of` gives each article's date after the updates).
+    fn new_paths_collide<'d>(
+        &'d self,
+        updates: &[Update<'_>],
+        order: Option<&[usize]>,
+        date_of: &dyn Fn(usize) -> &'d ArticleDate,
+    ) -> bool {
         let new_path: HashMap<usize, &str> = (updates.iter())
             .filter_map(|(id, _, m)| Some((*id, m.as_ref()?.1.as_str())))
             .collect();
         let path_of = |i: usize| new_path.get(&i).copied().unwrap_or(&self.articles[i].path);
+        // The article at each place, and the place of each article.
+        let at = |k: usize| order.map_or(k, |o| o[k]);
+        let place_of: HashMap<usize, usize> = match order {
+            Some(order) => (order.iter().enumerate())
+                .filter(|(_, o)| new_path.contains_key(o))
+                .map(|(k, &o)| (o, k))
+                .collect(),
+            None => new_path.keys().map(|&id| (id, id)).collect(),
+        };
         new_path.iter().any(|(&id, &path)| {
-            let day = self.articles[id].date.day();
-            let same_day = |i: &usize| self.articles[*i].date.day() == day;
-            let newer = (0..id).rev().take_while(same_day);
-            let older = (id + 1..self.articles.len()).take_while(same_day);
-            newer.chain(older).any(|i| path_of(i) == path)
+            let day = date_of(id).day();
+            let place = place_of[&id];
+            let same_day = |k: &usize| date_of(at(*k)).day() == day;
+            let newer = (0..place).rev().take_while(same_day);
+            let older = (place + 1..self.articles.len()).take_while(same_day);
+            newer.chain(older).any(|k| path_of(at(k)) == path)
         })
     }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::sources::Source;
 use crate::diag::Diagnostic;
-use crate::model::{Archive, ArticleId, BuildInput, Edit, Selection};
+use crate::model::{Archive, ArticleId, BuildInput, Edit, Patch, Selection};
 use crate::parse::ParsedArticle;
 
 /// How many article sources may be edited since the build cache's archive was written
@@ -59,10 +59,8 @@ impl Role {
 /// The kept archive, patched with the articles edited since it was built.
 pub(super) struct Patched {
     pub archive: Archive,
-    /// The articles the edits changed.
-    pub changed: Vec<ArticleId>,
-    /// Whether any of them has a new URL.
-    pub moved: bool,
+    /// What the edits changed.
+    pub patch: Patch,
 }
 
 impl KeptArchive {
@@ -135,8 +133,7 @@ impl KeptArchive {
         self.patched_since_saved.extend(&patch.changed);
         Some(Patched {
             archive: kept.archive,
-            changed: patch.changed,
-            moved: patch.moved,
+            patch,
         })
     }
 
@@ -263,7 +260,7 @@ mod tests {
             .patch(&selection(false), |rel| (rel == Path::new(BUDGET)).then_some(&*now))
             .expect("patched");
         let id = patched.archive.by_source()[Path::new(BUDGET).as_os_str()];
-        assert_eq!(patched.changed, [id]);
+        assert_eq!(patched.patch.changed, [id]);
         assert_eq!(patched.archive.article(id).source_hash, now.source_hash);
         assert!(!kept.is_kept(), "the build keeps the archive it makes");
     }
@@ -278,11 +275,22 @@ mod tests {
     }
 
     #[test]
-    fn an_edit_that_moves_an_article_builds_the_archive_again() {
+    fn an_edit_that_files_an_article_elsewhere_builds_the_archive_again() {
         let mut kept = kept();
         kept.note(LATE.into(), was_article(late()), Role::Article);
-        let moved = article("Late", "2025-12-04T10:00:00Z", "It ended.");
-        assert!(kept.patch(&selection(false), |_| Some(&*moved)).is_none());
+        let mut tagged = late();
+        tagged.tags.push("Night".into());
+        assert!(kept.patch(&selection(false), |_| Some(&*tagged)).is_none());
+    }
+
+    #[test]
+    fn an_edit_that_moves_an_article_to_another_day_is_patched_in() {
+        let mut kept = kept();
+        kept.note(LATE.into(), was_article(late()), Role::Article);
+        let moved = article("Late", "2025-12-01T10:00:00Z", "It ended.");
+        let patched = kept.patch(&selection(false), |_| Some(&*moved)).expect("patched");
+        assert_eq!(patched.patch.changed, [0, 1], "both articles have other ids now");
+        assert_eq!(patched.archive.articles[1].date, moved.date);
     }
 
     #[test]

@@ -257,13 +257,7 @@ impl Project {
         };
         let kept_shape = patched.is_some();
         let (archive, changed) = match patched {
-            Some(patched) => {
-                let patch = crate::model::Patch {
-                    changed: patched.changed,
-                    moved: patched.moved,
-                };
-                (patched.archive, Some(patch))
-            }
+            Some(patched) => (patched.archive, Some(patched.patch)),
             None => {
                 let built = self
                     .kept
@@ -280,7 +274,7 @@ impl Project {
         // same configuration: a new one drops the memo); `changed` may name more articles
         // than changed since that build, never fewer.
         let moved = changed.as_ref().is_some_and(|p| p.moved);
-        let mut plan = render::plan(&render_input, plan_memo.zip(changed))?;
+        let mut plan = render::plan(&render_input, plan_memo, changed)?;
         clock.mark("plan");
         let (record, url_report) = match self.records_urls() {
             true => urls::record(site, &lock, &mut plan, &archive, self.options.urls)?,
@@ -358,7 +352,7 @@ impl Project {
         let patched = self.kept.patch(selection, |rel| sources.article(rel));
         match &patched {
             Some(patched) => {
-                self.record.patched(&patched.changed);
+                self.record.patched(&patched.patch);
                 self.read_stages.push(stopwatch::stage("patch", started));
             }
             None => {

@@ -46,6 +46,55 @@ impl Plan<'_> {
     /// of each listing that holds them (home, year, month, day, author, tag, section, and
     /// their calendar day).
     pub fn pages_showing(&self, articles: &[ArticleId]) -> HashSet<Page> {
+        let mut showing = self.pages_showing_each(articles);
+        showing.extend(self.redated.iter().copied());
+        showing
+    }
+
+    /// Every page of the listings of `days` (the days, months and years articles were
+    /// filed under before a new date and are now, and their calendar days), whose counts
+    /// and calendars change though they may show no article whose id changed; every page
+    /// of `authors` (the first and last dates shown of them); the search page.
+    pub(super) fn pages_of_redated(&self, days: &[chrono::NaiveDate], authors: &[crate::model::AuthorId]) -> Vec<Page> {
+        use chrono::Datelike;
+        let r = &self.renderer;
+        let archive = r.env.archive;
+        let paging = r.paging();
+        let mut pages = vec![Page::Search];
+        let mut all = |count: usize, page: &dyn Fn(usize) -> Page| pages.extend(paging.pages(count).map(page));
+        for day in days {
+            for (y, year) in archive.years.iter().enumerate().filter(|(_, y)| y.year == day.year()) {
+                all(year.articles.len(), &|n| Page::Year(y, n));
+            }
+            for (i, m) in r.index.months.iter().enumerate() {
+                let month = &archive.years[m.y].months[m.m];
+                if (month.year, month.month) == (day.year(), day.month()) {
+                    all(month.articles.len(), &|n| Page::Month(i, n));
+                }
+            }
+            for (i, d) in r.index.days.iter().enumerate() {
+                let entry = &archive.years[d.y].months[d.m].days[d.d];
+                if entry.date == *day {
+                    all(entry.articles.len(), &|n| Page::Day(i, n));
+                }
+            }
+            let calendar_day = archive
+                .on_this_day
+                .iter()
+                .position(|o| (o.month, o.day) == (day.month(), day.day()));
+            // A listing of one page (it has no numbered pages).
+            if let Some(o) = calendar_day {
+                all(0, &|_| Page::OnThisDay(o));
+            }
+        }
+        for &a in authors {
+            all(archive.author(a).articles.len(), &|n| Page::Author(a, n));
+        }
+        pages
+    }
+
+    /// `pages_showing`, of the articles alone.
+    fn pages_showing_each(&self, articles: &[ArticleId]) -> HashSet<Page> {
         use chrono::Datelike;
         let r = &self.renderer;
         let archive = r.env.archive;

@@ -101,6 +101,9 @@ pub struct Plan<'a> {
     /// With the last build's memo: the articles changed since (sorted); all else is as
     /// that build had it.
     changed: Option<Vec<ArticleId>>,
+    /// The pages that articles given a new date since the last build change besides those
+    /// that show them (`pages_of_redated`).
+    redated: Vec<Page>,
 }
 
 /// Output files that are not pages.
@@ -113,23 +116,31 @@ const NGINX_REDIRECTS: &str = crate::publish::nginx::FILE;
 
 /// Lists every page and file of the site and checks that aliases land on free paths.
 /// (The redirects the record of published URLs keeps are added by `add_redirects`.)
-/// With `last`, the memo of the last build's plan, made from an archive of the same shape
-/// with the same configuration, and what was patched since (`serve`, after edits that
-/// change what articles say, or their slug, but not where they are filed), its pages and
-/// files are taken from the memo rather than listed again (the files of the articles with
-/// a new slug made again), and the feeds and sitemaps that list none of those articles
-/// are taken to be as that build made them.
-pub fn plan<'a>(input: &'a RenderInput<'a>, last: Option<(PlanMemo, Patch)>) -> Result<Plan<'a>, Vec<Diagnostic>> {
+/// `since`: what was patched into the archive since the last build, if it was patched
+/// (not built again). With `memo`, the memo of the last build's plan (`serve`, with the
+/// same configuration), and a patch that gave no article a new date, its pages and files
+/// are taken from the memo rather than listed again (the files of the articles with a
+/// new slug made again), and the feeds and sitemaps that list none of the articles
+/// patched are taken to be as that build made them.
+pub fn plan<'a>(
+    input: &'a RenderInput<'a>,
+    memo: Option<PlanMemo>,
+    since: Option<Patch>,
+) -> Result<Plan<'a>, Vec<Diagnostic>> {
     let renderer = Renderer::new(input);
     let assets = assets_key(input.assets.iter());
-    let (memo, since) = last.unzip();
     let moved = since.as_ref().is_some_and(|p| p.moved);
-    let (mut pages, mut page_files, memo_in) = match (memo, &since) {
-        (Some(memo), Some(since)) => {
+    // Articles with a new date take other places: the memo's list of pages does not hold.
+    let redated = since.as_ref().is_some_and(|p| !p.redated.is_empty());
+    let memo = memo.filter(|_| since.is_some() && !redated);
+    let with_memo = memo.is_some();
+    let (mut pages, mut page_files, memo_in) = match memo {
+        Some(memo) => {
             let (pages, mut page_files) = (memo.pages, memo.page_files);
-            if since.moved {
+            let changed = since.as_ref().map_or(&[][..], |p| &p.changed[..]);
+            if moved {
                 // Article pages come first, in order of id (`pages::all_pages`).
-                for &id in &since.changed {
+                for &id in changed {
                     debug_assert_eq!(pages[id as usize], Page::Article(id));
                     page_files[id as usize] = renderer.file_of(&Page::Article(id));
                 }
@@ -139,7 +150,7 @@ pub fn plan<'a>(input: &'a RenderInput<'a>, last: Option<(PlanMemo, Patch)>) -> 
             let published = memo.published.filter(|_| !moved);
             (pages, page_files, Some((published, memo.assets)))
         }
-        _ => {
+        None => {
             let pages = pages::all_pages(
                 input.archive,
                 &renderer.index,
@@ -156,7 +167,7 @@ pub fn plan<'a>(input: &'a RenderInput<'a>, last: Option<(PlanMemo, Patch)>) -> 
     page_files.extend(pages[listed..].iter().map(|p| renderer.file_of(p)));
     let feeds = feeds::all_feeds(&renderer.env);
     let checked = !moved && memo_in.is_some_and(|(_, checked)| checked == assets);
-    let plan = Plan {
+    let mut plan = Plan {
         renderer,
         pages,
         page_files,
@@ -166,12 +177,16 @@ pub fn plan<'a>(input: &'a RenderInput<'a>, last: Option<(PlanMemo, Patch)>) -> 
             .map_or_else(OnceLock::new, OnceLock::from),
         assets_key: assets,
         assets_checked: checked,
-        changed: since.map(|since| {
-            let mut changed = since.changed;
+        changed: since.as_ref().filter(|_| with_memo).map(|since| {
+            let mut changed = since.changed.clone();
             changed.sort_unstable();
             changed
         }),
+        redated: Vec::new(),
     };
+    if let Some(since) = since.filter(|_| redated) {
+        plan.redated = plan.pages_of_redated(&since.redated, &since.redated_authors);
+    }
     if !plan.renderer.redirects.is_empty() && !checked {
         let files = plan.files_but_redirects();
         let taken = |file: &str| files.contains(file) || input.assets.contains(file);

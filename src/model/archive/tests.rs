@@ -295,6 +295,80 @@ fn edits_of_what_an_article_shows_patch_the_archive() {
 }
 
 #[test]
+fn a_new_date_moves_the_article_in_the_archive() {
+    let site = dated_site();
+    let date = |d: &str| parse_date(d, Tz::UTC).unwrap();
+    let cases = [
+        (0, "2025-01-05T09:00:00Z", "later the same day"),
+        (0, "2025-01-04T09:00:00Z", "to the day before, which has articles"),
+        (0, "2025-01-01T09:00:00Z", "to a day with none yet"),
+        (3, "2025-01-05T23:00:00Z", "past several articles"),
+        (4, "2024-12-31T23:30:00Z", "to another month and year"),
+        (5, "2025-02-10T10:00:00Z", "the oldest article becomes the newest"),
+        (1, "2025-01-05T08:00:00Z", "to the same instant as another: by source"),
+    ];
+    for (i, when, what) in cases {
+        assert!(patched(&site, i, |a| a.date = date(when)), "{what}");
+    }
+    assert!(
+        patched(&site, 0, |a| {
+            a.date = date("2025-01-03T07:00:00Z");
+            a.title = "Moved and retitled".into();
+        }),
+        "a new date and title"
+    );
+    assert!(
+        !patched(&site, 0, |a| {
+            a.date = date("2025-01-04T12:00:00Z");
+            a.title = "Night shift".into();
+        }),
+        "the URL of another article of the new day"
+    );
+}
+
+#[test]
+fn a_new_date_says_which_days_and_articles_changed() {
+    let site = dated_site();
+    let selection = in_march();
+    let mut archive = Archive::build(Path::new("."), site.input(), &selection).unwrap();
+    let mut redated = site.articles[0].2.clone();
+    redated.date = parse_date("2025-01-04T09:00:00Z", Tz::UTC).unwrap();
+    let edit = Edit {
+        source: &site.articles[0].0,
+        before: Some(&site.articles[0].2),
+        after: &redated,
+    };
+    let patch = archive.patch(&[edit], &selection).unwrap();
+    // Newest first: the edited article was second (id 1) and is third now (id 2), after
+    // the night shift of Jan 4, which moves up one place.
+    assert_eq!(patch.changed, [1, 2]);
+    assert!(patch.moved);
+    let day = |d: u32| NaiveDate::from_ymd_opt(2025, 1, d).unwrap();
+    assert_eq!(patch.redated, [day(5), day(4)]);
+    assert_eq!(patch.redated_authors.len(), 1);
+}
+
+/// Six articles over a few days of January 2025 (and one in February), by two authors.
+fn dated_site() -> Sources {
+    let list = [
+        ("content/a.md", "Morning report", "2025-01-05T08:00:00Z", "Jane Roe"),
+        ("content/b.md", "Noon report", "2025-01-05T12:00:00Z", "John Doe"),
+        ("content/c.md", "Night shift", "2025-01-04T23:00:00Z", "Jane Roe"),
+        ("content/d.md", "Early shift", "2025-01-04T06:00:00Z", "John Doe"),
+        ("content/e.md", "New year", "2025-01-02T10:00:00Z", "Jane Roe"),
+        ("content/f.md", "First", "2025-01-01T00:30:00Z", "John Doe"),
+    ];
+    let mut site = input(
+        list.iter()
+            .map(|(path, title, date, author)| (*path, article(title, date, &[(author, None)])))
+            .collect(),
+    );
+    site.articles[1].2.tags = vec!["Noon".into()];
+    site.articles[4].2.tags = vec!["Noon".into()];
+    site
+}
+
+#[test]
 fn a_new_slug_moves_the_article_page_and_says_so() {
     let site = edited_site();
     let selection = in_march();
@@ -366,8 +440,6 @@ fn a_new_slug_that_another_article_of_the_day_has_is_built_again() {
 #[test]
 fn edits_that_move_or_file_an_article_elsewhere_are_built_again() {
     let site = edited_site();
-    assert!(!patched(&site, 0, |a| a.date =
-        parse_date("2025-01-03T10:00:00Z", Tz::UTC).unwrap()));
     assert!(!patched(&site, 0, |a| a.tags.push("Tax".into())));
     assert!(
         !patched(&site, 0, |a| a.tags[0] = "politics".into()),

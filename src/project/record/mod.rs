@@ -12,7 +12,7 @@ use std::thread::JoinHandle;
 
 use crate::cache::{self, CachedBuild};
 use crate::diag::Diagnostic;
-use crate::model::ArticleId;
+use crate::model::{ArticleId, Patch};
 use crate::output::{Records, Written};
 use crate::render::{self, Page, Plan};
 
@@ -82,6 +82,9 @@ pub(super) struct Record {
     /// Articles patched since the build `last` records (their pages may differ from its
     /// record, the others' not while the archive keeps its shape).
     edits_since: HashSet<ArticleId>,
+    /// Whether a patch since that build renumbered articles after some were noted in
+    /// `edits_since` (see `patched`).
+    ids_renumbered: bool,
     /// Whether it changed since the build cache was saved.
     unsaved: bool,
 }
@@ -117,9 +120,14 @@ impl Record {
         }
     }
 
-    /// Notes articles patched into the archive since the build recorded.
-    pub(super) fn patched(&mut self, articles: &[ArticleId]) {
-        self.edits_since.extend(articles);
+    /// Notes articles patched into the archive since the build recorded. A patch that gave
+    /// articles new dates changed the ids of others: the ids noted before it no longer
+    /// name the articles edited, and no page's fingerprint is known until a build records.
+    pub(super) fn patched(&mut self, patch: &Patch) {
+        if !patch.redated.is_empty() && !self.edits_since.is_empty() {
+            self.ids_renumbered = true;
+        }
+        self.edits_since.extend(&patch.changed);
     }
 
     /// The fingerprint of every page of `plan`, for a build into `out`: those the last
@@ -177,7 +185,8 @@ impl Record {
         showing: impl FnOnce(&[ArticleId]) -> HashSet<Page>,
     ) -> Option<KnownPages<'_>> {
         let last = self.last.as_ref().filter(|l| {
-            kept_shape && l.out == out && l.page_globals == Some(page_globals) && l.pages.len() == listed
+            let same = l.out == out && l.page_globals == Some(page_globals) && l.pages.len() == listed;
+            kept_shape && !self.ids_renumbered && same
         })?;
         let edited: Vec<ArticleId> = self.edits_since.iter().copied().collect();
         Some(KnownPages {
@@ -249,6 +258,7 @@ impl Record {
             pages: listed,
         });
         self.edits_since.clear();
+        self.ids_renumbered = false;
         self.unsaved = true;
     }
 

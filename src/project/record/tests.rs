@@ -29,7 +29,10 @@ fn record_of(out: &Path, files: Recorded, edited: &[ArticleId]) -> Record {
         }),
         ..Record::default()
     };
-    record.patched(edited);
+    record.patched(&crate::model::Patch {
+        changed: edited.to_vec(),
+        ..Default::default()
+    });
     record
 }
 

@@ -174,7 +174,7 @@ fn the_kept_archive_is_told_of_every_change() {
         .kept
         .patch(&selection(), |rel| sources.article(rel))
         .expect("patched");
-    assert_eq!(patched.changed.len(), 1, "the budget article");
+    assert_eq!(patched.patch.changed.len(), 1, "the budget article");
 
     site.keep_archive();
     site.write(JANE, "---\nname: Jane Q. Roe\n---\nShe covers politics.\n");

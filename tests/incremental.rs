@@ -383,6 +383,17 @@ fn the_cached_archive_is_patched_until_an_edit_files_an_article_elsewhere() {
     assert!(patched(&s), "{s:?}");
     let s = edit(budget, "comfortable", "wide");
     assert!(patched(&s) && s.rendered == 1, "{s:?}");
+    // A new title and the old one back, a day and back: each build from the cache sees
+    // the move the last build made (the cache's archive is written after a move).
+    for (from, to) in [("What’s in It", "What Changes"), ("What Changes", "What’s in It")] {
+        assert!(patched(&edit(budget, from, to)));
+    }
+    for (from, to) in [
+        ("2025-12-01T21:30", "2025-12-03T21:30"),
+        ("2025-12-03T21:30", "2025-12-01T21:30"),
+    ] {
+        assert!(patched(&edit(budget, from, to)));
+    }
 
     // A new tag files the article elsewhere: the archive is built again, and written.
     let s = edit(
@@ -620,5 +631,16 @@ fn new_dates_are_patched_in() {
         }
         let s = ed.edit(budget, Some(&original));
         assert!(patched(&s), "{policy:?} back: {s:?}");
+
+        // With another article on its day, a move to a day that has one too leaves the
+        // archive's days as they were: the list of pages is kept from the last build.
+        let second = "content/2025/12/second.md";
+        let text = "---\ntitle: Second Vote\ndate: 2025-12-02T08:00:00-05:00\nauthor: Jane Roe\n---\nAgain.\n";
+        ed.edit(second, Some(text));
+        let moved = original.replace("date: 2025-12-02T21:30:00-05:00", "date: 2025-12-31T20:00:00-05:00");
+        for text in [&moved, &original] {
+            let s = ed.edit(budget, Some(text));
+            assert!(patched(&s) && s.rendered < s.pages, "{policy:?}: {s:?}");
+        }
     }
 }

@@ -201,6 +201,9 @@ pub struct Patch {
     /// The authors of the articles with a new date (the first and last dates shown of them
     /// may change).
     pub redated_authors: Vec<AuthorId>,
+    /// Whether the archive has articles on the same days as before (no day emptied by a
+    /// new date, none filled for the first time): its listings are the same.
+    pub days_kept: bool,
 }
 
 /// An article `Archive::patch` updates: its index, its fields now, and its new slug and
@@ -397,7 +400,12 @@ impl Archive {
     /// built again. The result is the archive `build` gives.
     pub fn patch(&mut self, edits: &[Edit<'_>], selection: &Selection) -> Option<Patch> {
         let by_source = match edits.len() {
-            0 => return Some(Patch::default()),
+            0 => {
+                return Some(Patch {
+                    days_kept: true,
+                    ..Patch::default()
+                });
+            }
             1..=8 => HashMap::new(),
             _ => self.by_source(),
         };
@@ -456,6 +464,7 @@ impl Archive {
         }
         let mut patch = Patch {
             moved,
+            days_kept: true,
             redated: (redated.iter())
                 .flat_map(|&id| [self.articles[id].date.day(), date_of(id).day()])
                 .collect(),
@@ -482,15 +491,16 @@ impl Archive {
             }
         }
         if let Some(order) = order {
-            patch.changed = self.reorder(&order, &patch.changed);
+            (patch.changed, patch.days_kept) = self.reorder(&order, &patch.changed);
         }
         Some(patch)
     }
 
     /// Puts the articles in `order` (the index each had, at its place now) and makes every
     /// reference to them and the date indexes follow; returns the ids now of the articles
-    /// `edited` (ids before) and of every article whose id changed.
-    fn reorder(&mut self, order: &[usize], edited: &[ArticleId]) -> Vec<ArticleId> {
+    /// `edited` (ids before) and of every article whose id changed, and whether the
+    /// archive has articles on the same days as before.
+    fn reorder(&mut self, order: &[usize], edited: &[ArticleId]) -> (Vec<ArticleId>, bool) {
         let first = order.iter().enumerate().position(|(i, &o)| i != o).unwrap_or(0);
         let last = order.iter().enumerate().rposition(|(i, &o)| i != o);
         let span = first..last.map_or(first, |last| last + 1);
@@ -526,13 +536,19 @@ impl Archive {
             author.last_published = author.articles.first().map(|&i| self.articles[i as usize].date.at);
             author.first_published = author.articles.last().map(|&i| self.articles[i as usize].date.at);
         }
+        let days = |years: &[Year]| -> Vec<NaiveDate> {
+            let months = years.iter().flat_map(|y| &y.months);
+            months.flat_map(|m| m.days.iter().map(|d| d.date)).collect()
+        };
+        let before = days(&self.years);
         self.years = date_index(&self.articles);
         self.on_this_day = on_this_day_index(&self.years);
+        let days_kept = before == days(&self.years);
         let mut changed: Vec<ArticleId> = edited.iter().map(|&id| now(id)).collect();
         changed.extend(span.map(|i| i as ArticleId));
         changed.sort_unstable();
         changed.dedup();
-        changed
+        (changed, days_kept)
     }
 
     /// Whether an article of `updates` given a new path would share it with another

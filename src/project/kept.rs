@@ -33,6 +33,12 @@ pub(super) struct KeptArchive {
     built_since_saved: bool,
     /// Articles patched since the cache's archive was written.
     patched_since_saved: HashSet<ArticleId>,
+    /// Whether an article patched in since then has a new URL or date. A build from the
+    /// cache patches its archive with every edit since it was written, and tells the pages
+    /// and files that changed by what that patch changes: of an article moved since and
+    /// moved back, it would see no move, though the last build's pages and files have it
+    /// moved. So the archive is written again after a move.
+    moved_since_saved: bool,
 }
 
 /// What a source is to the archive.
@@ -131,6 +137,7 @@ impl KeptArchive {
         }
         let patch = kept.archive.patch(&edits, selection)?;
         self.patched_since_saved.extend(&patch.changed);
+        self.moved_since_saved |= patch.moved;
         Some(Patched {
             archive: kept.archive,
             patch,
@@ -165,15 +172,17 @@ impl KeptArchive {
         let archive = Archive::build(root, input, selection)?;
         self.built_since_saved = true;
         self.patched_since_saved.clear();
+        self.moved_since_saved = false;
         Ok(archive)
     }
 
     /// The archive for the build cache to write, and its selection: when it was built
-    /// again since the cache was saved, or when so many edits were patched in since that
-    /// every build would have to patch them in again. Not while edits wait to be patched
+    /// again since the cache was saved, when an article moved since (`moved_since_saved`),
+    /// or when so many edits were patched in since that every build would have to patch
+    /// them in again. Not while edits wait to be patched
     /// in: the cache's archive is one a build made.
     pub(super) fn unsaved(&self) -> Option<(&Archive, &Selection)> {
-        let due = self.built_since_saved || self.patched_since_saved.len() > UNSAVED_EDITS;
+        let due = self.built_since_saved || self.moved_since_saved || self.patched_since_saved.len() > UNSAVED_EDITS;
         let kept = self.kept.as_ref().filter(|k| k.edited.is_empty() && due)?;
         Some((&kept.archive, &kept.selection))
     }
@@ -181,6 +190,7 @@ impl KeptArchive {
     /// Notes that the build cache holds the archive now.
     pub(super) fn saved(&mut self) {
         self.built_since_saved = false;
+        self.moved_since_saved = false;
         self.patched_since_saved.clear();
     }
 }
@@ -361,6 +371,12 @@ mod tests {
         let built = kept.build(Path::new("."), input(&first, &then), &selection(false));
         kept.keep(built.unwrap(), selection(false));
         assert!(kept.patched_since_saved.is_empty(), "a new archive has no edits since");
+        kept.saved();
+        kept.note(BUDGET.into(), was_article(budget()), Role::Article);
+        let retitled = article("Budget Fails", "2025-12-02T10:00:00Z", "It passed.");
+        let patched = kept.patch(&selection(false), |_| Some(&*retitled)).unwrap();
+        kept.keep(patched.archive, selection(false));
+        assert!(kept.unsaved().is_some(), "an article moved: written after one edit");
         kept.forget();
         assert!(kept.unsaved().is_none(), "no archive to write");
     }

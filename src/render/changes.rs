@@ -15,7 +15,7 @@ impl Plan<'_> {
     /// A fingerprint of all that article pages and listings show besides their articles:
     /// the templates, the site's globals and feeds, the environment of links and dates,
     /// the site's folder (in messages), the authors, tags and sections as cards show them,
-    /// the paging, and where each article is filed (its shape, in archive order). While
+    /// the paging, and how each article is filed (its shape, in any order). While
     /// it stays the same, those pages change only with the articles they show
     /// (`pages_showing`).
     pub fn page_globals(&self) -> u64 {
@@ -36,7 +36,9 @@ impl Plan<'_> {
             hashes(&shared.authors),
             hashes(&shared.tags),
             hashes(&shared.sections),
-            fingerprint::fingerprint(&r.env.archive.shapes),
+            // In any order: an article with a new date takes another place, and the pages
+            // that changes are those that show the articles between (`pages_showing`).
+            (r.env.archive.shapes.iter()).fold(0u64, |sum, &shape| sum.wrapping_add(shape)),
         ])
     }
 
@@ -54,13 +56,26 @@ impl Plan<'_> {
     /// Every page of the listings of `days` (the days, months and years articles were
     /// filed under before a new date and are now, and their calendar days), whose counts
     /// and calendars change though they may show no article whose id changed; every page
-    /// of `authors` (the first and last dates shown of them); the search page.
-    pub(super) fn pages_of_redated(&self, days: &[chrono::NaiveDate], authors: &[crate::model::AuthorId]) -> Vec<Page> {
+    /// of `authors` (the first and last dates shown of them); the search page. Unless the
+    /// archive has articles on the same days as before (`days_kept`), every page of every
+    /// day, month, year and calendar day: their links to the days, months and years
+    /// before and after them change.
+    pub(super) fn pages_of_redated(
+        &self,
+        days: &[chrono::NaiveDate],
+        authors: &[crate::model::AuthorId],
+        days_kept: bool,
+    ) -> Vec<Page> {
         use chrono::Datelike;
         let r = &self.renderer;
         let archive = r.env.archive;
         let paging = r.paging();
         let mut pages = vec![Page::Search];
+        if !days_kept {
+            let by_date =
+                |p: &&Page| matches!(p, Page::Year(..) | Page::Month(..) | Page::Day(..) | Page::OnThisDay(_));
+            pages.extend(self.pages.iter().filter(by_date));
+        }
         let mut all = |count: usize, page: &dyn Fn(usize) -> Page| pages.extend(paging.pages(count).map(page));
         for day in days {
             for (y, year) in archive.years.iter().enumerate().filter(|(_, y)| y.year == day.year()) {

@@ -91,7 +91,7 @@ pub struct Plan<'a> {
     /// The file each page is written to (same order).
     page_files: Vec<String>,
     feeds: Vec<feeds::Feed>,
-    /// `published_hash`, once worked out (or given by the memo of the last plan).
+    /// `published_with_hash`'s hash, once worked out (or given by the memo of the last plan).
     published: OnceLock<u64>,
     /// The key of the copied files (`assets_key`).
     assets_key: u64,
@@ -132,7 +132,30 @@ pub fn plan<'a>(
     let moved = since.as_ref().is_some_and(|p| p.moved);
     // Articles with a new date take other places: the memo's list of pages does not hold.
     let redated = since.as_ref().is_some_and(|p| !p.redated.is_empty());
-    let memo = memo.filter(|_| since.is_some() && !redated);
+    // The memo holds for an archive patched to the same listings: with articles given
+    // new dates, if it has articles on the same days and lists the same pages.
+    let listed_now = || {
+        pages::all_pages(
+            input.archive,
+            &renderer.index,
+            input.config.paginate,
+            input.config.search,
+        )
+    };
+    let mut fresh = None;
+    let memo = match memo.filter(|_| since.as_ref().is_some_and(|p| p.days_kept)) {
+        Some(memo) if redated => {
+            let now = listed_now();
+            match now == memo.pages {
+                true => Some(memo),
+                false => {
+                    fresh = Some(now);
+                    None
+                }
+            }
+        }
+        memo => memo,
+    };
     let with_memo = memo.is_some();
     let (mut pages, mut page_files, memo_in) = match memo {
         Some(memo) => {
@@ -151,12 +174,7 @@ pub fn plan<'a>(
             (pages, page_files, Some((published, memo.assets)))
         }
         None => {
-            let pages = pages::all_pages(
-                input.archive,
-                &renderer.index,
-                input.config.paginate,
-                input.config.search,
-            );
+            let pages = fresh.unwrap_or_else(listed_now);
             let page_files: Vec<String> = pages.par_iter().map(|p| renderer.file_of(p)).collect();
             (pages, page_files, None)
         }
@@ -185,7 +203,7 @@ pub fn plan<'a>(
         redated: Vec::new(),
     };
     if let Some(since) = since.filter(|_| redated) {
-        plan.redated = plan.pages_of_redated(&since.redated, &since.redated_authors);
+        plan.redated = plan.pages_of_redated(&since.redated, &since.redated_authors, since.days_kept);
     }
     if !plan.renderer.redirects.is_empty() && !checked {
         let files = plan.files_but_redirects();
@@ -206,7 +224,7 @@ pub struct PlanMemo {
     /// The pages but the redirects, and their files.
     pages: Vec<Page>,
     page_files: Vec<String>,
-    /// `Plan::published_hash`, if it was worked out.
+    /// `Plan::published_with_hash`'s hash, if it was worked out.
     published: Option<u64>,
     /// The copied files (`assets_key`) found not to collide with a page or redirect.
     assets: u64,
@@ -221,17 +239,22 @@ fn assets_key<'s>(paths: impl Iterator<Item = &'s String>) -> u64 {
 
 impl Plan<'_> {
     /// A hash of every URL the plan publishes and what gives it (`published`), before
-    /// the redirects the record of published URLs adds.
-    pub fn published_hash(&self) -> u64 {
-        *self.published.get_or_init(|| {
-            use std::hash::{Hash, Hasher};
-            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-            for p in self.published() {
-                (p.path, p.kind).hash(&mut hasher);
-                p.source.map(|s| s.as_os_str().as_encoded_bytes()).hash(&mut hasher);
-            }
-            hasher.finish()
-        })
+    /// the redirects the record of published URLs adds; with the list it was made from if
+    /// it was made now (not known from the memo of the last plan), for the comparison
+    /// that needs it next.
+    pub fn published_with_hash(&self) -> (Option<Vec<Published<'_>>>, u64) {
+        if let Some(&hash) = self.published.get() {
+            return (None, hash);
+        }
+        use std::hash::{Hash, Hasher};
+        let list = self.published();
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for p in &list {
+            (p.path, p.kind).hash(&mut hasher);
+            p.source.map(|s| s.as_os_str().as_encoded_bytes()).hash(&mut hasher);
+        }
+        let hash = *self.published.get_or_init(|| hasher.finish());
+        (Some(list), hash)
     }
 
     /// Whether the copied files were found not to collide with any page or redirect by
@@ -447,9 +470,11 @@ impl Plan<'_> {
         generated.gather(results, &mut problems);
         let keep = |rel: &str, made_from: u64| Emit::kept(rel, made_from, previous).is_some();
         let unchanged = |rel: &str, ids: std::ops::Range<usize>| {
+            // Or next to them: a listing that an article with a new date left ends (or
+            // starts) where the articles that took other ids begin (or end).
             let listed = |changed: &[ArticleId]| {
-                let first = changed.partition_point(|&id| (id as usize) < ids.start);
-                changed.get(first).is_some_and(|&id| (id as usize) < ids.end)
+                let first = changed.partition_point(|&id| (id as usize) + 1 < ids.start);
+                changed.get(first).is_some_and(|&id| (id as usize) <= ids.end)
             };
             self.unchanged_since_last(rel, listed, previous)
         };

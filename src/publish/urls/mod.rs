@@ -122,7 +122,8 @@ pub fn record_again(
     policy: UrlPolicy,
     memo: &mut Memo,
 ) -> Result<UrlReport, Vec<Diagnostic>> {
-    let published = plan.published_hash() ^ (policy as u64);
+    let (list, hash) = plan.published_with_hash();
+    let published = hash ^ (policy as u64);
     if let Some((last, hash)) = &memo.key
         && Arc::ptr_eq(last, lock)
         && *hash == published
@@ -131,7 +132,19 @@ pub fn record_again(
         return Ok(memo.report.clone());
     }
     memo.key = None;
-    let (_, report, redirects) = compared(root, lock, plan, archive, policy, Text::Unused)?;
+    // The list the hash was made of, if it was made now, compared once: the report of a
+    // comparison that finds redirects is the one a second would give.
+    let articles = Articles::of(archive);
+    let list = list.unwrap_or_else(|| plan.published());
+    let compared = compare(root, lock, &list, policy, &|s| articles.find(s), Text::Unused)?;
+    drop(list);
+    let (report, redirects) = match compared {
+        Compared::Done(_, report) => (report, Vec::new()),
+        Compared::Redirect(redirects, report) => {
+            plan.add_redirects(redirects.clone());
+            (report, redirects)
+        }
+    };
     memo.redirects = redirects;
     memo.report = report.clone();
     memo.key = Some((lock.clone(), published));
@@ -153,11 +166,37 @@ pub fn record(
 }
 
 /// Whether `compare` makes the record's text (`serve`, which writes no record, does not
-/// need it: 17 MB at 100,000 articles).
+/// need it: 17 MB at 100,000 articles, and a second comparison after redirects).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Text {
     Made,
     Unused,
+}
+
+/// The article of a source, and its URL, for `compare`.
+struct Articles<'a> {
+    archive: &'a Archive,
+    /// Made only when the record names an article's URL that nothing gives: a moved one.
+    by_source: OnceCell<HashMap<&'a [u8], ArticleId>>,
+}
+
+impl<'a> Articles<'a> {
+    fn of(archive: &'a Archive) -> Self {
+        Articles {
+            archive,
+            by_source: OnceCell::new(),
+        }
+    }
+
+    fn find(&self, source: &str) -> Option<(ArticleId, &'a str)> {
+        let archive = self.archive;
+        let map = self.by_source.get_or_init(|| {
+            (archive.articles.iter().enumerate())
+                .map(|(id, a)| (a.source.as_os_str().as_encoded_bytes(), id as ArticleId))
+                .collect()
+        });
+        map.get(source.as_bytes()).map(|&id| (id, &*archive.article(id).path))
+    }
 }
 
 /// `record`, and the redirects it gave `plan`.
@@ -169,24 +208,10 @@ fn compared(
     policy: UrlPolicy,
     text: Text,
 ) -> Result<(Option<String>, UrlReport, Vec<Redirect>), Vec<Diagnostic>> {
-    // Made only when the record names an article's URL that nothing gives: a moved one.
-    let by_source: OnceCell<HashMap<&[u8], ArticleId>> = OnceCell::new();
-    let article = |source: &str| {
-        let map = by_source.get_or_init(|| {
-            (archive.articles.iter().enumerate())
-                .map(|(id, a)| (a.source.as_os_str().as_encoded_bytes(), id as ArticleId))
-                .collect()
-        });
-        map.get(source.as_bytes()).map(|&id| (id, &*archive.article(id).path))
-    };
+    let articles = Articles::of(archive);
+    let article = |source: &str| articles.find(source);
     match compare(root, lock, &plan.published(), policy, &article, text)? {
         Compared::Done(text, report) => Ok((text, report, Vec::new())),
-        // Without the text, the report is the one a second comparison would give: the
-        // redirects' URLs are in the record, and it found them.
-        Compared::Redirect(redirects, report) if text == Text::Unused => {
-            plan.add_redirects(redirects.clone());
-            Ok((None, report, redirects))
-        }
         Compared::Redirect(redirects, first) => {
             plan.add_redirects(redirects.clone());
             match compare(root, lock, &plan.published(), policy, &article, text)? {

@@ -119,7 +119,10 @@ impl Publication<'_, '_> {
 
         // Files the last build wrote (or the folder held) and this one does not generate.
         let removed = match last.or(found.as_ref()) {
-            Some(last) => record::files_gone(last, &plan.files(), &emitted.files, pages.same_pages),
+            Some(last) => {
+                let fresh = pages.same_pages.then(|| plan.files_not_in(last, &pages.known));
+                record::files_gone(last, &plan.files(), &emitted.files, fresh)
+            }
             None => Vec::new(),
         };
         self.cache.forget_output()?;

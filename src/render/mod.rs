@@ -330,6 +330,15 @@ impl Plan<'_> {
         self.page_files.iter().map(String::as_str).chain(self.other_files())
     }
 
+    /// How many of the plan's files `last` (the last build's) does not have, given that
+    /// it has the file of every page whose fingerprint was `known` from its record: the
+    /// other pages' files and those that are not pages are looked up.
+    pub fn files_not_in(&self, last: &Records, known: &[bool]) -> usize {
+        let pages = (self.page_files.iter().zip(known)).filter(|(_, known)| !**known);
+        let pages = pages.filter(|(file, _)| !last.contains_key(file.as_str())).count();
+        pages + self.other_files().filter(|file| !last.contains_key(*file)).count()
+    }
+
     /// `files`, less those of the redirects (which may not take any of these).
     fn files_but_redirects(&self) -> HashSet<&str> {
         let pages = self.pages.iter().zip(&self.page_files);

@@ -169,6 +169,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
                 println!("{line}");
             }
         };
+        project.ready_for_edits();
         while let Some(paths) = watch.next_batch() {
             let started = Instant::now();
             if !project.update(&paths) {

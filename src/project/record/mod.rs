@@ -133,14 +133,10 @@ impl Record {
     /// The fingerprint of every page of `plan`, for a build into `out`: those the last
     /// build recorded where they still hold (see `known_pages`; `kept_shape`: the archive
     /// was patched, not built again), the others computed.
-    ///
-    /// `moved`: an article patched in has a new URL, so the plan's files are not the last
-    /// build's (its page's old file is gone, or a redirect now).
     pub(super) fn fingerprints(
         &mut self,
         plan: &Plan<'_>,
         kept_shape: bool,
-        moved: bool,
         out: &Path,
     ) -> Result<PageFingerprints, Vec<Diagnostic>> {
         self.receive();
@@ -155,7 +151,7 @@ impl Record {
         Ok(PageFingerprints {
             of,
             known: kept,
-            same_pages: known.is_some() && !moved,
+            same_pages: known.is_some(),
             page_globals,
             listed,
         })
@@ -313,24 +309,27 @@ impl KnownPages<'_> {
 }
 
 /// The files of the last build (`last`) that this one no longer generates: neither the
-/// files of its plan (`plan_files`) nor among those it `made`.
+/// files of its plan (`plan_files`) nor among those it `made`. `fresh`: while pages keep
+/// their fingerprints (the archive was patched and pages share what they shared), how
+/// many of the plan's files `last` does not have (`Plan::files_not_in`, which looks up
+/// only the pages made again and the files that are not pages).
 pub(super) fn files_gone(
     last: &Records,
     plan_files: &HashSet<&str>,
     made: &[(String, Written)],
-    same_pages: bool,
+    fresh: Option<usize>,
 ) -> Vec<String> {
     let made: HashSet<&str> = made.iter().map(|(f, _)| f.as_str()).collect();
     let generated = |file: &str| plan_files.contains(file) || made.contains(file);
     let gone = || -> Vec<String> { last.keys().filter(|f| !generated(f)).map(|f| f.to_string()).collect() };
-    // While pages keep their fingerprints (the archive kept its shape and pages share
-    // what they shared), the plan lists the files of the last one: only files it does not
-    // list (copied files, robots.txt, the parts of the sitemap) can have gone, and none
-    // did if the record holds as many files as the plan and those made now, and every one
-    // of those.
+    // Every file of `last` is generated again if `last` holds as many files as are
+    // generated and it does not have: a file the plan does not list (a copied file,
+    // robots.txt, a part of the sitemap) is looked up, and the plan tells its own.
     let unlisted: Vec<&str> = made.iter().copied().filter(|f| !plan_files.contains(*f)).collect();
-    let none_gone =
-        same_pages && last.len() == plan_files.len() + unlisted.len() && unlisted.iter().all(|f| last.contains_key(*f));
+    let none_gone = fresh.is_some_and(|fresh| {
+        let fresh = fresh + unlisted.iter().filter(|f| !last.contains_key(**f)).count();
+        last.len() + fresh == plan_files.len() + unlisted.len()
+    });
     if none_gone {
         debug_assert_eq!(gone(), Vec::<String>::new(), "files gone from a plan of the same pages");
         Vec::new()

@@ -191,15 +191,28 @@ fn files_the_build_no_longer_makes_are_gone() {
     let last = records(&["index.html", "a/index.html", "feed.xml", "logo.png", "old.png"]);
     let plan: HashSet<&str> = ["index.html", "a/index.html", "feed.xml"].into_iter().collect();
     let now = made(&["index.html", "logo.png"]);
-    for same_pages in [false, true] {
-        assert_eq!(files_gone(&last, &plan, &now, same_pages), ["old.png"], "{same_pages}");
+    for fresh in [None, Some(0)] {
+        assert_eq!(files_gone(&last, &plan, &now, fresh), ["old.png"], "{fresh:?}");
     }
     let plan: HashSet<&str> = ["index.html", "feed.xml"].into_iter().collect();
     assert_eq!(
-        sorted(files_gone(&last, &plan, &now, false)),
+        sorted(files_gone(&last, &plan, &now, None)),
         ["a/index.html", "old.png"]
     );
     let last = records(&["index.html", "feed.xml", "logo.png"]);
-    assert!(files_gone(&last, &plan, &now, true).is_empty());
-    assert!(files_gone(&last, &plan, &now, false).is_empty());
+    assert!(files_gone(&last, &plan, &now, Some(0)).is_empty());
+    assert!(files_gone(&last, &plan, &now, None).is_empty());
+
+    // An article with a new URL: its page's new file is not in the last record, the old
+    // one is gone, or a redirect's now.
+    let last = records(&["index.html", "2025/old/index.html", "feed.xml"]);
+    let plan: HashSet<&str> = ["index.html", "2025/new/index.html", "feed.xml"].into_iter().collect();
+    assert_eq!(files_gone(&last, &plan, &[], Some(1)), ["2025/old/index.html"]);
+    let plan: HashSet<&str> = ["index.html", "2025/new/index.html", "2025/old/index.html", "feed.xml"]
+        .into_iter()
+        .collect();
+    assert!(files_gone(&last, &plan, &[], Some(1)).is_empty());
+    // A copied file new to the folder.
+    let now = made(&["new.png"]);
+    assert!(files_gone(&last, &plan, &now, Some(1)).is_empty());
 }

@@ -121,7 +121,13 @@ impl Publication<'_, '_> {
         let removed = match last.or(found.as_ref()) {
             Some(last) => {
                 let fresh = pages.same_pages.then(|| plan.files_not_in(last, &pages.known));
-                record::files_gone(last, &plan.files(), &emitted.files, fresh)
+                let generated = record::Generated {
+                    plan: plan.files(),
+                    made: &emitted.files,
+                    fresh,
+                    replaced: plan.replaced_files(),
+                };
+                record::files_gone(last, &generated)
             }
             None => Vec::new(),
         };

@@ -104,6 +104,9 @@ pub struct Plan<'a> {
     /// The pages that articles given a new date since the last build change besides those
     /// that show them (`pages_of_redated`).
     redated: Vec<Page>,
+    /// The files the last plan (its memo) had for pages that have others now: of the
+    /// articles with a new URL.
+    replaced: Vec<String>,
 }
 
 /// Output files that are not pages.
@@ -157,6 +160,7 @@ pub fn plan<'a>(
         memo => memo,
     };
     let with_memo = memo.is_some();
+    let mut replaced = Vec::new();
     let (mut pages, mut page_files, memo_in) = match memo {
         Some(memo) => {
             let (pages, mut page_files) = (memo.pages, memo.page_files);
@@ -165,7 +169,10 @@ pub fn plan<'a>(
                 // Article pages come first, in order of id (`pages::all_pages`).
                 for &id in changed {
                     debug_assert_eq!(pages[id as usize], Page::Article(id));
-                    page_files[id as usize] = renderer.file_of(&Page::Article(id));
+                    let file = renderer.file_of(&Page::Article(id));
+                    if file != page_files[id as usize] {
+                        replaced.push(std::mem::replace(&mut page_files[id as usize], file));
+                    }
                 }
             }
             // With new URLs, the hash of what is published is worked out again, and no
@@ -201,6 +208,7 @@ pub fn plan<'a>(
             changed
         }),
         redated: Vec::new(),
+        replaced,
     };
     if let Some(since) = since.filter(|_| redated) {
         plan.redated = plan.pages_of_redated(&since.redated, &since.redated_authors, since.days_kept);
@@ -337,6 +345,13 @@ impl Plan<'_> {
         let pages = (self.page_files.iter().zip(known)).filter(|(_, known)| !**known);
         let pages = pages.filter(|(file, _)| !last.contains_key(file.as_str())).count();
         pages + self.other_files().filter(|file| !last.contains_key(*file)).count()
+    }
+
+    /// Files the last build's plan had for pages whose file is another now (known when
+    /// this plan was made from its memo): the old files of articles with a new URL, which
+    /// are gone unless a redirect has them now.
+    pub fn replaced_files(&self) -> &[String] {
+        &self.replaced
     }
 
     /// `files`, less those of the redirects (which may not take any of these).

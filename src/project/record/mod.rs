@@ -308,34 +308,65 @@ impl KnownPages<'_> {
     }
 }
 
+/// What a build generates, for `files_gone`.
+pub(super) struct Generated<'a> {
+    /// The files of its plan.
+    pub plan: HashSet<&'a str>,
+    /// Every file it made (pages, copied files, robots.txt, the parts of the sitemap).
+    pub made: &'a [(String, Written)],
+    /// While pages keep their fingerprints (the archive was patched and pages share what
+    /// they shared), how many of the plan's files the last build's record does not have
+    /// (`Plan::files_not_in`, which looks up only the pages made again and the files that
+    /// are not pages).
+    pub fresh: Option<usize>,
+    /// Files the last build had for pages that have other files now (`Plan::replaced_files`).
+    pub replaced: &'a [String],
+}
+
 /// The files of the last build (`last`) that this one no longer generates: neither the
-/// files of its plan (`plan_files`) nor among those it `made`. `fresh`: while pages keep
-/// their fingerprints (the archive was patched and pages share what they shared), how
-/// many of the plan's files `last` does not have (`Plan::files_not_in`, which looks up
-/// only the pages made again and the files that are not pages).
-pub(super) fn files_gone(
-    last: &Records,
-    plan_files: &HashSet<&str>,
-    made: &[(String, Written)],
-    fresh: Option<usize>,
-) -> Vec<String> {
-    let made: HashSet<&str> = made.iter().map(|(f, _)| f.as_str()).collect();
-    let generated = |file: &str| plan_files.contains(file) || made.contains(file);
+/// files of its plan nor among those it made.
+pub(super) fn files_gone(last: &Records, now: &Generated<'_>) -> Vec<String> {
+    let made: HashSet<&str> = now.made.iter().map(|(f, _)| f.as_str()).collect();
+    let generated = |file: &str| now.plan.contains(file) || made.contains(file);
     let gone = || -> Vec<String> { last.keys().filter(|f| !generated(f)).map(|f| f.to_string()).collect() };
-    // Every file of `last` is generated again if `last` holds as many files as are
-    // generated and it does not have: a file the plan does not list (a copied file,
-    // robots.txt, a part of the sitemap) is looked up, and the plan tells its own.
-    let unlisted: Vec<&str> = made.iter().copied().filter(|f| !plan_files.contains(*f)).collect();
-    let none_gone = fresh.is_some_and(|fresh| {
+    // `last` holds every file generated but those it does not have, and as many more as
+    // are gone: a file the plan does not list (a copied file, robots.txt, a part of the
+    // sitemap) is looked up, and the plan tells its own. When the files it replaced account
+    // for those gone, they are; when none is gone, none is looked for.
+    let unlisted: Vec<&str> = made.iter().copied().filter(|f| !now.plan.contains(*f)).collect();
+    let gone_count = now.fresh.and_then(|fresh| {
         let fresh = fresh + unlisted.iter().filter(|f| !last.contains_key(**f)).count();
-        last.len() + fresh == plan_files.len() + unlisted.len()
+        (last.len() + fresh).checked_sub(now.plan.len() + unlisted.len())
     });
-    if none_gone {
-        debug_assert_eq!(gone(), Vec::<String>::new(), "files gone from a plan of the same pages");
-        Vec::new()
-    } else {
-        gone()
+    let replaced = || -> Vec<String> {
+        let mut list: Vec<String> = (now.replaced.iter())
+            .filter(|f| last.contains_key(f.as_str()) && !generated(f))
+            .cloned()
+            .collect();
+        list.sort_unstable();
+        list.dedup();
+        list
+    };
+    match gone_count {
+        Some(0) => {
+            debug_assert_eq!(gone(), Vec::<String>::new(), "files gone from a plan of the same pages");
+            Vec::new()
+        }
+        Some(count) => match replaced() {
+            list if list.len() == count => {
+                debug_assert_eq!(sorted(gone()), list, "the replaced files are those gone");
+                list
+            }
+            _ => gone(),
+        },
+        None => gone(),
     }
+}
+
+/// `list`, sorted (debug builds compare lists of files).
+fn sorted(mut list: Vec<String>) -> Vec<String> {
+    list.sort_unstable();
+    list
 }
 
 #[cfg(test)]

@@ -186,33 +186,52 @@ fn a_patch_adds_to_the_last_record_and_a_full_build_starts_a_new_one() {
     assert!(record.unsaved().is_some());
 }
 
+/// `files_gone` of a build whose plan lists `plan`, that made `made`, with `fresh` and
+/// `replaced` as `Generated` has them.
+fn gone(
+    last: &Records,
+    plan: &[&str],
+    made: &[(String, Written)],
+    fresh: Option<usize>,
+    replaced: &[&str],
+) -> Vec<String> {
+    let replaced: Vec<String> = replaced.iter().map(|f| f.to_string()).collect();
+    let generated = Generated {
+        plan: plan.iter().copied().collect(),
+        made,
+        fresh,
+        replaced: &replaced,
+    };
+    sorted(files_gone(last, &generated))
+}
+
 #[test]
 fn files_the_build_no_longer_makes_are_gone() {
     let last = records(&["index.html", "a/index.html", "feed.xml", "logo.png", "old.png"]);
-    let plan: HashSet<&str> = ["index.html", "a/index.html", "feed.xml"].into_iter().collect();
+    let plan = ["index.html", "a/index.html", "feed.xml"];
     let now = made(&["index.html", "logo.png"]);
     for fresh in [None, Some(0)] {
-        assert_eq!(files_gone(&last, &plan, &now, fresh), ["old.png"], "{fresh:?}");
+        assert_eq!(gone(&last, &plan, &now, fresh, &[]), ["old.png"], "{fresh:?}");
     }
-    let plan: HashSet<&str> = ["index.html", "feed.xml"].into_iter().collect();
-    assert_eq!(
-        sorted(files_gone(&last, &plan, &now, None)),
-        ["a/index.html", "old.png"]
-    );
+    let plan = ["index.html", "feed.xml"];
+    assert_eq!(gone(&last, &plan, &now, None, &[]), ["a/index.html", "old.png"]);
     let last = records(&["index.html", "feed.xml", "logo.png"]);
-    assert!(files_gone(&last, &plan, &now, Some(0)).is_empty());
-    assert!(files_gone(&last, &plan, &now, None).is_empty());
+    assert!(gone(&last, &plan, &now, Some(0), &[]).is_empty());
+    assert!(gone(&last, &plan, &now, None, &[]).is_empty());
 
-    // An article with a new URL: its page's new file is not in the last record, the old
-    // one is gone, or a redirect's now.
+    // An article with a new URL: its page's new file is not in the last record; the old
+    // one (which the plan replaced) is gone, or a redirect's now.
     let last = records(&["index.html", "2025/old/index.html", "feed.xml"]);
-    let plan: HashSet<&str> = ["index.html", "2025/new/index.html", "feed.xml"].into_iter().collect();
-    assert_eq!(files_gone(&last, &plan, &[], Some(1)), ["2025/old/index.html"]);
-    let plan: HashSet<&str> = ["index.html", "2025/new/index.html", "2025/old/index.html", "feed.xml"]
-        .into_iter()
-        .collect();
-    assert!(files_gone(&last, &plan, &[], Some(1)).is_empty());
+    let plan = ["index.html", "2025/new/index.html", "feed.xml"];
+    let old = ["2025/old/index.html"];
+    assert_eq!(gone(&last, &plan, &[], Some(1), &old), old);
+    assert_eq!(
+        gone(&last, &plan, &[], Some(1), &[]),
+        old,
+        "found by looking at every file"
+    );
+    let plan = ["index.html", "2025/new/index.html", "2025/old/index.html", "feed.xml"];
+    assert!(gone(&last, &plan, &[], Some(1), &old).is_empty());
     // A copied file new to the folder.
-    let now = made(&["new.png"]);
-    assert!(files_gone(&last, &plan, &now, Some(1)).is_empty());
+    assert!(gone(&last, &plan, &made(&["new.png"]), Some(1), &old).is_empty());
 }

@@ -110,6 +110,8 @@ pub struct Memo {
     key: Option<(Arc<Lock>, u64)>,
     redirects: Vec<Redirect>,
     report: UrlReport,
+    /// The published URLs compared, in order of path (`sorted_by_path`).
+    order: Vec<u32>,
 }
 
 /// `record` for a build that writes no record, through `memo`: the redirects and the
@@ -136,7 +138,15 @@ pub fn record_again(
     // comparison that finds redirects is the one a second would give.
     let articles = Articles::of(archive);
     let list = list.unwrap_or_else(|| plan.published());
-    let compared = compare(root, lock, &list, policy, &|s| articles.find(s), Text::Unused)?;
+    let compared = compare(
+        root,
+        lock,
+        &list,
+        policy,
+        &|s| articles.find(s),
+        Text::Unused,
+        &mut memo.order,
+    )?;
     drop(list);
     let (report, redirects) = match compared {
         Compared::Done(_, report) => (report, Vec::new()),
@@ -210,11 +220,11 @@ fn compared(
 ) -> Result<(Option<String>, UrlReport, Vec<Redirect>), Vec<Diagnostic>> {
     let articles = Articles::of(archive);
     let article = |source: &str| articles.find(source);
-    match compare(root, lock, &plan.published(), policy, &article, text)? {
+    match compare(root, lock, &plan.published(), policy, &article, text, &mut Vec::new())? {
         Compared::Done(text, report) => Ok((text, report, Vec::new())),
         Compared::Redirect(redirects, first) => {
             plan.add_redirects(redirects.clone());
-            match compare(root, lock, &plan.published(), policy, &article, text)? {
+            match compare(root, lock, &plan.published(), policy, &article, text, &mut Vec::new())? {
                 Compared::Done(text, report) => {
                     debug_assert_eq!((report.added, report.removed), (first.added, first.removed));
                     Ok((
@@ -254,9 +264,12 @@ fn compare<'a>(
     policy: UrlPolicy,
     article: &dyn Fn(&str) -> Option<(ArticleId, &'a str)>,
     text: Text,
+    order: &mut Vec<u32>,
 ) -> Result<Compared, Vec<Diagnostic>> {
-    let mut now: Vec<&Published<'_>> = published.iter().collect();
-    now.par_sort_unstable_by(|a, b| a.path.cmp(b.path));
+    let mut now: Vec<&Published<'_>> = sorted_by_path(published, order)
+        .into_iter()
+        .map(|i| &published[i as usize])
+        .collect();
     now.dedup_by(|a, b| a.path == b.path);
     let given = |path: &str| now.binary_search_by(|p| p.path.cmp(path)).is_ok();
 
@@ -366,6 +379,25 @@ fn compare<'a>(
     }
     let wanted = text == Text::Made && (changed || lock.text().is_empty());
     Ok(Compared::Done(wanted.then(|| lock::text(&now, &removed)), report))
+}
+
+/// The indices of `published` in order of path (ties in order of index); `order` is that
+/// of the last list compared, a list of as many URLs (`serve`: the same pages but an
+/// article's or two), and becomes this one's. Sorted from it, a list that is nearly in
+/// order takes one pass (~3 ms at 140,000 URLs) instead of a sort (~20 ms on 2 cores).
+fn sorted_by_path(published: &[Published<'_>], order: &mut Vec<u32>) -> Vec<u32> {
+    let by_path = |a: &u32, b: &u32| {
+        let (x, y) = (&published[*a as usize], &published[*b as usize]);
+        x.path.cmp(y.path).then(a.cmp(b))
+    };
+    match order.len() == published.len() {
+        true => order.sort_by(by_path),
+        false => {
+            *order = (0..published.len() as u32).collect();
+            order.par_sort_by(by_path);
+        }
+    }
+    order.clone()
 }
 
 /// Writes the record `text` (`record` gives it when it changed), in one step: a new file

@@ -11,7 +11,15 @@ fn compare(
     published: &[Published<'_>],
     policy: UrlPolicy,
 ) -> Result<(Option<String>, UrlReport), Vec<crate::diag::Diagnostic>> {
-    match super::compare(root, lock, published, policy, &|_| None, super::Text::Made)? {
+    match super::compare(
+        root,
+        lock,
+        published,
+        policy,
+        &|_| None,
+        super::Text::Made,
+        &mut Vec::new(),
+    )? {
         Compared::Done(text, report) => Ok((text, report)),
         Compared::Redirect(..) => panic!("no redirect here"),
     }
@@ -246,7 +254,7 @@ mod properties {
                 .filter(|(path, (kind, _))| kind.is_some() && !now.contains_key(*path))
                 .map(|(path, _)| path)
                 .collect();
-            match super::super::compare(Path::new("site"), &lock, &published, policy, &|_| None, super::super::Text::Made) {
+            match super::super::compare(Path::new("site"), &lock, &published, policy, &|_| None, super::super::Text::Made, &mut Vec::new()) {
                 Err(problems) => {
                     prop_assert!(!accept, "{problems:?}");
                     prop_assert!(!gone.is_empty());
@@ -276,11 +284,29 @@ mod properties {
                     prop_assert_eq!(after.len(), now.keys().chain(record.keys()).collect::<std::collections::BTreeSet<_>>().len());
                     // The same build again changes nothing.
                     if let Some(text) = &text {
-                        let again = super::super::compare(Path::new("site"), &read(text)?, &published, UrlPolicy::Record, &|_| None, super::super::Text::Made);
+                        let again = super::super::compare(Path::new("site"), &read(text)?, &published, UrlPolicy::Record, &|_| None, super::super::Text::Made, &mut Vec::new());
                         prop_assert!(matches!(again, Ok(Compared::Done(None, _))), "{text}");
                     }
                 }
             }
         }
     }
+}
+
+#[test]
+fn urls_sorted_from_the_last_order_are_sorted_as_afresh() {
+    let list = vec![
+        page("b/", Kind::Article, Some("content/b.md")),
+        page("a/", Kind::Article, Some("content/a.md")),
+        page("c/", Kind::Listing, None),
+        page("a/", Kind::Alias, Some("content/c.md")),
+    ];
+    let mut order = Vec::new();
+    assert_eq!(super::sorted_by_path(&list, &mut order), [1, 3, 0, 2], "ties by index");
+    let mut moved = list.clone();
+    moved[0].path = "d/";
+    moved[2].path = "0/";
+    let fresh = super::sorted_by_path(&moved, &mut Vec::new());
+    assert_eq!(super::sorted_by_path(&moved, &mut order), fresh);
+    assert_eq!(order, fresh, "kept for the next list");
 }

@@ -201,9 +201,15 @@ pub struct Patch {
     /// The authors of the articles with a new date (the first and last dates shown of them
     /// may change).
     pub redated_authors: Vec<AuthorId>,
-    /// Whether the archive has articles on the same days as before (no day emptied by a
-    /// new date, none filled for the first time): its listings are the same.
-    pub days_kept: bool,
+    /// Whether a new date emptied a day or filled one for the first time: the archive's
+    /// listings are others.
+    pub days_changed: bool,
+}
+
+/// The archive's order of articles: newest first, ties in order of source path (no two
+/// sources share a path, so the order is total).
+fn newest_first(a: (&ArticleDate, &Path), b: (&ArticleDate, &Path)) -> std::cmp::Ordering {
+    b.0.at.cmp(&a.0.at).then_with(|| a.1.cmp(b.1))
 }
 
 /// An article `Archive::patch` updates: its index, its fields now, and its new slug and
@@ -227,7 +233,7 @@ impl Archive {
         let mut sources: Vec<(&Path, Format, &ParsedArticle)> =
             sources.into_par_iter().filter(|(_, _, a)| selection.takes(a)).collect();
         // No two sources share a path, so the order is total and an unstable sort gives it.
-        sources.par_sort_unstable_by(|(pa, _, a), (pb, _, b)| b.date.at.cmp(&a.date.at).then_with(|| pa.cmp(pb)));
+        sources.par_sort_unstable_by(|(pa, _, a), (pb, _, b)| newest_first((&a.date, pa), (&b.date, pb)));
         // Each article and its shape in parallel; then, one by one, its authors, tags and
         // section filed (their ids are given in the order the articles come).
         let (mut articles, shapes): (Vec<Article>, Vec<u64>) = sources
@@ -319,28 +325,36 @@ impl Archive {
     /// The archive of these articles, authors and terms, with its date indexes.
     fn assemble(
         articles: Vec<Article>,
-        mut authors: Vec<Author>,
+        authors: Vec<Author>,
         tags: Vec<Term>,
         sections: Vec<Term>,
         scheduled: Option<ArticleDate>,
         shapes: Vec<u64>,
     ) -> Archive {
-        for author in &mut authors {
-            author.last_published = author.articles.first().map(|&i| articles[i as usize].date.at);
-            author.first_published = author.articles.last().map(|&i| articles[i as usize].date.at);
-        }
-        let years = date_index(&articles);
-        let on_this_day = on_this_day_index(&years);
-        Archive {
+        let mut archive = Archive {
             articles,
             authors,
             tags,
             sections,
-            years,
-            on_this_day,
+            years: Vec::new(),
+            on_this_day: Vec::new(),
             scheduled,
             shapes,
+        };
+        archive.index_dates();
+        archive
+    }
+
+    /// Works out what follows from the articles' dates in their order: the authors' first
+    /// and last dates, and the date indexes.
+    fn index_dates(&mut self) {
+        let articles = &self.articles;
+        for author in &mut self.authors {
+            author.last_published = author.articles.first().map(|&i| articles[i as usize].date.at);
+            author.first_published = author.articles.last().map(|&i| articles[i as usize].date.at);
         }
+        self.years = date_index(articles);
+        self.on_this_day = on_this_day_index(&self.years);
     }
 
     /// The archive as the build cache keeps it (borrowed).
@@ -400,12 +414,7 @@ impl Archive {
     /// built again. The result is the archive `build` gives.
     pub fn patch(&mut self, edits: &[Edit<'_>], selection: &Selection) -> Option<Patch> {
         let by_source = match edits.len() {
-            0 => {
-                return Some(Patch {
-                    days_kept: true,
-                    ..Patch::default()
-                });
-            }
+            0 => return Some(Patch::default()),
             1..=8 => HashMap::new(),
             _ => self.by_source(),
         };
@@ -452,10 +461,8 @@ impl Archive {
         let order: Option<Vec<usize>> = (!redated.is_empty()).then(|| {
             let mut order: Vec<usize> = (0..self.articles.len()).collect();
             // Nearly sorted: a run or two, merged in linear time.
-            order.sort_by(|&a, &b| {
-                let (x, y) = (&self.articles[a], &self.articles[b]);
-                date_of(b).at.cmp(&date_of(a).at).then_with(|| x.source.cmp(&y.source))
-            });
+            let key = |i: usize| (date_of(i), self.articles[i].source.as_path());
+            order.sort_by(|&a, &b| newest_first(key(a), key(b)));
             order
         });
         let moved = updates.iter().any(|(_, _, m)| m.is_some());
@@ -464,7 +471,6 @@ impl Archive {
         }
         let mut patch = Patch {
             moved,
-            days_kept: true,
             redated: (redated.iter())
                 .flat_map(|&id| [self.articles[id].date.day(), date_of(id).day()])
                 .collect(),
@@ -491,15 +497,15 @@ impl Archive {
             }
         }
         if let Some(order) = order {
-            (patch.changed, patch.days_kept) = self.reorder(&order, &patch.changed);
+            (patch.changed, patch.days_changed) = self.reorder(&order, &patch.changed);
         }
         Some(patch)
     }
 
     /// Puts the articles in `order` (the index each had, at its place now) and makes every
     /// reference to them and the date indexes follow; returns the ids now of the articles
-    /// `edited` (ids before) and of every article whose id changed, and whether the
-    /// archive has articles on the same days as before.
+    /// `edited` (ids before) and of every article whose id changed, and whether a day
+    /// has articles now that had none, or none that had some.
     fn reorder(&mut self, order: &[usize], edited: &[ArticleId]) -> (Vec<ArticleId>, bool) {
         let first = order.iter().enumerate().position(|(i, &o)| i != o).unwrap_or(0);
         let last = order.iter().enumerate().rposition(|(i, &o)| i != o);
@@ -532,23 +538,18 @@ impl Archive {
                 list.sort_unstable();
             }
         }
-        for author in &mut self.authors {
-            author.last_published = author.articles.first().map(|&i| self.articles[i as usize].date.at);
-            author.first_published = author.articles.last().map(|&i| self.articles[i as usize].date.at);
-        }
         let days = |years: &[Year]| -> Vec<NaiveDate> {
             let months = years.iter().flat_map(|y| &y.months);
             months.flat_map(|m| m.days.iter().map(|d| d.date)).collect()
         };
         let before = days(&self.years);
-        self.years = date_index(&self.articles);
-        self.on_this_day = on_this_day_index(&self.years);
-        let days_kept = before == days(&self.years);
+        self.index_dates();
+        let days_changed = before != days(&self.years);
         let mut changed: Vec<ArticleId> = edited.iter().map(|&id| now(id)).collect();
         changed.extend(span.map(|i| i as ArticleId));
         changed.sort_unstable();
         changed.dedup();
-        (changed, days_kept)
+        (changed, days_changed)
     }
 
     /// Whether an article of `updates` given a new path would share it with another

@@ -56,22 +56,22 @@ impl Plan<'_> {
     /// Every page of the listings of `days` (the days, months and years articles were
     /// filed under before a new date and are now, and their calendar days), whose counts
     /// and calendars change though they may show no article whose id changed; every page
-    /// of `authors` (the first and last dates shown of them); the search page. Unless the
-    /// archive has articles on the same days as before (`days_kept`), every page of every
-    /// day, month, year and calendar day: their links to the days, months and years
-    /// before and after them change.
+    /// of `authors` (the first and last dates shown of them); the search page. If a day
+    /// was emptied or filled for the first time (`days_changed`), every page of every day,
+    /// month, year and calendar day: their links to the days, months and years before and
+    /// after them change.
     pub(super) fn pages_of_redated(
         &self,
         days: &[chrono::NaiveDate],
         authors: &[crate::model::AuthorId],
-        days_kept: bool,
+        days_changed: bool,
     ) -> Vec<Page> {
         use chrono::Datelike;
         let r = &self.renderer;
         let archive = r.env.archive;
         let paging = r.paging();
         let mut pages = vec![Page::Search];
-        if !days_kept {
+        if days_changed {
             let by_date =
                 |p: &&Page| matches!(p, Page::Year(..) | Page::Month(..) | Page::Day(..) | Page::OnThisDay(_));
             pages.extend(self.pages.iter().filter(by_date));

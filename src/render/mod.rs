@@ -145,19 +145,12 @@ pub fn plan<'a>(
             input.config.search,
         )
     };
-    let mut fresh = None;
-    let memo = match memo.filter(|_| since.as_ref().is_some_and(|p| p.days_kept)) {
-        Some(memo) if redated => {
-            let now = listed_now();
-            match now == memo.pages {
-                true => Some(memo),
-                false => {
-                    fresh = Some(now);
-                    None
-                }
-            }
-        }
-        memo => memo,
+    let (memo, fresh) = match memo.filter(|_| since.as_ref().is_some_and(|p| !p.days_changed)) {
+        Some(memo) if redated => match listed_now() {
+            now if now == memo.pages => (Some(memo), None),
+            now => (None, Some(now)),
+        },
+        memo => (memo, None),
     };
     let with_memo = memo.is_some();
     let mut replaced = Vec::new();
@@ -211,7 +204,7 @@ pub fn plan<'a>(
         replaced,
     };
     if let Some(since) = since.filter(|_| redated) {
-        plan.redated = plan.pages_of_redated(&since.redated, &since.redated_authors, since.days_kept);
+        plan.redated = plan.pages_of_redated(&since.redated, &since.redated_authors, since.days_changed);
     }
     if !plan.renderer.redirects.is_empty() && !checked {
         let files = plan.files_but_redirects();

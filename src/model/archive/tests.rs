@@ -35,7 +35,7 @@ fn article(title: &str, date: &str, authors: &[(&str, Option<u32>)]) -> ParsedAr
 }
 
 /// Parsed sources owned by a test, lent to `Archive::build`.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Sources {
     articles: Vec<(PathBuf, Format, ParsedArticle)>,
     profiles: Vec<(PathBuf, AuthorProfile)>,
@@ -247,28 +247,33 @@ fn in_march() -> Selection {
 /// Edits source `i` of `site` with `edit`; returns whether the archive took it as a patch,
 /// having checked that a patched archive is the one built from the edited sources.
 fn patched(site: &Sources, i: usize, edit: impl FnOnce(&mut ParsedArticle)) -> bool {
-    let selection = in_march();
-    let mut archive = Archive::build(Path::new("."), site.input(), &selection).unwrap();
+    let mut archive = built(site);
     let before = archive.articles.clone();
-    let mut edited = Sources {
-        articles: site.articles.clone(),
-        profiles: site.profiles.clone(),
-    };
+    let mut edited = site.clone();
     edit(&mut edited.articles[i].2);
-    let edits = [Edit {
-        source: &site.articles[i].0,
-        before: Some(&site.articles[i].2),
-        after: &edited.articles[i].2,
-    }];
-    if archive.patch(&edits, &selection).is_none() {
+    if archive
+        .patch(&[edit_of(site, i, &edited.articles[i].2)], &in_march())
+        .is_none()
+    {
         assert_eq!(archive.articles, before, "a refused patch changes nothing");
         return false;
     }
-    assert_eq!(
-        archive,
-        Archive::build(Path::new("."), edited.input(), &selection).unwrap()
-    );
+    assert_eq!(archive, built(&edited));
     true
+}
+
+/// The archive of `site`, as `in_march` selects its articles.
+fn built(site: &Sources) -> Archive {
+    Archive::build(Path::new("."), site.input(), &in_march()).unwrap()
+}
+
+/// An edit of source `i` of `site`, from its fields there to `after`.
+fn edit_of<'a>(site: &'a Sources, i: usize, after: &'a ParsedArticle) -> Edit<'a> {
+    Edit {
+        source: &site.articles[i].0,
+        before: Some(&site.articles[i].2),
+        after,
+    }
 }
 
 #[test]
@@ -329,16 +334,10 @@ fn a_new_date_moves_the_article_in_the_archive() {
 #[test]
 fn a_new_date_says_which_days_and_articles_changed() {
     let site = dated_site();
-    let selection = in_march();
-    let mut archive = Archive::build(Path::new("."), site.input(), &selection).unwrap();
+    let mut archive = built(&site);
     let mut redated = site.articles[0].2.clone();
     redated.date = parse_date("2025-01-04T09:00:00Z", Tz::UTC).unwrap();
-    let edit = Edit {
-        source: &site.articles[0].0,
-        before: Some(&site.articles[0].2),
-        after: &redated,
-    };
-    let patch = archive.patch(&[edit], &selection).unwrap();
+    let patch = archive.patch(&[edit_of(&site, 0, &redated)], &in_march()).unwrap();
     // Newest first: the edited article was second (id 1) and is third now (id 2), after
     // the night shift of Jan 4, which moves up one place.
     assert_eq!(patch.changed, [1, 2]);
@@ -371,15 +370,11 @@ fn dated_site() -> Sources {
 #[test]
 fn a_new_slug_moves_the_article_page_and_says_so() {
     let site = edited_site();
-    let selection = in_march();
-    let mut archive = Archive::build(Path::new("."), site.input(), &selection).unwrap();
+    let mut archive = built(&site);
     let mut retitled = site.articles[0].2.clone();
     retitled.title = "Budget fails".into();
-    let edit = |after| Edit {
-        source: &site.articles[0].0,
-        before: Some(&site.articles[0].2),
-        after,
-    };
+    let edit = |after| edit_of(&site, 0, after);
+    let selection = in_march();
     let patch = archive.patch(&[edit(&retitled)], &selection).unwrap();
     assert_eq!((patch.changed, patch.moved), (vec![0], true));
     assert_eq!(&*archive.articles[0].path, "2025/01/02/budget-fails/");
@@ -408,33 +403,18 @@ fn a_new_slug_that_another_article_of_the_day_has_is_built_again() {
         "the same slug on another day is another URL"
     );
     // Two articles of the day swapping slugs at once take each other's old URL.
-    let selection = in_march();
-    let mut archive = Archive::build(Path::new("."), site.input(), &selection).unwrap();
-    let (mut a, mut b) = (site.articles[0].2.clone(), site.articles[1].2.clone());
-    std::mem::swap(&mut a.title, &mut b.title);
-    let edits = [
-        Edit {
-            source: &site.articles[0].0,
-            before: None,
-            after: &a,
-        },
-        Edit {
-            source: &site.articles[1].0,
-            before: None,
-            after: &b,
-        },
-    ];
-    assert!(archive.patch(&edits, &selection).is_some());
-    let mut edited = site.articles.clone();
-    (edited[0].2, edited[1].2) = (a, b);
-    let rebuilt = Sources {
-        articles: edited,
-        profiles: site.profiles.clone(),
+    let mut archive = built(&site);
+    let mut edited = site.clone();
+    let [a, b, ..] = &mut edited.articles[..] else {
+        unreachable!()
     };
-    assert_eq!(
-        archive,
-        Archive::build(Path::new("."), rebuilt.input(), &selection).unwrap()
-    );
+    std::mem::swap(&mut a.2.title, &mut b.2.title);
+    let edits = [
+        edit_of(&site, 0, &edited.articles[0].2),
+        edit_of(&site, 1, &edited.articles[1].2),
+    ];
+    assert!(archive.patch(&edits, &in_march()).is_some());
+    assert_eq!(archive, built(&edited));
 }
 
 #[test]

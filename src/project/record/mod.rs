@@ -363,7 +363,7 @@ pub(super) fn files_gone(last: &Records, now: &Generated<'_>) -> Vec<String> {
     }
 }
 
-/// `list`, sorted (debug builds compare lists of files).
+/// `list`, sorted (to compare lists of files).
 fn sorted(mut list: Vec<String>) -> Vec<String> {
     list.sort_unstable();
     list

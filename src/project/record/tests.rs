@@ -36,11 +36,6 @@ fn record_of(out: &Path, files: Recorded, edited: &[ArticleId]) -> Record {
     record
 }
 
-fn sorted(mut list: Vec<String>) -> Vec<String> {
-    list.sort();
-    list
-}
-
 #[test]
 fn a_full_builds_list_of_files_becomes_a_map_when_a_later_build_needs_one() {
     let mut files = Recorded::Listed(made(&["index.html", "feed.xml"]));
